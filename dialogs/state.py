@@ -1,0 +1,74 @@
+"""A user's conversation state: JSON-shaped, versioned, and the only thing the engine remembers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["CheckinPrefs", "NoContact", "Profile", "SafetyFlag", "Track", "UserState"]
+
+Track = Literal["reconnect", "moving_on"]
+SafetyFlag = Literal["danger", "boundary", "moved_on"]
+JSON = str | int | float | bool | None | list[str] | dict[str, str]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+
+class Profile(_Model):
+    name: str = ""
+    breakup_date: date | None = None
+    ended_by: str = ""  # me, them, mutual
+    reasons: list[str] = Field(default_factory=list)
+    contact: str = ""  # none, some, blocked, asked_no_contact, new_partner, must_stay
+    safety_screen: list[str] = Field(default_factory=list)  # violence, threats, control, order, none
+    timezone: str = "UTC"
+    country: str = ""  # ISO 3166 alpha-2, asked once or inferred from the time zone
+
+
+class NoContact(_Model):
+    start: date | None = None  # local date the count began
+    days: int = 30  # 21, 30, 45 or 60
+    limited: bool = False  # limited contact for people who must stay in touch (children, work, home)
+    slips: int = 0
+
+
+class CheckinPrefs(_Model):
+    time: dt.time | None = None  # local check-in time; None until intake sets it
+    stopped: bool = False
+    paused_until: date | None = None  # local date on which check-ins resume
+    snoozed_on: date | None = None  # local date skipped by "snooze today"
+    quiet_start: dt.time = dt.time(22, 0)
+    quiet_end: dt.time = dt.time(8, 0)
+    unanswered: int = 0  # check-ins sent in a row without an answer, for back-off
+    last_sent_on: date | None = None  # local date of the last check-in sent
+    last_answered_on: date | None = None
+
+
+class UserState(_Model):
+    version: int = 1
+    screen: str = "new"
+    data: dict[str, JSON] = Field(default_factory=dict)  # scratch for the current screen
+    resume_screen: str = ""  # where an interruption (/sos, /help, crisis) returns to
+    nonce: int = 0  # stamped on every button; a press with another nonce has expired
+    profile: Profile = Field(default_factory=Profile)
+    track: Track = "reconnect"
+    flags: list[SafetyFlag] = Field(default_factory=list)
+    crisis_active: bool = False  # cheerful reminders wait until the user chooses to go on
+    lesson_index: int = 0  # position on the current track
+    completed: list[str] = Field(default_factory=list)
+    no_contact: NoContact = Field(default_factory=NoContact)
+    checkins: CheckinPrefs = Field(default_factory=CheckinPrefs)
+    safety_plan: dict[str, str] = Field(default_factory=dict)
+    consented_at: datetime | None = None
+    last_seen: datetime | None = None
+    low_mood_suggested_on: date | None = None
+
+    @property
+    def contact_forbidden(self) -> bool:
+        """True when no lesson, answer or feature may coach contact with the ex."""
+        return bool(self.flags) or self.track == "moving_on"
