@@ -7,12 +7,13 @@ and turn `Reply` back into platform calls.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 __all__ = [
     "BUTTON_SEPARATOR",
     "Button",
+    "CheckinWrite",
     "DataRequest",
     "Effect",
     "Event",
@@ -20,6 +21,7 @@ __all__ = [
     "Image",
     "JournalWrite",
     "Reply",
+    "UrgeWrite",
     "decode_button",
     "encode_button",
 ]
@@ -72,6 +74,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     nonce: int | None = None
     image: Image | None = None
+    contact_coaching: bool = False  # text that coaches contact with the ex; never shown when forbidden
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,20 @@ class JournalWrite:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckinWrite:
+    local_date: date
+    mood: int | None
+    urge: int | None
+    contacted: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class UrgeWrite:
+    local_date: date
+    strength: int
+
+
+@dataclass(frozen=True, slots=True)
 class DataRequest:
     """Something only the service can fulfil because it needs the store: journal pages, export, delete."""
 
@@ -89,7 +106,7 @@ class DataRequest:
     params: dict[str, str] = field(default_factory=dict)
 
 
-Effect = Reply | JournalWrite | DataRequest
+Effect = Reply | JournalWrite | CheckinWrite | UrgeWrite | DataRequest
 
 BUTTON_SEPARATOR = "|"
 
