@@ -1,0 +1,1 @@
+"""Platform adapter tests: each drives the real library against a loopback emulator."""

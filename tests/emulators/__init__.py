@@ -1,0 +1,1 @@
+"""Loopback fakes of the platform APIs, driven by tests and benchmarks."""
