@@ -125,7 +125,7 @@ def test_no_text_promises_the_ex_will_return(content: Content) -> None:
 OUTLINE_QUESTIONS = {
     "how_long_to_wait": ["How long should I wait before I text my ex?", "when can i contact my ex again"],
     "they_moved_on": ["What if my ex has moved on?", "my ex is already seeing someone new"],
-    "still_has_feelings": ["how do I know if my ex still has feelings for me", "does he still love me"],
+    "still_has_feelings": ["is there a way to tell if he still has feelings for me", "does he still love me"],
     "should_i_apologise": ["Should I apologize to my ex?", "is it a good idea to say sorry for what I did"],
     "no_reply": ["what do i do if my ex doesn't reply to my messages", "She\u2019s ignoring me completely"],
     "can_it_work": ["can getting back together with an ex ever work", "will it work if we get back together"],
