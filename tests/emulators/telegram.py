@@ -96,6 +96,8 @@ class BotMessage:
     text: str | None = None
     caption: str | None = None
     photo: bytes | None = None
+    document: bytes | None = None
+    filename: str | None = None
     parse_mode: str | None = None
     reply_markup: JSONDict | None = None
     edits: list[str] = field(default_factory=list)  # method names of each edit, in order
@@ -438,6 +440,7 @@ class TelegramEmulator:
             "getUpdates": self._get_updates,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
+            "sendDocument": self._send_document,
             "answerCallbackQuery": self._answer_callback_query,
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
@@ -529,7 +532,10 @@ class TelegramEmulator:
             "chat": self._chat(message.chat_id),
             "date": message.date,
         }
-        if message.photo is not None or (message.caption is not None and message.text is None):
+        if message.document is not None:
+            body["document"] = {"file_id": f"doc-{message.message_id}", "file_unique_id": "d",
+                                "file_name": message.filename}
+        elif message.photo is not None:
             body["photo"] = [{"file_id": f"sent-{message.message_id}", "file_unique_id": "s",
                               "width": 600, "height": 400}]
             if message.caption:
@@ -564,6 +570,17 @@ class TelegramEmulator:
         message = self._new_bot_message(
             chat_id, caption=caption, photo=photo, parse_mode=params.get("parse_mode"),
             reply_markup=_markup(params.get("reply_markup")),
+        )
+        return self._message_json(message)
+
+    async def _send_document(self, params: JSONDict) -> JSONDict:
+        chat_id = _require_int(params, "chat_id")
+        document = params.get("document")
+        if not isinstance(document, bytes) or not document:
+            raise _ApiError(400, "Bad Request: there is no document in the request")
+        message = self._new_bot_message(
+            chat_id, document=document, filename=params.get("_filename:document"),
+            caption=params.get("caption"),
         )
         return self._message_json(message)
 
@@ -672,6 +689,7 @@ async def _read_params(request: web.Request) -> JSONDict:
                 continue
             if part.filename is not None:
                 params[part.name] = bytes(await part.read())
+                params[f"_filename:{part.name}"] = part.filename
             else:
                 params[part.name] = await part.text()
     else:

@@ -1,0 +1,193 @@
+"""Lifecycle of the Telegram side: build the python-telegram-bot Application, run it, stop it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from dialogs.model import Event
+from telegram import CallbackQuery, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.adapters.telegram.commands import MENU_COMMANDS
+from bot.adapters.telegram.inbound import ALLOWED_UPDATES, PLATFORM, to_event
+from bot.adapters.telegram.logsafe import protect_secrets
+from bot.adapters.telegram.ordering import PerUserOrder
+from bot.adapters.telegram.outbound import TelegramSender, is_harmless
+from bot.adapters.telegram.ratelimit import PerChatRateLimiter, RateLimits
+from bot.config import Settings
+from bot.delivery import Sender
+
+__all__ = ["ChatServiceLike", "TelegramAdapter", "Tuning", "run_telegram"]
+
+log = logging.getLogger(__name__)
+
+TelegramApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+class ChatServiceLike(Protocol):
+    """The part of `bot.service.ChatService` the adapter uses."""
+
+    def register_sender(self, sender: Sender) -> None: ...
+
+    async def handle(self, event: Event) -> None: ...
+
+    async def deliver_pending(self, platform: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """Knobs with production defaults; tests shrink the timeouts and lift the rate limits."""
+
+    concurrency: int = 16  # measured sweet spot is 8-32; httpcore slows down far above that
+    request_timeout: float = 10.0
+    poll_timeout: float = 10.0
+    limits: RateLimits = field(default_factory=RateLimits)
+
+
+class TelegramAdapter:
+    __slots__ = ("_app", "_sender", "_service", "_settings", "_started", "_tuning", "_webhook_secret")
+
+    def __init__(self, settings: Settings, service: ChatServiceLike, tuning: Tuning | None = None) -> None:
+        if settings.telegram_bot_token is None:
+            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+        token = settings.telegram_bot_token.get_secret_value()
+        secret = settings.telegram_webhook_secret
+        # Telegram sends this header on every webhook call; without a configured one, make one up.
+        self._webhook_secret = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
+        protect_secrets(token, self._webhook_secret)
+        self._settings = settings
+        self._service = service
+        self._tuning = tuning or Tuning()
+        self._app = self._build(token)
+        self._sender = TelegramSender(self._app.bot)
+        self._started = False
+
+    def _build(self, token: str) -> TelegramApp:
+        base_url = self._settings.telegram_api_base_url
+        tuning = self._tuning
+        app = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(base_url)
+            .base_file_url(_file_url(base_url))
+            .job_queue(None)  # the project's own scheduler owns timed work
+            .concurrent_updates(PerUserOrder(tuning.concurrency))
+            .rate_limiter(PerChatRateLimiter(tuning.limits))
+            .connection_pool_size(max(8, tuning.concurrency * 2))
+            .read_timeout(tuning.request_timeout)
+            .write_timeout(tuning.request_timeout)
+            .get_updates_read_timeout(tuning.request_timeout)
+            .build()
+        )
+        app.add_handler(TypeHandler(Update, self._on_update))
+        app.add_error_handler(self._on_error)
+        return app
+
+    @property
+    def sender(self) -> TelegramSender:
+        return self._sender
+
+    @property
+    def application(self) -> TelegramApp:
+        return self._app
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self._settings.telegram_webhook_url)
+
+    async def start(self) -> None:
+        """Connect (getMe), register the menu, deliver what a previous run left unsent, then listen."""
+        await self._app.initialize()
+        self._started = True
+        self._service.register_sender(self._sender)
+        await self._register_commands()
+        await self._app.start()
+        await self._service.deliver_pending(PLATFORM)
+        updater = self._app.updater
+        assert updater is not None
+        if self.webhook_mode:
+            url = self._settings.telegram_webhook_url or ""
+            await updater.start_webhook(
+                listen=self._settings.telegram_webhook_listen,
+                port=self._settings.telegram_webhook_port,
+                url_path=urlsplit(url).path.lstrip("/"),
+                webhook_url=url,
+                secret_token=self._webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            await updater.start_polling(
+                timeout=int(self._tuning.poll_timeout),
+                allowed_updates=ALLOWED_UPDATES,
+                error_callback=_polling_error,
+            )
+
+    async def stop(self) -> None:
+        """Stop listening, let in-flight updates finish, release connections. Safe to call twice."""
+        if not self._started:
+            return
+        self._started = False
+        try:
+            updater = self._app.updater
+            if updater is not None and updater.running:
+                await updater.stop()
+            if self._app.running:
+                await self._app.stop()
+        finally:
+            await self._app.shutdown()
+
+    async def _register_commands(self) -> None:
+        try:
+            await self._app.bot.set_my_commands(MENU_COMMANDS)
+        except TelegramError as exc:
+            # The menu is a convenience: typing a command still works without it.
+            log.warning("could not register the command menu: %s", type(exc).__name__)
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        event = to_event(update)
+        if event is None:
+            return
+        if update.callback_query is not None:
+            await self._acknowledge(update.callback_query)
+        await self._service.handle(event)
+
+    async def _acknowledge(self, query: CallbackQuery) -> None:
+        """Stop the button's spinner first, then take the used keyboard away."""
+        try:
+            await query.answer()
+        except TelegramError as exc:
+            if not is_harmless(exc):
+                log.warning("could not answer a button press: %s", type(exc).__name__)
+        await self._sender.retire_keyboard(query.message)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # Exception text can quote what the user wrote, so only the type is logged above DEBUG.
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("telegram update %s failed: %s", update_id, type(context.error).__name__)
+        log.debug("telegram update %s failed", update_id, exc_info=context.error)
+
+
+def _polling_error(exc: TelegramError) -> None:
+    log.warning("polling Telegram failed, will retry: %s", type(exc).__name__)
+
+
+def _file_url(base_url: str) -> str:
+    """`https://host/bot` -> `https://host/file/bot`, the layout of Telegram and of self-hosted servers."""
+    root, sep, tail = base_url.rstrip("/").rpartition("/")
+    return f"{root}/file/{tail}" if sep else base_url
+
+
+async def run_telegram(settings: Settings, service: ChatServiceLike) -> None:
+    """Run until cancelled; the entry point gathers this with the other platforms."""
+    adapter = TelegramAdapter(settings, service)
+    await adapter.start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await adapter.stop()
