@@ -210,7 +210,7 @@ urge_strategy = st.builds(
     urges=st.lists(urge_strategy, max_size=30),
     start=st.none() | st.dates(min_value=ago(100), max_value=TODAY + timedelta(days=5)),
     days=st.sampled_from([21, 30, 45, 60]),
-    name=st.text(max_size=60),
+    name=st.text(st.characters(exclude_characters="!"), max_size=60),
 )
 def test_summary_text_is_short_and_never_shames(
     checkins: list[CheckinRecord], urges: list[UrgeRecord], start: date | None, days: int, name: str
@@ -218,7 +218,7 @@ def test_summary_text_is_short_and_never_shames(
     summary = summarise(checkins, urges, TODAY, start, days)
     text = summary_text(summary, name)
     assert 0 < len(text) <= 700
-    assert "!" not in text.replace(name, "")
+    assert "!" not in text
     assert not re.search(r"\b(missed|lost|broke|failed|only managed|should have)\b", text)
     assert summary.streak <= summary.days_of_data
     for trend in (summary.mood, summary.urge):
