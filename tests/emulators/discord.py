@@ -33,6 +33,7 @@ from typing import Any
 import pytest
 import yarl
 from aiohttp import WSMsgType, web
+
 from tests.emulators.discord_payloads import (
     INTENT_DIRECT_MESSAGES,
     INTENT_GUILD_MESSAGES,

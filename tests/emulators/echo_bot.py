@@ -11,6 +11,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+
 from tests.emulators.telegram import TelegramEmulator
 
 __all__ = ["build_echo_app"]

@@ -100,6 +100,10 @@ class TelegramSender:
         except RetryAfter as exc:
             wait = exc.retry_after
             raise RetryLater(wait.total_seconds() if isinstance(wait, timedelta) else float(wait)) from exc
+        except BadRequest as exc:  # before NetworkError, its base class: rejected, so not delivered
+            if any(s in exc.message.lower() for s in _GONE):
+                raise Unreachable(exc.message) from exc
+            raise
         except TimedOut as exc:
             if isinstance(exc.__cause__, _NOT_SENT):
                 raise  # never left this machine: an ordinary transient failure, safe to retry
@@ -108,10 +112,6 @@ class TelegramSender:
             if isinstance(exc.__cause__, _NOT_SENT):
                 raise
             raise Uncertain(f"network: {exc.message}") from exc
-        except BadRequest as exc:
-            if any(s in exc.message.lower() for s in _GONE):
-                raise Unreachable(exc.message) from exc
-            raise
 
     async def retire_keyboard(self, message: MaybeInaccessibleMessage | None) -> None:
         """Remove the buttons from a message once one of them was used; already gone is fine."""

@@ -9,6 +9,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
+
 from tests.emulators.telegram import Fault, TelegramEmulator
 
 

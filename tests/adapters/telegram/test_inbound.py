@@ -9,6 +9,7 @@ import pytest
 from bot.adapters.telegram.inbound import to_event, user_key
 from dialogs.model import EventKind
 from telegram import Update
+
 from tests.emulators.telegram import BASE_TIME, TelegramEmulator
 
 
