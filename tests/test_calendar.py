@@ -162,7 +162,7 @@ def test_in_quiet_hours(t: dt.time, start: dt.time, end: dt.time, inside: bool) 
 
 def test_late_dispatch_in_quiet_hours_waits_for_morning() -> None:
     zone = "America/Los_Angeles"
-    state = make_state(zone, dt.time(21, 55))
+    state = make_state(zone, dt.time(21, 55), last_sent_on=date(2026, 5, 31))
     due = cal.next_checkin(state, local(zone, 2026, 6, 1, 12, 0))
     assert due is not None
     late = local(zone, 2026, 6, 1, 22, 1)  # the dispatcher fell six minutes behind
@@ -461,3 +461,17 @@ def test_sending_what_is_owed_leaves_nothing_owed(case: tuple[UserState, datetim
     if owed is not None:
         send(state, owed, answered=False)
     assert cal.checkin_owed(state, now) is None
+
+
+def test_someone_never_sent_a_checkin_is_owed_none_for_a_time_just_chosen() -> None:
+    # They pick 09:00 at 10:30: the first check-in is tomorrow's, not one right away.
+    state = make_state("Europe/Helsinki", dt.time(9, 0))
+    now = local("Europe/Helsinki", 2026, 6, 1, 10, 30)
+    assert cal.checkin_owed(state, now) is None
+    assert cal.catch_up(state, now) == cal.next_checkin(state, now)
+    assert cal.catch_up(state, now) == cal.Due(
+        local("Europe/Helsinki", 2026, 6, 2, 9, 0).astimezone(UTC), "checkin", date(2026, 6, 2)
+    )
+    # Their first check-in, reached by a dispatcher a minute late, is still sent.
+    late = local("Europe/Helsinki", 2026, 6, 2, 9, 1)
+    assert cal.checkin_owed(state, late) == cal.Due(late, "checkin", date(2026, 6, 2))
