@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -29,7 +28,9 @@ __all__ = ["JOB_ID", "Scheduler", "ServiceWithStore", "dispatch_job", "start_sch
 log = logging.getLogger(__name__)
 
 JOB_ID = "rekindle-dispatch"
-_RUNNING: weakref.WeakValueDictionary[str, Scheduler] = weakref.WeakValueDictionary()
+# Started schedulers by key. A strong reference on purpose: a started scheduler keeps ticking
+# until it is stopped, even if its creator dropped it.
+_RUNNING: dict[str, Scheduler] = {}
 
 
 async def dispatch_job(scheduler_key: str) -> None:
@@ -48,7 +49,6 @@ class Scheduler:
     """Ticks a Dispatcher every `interval` inside the running event loop."""
 
     __slots__ = (
-        "__weakref__",
         "_aps",
         "_dispatcher",
         "_interval",
@@ -109,8 +109,8 @@ class Scheduler:
             max_instances=1,
             misfire_grace_time=max(1, round(self._misfire.total_seconds())),
         )
+        aps.start()  # the first run is a loop callback, so registering just after is in time
         _RUNNING[self._key] = self
-        aps.start()
         self._aps = aps
 
     def shutdown(self) -> None:

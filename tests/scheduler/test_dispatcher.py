@@ -8,7 +8,7 @@ import logging
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from bot.scheduler import Dispatcher, TickResult, due_event
+from bot.scheduler import Dispatcher, Scheduler, SystemClock, TickResult, due_event
 from dialogs import calendar
 from dialogs.model import Event, EventKind
 from dialogs.state import UserState
@@ -216,3 +216,10 @@ async def test_a_hundred_thousand_users_cost_per_tick_follows_the_due_rows() -> 
             break
     assert total == users
     assert len(set(recorded)) == users
+
+
+def test_slots() -> None:
+    store = MemoryDueStore()
+    dispatcher = Dispatcher(CheckinService(store), store)
+    for obj in (dispatcher, Scheduler(dispatcher), SystemClock(), TickResult(0, 0, False)):
+        assert not hasattr(obj, "__dict__"), type(obj).__name__
