@@ -313,7 +313,8 @@ def _apply(
         return None  # an empty draft is answered with a prompt to paste one, not with advice
     check = rule.check
     if check is None:
-        assert compiled.pattern is not None  # a rule without a check has patterns (Rule validates it)
+        if compiled.pattern is None:  # cannot happen: Rule requires patterns when there is no check
+            return None
         match = compiled.pattern.search(plain.text)
         return found(_sentence_around(text, *plain.span(match))) if match else None
     if isinstance(check, MaxChars):
