@@ -1,0 +1,270 @@
+"""The whole bot as a Telegram user meets it: real service and store, real PTB, real HTTP to the emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bot.adapters.telegram import TelegramAdapter
+from bot.app import build_service
+from bot.service import ChatService
+from bot.store.base import UserKey
+from dialogs.state import UserState
+
+from tests.adapters.telegram.conftest import FAST, telegram_settings
+from tests.emulators.telegram import BotMessage, Fault, TelegramEmulator
+
+INTAKE = ("I'm 18+ and I agree", "Skip", "This week", "I did", "Communication", "Done",
+          "No contact at the moment", "Done", "London", "No daily check-ins")
+STEP = re.compile(r"^Step (\d+) of (\d+):")
+EXPIRED = "That button has expired"
+
+
+class Clock:
+    """The service's clock; tests move it forward the way days pass."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+class Bot:
+    """Starts and restarts the service + adapter pair on one database, as `python -m bot` would."""
+
+    def __init__(self, tg: TelegramEmulator, tmp_path: Path) -> None:
+        self.settings = telegram_settings(tg, tmp_path)
+        self.clock = Clock()
+        self.service: ChatService | None = None
+        self.adapter: TelegramAdapter | None = None
+
+    async def start(self) -> ChatService:
+        self.service = await build_service(self.settings, clock=self.clock)
+        self.adapter = TelegramAdapter(self.settings, self.service, FAST)
+        await self.adapter.start()
+        return self.service
+
+    async def stop(self) -> None:
+        try:
+            if self.adapter is not None:
+                await self.adapter.stop()
+        finally:
+            if self.service is not None:
+                await self.service.close()
+            self.adapter = self.service = None
+
+    async def state(self, user_id: int) -> UserState:
+        assert self.service is not None
+        async with self.service.store.user(UserKey("telegram", str(user_id))) as tx:
+            raw = await tx.load_state()
+        assert raw is not None
+        return UserState.model_validate_json(raw)
+
+    async def journal(self, user_id: int) -> list[Any]:
+        assert self.service is not None
+        async with self.service.store.user(UserKey("telegram", str(user_id))) as tx:
+            return list(await tx.journal())
+
+
+@pytest.fixture
+async def bot(tg: TelegramEmulator, tmp_path: Path) -> AsyncIterator[Bot]:
+    runner = Bot(tg, tmp_path)
+    await runner.start()
+    try:
+        yield runner
+    finally:
+        await runner.stop()
+
+
+class User:
+    """One person in one chat: each action waits until the bot has answered and gone quiet."""
+
+    def __init__(self, tg: TelegramEmulator, user_id: int) -> None:
+        self.tg, self.id = tg, user_id
+
+    async def _act(self, action: Callable[[], object], expect: int = 1) -> list[BotMessage]:
+        before = len(self.tg.messages(self.id))
+        action()
+        await self.tg.wait_for_messages(self.id, before + expect, timeout=10)
+        await self.tg.wait_idle(0.15)
+        return self.tg.messages(self.id)[before:]
+
+    async def command(self, text: str) -> list[BotMessage]:
+        return await self._act(lambda: self.tg.send_command(self.id, text))
+
+    async def say(self, text: str) -> list[BotMessage]:
+        return await self._act(lambda: self.tg.send_text(self.id, text))
+
+    async def tap(self, label: str) -> list[BotMessage]:
+        message, _ = self.tg.find_button(self.id, f"^{re.escape(label)}$")
+        replies = await self._act(lambda: self.tg.click(self.id, f"^{re.escape(label)}$"))
+        assert message.buttons == [], "a used keyboard is taken away"
+        return replies
+
+    @property
+    def keyboard(self) -> list[str]:
+        return self.tg.find_button(self.id, ".")[0].labels
+
+
+def step_of(messages: list[BotMessage]) -> int | None:
+    for message in messages:
+        match = STEP.match(message.body)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+async def through_intake(user: User) -> list[BotMessage]:
+    replies = await user.command("/start")
+    for label in INTAKE:
+        replies = await user.tap(label)
+    assert step_of(replies) == 1
+    return replies
+
+
+async def test_full_journey_from_start_to_the_end_of_the_guide(bot: Bot, tg: TelegramEmulator) -> None:
+    user = User(tg, 501)
+    first = await user.command("/start")
+    assert first[0].body.startswith("Hi, I'm Rekindle")
+    assert user.keyboard == ["I'm 18+ and I agree", "What do you keep?", "Not now"]
+    for label in INTAKE:
+        replies = await user.tap(label)
+    steps = [step_of(replies)]
+    total = int(STEP.match(next(m.body for m in replies if STEP.match(m.body))).group(2))  # type: ignore[union-attr]
+    while True:
+        replies = await user.tap("Next")
+        if step_of(replies) is None:
+            break
+        steps.append(step_of(replies))
+    # Reconnecting waits for the no-contact time; let it pass, then carry on from the menu.
+    assert "no-contact time is over" in replies[-1].body
+    bot.clock.offset += timedelta(days=40)
+    await user.command("/menu")
+    replies = await user.tap("Continue the guide")
+    steps.append(step_of(replies))
+    while "Next" in user.keyboard:
+        replies = await user.tap("Next")
+        if step_of(replies) is not None:
+            steps.append(step_of(replies))
+    assert steps == list(range(1, total + 1))
+    assert "end of the guide" in replies[-1].body
+    assert user.keyboard == ["Start the guide again", "Journal", "Menu"]
+    sent = tg.messages(501)
+    assert all(m.parse_mode is None and m.text for m in sent)
+    assert all(not m.buttons for m in sent[:-1] if m.body.startswith("Step "))
+    assert (await bot.state(501)).lesson_index == total
+
+
+async def test_double_tap_changes_state_once(bot: Bot, tg: TelegramEmulator) -> None:
+    user = User(tg, 502)
+    await through_intake(user)
+    before = len(tg.messages(502))
+    tg.click(502, "^Next$")
+    tg.click(502, "^Next$")  # the second tap arrives before the keyboard is gone
+    await tg.wait_for(lambda: any(m.body.startswith(EXPIRED) for m in tg.messages(502)[before:]), 10)
+    await tg.wait_idle(0.2)
+    new = tg.messages(502)[before:]
+    assert [step_of([m]) for m in new if step_of([m])] == [2]
+    assert sum(m.body.startswith(EXPIRED) for m in new) == 1
+    state = await bot.state(502)
+    assert state.lesson_index == 1 and len(state.completed) == 1
+    assert len(tg.callback_answers) >= len(INTAKE) + 2  # every press got its spinner stopped
+
+
+async def test_replayed_updates_change_nothing(bot: Bot, tg: TelegramEmulator) -> None:
+    user = User(tg, 503)
+    await through_intake(user)
+    answer = tg.send_text(503, "I felt numb, then angry.")
+    await tg.wait_for_messages(503, len(tg.messages(503)) + 1)
+    await tg.wait_idle(0.2)
+    count = len(tg.messages(503))
+    tg.replay(answer)  # Telegram delivers the same update again (a lost confirmation)
+    await tg.wait_idle(0.3)
+    journal = await bot.journal(503)
+    assert [e.text for e in journal] == ["I felt numb, then angry."]
+    assert len(tg.messages(503)) == count
+
+    press = tg.click(503, "^Next$")
+    await tg.wait_for_messages(503, count + 1)
+    await tg.wait_idle(0.2)
+    state, count = await bot.state(503), len(tg.messages(503))
+    tg.replay(press)
+    await tg.wait_idle(0.3)
+    assert await bot.state(503) == state and len(tg.messages(503)) == count
+
+
+async def test_restart_mid_conversation_continues_at_the_same_step(bot: Bot, tg: TelegramEmulator) -> None:
+    user = User(tg, 504)
+    await through_intake(user)
+    assert step_of(await user.tap("Next")) == 2
+    await bot.stop()
+    await bot.start()
+    assert step_of(await user.tap("Next")) == 3
+    assert (await bot.state(504)).lesson_index == 2
+
+
+async def test_blocked_user_is_unreachable_until_they_write_again(bot: Bot, tg: TelegramEmulator) -> None:
+    assert bot.service is not None
+    key = UserKey("telegram", "505")
+    tg.fail("sendMessage", Fault.forbidden(chat_id=505))
+    tg.send_command(505, "/start")
+    await tg.wait_for(lambda: len(tg.method_calls("sendMessage")) >= 1, 10)
+    await tg.wait_idle(0.3)
+    assert await bot.service.store.is_unreachable(key)
+    assert len(tg.method_calls("sendMessage")) == 1 and tg.messages(505) == []  # nothing retried
+    await User(tg, 505).command("/start")
+    assert not await bot.service.store.is_unreachable(key)
+    assert tg.last_message(505).labels == ["I'm 18+ and I agree", "What do you keep?", "Not now"]
+
+
+async def test_flood_wait_is_waited_out_and_the_reply_sent_once(bot: Bot, tg: TelegramEmulator) -> None:
+    tg.fail("sendMessage", Fault.flood(1, chat_id=506))
+    replies = await User(tg, 506).command("/start")
+    assert replies[0].body.startswith("Hi, I'm Rekindle")
+    assert len([p for p in tg.method_calls("sendMessage") if p["chat_id"] == "506"]) == len(replies) + 1
+
+
+async def test_persistent_flood_postpones_and_delivers_later(bot: Bot, tg: TelegramEmulator) -> None:
+    assert bot.service is not None
+    tg.fail("sendMessage", Fault.flood(1, chat_id=507), Fault.flood(1, chat_id=507))
+    tg.send_command(507, "/start")
+    await tg.wait_for(lambda: len(tg.method_calls("sendMessage")) >= 2, 10)
+    await tg.wait_idle(0.2)
+    assert tg.messages(507) == []
+    await asyncio.sleep(1.0)
+    await bot.service.deliver_pending("telegram")
+    assert tg.messages(507)[0].body.startswith("Hi, I'm Rekindle")
+    assert len(tg.messages(507)) == 2
+
+
+async def test_maybe_delivered_reply_is_not_sent_twice(bot: Bot, tg: TelegramEmulator) -> None:
+    tg.fail("sendMessage", Fault.dropped(delivered=True, chat_id=508))
+    await User(tg, 508).command("/start")
+    await tg.wait_for_messages(508, 2)
+    bodies = [m.body for m in tg.messages(508)]
+    assert len(bodies) == 2 and len(set(bodies)) == 2  # the lost answer was not repeated
+
+
+def kind_of(body: str) -> str:
+    if body.startswith("Here's what I understand"):
+        return "help"
+    return "about" if body.startswith("I'm Rekindle") else "other"
+
+
+async def test_a_hundred_users_at_once_all_answered(bot: Bot, tg: TelegramEmulator) -> None:
+    users = range(2000, 2100)
+    for user in users:
+        tg.send_command(user, "/start")
+    for i in range(19):
+        for user in users:
+            tg.send_command(user, "/help" if i % 2 else "/about")
+    for user in users:
+        sent = await tg.wait_for_messages(user, 21, timeout=90)
+        kinds = [kind_of(m.body) for m in sent[2:]]
+        assert kinds == ["about" if i % 2 == 0 else "help" for i in range(19)]
