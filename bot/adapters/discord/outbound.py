@@ -158,8 +158,10 @@ class DiscordSender:
         channel_id = self._channels.get(user_id)
         if channel_id is None:
             await self._pacer.wait()
-            dm = await self._client.create_dm(discord.Object(int(user_id)))
-            channel_id = dm.id
+            # Straight to the API rather than Client.create_dm, whose own cache would hand back a
+            # channel Discord just called unknown; our cache is the only one that matters here.
+            data = await self._client.http.start_private_message(int(user_id))
+            channel_id = int(data["id"])
             self._channels.put(user_id, channel_id)
         return self._client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
 
