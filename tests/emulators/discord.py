@@ -70,6 +70,7 @@ INTERACTION_CALLBACK = "POST /interactions/{interaction_id}/{token}/callback"
 EPHEMERAL = 1 << 6
 INTERACTION_WINDOW = 3.0  # seconds Discord allows before an interaction token stops accepting a callback
 HEARTBEAT_INTERVAL_MS = 41_250
+_ESCAPED = re.compile(r"\\([^\w\s])")  # Discord markdown: a backslash before punctuation shows it as is
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,11 @@ class BotMessage:
     @property
     def body(self) -> str:
         return self.content
+
+    @property
+    def visible(self) -> str:
+        """The text as Discord shows it: backslash escapes and zero-width mention breakers removed."""
+        return _ESCAPED.sub(r"\1", self.content).replace("@\u200b", "@")
 
     @property
     def ephemeral(self) -> bool:

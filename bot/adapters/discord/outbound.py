@@ -59,13 +59,22 @@ def render(reply: Reply, has_files: bool) -> list[OutgoingPart]:
 
 
 def _reflow(rows: tuple[tuple[Button, ...], ...]) -> tuple[tuple[Button, ...], ...]:
-    """Discord allows 5 buttons per row and 5 rows per message: wrap long rows, drop the overflow."""
-    out: list[tuple[Button, ...]] = []
-    for row in rows:
-        out.extend(row[i : i + ROW_LIMIT] for i in range(0, len(row), ROW_LIMIT))
-    if len(out) > ROWS_PER_MESSAGE:
-        _log.warning("reply has %d button rows; Discord shows %d", len(out), ROWS_PER_MESSAGE)
-    return tuple(out[:ROWS_PER_MESSAGE])
+    """Fit the engine's rows into Discord's 5 rows of 5 buttons.
+
+    Long rows wrap. When that gives more than 5 rows (a long multi-choice list, one option per row),
+    the options are packed 5 to a row and the last row (usually "Done" or "Menu") stays on its own.
+    """
+    wrapped = [row[i : i + ROW_LIMIT] for row in rows for i in range(0, len(row), ROW_LIMIT)]
+    if len(wrapped) <= ROWS_PER_MESSAGE:
+        return tuple(wrapped)
+    last = wrapped[-1]
+    options = [button for row in wrapped[:-1] for button in row]
+    room = (ROWS_PER_MESSAGE - 1) * ROW_LIMIT
+    if len(options) > room:
+        _log.warning("reply has %d buttons; Discord shows %d", len(options) + len(last), room + len(last))
+        options = options[:room]
+    packed = [tuple(options[i : i + ROW_LIMIT]) for i in range(0, len(options), ROW_LIMIT)]
+    return (*packed, last)
 
 
 def custom_id(nonce: int, value: str) -> str:

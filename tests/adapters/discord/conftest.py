@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -108,14 +109,34 @@ def run_adapter(adapters: Adapters) -> RunAdapter:
     return adapters.start
 
 
+class StepClock:
+    """The service's clock, moved by hand so a test can wait out a no-contact period in a second."""
+
+    def __init__(self, start: datetime = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
 @pytest.fixture
-async def service(adapters: Adapters, emu: DiscordEmulator, tmp_path: Path) -> AsyncIterator[Any]:
+def clock() -> StepClock:
+    return StepClock()
+
+
+@pytest.fixture
+async def service(
+    adapters: Adapters, emu: DiscordEmulator, tmp_path: Path, clock: StepClock
+) -> AsyncIterator[Any]:
     """The real core (engine, store on SQLite in tmp_path, outbox), as `python -m bot` builds it.
 
     Adapters are stopped before the store closes, so no queued event meets a closed database."""
     from bot.app import build_service
 
-    chat = await build_service(discord_settings(emu, tmp_path))
+    chat = await build_service(discord_settings(emu, tmp_path), clock=clock)
     try:
         yield chat
     finally:

@@ -10,6 +10,7 @@ from typing import Any
 import discord
 import pytest
 from discord import app_commands
+
 from tests.emulators.discord import CREATE_DM, MESSAGES, DiscordEmulator, Fault
 
 

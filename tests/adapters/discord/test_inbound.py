@@ -35,9 +35,8 @@ def dm(
 ) -> discord.Message:
     payload = message_payload(Snowflakes().next(), DM_CHANNEL, user_payload(USER), content, **extra)
     payload.update(override or {})
-    return discord.Message(
-        state=state, channel=discord.DMChannel._from_message(state, DM_CHANNEL), data=payload
-    )
+    channel = discord.DMChannel._from_message(state, DM_CHANNEL)
+    return discord.Message(state=state, channel=channel, data=payload)  # type: ignore[arg-type]
 
 
 def guild_message(state: Any, content: str, mentions: list[dict[str, Any]]) -> discord.Message:
@@ -45,7 +44,7 @@ def guild_message(state: Any, content: str, mentions: list[dict[str, Any]]) -> d
         Snowflakes().next(), GUILD_CHANNEL, user_payload(USER), content, guild_id=GUILD, mentions=mentions
     )
     channel = discord.PartialMessageable(state=state, id=GUILD_CHANNEL, guild_id=GUILD)
-    return discord.Message(state=state, channel=channel, data=payload)
+    return discord.Message(state=state, channel=channel, data=payload)  # type: ignore[arg-type]
 
 
 def attachment(content_type: str | None, filename: str = "f") -> dict[str, Any]:

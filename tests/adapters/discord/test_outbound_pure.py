@@ -70,10 +70,24 @@ def test_long_reply_puts_buttons_and_files_on_the_last_part() -> None:
     assert parts[-1].rows and parts[-1].files
 
 
-def test_rows_wrap_at_five_and_stop_at_five_rows() -> None:
+def test_rows_wrap_at_five() -> None:
     row = tuple(Button(f"{i}", f"v{i}") for i in range(12))
-    [part] = render(Reply("pick", (row, row[:3], row[:1], row[:2]), nonce=1), has_files=False)
-    assert [len(r) for r in part.rows] == [5, 5, 2, 3, 1]
+    [part] = render(Reply("pick", (row, row[:3]), nonce=1), has_files=False)
+    assert [len(r) for r in part.rows] == [5, 5, 2, 3]
+
+
+def test_many_one_button_rows_are_packed_and_the_last_row_kept() -> None:
+    options = tuple((Button(f"Reason {i}", f"r{i}"),) for i in range(7))
+    done = (Button("Done", "done"),)
+    [part] = render(Reply("pick any", (*options, done), nonce=1), has_files=False)
+    assert [[b.label for b in r] for r in part.rows] == [
+        [f"Reason {i}" for i in range(5)],
+        ["Reason 5", "Reason 6"],
+        ["Done"],
+    ]
+    too_many = tuple((Button(f"{i}", f"v{i}"),) for i in range(30))
+    [crowded] = render(Reply("x", (*too_many, done), nonce=1), has_files=False)
+    assert len(crowded.rows) == 5 and crowded.rows[-1] == done
 
 
 async def test_long_labels_are_shortened_and_oversized_ids_left_out() -> None:

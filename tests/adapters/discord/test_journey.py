@@ -1,0 +1,220 @@
+"""End to end: a person on Discord DMs, the real adapter, the real core and store, the emulator."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from bot.scheduler import Dispatcher
+from bot.store import UserKey
+
+from tests.adapters.discord.conftest import RunAdapter, StepClock
+from tests.emulators.discord import MESSAGES, BotMessage, DiscordEmulator, Fault
+
+
+class Person:
+    """One Discord user: every action waits until the bot has answered and gone quiet."""
+
+    def __init__(self, emu: DiscordEmulator, user_id: int) -> None:
+        self.emu, self.id = emu, user_id
+        self.seen = 0
+
+    async def _act(self, action: Callable[[], object]) -> list[BotMessage]:
+        before = len(self.emu.messages(self.id))
+        action()
+        await self.emu.wait_for_messages(self.id, before + 1, timeout=10)
+        await self.emu.wait_idle(quiet=0.1)
+        new = self.emu.messages(self.id)[before:]
+        for message in new:
+            assert 0 < len(message.body) <= 2000 or message.files or message.buttons
+        return new
+
+    async def say(self, text: str) -> str:
+        return _text(await self._act(lambda: self.emu.send_text(self.id, text)))
+
+    async def command(self, command: str) -> str:
+        return _text(await self._act(lambda: self.emu.send_command(self.id, command)))
+
+    async def tap(self, label: str, message_id: int | None = None) -> str:
+        pressed, _ = self.emu.find_button(self.id, re.compile(label, re.I), message_id)
+        new = await self._act(lambda: self.emu.click(self.id, re.compile(label, re.I), message_id))
+        assert self.emu._messages[pressed.id].enabled_labels == [], "a used keyboard is disabled"
+        return _text(new)
+
+    def labels(self) -> list[str]:
+        with_buttons = [m for m in self.emu.messages(self.id) if m.buttons]
+        return with_buttons[-1].enabled_labels if with_buttons else []
+
+
+def _text(messages: list[BotMessage]) -> str:
+    return "\n".join(m.visible for m in messages)
+
+
+async def onboard(person: Person) -> None:
+    welcome = await person.command("/start")
+    assert "not a therapist" in welcome and "18" in welcome
+    await person.tap("agree")
+    assert "Sam" in await person.say("Sam")
+    for label in ("1-4 weeks", "They did", "Trust", "Done", "No contact", "None of these", "London", "09:00"):
+        await person.tap(label)
+
+
+async def state_of(service: Any, user_id: int) -> str | None:
+    async with service.store.user(UserKey("discord", str(user_id))) as tx:
+        raw: str | None = await tx.load_state()
+        return raw
+
+
+async def test_full_journey_from_first_dm_to_the_end_of_the_guide(
+    run_adapter: RunAdapter, service: Any, emu: DiscordEmulator, clock: StepClock, kit: Any
+) -> None:
+    await run_adapter(service)
+    person = Person(emu, 1)
+    await onboard(person)
+    lessons = 0
+    for step in range(200):
+        labels = person.labels()
+        if "Next" in labels:
+            if lessons % 4 == 1:
+                assert "journal" in (await person.say(f"what I noticed in lesson {lessons}")).lower()
+            lessons += 1
+            said = await person.tap("^Next$")
+        elif "Review a lesson" in labels:  # contact lessons wait for the no-contact period
+            clock.advance(days=31)
+            await person.command("/menu")
+            said = await person.tap("Continue the guide")
+            lessons += 0
+        else:
+            raise AssertionError(f"step {step}: stuck with buttons {labels}")
+        if "end of the guide" in said:
+            break
+    else:
+        raise AssertionError("the guide never ended")
+    assert lessons == len(kit.content.tracks.reconnect)
+    assert "Sam" in said and person.labels() == ["Start the guide again", "Journal", "Menu"]
+    assert all(m.allowed_mentions == {"parse": []} for m in emu.messages(1))
+
+
+async def test_button_from_before_a_restart_still_works(
+    run_adapter: RunAdapter, service: Any, emu: DiscordEmulator
+) -> None:
+    first = await run_adapter(service)
+    person = Person(emu, 2)
+    await person.command("/start")
+    await first.stop()
+    await run_adapter(service)
+    assert emu.identifies == 2
+    assert "call you" in await person.tap("agree")
+
+
+async def test_stale_button_says_expired_and_changes_nothing(
+    run_adapter: RunAdapter, service: Any, emu: DiscordEmulator
+) -> None:
+    await run_adapter(service)
+    person = Person(emu, 3)
+    await person.command("/start")
+    await person.tap("agree")
+    name_prompt = emu.last_message(3)
+    assert name_prompt.enabled_labels == ["Skip"]
+    await person.say("Alex")  # typed instead of tapping Skip: that button is now stale
+    before = await state_of(service, 3)
+    said = await person.tap("Skip", message_id=name_prompt.id)
+    assert "expired" in said.lower()
+    assert await state_of(service, 3) == before
+    assert "1-4 weeks ago" in person.labels()  # the current question is still the one to answer
+
+
+async def test_50_users_20_messages_each_all_answered_in_order(
+    run_adapter: RunAdapter, service: Any, emu: DiscordEmulator
+) -> None:
+    await run_adapter(service)
+    users = range(1000, 1050)
+    for user in users:
+        emu.send_command(user, "/start")
+        for i in range(19):
+            emu.send_text(user, f"message {i}")
+    async_ok = [await emu.wait_for_messages(user, 20, timeout=120) for user in users]
+    await emu.wait_idle(quiet=0.3, timeout=120)
+    for user, _ in zip(users, async_ok, strict=True):
+        sent = emu.messages(user)
+        assert "Rekindle" in sent[0].visible  # /start came first and was answered first
+        # Every message got at least one answer, and nothing arrived for anyone else.
+        assert len(sent) >= 20
+        assert all(m.channel_id == emu.dm_channel_id(user) for m in sent)
+    assert not emu.errors
+
+
+async def test_blocked_user_is_unreachable_until_they_write_again(
+    run_adapter: RunAdapter, service: Any, emu: DiscordEmulator, clock: StepClock
+) -> None:
+    await run_adapter(service)
+    person = Person(emu, 4)
+    await onboard(person)
+    key = UserKey("discord", "4")
+    emu.fail(MESSAGES, *[Fault.cannot_dm(user_id=4)] * 3)
+    emu.send_text(4, "are you there")
+    await emu.wait_for(lambda: emu.pending_faults(MESSAGES) < 3)
+    await emu.wait_idle()
+    assert await service.store.is_unreachable(key)
+    dispatcher = Dispatcher(service, service.store, clock=clock)
+    calls = len(emu.route_calls(MESSAGES))
+    clock.advance(days=1)  # the next morning's check-in is due now
+    assert (await dispatcher.tick()).claimed == 0
+    await emu.wait_idle()
+    assert len(emu.route_calls(MESSAGES)) == calls, "no scheduled sends to an unreachable user"
+    emu._faults[MESSAGES].clear()  # they unblocked the bot
+    await person.say("I'm back")
+    assert not await service.store.is_unreachable(key)
+    before = len(emu.messages(4))
+    assert (await dispatcher.tick()).claimed == 1  # the same check-in, held back until now
+    await emu.wait_for_messages(4, before + 1)
+
+
+async def test_dropped_gateway_resumes_and_the_next_dm_is_answered(
+    run_adapter: RunAdapter, service: Any, emu: DiscordEmulator
+) -> None:
+    await run_adapter(service)
+    person = Person(emu, 5)
+    await person.command("/start")
+    await emu.drop_gateway()
+    said = await person.tap("agree")
+    assert "call you" in said
+    assert emu.resumes == 1 and emu.identifies == 1
+
+
+async def test_server_message_gets_only_the_pointer(
+    run_adapter: RunAdapter, service: Any, emu: DiscordEmulator
+) -> None:
+    await run_adapter(service)
+    person = Person(emu, 6)
+    await onboard(person)
+    emu.send_guild_message(6, "how is my no contact going?")
+    await emu.wait_for(lambda: len(emu.channel_messages()) == 1)
+    await emu.wait_idle()
+    [pointer] = emu.channel_messages()
+    assert "direct message" in pointer.visible and "Sam" not in pointer.visible
+    assert pointer.buttons == [] and pointer.files == []
+
+
+async def test_slash_command_opens_the_dm_with_the_welcome(
+    run_adapter: RunAdapter, service: Any, emu: DiscordEmulator
+) -> None:
+    await run_adapter(service)
+    emu.slash_command(7, "rekindle", guild=True)
+    sent = await emu.wait_for_messages(7, 1)
+    assert "Rekindle" in sent[0].visible
+    assert len(emu.ephemeral(7)) == 1 and emu.channel_messages() == []
+
+
+async def test_rate_limited_reply_is_waited_out_and_arrives_once(
+    run_adapter: RunAdapter, service: Any, emu: DiscordEmulator
+) -> None:
+    await run_adapter(service)
+    emu.fail(MESSAGES, Fault.rate_limited(0.3, user_id=8))
+    person = Person(emu, 8)
+    welcome = await person.command("/start")
+    assert welcome.count("Hi, I'm Rekindle") == 1
+    sent = emu.messages(8)
+    assert len(emu.route_calls(MESSAGES)) == len(sent) + 1  # the one 429, then each message once
+    assert len({m.visible for m in sent}) == len(sent)
