@@ -251,6 +251,7 @@ class DiscordEmulator:
         self.interactions: dict[int, InteractionRecord] = {}
         self._interaction_by_token: dict[str, int] = {}
         self.commands: list[JSONDict] = []
+        self.user_messages: dict[int, list[JSONDict]] = defaultdict(list)
         self.calls: list[tuple[str, JSONDict]] = []  # (route key, match info + body)
         self.unknown_calls: list[str] = []
         self.errors: list[str] = []
@@ -348,7 +349,14 @@ class DiscordEmulator:
     def _user_message(self, user_id: int, content: str, **extra: Any) -> JSONDict:
         channel_id = self.dm_channel_id(user_id)
         message = message_payload(self._ids.next(), channel_id, user_payload(user_id), content, **extra)
+        self.user_messages[user_id].append(message)
         return self.dispatch("MESSAGE_CREATE", message)
+
+    def edit_text(self, user_id: int, message_id: int, text: str) -> JSONDict:
+        """The user edits one of their DMs (MESSAGE_UPDATE with an edit time)."""
+        original = next(m for m in self.user_messages[user_id] if m["id"] == str(message_id))
+        edited = {**original, "content": text, "edited_timestamp": timestamp_of(self._ids.next())}
+        return self.dispatch("MESSAGE_UPDATE", edited)
 
     def send_text(self, user_id: int, text: str) -> JSONDict:
         return self._user_message(user_id, text)
@@ -547,7 +555,7 @@ class DiscordEmulator:
             raise AssertionError("no gateway session: start the client before sending events")
         if not self._wanted(event, data):
             return data
-        if event == "MESSAGE_CREATE" and self._content_hidden(data):
+        if event in ("MESSAGE_CREATE", "MESSAGE_UPDATE") and self._content_hidden(data):
             data = {**data, "content": "", "attachments": [], "embeds": [], "components": []}
         self._history.append({"op": 0, "t": event, "s": len(self._history) + 1, "d": data})
         for conn in self._conns:
@@ -556,7 +564,7 @@ class DiscordEmulator:
 
     def _wanted(self, event: str, data: JSONDict) -> bool:
         """Discord sends an event only when the session asked for its intent."""
-        if event == "MESSAGE_CREATE":
+        if event in ("MESSAGE_CREATE", "MESSAGE_UPDATE"):
             bit = INTENT_GUILD_MESSAGES if "guild_id" in data else INTENT_DIRECT_MESSAGES
             return bool(self.intents & bit)
         if event == "GUILD_CREATE":

@@ -13,7 +13,7 @@ import discord
 from dialogs.model import Event
 from discord import app_commands
 
-from bot.adapters.discord.inbound import BUTTON_PREFIX, GuildMention, button_payload, classify
+from bot.adapters.discord.inbound import BUTTON_PREFIX, GuildMention, button_payload, classify, edit_event
 from bot.adapters.discord.texts import SLASH_DESCRIPTION
 
 __all__ = ["ButtonPress", "Inbox", "RekindleClient", "intents"]
@@ -107,3 +107,11 @@ class RekindleClient(discord.Client):
             self.inbox.on_dm_event(inbound, message.channel.id)
         elif isinstance(inbound, GuildMention):
             await self.inbox.on_guild_mention(inbound)
+
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        # The raw event, because the message cache is off and on_message_edit needs it.
+        if self.user is None:
+            return
+        event = edit_event(payload.message, self.user.id)
+        if event is not None:
+            self.inbox.on_dm_event(event, payload.channel_id)

@@ -23,6 +23,7 @@ __all__ = [
     "button_payload",
     "classify",
     "command_event",
+    "edit_event",
     "message_event",
 ]
 
@@ -54,6 +55,18 @@ def classify(message: discord.Message, bot_id: int) -> Inbound:
         mentioned = any(user.id == bot_id for user in message.mentions)
         return GuildMention(message.channel.id, str(message.author.id)) if mentioned else None
     return message_event(message)
+
+
+def edit_event(message: discord.Message, bot_id: int) -> Event | None:
+    """A DM the person edited: the core hears that something changed, never the new text as a reply."""
+    if message.author.bot or message.author.id == bot_id or message.edited_at is None:
+        return None  # embeds unfurling also arrive as updates, without an edit time
+    if not isinstance(message.channel, discord.DMChannel):
+        return None
+    stamp = int(message.edited_at.timestamp() * 1000)
+    return _event(
+        EventKind.MEDIA, message.author.id, f"dc:e:{message.id}:{stamp}", message.edited_at, media="edited"
+    )
 
 
 def message_event(message: discord.Message) -> Event:

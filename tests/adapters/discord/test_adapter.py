@@ -60,6 +60,19 @@ async def test_every_kind_of_dm_reaches_the_core(run_adapter: RunAdapter, emu: D
     assert len(emu.route_calls(CREATE_DM)) == 0  # replies reuse the channel the DM came from
 
 
+async def test_an_edited_dm_is_an_edited_media_event(run_adapter: RunAdapter, emu: DiscordEmulator) -> None:
+    service = EchoService()
+    await run_adapter(service)
+    original = emu.send_text(16, "first version")
+    await emu.wait_for_messages(16, 1)
+    emu.edit_text(16, int(original["id"]), "second version")
+    sent = await emu.wait_for_messages(16, 2)
+    assert sent[-1].body == "media:edited"
+    edit = service.events[-1]
+    assert (edit.kind, edit.media, edit.text) == (EventKind.MEDIA, "edited", "")
+    assert edit.event_id.startswith(f"dc:e:{original['id']}:")
+
+
 async def test_button_press_is_acknowledged_at_once_and_disabled(
     run_adapter: RunAdapter, emu: DiscordEmulator
 ) -> None:
