@@ -1,0 +1,21 @@
+"""Storage: SQLite by default, PostgreSQL when DATABASE_URL says so. Both keep the same contract."""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.crypto import Cipher
+from bot.store.base import Store, UserKey
+
+__all__ = ["Store", "UserKey", "open_store"]
+
+
+async def open_store(settings: Settings, cipher: Cipher) -> Store:
+    path = settings.sqlite_path
+    if path is not None:
+        from bot.store.sqlite import open_sqlite
+
+        return await open_sqlite(path, cipher)
+    from bot.store.postgres import open_postgres  # type: ignore[import-not-found,unused-ignore]
+
+    store: Store = await open_postgres(settings.database_url, cipher)
+    return store

@@ -1,0 +1,166 @@
+"""The store contract. SQLite and PostgreSQL implement it; the service is written against it only."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol
+
+from dialogs.calendar import Due
+from dialogs.model import Reply
+
+__all__ = [
+    "CheckinRow",
+    "Due",
+    "DueRow",
+    "JournalEntry",
+    "OutboxItem",
+    "Store",
+    "UrgeRow",
+    "UserKey",
+    "UserTx",
+    "from_ts",
+    "ts",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class UserKey:
+    platform: str
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class DueRow:
+    platform: str
+    user_id: str
+    due_kind: str
+    due_local_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    id: int
+    at: datetime
+    kind: str
+    ref: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinRow:
+    local_date: date
+    mood: int | None
+    urge: int | None
+    contacted: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class UrgeRow:
+    local_date: date
+    strength: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    id: int
+    key: UserKey
+    reply: Reply
+    attempts: int
+    not_before: datetime | None
+
+
+def ts(moment: datetime) -> str:
+    """A sortable UTC timestamp: the same string order as time order."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_ts(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+class UserTx(Protocol):
+    """Everything about one user, inside one transaction that commits all or nothing."""
+
+    key: UserKey
+
+    async def claim_event(self, event_id: str, at: datetime) -> bool:
+        """Record the event id; False when it was handled before (then change nothing)."""
+        ...
+
+    async def load_state(self) -> str | None: ...
+
+    async def save_state(self, state_json: str, now: datetime, due: Due | None) -> None: ...
+
+    async def add_journal(self, at: datetime, kind: str, ref: str, text: str) -> None: ...
+
+    async def record_checkin(self, at: datetime, row: CheckinRow) -> None: ...
+
+    async def record_urge(self, at: datetime, row: UrgeRow) -> None: ...
+
+    async def enqueue(self, replies: list[Reply], at: datetime) -> None: ...
+
+    async def journal(self) -> list[JournalEntry]:
+        """All entries, newest first."""
+        ...
+
+    async def history(self, since: date) -> tuple[list[CheckinRow], list[UrgeRow]]: ...
+
+    async def add_report(self, at: datetime, note: str) -> None:
+        """Flag the last reply this user was sent."""
+        ...
+
+    async def export(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row about this user, table by table, decrypted."""
+        ...
+
+    async def erase(self) -> None:
+        """Delete every row about this user in every table."""
+        ...
+
+    async def touch_reachable(self) -> None:
+        """The user wrote to us, so they can be messaged again."""
+        ...
+
+    async def stats(self, now: datetime) -> dict[str, int]:
+        """Counts only, for admins: users, active this week, check-ins today, open reports."""
+        ...
+
+
+class Store(Protocol):
+    def user(self, key: UserKey) -> AbstractAsyncContextManager[UserTx]: ...
+
+    async def pending(self, key: UserKey) -> list[OutboxItem]:
+        """This user's undelivered replies, oldest first."""
+        ...
+
+    async def pending_keys(self, platform: str, now: datetime) -> list[UserKey]: ...
+
+    async def delivered(self, item: OutboxItem) -> None:
+        """The reply arrived: remove it from the outbox and remember it for /report."""
+        ...
+
+    async def postpone(self, item: OutboxItem, not_before: datetime) -> None: ...
+
+    async def drop(self, item: OutboxItem) -> None: ...
+
+    async def set_unreachable(self, key: UserKey, unreachable: bool) -> None: ...
+
+    async def is_unreachable(self, key: UserKey) -> bool: ...
+
+    async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[DueRow]: ...
+
+    async def stats(self, now: datetime) -> dict[str, int]: ...
+
+    async def reports(self) -> list[dict[str, Any]]: ...
+
+    async def inactive_since(self, before: datetime, limit: int) -> list[UserKey]: ...
+
+    async def prune_events(self, before: datetime) -> int: ...
+
+    async def rotate_key(self) -> int:
+        """Re-encrypt every sensitive value with the current primary key; return rows touched."""
+        ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,390 @@
+"""The default store: one SQLite file through aiosqlite, WAL, and BEGIN IMMEDIATE for every write.
+
+One connection per process, guarded by an asyncio lock, because SQLite has a single writer anyway
+and interleaving two coroutines' statements on one connection would mix their transactions.
+Other processes on the same file are kept in order by BEGIN IMMEDIATE and busy_timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.crypto import Cipher
+from bot.store.base import (
+    CheckinRow,
+    Due,
+    DueRow,
+    JournalEntry,
+    OutboxItem,
+    UrgeRow,
+    UserKey,
+    from_ts,
+    ts,
+)
+from bot.store.codec import reply_from_json, reply_to_json
+from dialogs.model import Reply
+
+__all__ = ["SqliteStore", "open_sqlite"]
+
+MIGRATIONS = ("sqlite_001_init.sql",)
+USER_TABLES = ("processed_events", "journal", "checkins", "urges", "outbox", "reports", "users")
+
+
+def _migration(name: str) -> str:
+    return resources.files("bot.store.migrations").joinpath(name).read_text(encoding="utf-8")
+
+
+class SqliteStore:
+    def __init__(self, db: aiosqlite.Connection, cipher: Cipher, path: Path) -> None:
+        self._db = db
+        self._cipher = cipher
+        self._lock = asyncio.Lock()
+        self.path = path
+
+    # --- lifecycle -------------------------------------------------------------------------------------------
+    async def _migrate(self) -> None:
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                await self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+                rows = list(await self._db.execute_fetchall("SELECT version FROM schema_version"))
+                current = rows[0][0] if rows else 0
+                for number, name in enumerate(MIGRATIONS, start=1):
+                    if number > current:
+                        await _run_script(self._db, _migration(name))
+                if current < len(MIGRATIONS):
+                    await self._db.execute("DELETE FROM schema_version")
+                    await self._db.execute("INSERT INTO schema_version VALUES (?)", (len(MIGRATIONS),))
+                rows = list(await self._db.execute_fetchall("SELECT value FROM meta WHERE key = 'key_check'"))
+                self._cipher.verify(rows[0][0] if rows else None)
+                if not rows and self._cipher.enabled:
+                    await self._db.execute(
+                        "INSERT INTO meta (key, value) VALUES ('key_check', ?)", (self._cipher.key_check(),)
+                    )
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            await self._db.close()
+
+    async def checkpoint(self) -> None:
+        """Fold the WAL into the main file and truncate it, so erased bytes leave the WAL too."""
+        async with self._lock:
+            await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # --- one user's transaction ------------------------------------------------------------------------------
+    @asynccontextmanager
+    async def user(self, key: UserKey) -> AsyncIterator[_SqliteUserTx]:
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SqliteUserTx(self._db, self._cipher, key)
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    # --- outbox ----------------------------------------------------------------------------------------------
+    async def pending(self, key: UserKey) -> list[OutboxItem]:
+        async with self._lock:
+            rows = await self._db.execute_fetchall(
+                "SELECT id, payload, attempts, not_before FROM outbox WHERE platform = ? AND user_id = ? ORDER BY id",
+                (key.platform, key.user_id),
+            )
+        return [
+            OutboxItem(
+                id=row[0],
+                key=key,
+                reply=reply_from_json(self._cipher.decrypt(row[1])),
+                attempts=row[2],
+                not_before=from_ts(row[3]) if row[3] else None,
+            )
+            for row in rows
+        ]
+
+    async def pending_keys(self, platform: str, now: datetime) -> list[UserKey]:
+        async with self._lock:
+            rows = await self._db.execute_fetchall(
+                # A user is ready when the head of their queue is: order is kept per user.
+                "SELECT o.user_id FROM outbox o JOIN users u USING (platform, user_id)"
+                " WHERE o.platform = ? AND u.unreachable = 0 AND (o.not_before = '' OR o.not_before <= ?)"
+                " AND o.id = (SELECT min(id) FROM outbox h WHERE h.platform = o.platform AND h.user_id = o.user_id)",
+                (platform, ts(now)),
+            )
+        return [UserKey(platform, row[0]) for row in rows]
+
+    async def delivered(self, item: OutboxItem) -> None:
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            await self._db.execute("DELETE FROM outbox WHERE id = ?", (item.id,))
+            await self._db.execute(
+                "UPDATE users SET last_reply = ? WHERE platform = ? AND user_id = ?",
+                (self._cipher.encrypt(item.reply.text), item.key.platform, item.key.user_id),
+            )
+            await self._db.execute("COMMIT")
+
+    async def postpone(self, item: OutboxItem, not_before: datetime) -> None:
+        async with self._lock:
+            await self._db.execute(
+                "UPDATE outbox SET attempts = attempts + 1, not_before = ? WHERE id = ?", (ts(not_before), item.id)
+            )
+
+    async def drop(self, item: OutboxItem) -> None:
+        async with self._lock:
+            await self._db.execute("DELETE FROM outbox WHERE id = ?", (item.id,))
+
+    async def set_unreachable(self, key: UserKey, unreachable: bool) -> None:
+        async with self._lock:
+            await self._db.execute(
+                "UPDATE users SET unreachable = ? WHERE platform = ? AND user_id = ?",
+                (int(unreachable), key.platform, key.user_id),
+            )
+
+    async def is_unreachable(self, key: UserKey) -> bool:
+        async with self._lock:
+            rows = list(await self._db.execute_fetchall(
+                "SELECT unreachable FROM users WHERE platform = ? AND user_id = ?", (key.platform, key.user_id)
+            ))
+        return bool(rows and rows[0][0])
+
+    # --- scheduler -------------------------------------------------------------------------------------------
+    async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[DueRow]:
+        """Take due users and push their wake-up time past the lease, in one statement."""
+        async with self._lock:
+            rows = await self._db.execute_fetchall(
+                "UPDATE users SET next_due_at = ? WHERE (platform, user_id) IN ("
+                "  SELECT platform, user_id FROM users"
+                "  WHERE next_due_at IS NOT NULL AND unreachable = 0 AND next_due_at <= ?"
+                "  ORDER BY next_due_at LIMIT ?"
+                ") RETURNING platform, user_id, due_kind, due_local_date",
+                (ts(now + lease), ts(now), limit),
+            )
+        return [DueRow(r[0], r[1], r[2] or "checkin", date.fromisoformat(r[3])) for r in rows]
+
+    # --- operator --------------------------------------------------------------------------------------------
+    async def stats(self, now: datetime) -> dict[str, int]:
+        async with self._lock:
+            return await _stats(self._db, now)
+
+    async def reports(self) -> list[dict[str, Any]]:
+        async with self._lock:
+            rows = await self._db.execute_fetchall(
+                "SELECT id, platform, at, reply, note FROM reports WHERE resolved = 0 ORDER BY id"
+            )
+        return [
+            {"id": r[0], "platform": r[1], "at": r[2], "reply": self._cipher.decrypt(r[3]),
+             "note": self._cipher.decrypt(r[4])}
+            for r in rows
+        ]
+
+    async def inactive_since(self, before: datetime, limit: int) -> list[UserKey]:
+        async with self._lock:
+            rows = await self._db.execute_fetchall(
+                "SELECT platform, user_id FROM users WHERE last_seen < ? LIMIT ?", (ts(before), limit)
+            )
+        return [UserKey(r[0], r[1]) for r in rows]
+
+    async def prune_events(self, before: datetime) -> int:
+        async with self._lock:
+            cursor = await self._db.execute("DELETE FROM processed_events WHERE at < ?", (ts(before),))
+            return cursor.rowcount
+
+    async def rotate_key(self) -> int:
+        # table -> (key columns, encrypted columns)
+        columns = {
+            "users": (("platform", "user_id"), ("state", "last_reply")),
+            "journal": (("id",), ("text",)),
+            "outbox": (("id",), ("payload",)),
+            "reports": (("id",), ("reply", "note")),
+        }
+        touched = 0
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for table, (keys, cols) in columns.items():
+                    rows = await self._db.execute_fetchall(f"SELECT {', '.join((*keys, *cols))} FROM {table}")
+                    updates = [
+                        (*(self._cipher.rotate(v) for v in row[len(keys):]), *row[: len(keys)]) for row in rows
+                    ]
+                    sets = ", ".join(f"{c} = ?" for c in cols)
+                    where = " AND ".join(f"{k} = ?" for k in keys)
+                    await self._db.executemany(f"UPDATE {table} SET {sets} WHERE {where}", updates)
+                    touched += len(updates)
+                await self._db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('key_check', ?)", (self._cipher.key_check(),)
+                )
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+        await self.checkpoint()
+        return touched
+
+
+async def _stats(db: aiosqlite.Connection, now: datetime) -> dict[str, int]:
+    rows = list(await db.execute_fetchall(
+        "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM users WHERE last_seen >= ?),"
+        " (SELECT count(*) FROM checkins WHERE at >= ?),"
+        " (SELECT count(*) FROM reports WHERE resolved = 0)",
+        (ts(now - timedelta(days=7)), ts(now - timedelta(days=1))),
+    ))
+    users, active, checkins, reports = rows[0]
+    return {"users": users, "active": active, "checkins": checkins, "reports": reports}
+
+
+async def _run_script(db: aiosqlite.Connection, script: str) -> None:
+    # executescript() would COMMIT our open transaction; run statement by statement instead.
+    code = "\n".join(line.split("--", 1)[0] for line in script.splitlines())
+    for statement in (s.strip() for s in code.split(";")):
+        if statement:
+            await db.execute(statement)
+
+
+class _SqliteUserTx:
+    def __init__(self, db: aiosqlite.Connection, cipher: Cipher, key: UserKey) -> None:
+        self._db = db
+        self._cipher = cipher
+        self.key = key
+
+    @property
+    def _k(self) -> tuple[str, str]:
+        return (self.key.platform, self.key.user_id)
+
+    async def claim_event(self, event_id: str, at: datetime) -> bool:
+        cursor = await self._db.execute(
+            "INSERT OR IGNORE INTO processed_events (platform, user_id, event_id, at) VALUES (?, ?, ?, ?)",
+            (*self._k, event_id, ts(at)),
+        )
+        return cursor.rowcount == 1
+
+    async def load_state(self) -> str | None:
+        rows = list(await self._db.execute_fetchall(
+            "SELECT state FROM users WHERE platform = ? AND user_id = ?", self._k
+        ))
+        return self._cipher.decrypt(rows[0][0]) if rows else None
+
+    async def save_state(self, state_json: str, now: datetime, due: Due | None) -> None:
+        await self._db.execute(
+            "INSERT INTO users (platform, user_id, state, created_at, last_seen, next_due_at, due_kind,"
+            " due_local_date, unreachable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)"
+            " ON CONFLICT (platform, user_id) DO UPDATE SET state = excluded.state,"
+            " last_seen = excluded.last_seen, next_due_at = excluded.next_due_at,"
+            " due_kind = excluded.due_kind, due_local_date = excluded.due_local_date",
+            (
+                *self._k,
+                self._cipher.encrypt(state_json),
+                ts(now),
+                ts(now),
+                ts(due.at) if due else None,
+                due.kind if due else None,
+                due.local_date.isoformat() if due else None,
+            ),
+        )
+
+    async def touch_reachable(self) -> None:
+        await self._db.execute("UPDATE users SET unreachable = 0 WHERE platform = ? AND user_id = ?", self._k)
+
+    async def add_journal(self, at: datetime, kind: str, ref: str, text: str) -> None:
+        await self._db.execute(
+            "INSERT INTO journal (platform, user_id, at, kind, ref, text) VALUES (?, ?, ?, ?, ?, ?)",
+            (*self._k, ts(at), kind, ref, self._cipher.encrypt(text)),
+        )
+
+    async def record_checkin(self, at: datetime, row: CheckinRow) -> None:
+        await self._db.execute(
+            "INSERT INTO checkins (platform, user_id, local_date, mood, urge, contacted, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, user_id, local_date) DO UPDATE SET"
+            " mood = excluded.mood, urge = excluded.urge, contacted = excluded.contacted, at = excluded.at",
+            (*self._k, row.local_date.isoformat(), row.mood, row.urge,
+             None if row.contacted is None else int(row.contacted), ts(at)),
+        )
+
+    async def record_urge(self, at: datetime, row: UrgeRow) -> None:
+        await self._db.execute(
+            "INSERT INTO urges (platform, user_id, local_date, strength, at) VALUES (?, ?, ?, ?, ?)",
+            (*self._k, row.local_date.isoformat(), row.strength, ts(at)),
+        )
+
+    async def enqueue(self, replies: list[Reply], at: datetime) -> None:
+        await self._db.executemany(
+            "INSERT INTO outbox (platform, user_id, created_at, payload) VALUES (?, ?, ?, ?)",
+            [(*self._k, ts(at), self._cipher.encrypt(reply_to_json(r))) for r in replies],
+        )
+
+    async def journal(self) -> list[JournalEntry]:
+        rows = await self._db.execute_fetchall(
+            "SELECT id, at, kind, ref, text FROM journal WHERE platform = ? AND user_id = ? ORDER BY at DESC, id DESC",
+            self._k,
+        )
+        return [JournalEntry(r[0], from_ts(r[1]), r[2], r[3], self._cipher.decrypt(r[4])) for r in rows]
+
+    async def history(self, since: date) -> tuple[list[CheckinRow], list[UrgeRow]]:
+        checkins = await self._db.execute_fetchall(
+            "SELECT local_date, mood, urge, contacted FROM checkins"
+            " WHERE platform = ? AND user_id = ? AND local_date >= ? ORDER BY local_date",
+            (*self._k, since.isoformat()),
+        )
+        urges = await self._db.execute_fetchall(
+            "SELECT local_date, strength FROM urges WHERE platform = ? AND user_id = ? AND local_date >= ?"
+            " ORDER BY local_date, id",
+            (*self._k, since.isoformat()),
+        )
+        return (
+            [CheckinRow(date.fromisoformat(r[0]), r[1], r[2], None if r[3] is None else bool(r[3])) for r in checkins],
+            [UrgeRow(date.fromisoformat(r[0]), r[1]) for r in urges],
+        )
+
+    async def add_report(self, at: datetime, note: str) -> None:
+        await self._db.execute(
+            "INSERT INTO reports (platform, user_id, at, reply, note)"
+            " SELECT platform, user_id, ?, last_reply, ? FROM users WHERE platform = ? AND user_id = ?",
+            (ts(at), self._cipher.encrypt(note), *self._k),
+        )
+
+    async def export(self) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {}
+        decrypt = {"state", "text", "payload", "reply", "note", "last_reply"}
+        for table in USER_TABLES:
+            cursor = await self._db.execute(f"SELECT * FROM {table} WHERE platform = ? AND user_id = ?", self._k)
+            names = [d[0] for d in cursor.description]
+            rows = await cursor.fetchall()
+            out[table] = [
+                {n: (self._cipher.decrypt(v) if n in decrypt and isinstance(v, str) else v) for n, v in zip(names, r, strict=True)}
+                for r in rows
+            ]
+        return out
+
+    async def stats(self, now: datetime) -> dict[str, int]:
+        return await _stats(self._db, now)
+
+    async def erase(self) -> None:
+        for table in USER_TABLES:
+            await self._db.execute(f"DELETE FROM {table} WHERE platform = ? AND user_id = ?", self._k)
+
+
+async def open_sqlite(path: Path, cipher: Cipher) -> SqliteStore:
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 10000",
+                       "secure_delete = ON", "foreign_keys = ON"):
+            await db.execute(f"PRAGMA {pragma}")
+        store = SqliteStore(db, cipher, path)
+        await store._migrate()
+    except BaseException:
+        await db.close()
+        raise
+    return store
