@@ -7,6 +7,7 @@ that do not depend on the platform.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from dialogs.model import Reply
@@ -47,8 +48,11 @@ class Sender(Protocol):
     @property
     def platform(self) -> str: ...
 
-    async def send(self, user_id: str, reply: Reply, image: bytes | None = None) -> None:
-        """Deliver one reply to one user. `image` is the rendered PNG when `reply.image` is set.
+    async def send(
+        self, user_id: str, reply: Reply, image: bytes | None = None, files: Sequence[tuple[str, bytes]] = ()
+    ) -> None:
+        """Deliver one reply to one user. `image` is the rendered PNG when `reply.image` is set;
+        `files` are documents (name, bytes) to attach, such as the /export files.
 
         Raise Unreachable, RetryLater or Uncertain as documented above; any other exception is
         treated as a transient failure and retried later by the service.

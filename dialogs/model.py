@@ -75,6 +75,7 @@ class Reply:
     nonce: int | None = None
     image: Image | None = None
     contact_coaching: bool = False  # text that coaches contact with the ex; never shown when forbidden
+    attachment: str = ""  # a document the service builds when sending, e.g. "export"
 
 
 @dataclass(frozen=True, slots=True)

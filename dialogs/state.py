@@ -67,6 +67,8 @@ class UserState(_Model):
     consented_at: datetime | None = None
     last_seen: datetime | None = None
     low_mood_suggested_on: date | None = None
+    mood_log: dict[str, int] = Field(default_factory=dict)  # local ISO date -> mood 1-5, last 30 days
+    urge_followup_on: date | None = None  # local date to ask about yesterday's unsent message
 
     @property
     def contact_forbidden(self) -> bool:

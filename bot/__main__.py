@@ -1,0 +1,158 @@
+"""Command line: `python -m bot` runs the bot (terminal chat when no platform token is set).
+
+    python -m bot                   run Telegram/Discord if their tokens are set, else the terminal chat
+    python -m bot chat [--clock "2026-03-29 08:59"] [--user NAME]
+    python -m bot content check     validate every content file and exit
+    python -m bot safety classify   one message per line on stdin -> one label per line
+    python -m bot gen-key           print a new REKINDLE_DATA_KEY
+    python -m bot rotate-key --old KEY   re-encrypt every row with the current REKINDLE_DATA_KEY
+    python -m bot reports           list replies users flagged with /report
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.crypto import WrongKeyError
+from dialogs.content import CONTENT_DIR, ContentError
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Rekindle, a breakup recovery coach.")
+    sub = parser.add_subparsers(dest="command")
+    chat = sub.add_parser("chat", help="chat in the terminal")
+    chat.add_argument("--clock", help='start the clock at this UTC time, e.g. "2026-03-29 08:59"')
+    chat.add_argument("--user", default="local", help="which local user to be (default: local)")
+    content = sub.add_parser("content", help="content tools")
+    content.add_argument("action", choices=["check"])
+    safety = sub.add_parser("safety", help="safety tools")
+    safety.add_argument("action", choices=["classify"])
+    sub.add_parser("gen-key", help="print a new data key")
+    rotate = sub.add_parser("rotate-key", help="re-encrypt every row with REKINDLE_DATA_KEY")
+    rotate.add_argument("--old", action="append", default=[], help="a previous key (repeatable)")
+    sub.add_parser("reports", help="list reports users made with /report")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "gen-key":
+            from bot.crypto import generate_key
+
+            print(generate_key())
+            return 0
+        if args.command == "content":
+            return _content_check()
+        if args.command == "safety":
+            return _classify()
+        settings = load_settings()
+        from bot.logs import setup_logging
+
+        secrets = [s.get_secret_value() for s in (settings.telegram_bot_token, settings.discord_bot_token,
+                                                    settings.rekindle_data_key) if s]
+        setup_logging(settings.log_level if args.command else settings.log_level, secrets)
+        if args.command == "rotate-key":
+            return asyncio.run(_rotate(settings, tuple(args.old)))
+        if args.command == "reports":
+            return asyncio.run(_reports(settings))
+        if args.command == "chat" or not (settings.telegram_bot_token or settings.discord_bot_token):
+            clock = getattr(args, "clock", None)
+            return asyncio.run(_chat(settings, _parse_clock(clock) if clock else None, getattr(args, "user", "local")))
+        from bot.app import run
+
+        asyncio.run(run(settings))
+        return 0
+    except (SettingsError, ContentError, WrongKeyError) as exc:
+        print(f"rekindle: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+def _parse_clock(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=UTC)
+    except ValueError:
+        raise SettingsError(f'bad --clock {text!r}: use "YYYY-MM-DD HH:MM"') from None
+
+
+def _content_check() -> int:
+    from dialogs.kit import load_kit
+
+    kit = load_kit(CONTENT_DIR)
+    print(f"content OK: {len(kit.content.lessons)} lessons, {len(kit.content.faq)} questions, "
+          f"{len(kit.content.texts)} texts")
+    return 0
+
+
+def _classify() -> int:
+    from dialogs.safety import load_classifier
+
+    classifier = load_classifier(CONTENT_DIR)
+    for line in sys.stdin:
+        print(classifier.assess(line.rstrip("\n")).value, flush=True)
+    return 0
+
+
+async def _chat(settings: Settings, start: datetime | None, user: str) -> int:
+    import logging
+
+    from bot.adapters.terminal import OffsetClock, TerminalChat, TerminalSender
+    from bot.app import build_service
+    from bot.scheduler import Dispatcher
+
+    logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
+    clock = OffsetClock(start)
+    service = await build_service(settings, clock=clock)
+    db_dir = settings.sqlite_path.parent if settings.sqlite_path else Path.cwd()
+    sender = TerminalSender(sys.stdout, db_dir / "rekindle-files")
+    service.register_sender(sender)
+    dispatcher = Dispatcher(service, service.store, clock=clock)
+    try:
+        await service.deliver_pending("terminal")
+        await TerminalChat(service.handle, sender, clock, dispatcher.tick, user_id=user).run()
+    finally:
+        await service.close()
+    return 0
+
+
+async def _rotate(settings: Settings, old: tuple[str, ...]) -> int:
+    from bot.crypto import Cipher
+    from bot.store import open_store
+
+    if not settings.rekindle_data_key:
+        print("rekindle: set REKINDLE_DATA_KEY to the new key first", file=sys.stderr)
+        return 2
+    store = await open_store(settings, Cipher(settings.rekindle_data_key.get_secret_value(), old))
+    try:
+        touched = await store.rotate_key()
+    finally:
+        await store.close()
+    print(f"re-encrypted {touched} rows")
+    return 0
+
+
+async def _reports(settings: Settings) -> int:
+    from bot.app import make_cipher
+    from bot.store import open_store
+
+    store = await open_store(settings, make_cipher(settings))
+    try:
+        for report in await store.reports():
+            print(f"#{report['id']} {report['at']} [{report['platform']}] reply: {report['reply']!r}"
+                  f" note: {report['note']!r}")
+    finally:
+        await store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

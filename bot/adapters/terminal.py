@@ -1,0 +1,143 @@
+"""The terminal chat: the same engine, content and store, with buttons shown as numbered choices.
+
+It reads stdin line by line, so a whole conversation can be piped in and the transcript read back.
+Terminal-only commands: `:advance 1d` (or 3h, 30m) moves the clock forward to try the calendar,
+`:quit` leaves. End of input leaves too, with exit status 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import re
+import sys
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+from dialogs.model import Event, EventKind, Reply
+
+__all__ = ["OffsetClock", "TerminalChat", "TerminalSender", "parse_line"]
+
+PLATFORM = "terminal"
+
+
+class OffsetClock:
+    """Real time shifted by an offset, so a person can jump ahead a day and see the check-in."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.offset = (start - datetime.now(UTC)) if start else timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, by: timedelta) -> None:
+        self.offset += by
+
+
+class TerminalSender:
+    """Prints replies. Remembers the last buttons so a typed number can press one."""
+
+    def __init__(self, out: TextIO, files_dir: Path) -> None:
+        self._out = out
+        self._files_dir = files_dir
+        self.buttons: list[tuple[int, str]] = []  # (nonce, value) by number - 1
+        self.labels: list[str] = []
+
+    @property
+    def platform(self) -> str:
+        return PLATFORM
+
+    async def send(
+        self, user_id: str, reply: Reply, image: bytes | None = None, files: Sequence[tuple[str, bytes]] = ()
+    ) -> None:
+        lines = [reply.text]
+        if image is not None:
+            lines.append(f"[picture saved to {self._save('rekindle-progress.png', image)}]")
+        for name, data in files:
+            lines.append(f"[file saved to {self._save(name, data)}]")
+        if reply.buttons and reply.nonce is not None:
+            self.buttons, self.labels = [], []
+            for button in itertools.chain.from_iterable(reply.buttons):
+                self.buttons.append((reply.nonce, button.value))
+                self.labels.append(button.label)
+            lines.append("   ".join(f"[{i}] {label}" for i, label in enumerate(self.labels, start=1)))
+        self._out.write("\n".join(f"  {line}" if i else f"Rekindle: {line}" for i, line in enumerate(lines)) + "\n\n")
+        self._out.flush()
+
+    def _save(self, name: str, data: bytes) -> Path:
+        self._files_dir.mkdir(parents=True, exist_ok=True)
+        path = self._files_dir / name
+        path.write_bytes(data)
+        return path
+
+
+_DURATION = re.compile(r"^:advance\s+(\d+)\s*([dhm])$")
+
+
+def parse_line(line: str, user_id: str, sender: TerminalSender, now: datetime) -> Event | None:
+    text = line.strip()
+    if not text:
+        return None
+    base = {"platform": PLATFORM, "user_id": user_id, "event_id": f"term:{uuid.uuid4().hex}", "at": now}
+    if text.isdigit() and sender.buttons:
+        index = int(text) - 1
+        if 0 <= index < len(sender.buttons):
+            nonce, value = sender.buttons[index]
+            return Event(kind=EventKind.BUTTON, nonce=nonce, button=value, **base)  # type: ignore[arg-type]
+    if text.startswith("/") and len(text) > 1 and not text[1].isspace():
+        command, _, args = text[1:].partition(" ")
+        return Event(kind=EventKind.COMMAND, command=command.lower(), text=args.strip(), **base)  # type: ignore[arg-type]
+    return Event(kind=EventKind.TEXT, text=text, **base)  # type: ignore[arg-type]
+
+
+class TerminalChat:
+    def __init__(
+        self,
+        handle: Callable[[Event], Awaitable[None]],
+        sender: TerminalSender,
+        clock: OffsetClock,
+        tick: Callable[[], Awaitable[object]],
+        *,
+        user_id: str = "local",
+        stdin: TextIO = sys.stdin,
+        out: TextIO = sys.stdout,
+    ) -> None:
+        self._handle = handle
+        self._sender = sender
+        self._clock = clock
+        self._tick = tick
+        self._user_id = user_id
+        self._stdin = stdin
+        self._out = out
+        self._echo = not stdin.isatty()
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        if not self._echo:
+            self._out.write("Rekindle in your terminal. Type a message, a number to tap a button, or :quit.\n\n")
+        await self._tick()
+        while True:
+            line = await loop.run_in_executor(None, self._stdin.readline)
+            if not line:
+                return
+            line = line.rstrip("\n")
+            if self._echo and line.strip():
+                self._out.write(f"You: {line}\n")
+            command = line.strip()
+            if command in {":quit", ":q", ":exit"}:
+                return
+            match = _DURATION.match(command)
+            if match:
+                amount, unit = int(match.group(1)), match.group(2)
+                self._clock.advance(timedelta(**{{"d": "days", "h": "hours", "m": "minutes"}[unit]: amount}))
+                self._out.write(f"(the clock now reads {self._clock():%Y-%m-%d %H:%M} UTC)\n\n")
+                await self._tick()
+                continue
+            event = parse_line(line, self._user_id, self._sender, self._clock())
+            if event is not None:
+                await self._handle(event)
+            await self._tick()
+

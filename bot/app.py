@@ -1,0 +1,52 @@
+"""Wiring: settings -> content, cipher, store, service, scheduler, and the platforms that are configured."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.config import Settings
+from bot.crypto import Cipher
+from bot.service import ChatService, Clock, utc_now
+from bot.store import open_store
+from dialogs.content import CONTENT_DIR
+from dialogs.kit import load_kit
+
+__all__ = ["build_service", "run"]
+
+log = logging.getLogger("rekindle")
+
+
+def make_cipher(settings: Settings) -> Cipher:
+    key = settings.rekindle_data_key.get_secret_value() if settings.rekindle_data_key else None
+    if key is None:
+        log.warning("REKINDLE_DATA_KEY is not set: journal text is stored unencrypted")
+    return Cipher(key)
+
+
+async def build_service(settings: Settings, *, clock: Clock = utc_now) -> ChatService:
+    kit = load_kit(settings.content_dir or CONTENT_DIR)
+    store = await open_store(settings, make_cipher(settings))
+    return ChatService(store, kit, clock=clock, admin_ids=settings.admin_ids)
+
+
+async def run(settings: Settings) -> None:
+    """Run every configured platform in one process, sharing the store and the scheduler."""
+    from bot.scheduler import start_scheduler
+
+    service = await build_service(settings)
+    runners = []
+    if settings.telegram_bot_token:
+        from bot.adapters.telegram import run_telegram
+
+        runners.append(run_telegram(settings, service))
+    if settings.discord_bot_token:
+        from bot.adapters.discord import run_discord
+
+        runners.append(run_discord(settings, service))
+    scheduler = start_scheduler(service, settings)
+    try:
+        await asyncio.gather(*runners)
+    finally:
+        scheduler.shutdown()
+        await service.close()

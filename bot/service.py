@@ -1,0 +1,285 @@
+"""The chat service: the one place where the pure engine meets the store and the platforms.
+
+For each event: take the user's lock, open one transaction, refuse a replayed event id, run the
+engine, write what it asked for (journal, check-ins, outbox) with the new state, and commit. Only
+then deliver the outbox through the platform's Sender. A crash between commit and delivery loses
+nothing: the replies are still in the outbox and `deliver_pending` sends them after a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.delivery import RetryLater, Sender, Uncertain, Unreachable
+from bot.locks import KeyedLocks
+from bot.store.base import CheckinRow, OutboxItem, Store, UrgeRow, UserKey, UserTx
+from dialogs import calendar
+from dialogs.engine import step
+from dialogs.kit import Kit
+from dialogs.model import CheckinWrite, DataRequest, Effect, Event, EventKind, JournalWrite, Reply, UrgeWrite
+from dialogs.progress import CheckinRecord, UrgeRecord, summarise, summary_text
+from dialogs.safety import SafetyLabel
+from dialogs.state import UserState
+from dialogs.views import JournalLine, export_json, export_text, journal_page
+
+__all__ = ["ChatService", "Clock", "next_due"]
+
+log = logging.getLogger("rekindle.service")
+Clock = Callable[[], datetime]
+MAX_ATTEMPTS = 8
+URGE_FOLLOWUP_HOUR = 10
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _zone(state: UserState) -> ZoneInfo:
+    try:
+        return ZoneInfo(state.profile.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def next_due(state: UserState, now: datetime) -> calendar.Due | None:
+    """The next time the scheduler should wake this user: a check-in, or tomorrow's urge follow-up."""
+    due = calendar.catch_up(state, now)
+    follow = state.urge_followup_on
+    if follow is not None and not state.crisis_active:
+        at = datetime.combine(follow, datetime.min.time().replace(hour=URGE_FOLLOWUP_HOUR), _zone(state))
+        at = max(at.astimezone(UTC), now)
+        if due is None or at < due.at:
+            due = calendar.Due(at=at, kind="urge_followup", local_date=follow)
+    return due
+
+
+@dataclass
+class _Outcome:
+    replies: list[Reply] = field(default_factory=list)
+    erased: bool = False
+    direct: list[Reply] = field(default_factory=list)  # sent without the outbox (after an erase)
+
+
+class ChatService:
+    def __init__(
+        self,
+        store: Store,
+        kit: Kit,
+        *,
+        clock: Clock = utc_now,
+        admin_ids: Sequence[str] = (),
+        chart: Callable[..., object] | None = None,
+    ) -> None:
+        self.store = store
+        self.kit = kit
+        self.clock = clock
+        self._admins = frozenset(admin_ids)
+        self._senders: dict[str, Sender] = {}
+        self._locks = KeyedLocks()
+        self._chart = chart
+
+    def register_sender(self, sender: Sender) -> None:
+        self._senders[sender.platform] = sender
+
+    @property
+    def platforms(self) -> list[str]:
+        return list(self._senders)
+
+    # --- handling ----------------------------------------------------------------------------------------------
+    async def handle(self, event: Event) -> None:
+        key = UserKey(event.platform, event.user_id)
+        async with self._locks.hold(key):
+            direct = await self._commit(key, event)
+            if direct:
+                await self._send_direct(key, direct)
+            await self._deliver_locked(key)
+
+    async def _commit(self, key: UserKey, event: Event) -> list[Reply]:
+        now = self.clock()
+        try:
+            async with self.store.user(key) as tx:
+                if not await tx.claim_event(event.event_id, now):
+                    log.debug("event %s for %s seen before; nothing changes", event.event_id, key.platform)
+                    return []
+                raw = await tx.load_state()
+                state = UserState.model_validate_json(raw) if raw else None
+                new_state, effects = step(state, event, now, self.kit)
+                outcome = await self._apply(tx, key, new_state, effects, now)
+                if outcome.erased:
+                    return outcome.direct
+                await tx.save_state(new_state.model_dump_json(), now, next_due(new_state, now))
+                if event.kind != EventKind.DUE:
+                    await tx.touch_reachable()
+                await tx.enqueue(outcome.replies, now)
+                return []
+        except Exception:
+            # A bug must not leave a person in silence, and must never swallow a crisis.
+            log.exception("engine failure on %s event for a %s user", event.kind, key.platform)
+            return self._fallback(event)
+
+    def _fallback(self, event: Event) -> list[Reply]:
+        if event.kind == EventKind.DUE:
+            return []
+        text = "Something went wrong on my side, and I'm sorry. Please try again in a moment, or type /menu."
+        if event.text and self.kit.safety.assess(event.text) == SafetyLabel.CRISIS:
+            lines = self.kit.resources.format_lines(self.kit.resources.crisis_lines(""))
+            text = self.kit.resources.texts.crisis.format(lines=lines, name="friend")
+        return [Reply(text)]
+
+    async def _apply(
+        self, tx: UserTx, key: UserKey, state: UserState, effects: list[Effect], now: datetime
+    ) -> _Outcome:
+        out = _Outcome()
+        for effect in effects:
+            if isinstance(effect, Reply):
+                out.replies.append(effect)
+            elif isinstance(effect, JournalWrite):
+                await tx.add_journal(now, effect.kind, effect.ref, effect.text)
+            elif isinstance(effect, CheckinWrite):
+                await tx.record_checkin(
+                    now, CheckinRow(effect.local_date, effect.mood, effect.urge, effect.contacted)
+                )
+            elif isinstance(effect, UrgeWrite):
+                await tx.record_urge(now, UrgeRow(effect.local_date, effect.strength))
+            elif isinstance(effect, DataRequest):
+                await self._fulfil(tx, key, state, effect, now, out)
+        return out
+
+    async def _fulfil(
+        self, tx: UserTx, key: UserKey, state: UserState, request: DataRequest, now: datetime, out: _Outcome
+    ) -> None:
+        content = self.kit.content
+        name = state.profile.name or "friend"
+        if request.kind == "journal":
+            entries = [JournalLine(e.at, e.kind, e.text) for e in await tx.journal()]
+            page = int(request.params.get("page", "0") or 0)
+            out.replies.extend(journal_page(entries, page, request.params.get("query", ""), content, _zone(state)))
+        elif request.kind == "progress":
+            today = now.astimezone(_zone(state)).date()
+            checkins, urges = await tx.history(today - timedelta(days=30))
+            summary = summarise(
+                [CheckinRecord(c.local_date, c.mood, c.urge, c.contacted) for c in checkins],
+                [UrgeRecord(u.local_date, u.strength) for u in urges],
+                today,
+                state.no_contact.start if not state.contact_forbidden else None,
+                state.no_contact.days,
+            )
+            text = summary_text(summary, name)
+            if checkins or urges:
+                from dialogs.model import Image
+
+                out.replies.append(Reply(text, image=Image("progress", caption=text[:900])))
+            else:
+                out.replies.append(Reply(content.text("progress_empty")))
+        elif request.kind == "export":
+            out.replies.append(Reply(content.text("export_caption"), attachment="export"))
+        elif request.kind == "report":
+            await tx.add_report(now, request.params.get("note", ""))
+        elif request.kind == "stats":
+            if key.user_id in self._admins:
+                counts = await tx.stats(now)
+                out.replies.append(Reply(content.text("stats", **{k: str(v) for k, v in counts.items()})))
+            else:
+                out.replies.append(Reply(content.text("stats_denied")))
+        elif request.kind == "delete":
+            await tx.erase()
+            out.erased = True
+            out.direct.append(Reply(content.text("deleted", name=name)))
+        else:
+            log.warning("unknown data request %r", request.kind)
+
+    # --- delivery ----------------------------------------------------------------------------------------------
+    async def deliver_pending(self, platform: str) -> int:
+        """Send what is waiting in the outbox for every user on this platform (after a restart, a 429)."""
+        keys = await self.store.pending_keys(platform, self.clock())
+        for key in keys:
+            async with self._locks.hold(key):
+                await self._deliver_locked(key)
+        return len(keys)
+
+    async def _deliver_locked(self, key: UserKey) -> None:
+        sender = self._senders.get(key.platform)
+        if sender is None:
+            return
+        for item in await self.store.pending(key):
+            now = self.clock()
+            if item.not_before and item.not_before > now:
+                return  # keep order: nothing after a postponed reply goes first
+            if not await self._send_one(sender, item, now):
+                return
+
+    async def _send_one(self, sender: Sender, item: OutboxItem, now: datetime) -> bool:
+        key = item.key
+        try:
+            image, files = await self._render(item)
+            await sender.send(key.user_id, item.reply, image, files)
+        except Unreachable:
+            log.info("a %s user is unreachable; scheduled sends stop until they write again", key.platform)
+            await self.store.set_unreachable(key, True)
+            for rest in await self.store.pending(key):
+                await self.store.drop(rest)
+            return False
+        except RetryLater as exc:
+            await self.store.postpone(item, now + timedelta(seconds=max(exc.seconds, 0.5)))
+            return False
+        except Uncertain:
+            log.warning("a send to a %s user may have arrived; not repeating it", key.platform)
+            await self.store.drop(item)
+            return True
+        except Exception:
+            log.exception("sending to a %s user failed (attempt %d)", key.platform, item.attempts + 1)
+            if item.attempts + 1 >= MAX_ATTEMPTS:
+                await self.store.drop(item)
+                return True
+            await self.store.postpone(item, now + timedelta(seconds=2 ** min(item.attempts, 8)))
+            return False
+        await self.store.delivered(item)
+        return True
+
+    async def _send_direct(self, key: UserKey, replies: list[Reply]) -> None:
+        sender = self._senders.get(key.platform)
+        for reply in replies:
+            if sender is None:
+                return
+            try:
+                await sender.send(key.user_id, reply, None, ())
+            except Exception:
+                log.warning("a direct reply to a %s user could not be sent", key.platform)
+
+    async def _render(self, item: OutboxItem) -> tuple[bytes | None, list[tuple[str, bytes]]]:
+        reply = item.reply
+        image: bytes | None = None
+        files: list[tuple[str, bytes]] = []
+        if reply.image is not None and reply.image.kind == "progress":
+            image = await self._render_chart(item.key)
+        if reply.attachment == "export":
+            async with self.store.user(item.key) as tx:
+                data = await tx.export()
+            files = [("rekindle-export.json", export_json(data)), ("rekindle-export.txt", export_text(data))]
+        return image, files
+
+    async def _render_chart(self, key: UserKey) -> bytes | None:
+        from bot.chart import NoData, render_progress_chart_async
+
+        async with self.store.user(key) as tx:
+            raw = await tx.load_state()
+            state = UserState.model_validate_json(raw) if raw else UserState()
+            today = self.clock().astimezone(_zone(state)).date()
+            checkins, urges = await tx.history(today - timedelta(days=30))
+        try:
+            return await render_progress_chart_async(
+                [CheckinRecord(c.local_date, c.mood, c.urge, c.contacted) for c in checkins],
+                [UrgeRecord(u.local_date, u.strength) for u in urges],
+                today,
+                state.no_contact.start if not state.contact_forbidden else None,
+                state.no_contact.days,
+            )
+        except NoData:
+            return None
+
+    async def close(self) -> None:
+        await self.store.close()

@@ -1,0 +1,86 @@
+"""The working context of one engine step: a private copy of the state and the effects so far."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dialogs.kit import Kit
+from dialogs.model import Button, DataRequest, Effect, Event, Image, JournalWrite, Reply
+from dialogs.state import UserState
+
+__all__ = ["Ctx", "Keyboard", "row"]
+
+Keyboard = Sequence[Sequence[Button]]
+
+
+def row(*buttons: tuple[str, str]) -> tuple[Button, ...]:
+    return tuple(Button(label, value) for label, value in buttons)
+
+
+@dataclass(slots=True)
+class Ctx:
+    state: UserState
+    event: Event
+    now: datetime
+    kit: Kit
+    effects: list[Effect] = field(default_factory=list)
+    _nonce: int | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.state.profile.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.zone).date()
+
+    def t(self, key: str, **values: object) -> str:
+        values.setdefault("name", self.state.profile.name or "friend")
+        return self.kit.content.text(key, **values)
+
+    def _stamp(self) -> int:
+        # Every prompt shown in this step shares one new nonce; older buttons expire with it.
+        if self._nonce is None:
+            self._nonce = self.state.nonce + 1
+            self.state.nonce = self._nonce
+        return self._nonce
+
+    def say(
+        self, text: str, buttons: Keyboard = (), *, image: Image | None = None, coaching: bool = False
+    ) -> None:
+        rows = tuple(tuple(r) for r in buttons if r)
+        self.effects.append(
+            Reply(
+                text=text,
+                buttons=rows,
+                nonce=self._stamp() if rows else None,
+                image=image,
+                contact_coaching=coaching,
+            )
+        )
+
+    def say_key(self, key: str, buttons: Keyboard = (), **values: object) -> None:
+        self.say(self.t(key, **values), buttons)
+
+    def journal(self, kind: str, text: str, ref: str = "") -> None:
+        self.effects.append(JournalWrite(kind=kind, text=text, ref=ref))
+
+    def request(self, kind: str, **params: str) -> None:
+        self.effects.append(DataRequest(kind=kind, params=params))
+
+    def emit(self, effect: Effect) -> None:
+        self.effects.append(effect)
+
+    def goto(self, screen: str, **data: str | int | bool | list[str] | None) -> None:
+        self.state.screen = screen
+        self.state.data = dict(data)
+
+    @property
+    def replied(self) -> bool:
+        return any(isinstance(e, Reply) for e in self.effects)

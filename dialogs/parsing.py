@@ -1,0 +1,122 @@
+"""Understand typed answers: "3 weeks ago", "9am", "21:30", "Europe/Berlin", "berlin", "UTC+2"."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+__all__ = ["parse_ago", "parse_clock", "parse_int", "parse_timezone"]
+
+_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_WORD_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a couple of": 2, "a few": 3, "couple of": 2, "few": 3,
+}
+
+
+def parse_ago(text: str, today: date) -> date | None:
+    """A past date from "yesterday", "3 weeks ago", "2 months", "last week", "2026-10-01"."""
+    t = " ".join(text.lower().strip().split())
+    if not t:
+        return None
+    if t in {"today", "tonight", "this morning"}:
+        return today
+    if t in {"yesterday", "last night"}:
+        return today - timedelta(days=1)
+    m = re.fullmatch(r"last (day|week|month|year)", t)
+    if m:
+        return today - timedelta(days=_UNITS[m.group(1)])
+    try:
+        parsed = date.fromisoformat(t)
+    except ValueError:
+        parsed = None
+    if parsed is not None:
+        return parsed if parsed <= today else None
+    m = re.search(r"(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|(?:a )?couple of|(?:a )?few)"
+                  r"\s*(day|week|month|year)s?", t)
+    if not m:
+        return None
+    raw = m.group(1)
+    count = int(raw) if raw.isdigit() else _WORD_NUMBERS.get(raw, 0)
+    if count <= 0 or count > 100:
+        return None
+    return today - timedelta(days=count * _UNITS[m.group(2)])
+
+
+def parse_clock(text: str) -> time | None:
+    """A time of day from "9", "9am", "9:30 pm", "21:30", "21.30", "noon"."""
+    t = text.lower().strip().replace(".", ":").replace(" ", "")
+    if t in {"noon", "midday"}:
+        return time(12, 0)
+    if t == "midnight":
+        return time(0, 0)
+    m = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?(am|pm|a|p)?", t)
+    if not m:
+        return None
+    hour, minute, suffix = int(m.group(1)), int(m.group(2) or 0), m.group(3)
+    if suffix:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if suffix.startswith("p") else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+@cache
+def _zones_by_city() -> dict[str, str]:
+    zones: dict[str, str] = {}
+    for name in sorted(available_timezones()):
+        if "/" not in name or name.startswith(("Etc/", "SystemV/", "US/")):
+            continue
+        city = name.rsplit("/", 1)[1].lower().replace("_", " ")
+        zones.setdefault(city, name)
+    return zones
+
+
+_ALIASES = {
+    "uk": "Europe/London", "england": "Europe/London", "scotland": "Europe/London", "wales": "Europe/London",
+    "ireland": "Europe/Dublin", "germany": "Europe/Berlin", "france": "Europe/Paris", "spain": "Europe/Madrid",
+    "italy": "Europe/Rome", "new york": "America/New_York", "nyc": "America/New_York",
+    "la": "America/Los_Angeles", "san francisco": "America/Los_Angeles", "seattle": "America/Los_Angeles",
+    "eastern": "America/New_York", "central": "America/Chicago", "mountain": "America/Denver",
+    "pacific": "America/Los_Angeles", "est": "America/New_York", "pst": "America/Los_Angeles",
+    "cst": "America/Chicago", "india": "Asia/Kolkata", "japan": "Asia/Tokyo", "utc": "UTC", "gmt": "UTC",
+}
+
+
+def parse_timezone(text: str) -> str | None:
+    """An IANA zone name from a zone, a city, a few country names, or an offset like "UTC+2"."""
+    raw = text.strip()
+    if not raw or len(raw) > 64:
+        return None
+    try:
+        ZoneInfo(raw)
+        if raw in available_timezones():
+            return raw
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    low = " ".join(raw.lower().replace("_", " ").split())
+    for name in available_timezones():
+        if name.lower() == low.replace(" ", "_"):
+            return name
+    if low in _ALIASES:
+        return _ALIASES[low]
+    m = re.fullmatch(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::00)?", low)
+    if m and int(m.group(2)) <= 14:
+        hours = int(m.group(2))
+        if hours == 0:
+            return "UTC"
+        # The Etc/GMT zones have the POSIX sign, which is the opposite of what people write.
+        return f"Etc/GMT{'-' if m.group(1) == '+' else '+'}{hours}"
+    return _zones_by_city().get(low)
+
+
+def parse_int(text: str, low: int, high: int) -> int | None:
+    m = re.search(r"-?\d+", text)
+    if not m:
+        return None
+    value = int(m.group(0))
+    return value if low <= value <= high else None

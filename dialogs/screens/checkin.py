@@ -1,0 +1,226 @@
+"""The daily check-in: mood, urge, contact, one line for the journal, and today's step.
+
+It runs when the scheduler says it is due, or when the user asks with /checkin.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from dialogs.calendar import checkin_owed
+from dialogs.context import Ctx, row
+from dialogs.model import CheckinWrite
+from dialogs.screens.guide import no_contact_days_left
+from dialogs.screens.registry import enter_side, register, show
+
+__all__ = ["no_contact_day", "on_due", "start_checkin"]
+
+MOOD_BUTTONS = (row(("1 awful", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5 good", "5")),)
+URGE_BUTTONS = (
+    row(*((str(n), str(n)) for n in range(0, 6))),
+    row(*((str(n), str(n)) for n in range(6, 11))),
+)
+
+
+def no_contact_day(ctx: Ctx) -> int | None:
+    start = ctx.state.no_contact.start
+    if start is None or ctx.state.contact_forbidden:
+        return None  # on the moving-on path distance is not a countdown to anything
+    day = (ctx.today - start).days + 1
+    return day if 1 <= day <= ctx.state.no_contact.days else None
+
+
+def _pick(options: list[str], seed: date) -> str:
+    # Deterministic variety: the same day always gets the same wording.
+    return random.Random(seed.toordinal()).choice(options)
+
+
+def on_due(ctx: Ctx) -> None:
+    """A scheduler event. Silence is right when check-ins are off, paused, or after a crisis."""
+    prefs = ctx.state.checkins
+    if ctx.event.due == "urge_followup":
+        if ctx.state.urge_followup_on and not ctx.state.crisis_active:
+            ctx.state.urge_followup_on = None
+            enter_side(ctx, "urge.followup")
+            ctx.say_key("urge_followup", [row(("I'm glad I waited", "waited")), row(("I still want to", "still"))])
+        return
+    if ctx.state.consented_at is None or ctx.state.screen.startswith(("crisis", "grounding", "plan")):
+        return
+    owed = checkin_owed(ctx.state, ctx.now)
+    if owed is None or prefs.last_sent_on == owed.local_date:
+        return
+    if prefs.last_sent_on is not None and prefs.last_answered_on != prefs.last_sent_on:
+        prefs.unanswered += 1
+    prefs.last_sent_on = owed.local_date
+    if prefs.unanswered == 3:
+        ctx.say(ctx.kit.content.checkins.gentle_backoff)
+    start_checkin(ctx)
+
+
+def start_checkin(ctx: Ctx) -> None:
+    checkins = ctx.kit.content.checkins
+    opening = _pick(checkins.opening, ctx.today).format(name=ctx.state.profile.name or "friend")
+    ctx.say(opening)
+    day = no_contact_day(ctx)
+    if day is not None and not ctx.state.no_contact.limited:
+        milestone = next((m for m in checkins.milestones if m.day == day), None)
+        days = ctx.state.no_contact.days
+        if day == days:
+            ctx.say(checkins.no_contact_done.format(day=day, days=days, name=ctx.state.profile.name or "friend"))
+        elif milestone:
+            ctx.say(milestone.text.format(day=day, days=days, name=ctx.state.profile.name or "friend"))
+        else:
+            ctx.say_key("no_contact_counter", day=str(day), days=str(days))
+    enter_side(ctx, "checkin.mood")
+    ctx.say(checkins.mood_question, MOOD_BUTTONS)
+
+
+def _value(ctx: Ctx, low: int, high: int) -> int | None:
+    from dialogs.parsing import parse_int
+
+    raw = ctx.event.button or ctx.event.text
+    return parse_int(raw, low, high) if raw else None
+
+
+def _mood_show(ctx: Ctx) -> None:
+    ctx.say(ctx.kit.content.checkins.mood_question, MOOD_BUTTONS)
+
+
+def _mood_handle(ctx: Ctx) -> None:
+    mood = _value(ctx, 1, 5)
+    if mood is None:
+        ctx.say_key("checkin_number", low="1", high="5")
+        _mood_show(ctx)
+        return
+    ctx.goto("checkin.urge", mood=mood)
+    ctx.say(ctx.kit.content.checkins.urge_question, URGE_BUTTONS)
+
+
+register("checkin.mood", _mood_show, _mood_handle, takes_text=True)
+
+
+def _urge_show(ctx: Ctx) -> None:
+    ctx.say(ctx.kit.content.checkins.urge_question, URGE_BUTTONS)
+
+
+def _urge_handle(ctx: Ctx) -> None:
+    urge = _value(ctx, 0, 10)
+    if urge is None:
+        ctx.say_key("checkin_number", low="0", high="10")
+        _urge_show(ctx)
+        return
+    ctx.state.data = {**ctx.state.data, "urge": urge}
+    ctx.state.screen = "checkin.contact"
+    _contact_show(ctx)
+
+
+register("checkin.urge", _urge_show, _urge_handle, takes_text=True)
+
+
+def _contact_show(ctx: Ctx) -> None:
+    ctx.say(ctx.kit.content.checkins.contact_question, [row(("No", "no"), ("Yes", "yes"))])
+
+
+def _contact_handle(ctx: Ctx) -> None:
+    answer = ctx.event.button or ctx.event.text.strip().lower()
+    if answer.startswith("y"):
+        contacted = True
+    elif answer.startswith("n"):
+        contacted = False
+    else:
+        _contact_show(ctx)
+        return
+    ctx.state.data = {**ctx.state.data, "contacted": contacted}
+    ctx.state.screen = "checkin.note"
+    _note_show(ctx)
+
+
+register("checkin.contact", _contact_show, _contact_handle, takes_text=True)
+
+
+def _note_show(ctx: Ctx) -> None:
+    ctx.say(ctx.kit.content.checkins.note_question, [row(("Skip", "skip"))])
+
+
+def _note_handle(ctx: Ctx) -> None:
+    note = "" if ctx.event.button == "skip" else ctx.event.text.strip()
+    if not note and ctx.event.button != "skip":
+        _note_show(ctx)
+        return
+    data = ctx.state.data
+    mood = int(data["mood"]) if isinstance(data.get("mood"), int) else None
+    urge = int(data["urge"]) if isinstance(data.get("urge"), int) else None
+    contacted = bool(data.get("contacted"))
+    ctx.emit(CheckinWrite(local_date=ctx.today, mood=mood, urge=urge, contacted=contacted))
+    if note:
+        ctx.journal("checkin", note)
+    prefs = ctx.state.checkins
+    prefs.unanswered = 0
+    prefs.last_answered_on = ctx.today
+    if mood is not None:
+        log = {**ctx.state.mood_log, ctx.today.isoformat(): mood}
+        ctx.state.mood_log = dict(sorted(log.items())[-30:])
+    ctx.say(ctx.kit.content.checkins.thanks)
+    _maybe_suggest_help(ctx)
+    in_no_contact = no_contact_days_left(ctx) > 0 and not ctx.state.no_contact.limited
+    if contacted and in_no_contact and not ctx.state.contact_forbidden:
+        ctx.goto("checkin.slip")
+        _slip_show(ctx)
+        return
+    _todays_step(ctx)
+
+
+register("checkin.note", _note_show, _note_handle, takes_text=True)
+
+
+def _maybe_suggest_help(ctx: Ctx) -> None:
+    """Two weeks of low mood: suggest a professional, at most once a fortnight."""
+    since = ctx.today - timedelta(days=13)
+    recent = [m for d, m in ctx.state.mood_log.items() if date.fromisoformat(d) >= since]
+    last = ctx.state.low_mood_suggested_on
+    if len(recent) >= 7 and sum(recent) / len(recent) <= 2 and (last is None or (ctx.today - last).days >= 14):
+        ctx.state.low_mood_suggested_on = ctx.today
+        for message in ctx.kit.content.checkins.low_mood_suggestion:
+            ctx.say(message)
+
+
+def _slip_show(ctx: Ctx) -> None:
+    for message in ctx.kit.content.checkins.slip:
+        ctx.say(message)
+    ctx.say_key("slip_choice", [row(("Restart my count", "restart")), row(("Carry on, limited contact", "limited"))])
+
+
+def _slip_handle(ctx: Ctx) -> None:
+    nc = ctx.state.no_contact
+    if ctx.event.button == "restart":
+        nc.start = ctx.today
+        nc.slips += 1
+        ctx.say_key("slip_restarted", days=str(nc.days))
+    elif ctx.event.button == "limited":
+        nc.limited = True
+        nc.slips += 1
+        ctx.say_key("slip_limited")
+    else:
+        _slip_show(ctx)
+        return
+    _todays_step(ctx)
+
+
+register("checkin.slip", _slip_show, _slip_handle, takes_text=False)
+
+
+def _todays_step(ctx: Ctx) -> None:
+    ctx.goto("checkin.next")
+    ctx.say_key("checkin_next", [row(("Today's step", "_back"), ("Menu", "_menu"))])
+
+
+def _next_show(ctx: Ctx) -> None:
+    _todays_step(ctx)
+
+
+def _next_handle(ctx: Ctx) -> None:
+    show(ctx, "guide.lesson")
+
+
+register("checkin.next", _next_show, _next_handle, takes_text=False)

@@ -1,0 +1,352 @@
+"""Consent first, then intake: who they are, what happened, whether contact is safe, and when to check in."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import timedelta
+
+from dialogs.context import Ctx, row
+from dialogs.model import Button
+from dialogs.parsing import parse_ago, parse_clock, parse_timezone
+from dialogs.screens.registry import register, show
+from dialogs.state import SafetyFlag
+
+__all__ = ["REASONS", "finish_intake"]
+
+REASONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "communication": ("Communication", ("talk", "communicat", "listen", "understand")),
+    "trust": ("Trust", ("trust", "cheat", "lie", "lying", "lied", "jealous")),
+    "goals": ("Different goals or values", ("goal", "value", "future", "kids", "marriage", "move")),
+    "arguments": ("Constant arguments", ("argu", "fight", "fought", "row")),
+    "apart": ("Growing apart", ("apart", "changed", "distance", "drift")),
+    "independence": ("Not enough independence", ("space", "independ", "clingy", "suffocat", "freedom")),
+    "intimacy": ("Lack of intimacy", ("intima", "sex", "affection", "spark", "touch")),
+}
+
+CONTACT = {
+    "none": "No contact at the moment",
+    "some": "We still talk sometimes",
+    "blocked": "They blocked me everywhere",
+    "asked": "They asked me not to contact them",
+    "new": "They are with someone new",
+    "must": "We must stay in touch (children, work, home)",
+}
+CONTACT_WORDS = (
+    ("asked", ("asked me not", "told me not", "leave them alone", "leave her alone", "leave him alone", "no contact")),
+    ("blocked", ("blocked",)),
+    ("new", ("someone new", "new partner", "girlfriend", "boyfriend", "dating", "engaged", "married")),
+    ("must", ("kids", "children", "child", "work", "live together", "house", "flat", "co-parent")),
+    ("some", ("sometimes", "bit", "talk", "text", "some")),
+    ("none", ("none", "no", "nothing", "not talking")),
+)
+SAFETY = {
+    "violence": "Violence or physical harm",
+    "threats": "Threats",
+    "control": "Controlling behaviour",
+    "order": "A protection or restraining order",
+}
+ZONES = (
+    ("London", "Europe/London"),
+    ("Berlin / Paris", "Europe/Berlin"),
+    ("New York", "America/New_York"),
+    ("Chicago", "America/Chicago"),
+    ("Los Angeles", "America/Los_Angeles"),
+    ("Sydney", "Australia/Sydney"),
+)
+TIMES = ("08:00", "09:00", "12:30", "18:00", "20:00", "21:30")
+
+
+def _yes(text: str) -> bool:
+    return text.strip().lower().rstrip(".!") in {"yes", "y", "ok", "okay", "agree", "i agree", "sure", "yep", "yeah"}
+
+
+# --- consent -------------------------------------------------------------------------------------------------
+def _consent_show(ctx: Ctx) -> None:
+    ctx.say_key("consent_what")
+    ctx.say(
+        ctx.t("consent_terms", retention_days=str(ctx.state.data.get("retention_days", 365))),
+        [row(("I'm 18+ and I agree", "agree")), row(("What do you keep?", "data"), ("Not now", "no"))],
+    )
+
+
+def _consent_handle(ctx: Ctx) -> None:
+    choice = ctx.event.button or ("agree" if _yes(ctx.event.text) else "")
+    if choice == "agree":
+        ctx.state.consented_at = ctx.now
+        ctx.say_key("consent_thanks")
+        show(ctx, "intake.name")
+    elif choice == "data":
+        ctx.say_key("consent_data", [row(("I'm 18+ and I agree", "agree"), ("Not now", "no"))])
+    elif choice == "no":
+        ctx.say_key("consent_declined")
+    else:
+        ctx.say_key("consent_nudge", [row(("I'm 18+ and I agree", "agree")), row(("Not now", "no"))])
+
+
+register("consent", _consent_show, _consent_handle, takes_text=True)
+
+
+# --- intake --------------------------------------------------------------------------------------------------
+def clean_name(text: str) -> str:
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch)[0] != "C")
+    words = re.findall(r"[^\W\d_][\w'\-]*", text)
+    if not words:
+        return ""
+    skip = {"my", "name", "is", "im", "i'm", "i", "am", "call", "me", "it's", "its", "hi", "hello", "hey"}
+    kept = [w for w in words if w.lower() not in skip] or words
+    return kept[0][:30].capitalize() if kept[0].islower() else kept[0][:30]
+
+
+def _name_show(ctx: Ctx) -> None:
+    ctx.say_key("ask_name", [row(("Skip", "skip"))])
+
+
+def _name_handle(ctx: Ctx) -> None:
+    if ctx.event.button == "skip":
+        ctx.state.profile.name = ""
+    else:
+        name = clean_name(ctx.event.text)
+        if not name:
+            ctx.say_key("name_again", [row(("Skip", "skip"))])
+            return
+        ctx.state.profile.name = name
+        ctx.say_key("name_thanks")
+    show(ctx, "intake.when")
+
+
+register("intake.name", _name_show, _name_handle, takes_text=True)
+
+_WHEN = {"w": 3, "m": 14, "h": 90, "y": 365}
+
+
+def _when_show(ctx: Ctx) -> None:
+    ctx.say_key(
+        "ask_when",
+        [row(("This week", "w"), ("1-4 weeks ago", "m")), row(("1-6 months ago", "h"), ("Longer ago", "y"))],
+    )
+
+
+def _when_handle(ctx: Ctx) -> None:
+    if ctx.event.button in _WHEN:
+        ctx.state.profile.breakup_date = ctx.today - timedelta(days=_WHEN[ctx.event.button])
+    else:
+        when = parse_ago(ctx.event.text, ctx.today)
+        if when is None:
+            ctx.say_key("when_again")
+            return
+        ctx.state.profile.breakup_date = when
+    show(ctx, "intake.ended_by")
+
+
+register("intake.when", _when_show, _when_handle, takes_text=True)
+
+_ENDED = {"me": ("i did", "me", "i ended", "i left"), "them": ("they", "he", "she", "them"),
+          "mutual": ("both", "mutual", "we"), "unclear": ("complicated", "not sure", "unclear")}
+
+
+def _ended_show(ctx: Ctx) -> None:
+    ctx.say_key(
+        "ask_ended_by",
+        [row(("I did", "me"), ("They did", "them")), row(("We both did", "mutual"), ("It's complicated", "unclear"))],
+    )
+
+
+def _ended_handle(ctx: Ctx) -> None:
+    choice = ctx.event.button
+    if not choice:
+        low = ctx.event.text.lower()
+        choice = next((k for k, words in _ENDED.items() if any(w in low for w in words)), "")
+    if choice not in _ENDED:
+        ctx.say_key("pick_a_button")
+        _ended_show(ctx)
+        return
+    ctx.state.profile.ended_by = choice
+    show(ctx, "intake.reasons")
+
+
+register("intake.ended_by", _ended_show, _ended_handle, takes_text=True)
+
+
+def _reasons_keyboard(ctx: Ctx) -> list[tuple[Button, ...]]:
+    chosen = set(ctx.state.profile.reasons)
+    rows = [row(((("✓ " if key in chosen else "") + label), f"r:{key}")) for key, (label, _) in REASONS.items()]
+    rows.append(row(("Done", "done")))
+    return rows
+
+
+def _reasons_show(ctx: Ctx) -> None:
+    ctx.say(ctx.t("ask_reasons"), _reasons_keyboard(ctx))
+
+
+def _reasons_handle(ctx: Ctx) -> None:
+    reasons = ctx.state.profile.reasons
+    button = ctx.event.button
+    if button.startswith("r:") and button[2:] in REASONS:
+        key = button[2:]
+        ctx.state.profile.reasons = [r for r in reasons if r != key] if key in reasons else [*reasons, key]
+        ctx.say(ctx.t("reasons_toggled"), _reasons_keyboard(ctx))
+        return
+    if button == "done":
+        ctx.state.data = {}
+        show(ctx, "intake.contact")
+        return
+    low = ctx.event.text.lower()
+    found = [key for key, (_, words) in REASONS.items() if any(w in low for w in words)]
+    if ctx.event.text.strip():
+        ctx.journal("intake", ctx.event.text.strip()[:2000], ref="reasons")
+    if found:
+        ctx.state.profile.reasons = sorted(set(reasons) | set(found))
+        labels = ", ".join(REASONS[k][0].lower() for k in found)
+        ctx.say(ctx.t("reasons_heard", reasons=labels), _reasons_keyboard(ctx))
+    else:
+        ctx.say(ctx.t("reasons_saved"), _reasons_keyboard(ctx))
+
+
+register("intake.reasons", _reasons_show, _reasons_handle, takes_text=True)
+
+
+def _contact_show(ctx: Ctx) -> None:
+    ctx.say_key("ask_contact", [row((label, key)) for key, label in CONTACT.items()])
+
+
+def _contact_handle(ctx: Ctx) -> None:
+    choice = ctx.event.button
+    if not choice:
+        low = ctx.event.text.lower()
+        choice = next((k for k, words in CONTACT_WORDS if any(w in low for w in words)), "")
+    if choice not in CONTACT:
+        ctx.say_key("pick_a_button")
+        _contact_show(ctx)
+        return
+    ctx.state.profile.contact = choice
+    ctx.state.data = {"screen": []}
+    show(ctx, "intake.safety")
+
+
+register("intake.contact", _contact_show, _contact_handle, takes_text=True)
+
+
+def _safety_keyboard(ctx: Ctx) -> list[tuple[Button, ...]]:
+    chosen = set(ctx.state.profile.safety_screen)
+    rows = [row(((("✓ " if key in chosen else "") + label), f"s:{key}")) for key, label in SAFETY.items()]
+    rows.append(row(("None of these", "none"), ("Done", "done")))
+    return rows
+
+
+def _safety_show(ctx: Ctx) -> None:
+    ctx.say_key("ask_safety_why")
+    ctx.say(ctx.t("ask_safety"), _safety_keyboard(ctx))
+
+
+def _safety_handle(ctx: Ctx) -> None:
+    button = ctx.event.button
+    chosen = ctx.state.profile.safety_screen
+    if button.startswith("s:") and button[2:] in SAFETY:
+        key = button[2:]
+        ctx.state.profile.safety_screen = [k for k in chosen if k != key] if key in chosen else [*chosen, key]
+        ctx.say(ctx.t("safety_toggled"), _safety_keyboard(ctx))
+        return
+    if button == "none":
+        ctx.state.profile.safety_screen = []
+    elif button != "done":
+        low = ctx.event.text.lower().strip()
+        if low in {"no", "none", "nope", "none of these", "no."}:
+            ctx.state.profile.safety_screen = []
+        else:
+            ctx.say(ctx.t("pick_a_button"), _safety_keyboard(ctx))
+            return
+    show(ctx, "intake.timezone")
+
+
+register("intake.safety", _safety_show, _safety_handle, takes_text=True)
+
+
+def _tz_show(ctx: Ctx) -> None:
+    buttons = [row(*((label, f"z:{i}") for i, (label, _) in enumerate(ZONES[:3]))),
+               row(*((label, f"z:{i + 3}") for i, (label, _) in enumerate(ZONES[3:])))]
+    ctx.say_key("ask_timezone", buttons)
+
+
+def _tz_handle(ctx: Ctx) -> None:
+    button = ctx.event.button
+    zone: str | None = None
+    if button.startswith("z:") and button[2:].isdigit() and int(button[2:]) < len(ZONES):
+        zone = ZONES[int(button[2:])][1]
+    elif not button:
+        zone = parse_timezone(ctx.event.text)
+    if zone is None:
+        ctx.say_key("timezone_again")
+        return
+    ctx.state.profile.timezone = zone
+    ctx.state.profile.country = ctx.kit.resources.country_for_timezone(zone) or ctx.state.profile.country
+    if ctx.state.screen == "intake.timezone":
+        show(ctx, "intake.time")
+    else:  # changed from settings
+        ctx.say_key("timezone_changed", [row(("Back", "_back"))], zone=zone)
+        ctx.goto(str(ctx.state.resume_screen or "menu"))
+
+
+register("intake.timezone", _tz_show, _tz_handle, takes_text=True)
+register("settings.timezone", _tz_show, _tz_handle, takes_text=True)
+
+
+def _time_show(ctx: Ctx) -> None:
+    ctx.say_key(
+        "ask_time",
+        [row(*((t, f"t:{t}") for t in TIMES[:3])), row(*((t, f"t:{t}") for t in TIMES[3:])),
+         row(("No daily check-ins", "t:none"))],
+    )
+
+
+def _time_handle(ctx: Ctx) -> None:
+    button = ctx.event.button
+    if button == "t:none":
+        ctx.state.checkins.time = None
+        ctx.state.checkins.stopped = True
+    else:
+        when = parse_clock(button[2:] if button.startswith("t:") else ctx.event.text)
+        if when is None:
+            ctx.say_key("time_again")
+            return
+        ctx.state.checkins.time = when
+        ctx.state.checkins.stopped = False
+    if ctx.state.screen == "intake.time":
+        finish_intake(ctx)
+    else:
+        chosen = ctx.state.checkins.time
+        ctx.say_key("time_changed", [row(("Back", "_back"))],
+                    time=chosen.strftime("%H:%M") if chosen else "never")
+
+
+register("intake.time", _time_show, _time_handle, takes_text=True)
+register("settings.time", _time_show, _time_handle, takes_text=True)
+
+
+def finish_intake(ctx: Ctx) -> None:
+    """Route to a track: contact is never coached when intake shows it must not be."""
+    profile = ctx.state.profile
+    flags: list[SafetyFlag] = list(ctx.state.flags)
+    if profile.safety_screen and "danger" not in flags:
+        flags.append("danger")
+    if profile.contact in {"asked", "blocked"} and "boundary" not in flags:
+        flags.append("boundary")
+    if profile.contact == "new" and "moved_on" not in flags:
+        flags.append("moved_on")
+    ctx.state.flags = flags
+    ctx.state.no_contact.start = ctx.today
+    ctx.state.no_contact.limited = profile.contact == "must"
+    ctx.state.lesson_index = 0
+    from dialogs.screens.care import explain_route  # care imports onboarding's constants
+
+    if "danger" in flags or "boundary" in flags:
+        ctx.state.track = "moving_on"
+        explain_route(ctx)
+    elif "moved_on" in flags:
+        ctx.state.track = "moving_on"
+        ctx.say_key("route_moved_on")
+    else:
+        ctx.say_key("route_reconnect", days=str(ctx.state.no_contact.days))
+        if ctx.state.no_contact.limited:
+            ctx.say_key("route_limited")
+    show(ctx, "guide.lesson")

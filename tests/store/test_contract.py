@@ -1,0 +1,169 @@
+"""One contract, every backend: what the service relies on the store for."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.crypto import Cipher, WrongKeyError, generate_key
+from bot.store.base import CheckinRow, UrgeRow, UserKey
+from dialogs.calendar import Due
+from dialogs.model import Button, Image, Reply
+from tests.store.conftest import make_store
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+ALICE = UserKey("test", "alice")
+BOB = UserKey("test", "bob")
+
+
+async def test_a_replayed_event_changes_nothing(store):
+    async with store.user(ALICE) as tx:
+        assert await tx.claim_event("e1", NOW)
+        await tx.save_state('{"screen": "a"}', NOW, None)
+    async with store.user(ALICE) as tx:
+        assert not await tx.claim_event("e1", NOW)
+    async with store.user(BOB) as tx:
+        assert await tx.claim_event("e1", NOW), "event ids are per user"
+
+
+async def test_a_failed_transaction_leaves_no_trace(store):
+    with pytest.raises(RuntimeError):
+        async with store.user(ALICE) as tx:
+            await tx.claim_event("e1", NOW)
+            await tx.save_state('{"screen": "a"}', NOW, None)
+            await tx.add_journal(NOW, "reflection", "", "half-written")
+            raise RuntimeError("crash mid-step")
+    async with store.user(ALICE) as tx:
+        assert await tx.load_state() is None
+        assert await tx.journal() == []
+        assert await tx.claim_event("e1", NOW), "the event was not recorded, so its retry runs"
+
+
+async def test_outbox_keeps_order_and_round_trips_replies(store):
+    replies = [
+        Reply("one", buttons=((Button("Next", "next"), Button("Back", "back")),), nonce=3),
+        Reply("two", image=Image("progress", "chart")),
+        Reply("three", attachment="export"),
+    ]
+    async with store.user(ALICE) as tx:
+        await tx.save_state("{}", NOW, None)
+        await tx.enqueue(replies, NOW)
+    pending = await store.pending(ALICE)
+    assert [p.reply for p in pending] == replies
+    assert await store.pending_keys("test", NOW) == [ALICE]
+    await store.delivered(pending[0])
+    await store.postpone(pending[1], NOW + timedelta(seconds=5))
+    left = await store.pending(ALICE)
+    assert [p.reply.text for p in left] == ["two", "three"]
+    assert left[0].attempts == 1 and left[0].not_before == NOW + timedelta(seconds=5)
+    assert await store.pending_keys("test", NOW) == [], "nothing is ready before not_before"
+
+
+async def test_claim_due_takes_each_due_user_once(store):
+    for i in range(40):
+        key = UserKey("test", f"u{i}")
+        async with store.user(key) as tx:
+            due = Due(at=NOW - timedelta(minutes=i % 3), kind="checkin", local_date=date(2026, 3, 2))
+            await tx.save_state("{}", NOW, due if i % 4 else None)
+    claims = await asyncio.gather(*(store.claim_due(NOW, 7, timedelta(minutes=5)) for _ in range(6)))
+    claimed = [(row.platform, row.user_id) for batch in claims for row in batch]
+    assert len(claimed) == len(set(claimed)) == 30
+    assert all(row.due_local_date == date(2026, 3, 2) for batch in claims for row in batch)
+    assert await store.claim_due(NOW, 100, timedelta(minutes=5)) == []
+    assert len(await store.claim_due(NOW + timedelta(minutes=6), 100, timedelta(minutes=5))) == 30
+
+
+async def test_unreachable_users_are_not_claimed(store):
+    async with store.user(ALICE) as tx:
+        await tx.save_state("{}", NOW, Due(NOW, "checkin", NOW.date()))
+    await store.set_unreachable(ALICE, True)
+    assert await store.is_unreachable(ALICE)
+    assert await store.claim_due(NOW, 10, timedelta(minutes=1)) == []
+    async with store.user(ALICE) as tx:
+        await tx.touch_reachable()
+    assert not await store.is_unreachable(ALICE)
+
+
+async def test_export_has_every_row_and_erase_removes_them(store):
+    async with store.user(ALICE) as tx:
+        await tx.claim_event("e1", NOW)
+        await tx.save_state('{"screen": "x"}', NOW, None)
+        await tx.add_journal(NOW, "reflection", "l1", "canary-7f3a journal words")
+        await tx.record_checkin(NOW, CheckinRow(NOW.date(), 3, 6, False))
+        await tx.record_urge(NOW, UrgeRow(NOW.date(), 8))
+        await tx.enqueue([Reply("hello")], NOW)
+        await tx.add_report(NOW, "felt off")
+    async with store.user(BOB) as tx:
+        await tx.save_state("{}", NOW, None)
+    async with store.user(ALICE) as tx:
+        data = await tx.export()
+    assert {t: len(rows) for t, rows in data.items()} == {
+        "processed_events": 1, "journal": 1, "checkins": 1, "urges": 1, "outbox": 1, "reports": 1, "users": 1,
+    }
+    assert data["journal"][0]["text"] == "canary-7f3a journal words"
+    async with store.user(ALICE) as tx:
+        await tx.erase()
+    async with store.user(ALICE) as tx:
+        assert all(not rows for rows in (await tx.export()).values())
+    async with store.user(BOB) as tx:
+        assert await tx.load_state() == "{}", "other users are untouched"
+
+
+async def test_history_and_journal_read_back(store):
+    async with store.user(ALICE) as tx:
+        await tx.save_state("{}", NOW, None)
+        for d in range(5):
+            day = date(2026, 3, 1) + timedelta(days=d)
+            await tx.record_checkin(NOW, CheckinRow(day, d % 5 + 1, d, d == 2))
+            await tx.add_journal(NOW + timedelta(minutes=d), "checkin", "", f"note {d}")
+        await tx.record_checkin(NOW, CheckinRow(date(2026, 3, 1), 5, 0, None))  # a second answer that day
+        checkins, urges = await tx.history(date(2026, 3, 2))
+        journal = await tx.journal()
+    assert [c.local_date.day for c in checkins] == [2, 3, 4, 5]
+    assert checkins[1].contacted is True
+    assert urges == []
+    assert [j.text for j in journal] == [f"note {d}" for d in range(4, -1, -1)]
+
+
+async def test_encrypted_at_rest_and_wrong_key_refused(backend, tmp_path):
+    key = generate_key()
+    store = await make_store(backend, tmp_path, Cipher(key))
+    async with store.user(ALICE) as tx:
+        await tx.save_state('{"name": "canary-state-91"}', NOW, None)
+        await tx.add_journal(NOW, "reflection", "", "canary-journal-42")
+    await store.close()
+    if backend == "sqlite":
+        raw = b"".join(p.read_bytes() for p in tmp_path.glob("rekindle.db*"))
+        assert b"canary-journal-42" not in raw and b"canary-state-91" not in raw
+    with pytest.raises(WrongKeyError):
+        await make_store(backend, tmp_path, Cipher(generate_key()))
+    with pytest.raises(WrongKeyError):
+        await make_store(backend, tmp_path, Cipher(None))
+    store = await make_store(backend, tmp_path, Cipher(key))
+    async with store.user(ALICE) as tx:
+        assert (await tx.journal())[0].text == "canary-journal-42"
+    await store.close()
+
+
+async def test_rotate_key_re_encrypts_every_row(backend, tmp_path):
+    old, new = generate_key(), generate_key()
+    store = await make_store(backend, tmp_path, Cipher(old))
+    async with store.user(ALICE) as tx:
+        await tx.save_state('{"a": 1}', NOW, None)
+        await tx.add_journal(NOW, "reflection", "", "secret words")
+        await tx.enqueue([Reply("queued")], NOW)
+    await store.close()
+    store = await make_store(backend, tmp_path, Cipher(new, (old,)))
+    touched = await store.rotate_key()
+    await store.close()
+    assert touched >= 3
+    store = await make_store(backend, tmp_path, Cipher(new))  # the old key is no longer needed
+    async with store.user(ALICE) as tx:
+        assert (await tx.journal())[0].text == "secret words"
+        assert await tx.load_state() == '{"a": 1}'
+    assert (await store.pending(ALICE))[0].reply.text == "queued"
+    await store.close()
+    with pytest.raises(WrongKeyError):
+        await make_store(backend, tmp_path, Cipher(old))
