@@ -1,12 +1,12 @@
 """Command line: `python -m bot` runs the bot (terminal chat when no platform token is set).
 
-    python -m bot                   run Telegram/Discord if their tokens are set, else the terminal chat
-    python -m bot chat [--clock "2026-03-29 08:59"] [--user NAME]
-    python -m bot content check     validate every content file and exit
-    python -m bot safety classify   one message per line on stdin -> one label per line
-    python -m bot gen-key           print a new REKINDLE_DATA_KEY
-    python -m bot rotate-key --old KEY   re-encrypt every row with the current REKINDLE_DATA_KEY
-    python -m bot reports           list replies users flagged with /report
+python -m bot                   run Telegram/Discord if their tokens are set, else the terminal chat
+python -m bot chat [--clock "2026-03-29 08:59"] [--user NAME]
+python -m bot content check     validate every content file and exit
+python -m bot safety classify   one message per line on stdin -> one label per line
+python -m bot gen-key           print a new REKINDLE_DATA_KEY
+python -m bot rotate-key --old KEY   re-encrypt every row with the current REKINDLE_DATA_KEY
+python -m bot reports           list replies users flagged with /report
 """
 
 from __future__ import annotations
@@ -56,16 +56,21 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         from bot.logs import setup_logging
 
-        secrets = [s.get_secret_value() for s in (settings.telegram_bot_token, settings.discord_bot_token,
-                                                    settings.rekindle_data_key) if s]
-        setup_logging(settings.log_level if args.command else settings.log_level, secrets)
+        secrets = [
+            s.get_secret_value()
+            for s in (settings.telegram_bot_token, settings.discord_bot_token, settings.rekindle_data_key)
+            if s
+        ]
+        setup_logging(settings.log_level, secrets)
         if args.command == "rotate-key":
             return asyncio.run(_rotate(settings, tuple(args.old)))
         if args.command == "reports":
             return asyncio.run(_reports(settings))
         if args.command == "chat" or not (settings.telegram_bot_token or settings.discord_bot_token):
             clock = getattr(args, "clock", None)
-            return asyncio.run(_chat(settings, _parse_clock(clock) if clock else None, getattr(args, "user", "local")))
+            return asyncio.run(
+                _chat(settings, _parse_clock(clock) if clock else None, getattr(args, "user", "local"))
+            )
         from bot.app import run
 
         asyncio.run(run(settings))
@@ -88,8 +93,10 @@ def _content_check() -> int:
     from dialogs.kit import load_kit
 
     kit = load_kit(CONTENT_DIR)
-    print(f"content OK: {len(kit.content.lessons)} lessons, {len(kit.content.faq)} questions, "
-          f"{len(kit.content.texts)} texts")
+    print(
+        f"content OK: {len(kit.content.lessons)} lessons, {len(kit.content.faq)} questions, "
+        f"{len(kit.content.texts)} texts"
+    )
     return 0
 
 
@@ -147,8 +154,10 @@ async def _reports(settings: Settings) -> int:
     store = await open_store(settings, make_cipher(settings))
     try:
         for report in await store.reports():
-            print(f"#{report['id']} {report['at']} [{report['platform']}] reply: {report['reply']!r}"
-                  f" note: {report['note']!r}")
+            print(
+                f"#{report['id']} {report['at']} [{report['platform']}] reply: {report['reply']!r}"
+                f" note: {report['note']!r}"
+            )
     finally:
         await store.close()
     return 0

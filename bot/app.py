@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
+from datetime import timedelta
 
 from bot.config import Settings
 from bot.crypto import Cipher
@@ -25,9 +27,11 @@ def make_cipher(settings: Settings) -> Cipher:
 
 
 async def build_service(settings: Settings, *, clock: Clock = utc_now) -> ChatService:
-    kit = load_kit(settings.content_dir or CONTENT_DIR)
+    kit = replace(load_kit(settings.content_dir or CONTENT_DIR), retention_days=settings.retention_days)
     store = await open_store(settings, make_cipher(settings))
-    return ChatService(store, kit, clock=clock, admin_ids=settings.admin_ids)
+    return ChatService(
+        store, kit, clock=clock, admin_ids=settings.admin_ids, retention=timedelta(days=settings.retention_days)
+    )
 
 
 async def run(settings: Settings) -> None:

@@ -72,7 +72,7 @@ class ChatService:
         *,
         clock: Clock = utc_now,
         admin_ids: Sequence[str] = (),
-        chart: Callable[..., object] | None = None,
+        retention: timedelta = timedelta(days=365),
     ) -> None:
         self.store = store
         self.kit = kit
@@ -80,7 +80,7 @@ class ChatService:
         self._admins = frozenset(admin_ids)
         self._senders: dict[str, Sender] = {}
         self._locks = KeyedLocks()
-        self._chart = chart
+        self._retention = retention
 
     def register_sender(self, sender: Sender) -> None:
         self._senders[sender.platform] = sender
@@ -157,7 +157,9 @@ class ChatService:
         if request.kind == "journal":
             entries = [JournalLine(e.at, e.kind, e.text) for e in await tx.journal()]
             page = int(request.params.get("page", "0") or 0)
-            out.replies.extend(journal_page(entries, page, request.params.get("query", ""), content, _zone(state)))
+            out.replies.extend(
+                journal_page(entries, page, request.params.get("query", ""), content, _zone(state))
+            )
         elif request.kind == "progress":
             today = now.astimezone(_zone(state)).date()
             checkins, urges = await tx.history(today - timedelta(days=30))
@@ -280,6 +282,20 @@ class ChatService:
             )
         except NoData:
             return None
+
+    async def housekeeping(self) -> None:
+        """Periodic chores: retry postponed replies; erase users inactive past the retention period."""
+        for platform in self.platforms:
+            await self.deliver_pending(platform)
+        now = self.clock()
+        erased = 0
+        for key in await self.store.inactive_since(now - self._retention, 500):
+            async with self._locks.hold(key), self.store.user(key) as tx:
+                await tx.erase()
+            erased += 1
+        if erased:
+            log.info("erased %d users inactive for %d days", erased, self._retention.days)
+        await self.store.prune_events(now - max(self._retention, timedelta(days=60)))
 
     async def close(self) -> None:
         await self.store.close()

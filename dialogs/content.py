@@ -75,7 +75,9 @@ class FaqEntry(_Strict):
     @model_validator(mode="after")
     def _safe_alternative(self) -> FaqEntry:
         if self.contact_coaching and not self.moving_on_answer:
-            raise ValueError("a contact-coaching answer needs a moving_on_answer for users who must not contact")
+            raise ValueError(
+                "a contact-coaching answer needs a moving_on_answer for users who must not contact"
+            )
         return self
 
 
@@ -161,7 +163,9 @@ def _check_tracks(content: Content, tracks_file: Path) -> None:
     covered = {lessons[i].topic for i in (*content.tracks.reconnect, *content.tracks.moving_on)}
     missing = sorted(set(range(1, 19)) - covered)
     if missing:
-        raise ContentError(tracks_file, None, f"the guide outline's topics {missing} have no lesson on any track")
+        raise ContentError(
+            tracks_file, None, f"the guide outline's topics {missing} have no lesson on any track"
+        )
 
 
 def load_content(root: Path = CONTENT_DIR, required_texts: frozenset[str] = frozenset()) -> Content:
@@ -178,7 +182,9 @@ def load_content(root: Path = CONTENT_DIR, required_texts: frozenset[str] = froz
             raise ContentError(path, None, f"phase {phase.phase!r} is defined in two files")
         for lesson in phase.lessons:
             if lesson.id in seen_ids:
-                raise ContentError(path, None, f"lesson id {lesson.id!r} is also used in {seen_ids[lesson.id]}")
+                raise ContentError(
+                    path, None, f"lesson id {lesson.id!r} is also used in {seen_ids[lesson.id]}"
+                )
             seen_ids[lesson.id] = path
         phases[phase.phase] = phase
     tracks_file = root / "tracks.yaml"

@@ -81,6 +81,10 @@ class Ctx:
         self.state.screen = screen
         self.state.data = dict(data)
 
+    def data_int(self, key: str, default: int = 0) -> int:
+        value = self.state.data.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else default
+
     @property
     def replied(self) -> bool:
         return any(isinstance(e, Reply) for e in self.effects)

@@ -86,7 +86,9 @@ def _dispatch(ctx: Ctx) -> None:
         return
 
     if event.kind == EventKind.MEDIA:
-        ctx.say_key("media_" + event.media if f"media_{event.media}" in ctx.kit.content.texts else "media_other")
+        ctx.say_key(
+            "media_" + event.media if f"media_{event.media}" in ctx.kit.content.texts else "media_other"
+        )
         _reprompt(ctx)
         return
 
@@ -140,7 +142,9 @@ def _guard(ctx: Ctx) -> None:
         cleaned.append(effect)
     if withheld:
         cleaned.append(
-            Reply(text=ctx.t("coaching_withheld"), buttons=(row(("Menu", "_menu")),), nonce=ctx.state.nonce + 1)
+            Reply(
+                text=ctx.t("coaching_withheld"), buttons=(row(("Menu", "_menu")),), nonce=ctx.state.nonce + 1
+            )
         )
         ctx.state.nonce += 1
     ctx.effects = cleaned

@@ -20,6 +20,7 @@ class Kit:
     safety: SafetyClassifier
     resources: SafetyResources
     coach: Coach
+    retention_days: int = 365  # the operator's setting, told to users in the consent text
 
 
 @cache

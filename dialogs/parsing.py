@@ -11,8 +11,22 @@ __all__ = ["parse_ago", "parse_clock", "parse_int", "parse_timezone"]
 
 _UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _WORD_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a couple of": 2, "a few": 3, "couple of": 2, "few": 3,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a couple of": 2,
+    "a few": 3,
+    "couple of": 2,
+    "few": 3,
 }
 
 
@@ -34,8 +48,11 @@ def parse_ago(text: str, today: date) -> date | None:
         parsed = None
     if parsed is not None:
         return parsed if parsed <= today else None
-    m = re.search(r"(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|(?:a )?couple of|(?:a )?few)"
-                  r"\s*(day|week|month|year)s?", t)
+    m = re.search(
+        r"(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|(?:a )?couple of|(?:a )?few)"
+        r"\s*(day|week|month|year)s?",
+        t,
+    )
     if not m:
         return None
     raw = m.group(1)
@@ -77,13 +94,31 @@ def _zones_by_city() -> dict[str, str]:
 
 
 _ALIASES = {
-    "uk": "Europe/London", "england": "Europe/London", "scotland": "Europe/London", "wales": "Europe/London",
-    "ireland": "Europe/Dublin", "germany": "Europe/Berlin", "france": "Europe/Paris", "spain": "Europe/Madrid",
-    "italy": "Europe/Rome", "new york": "America/New_York", "nyc": "America/New_York",
-    "la": "America/Los_Angeles", "san francisco": "America/Los_Angeles", "seattle": "America/Los_Angeles",
-    "eastern": "America/New_York", "central": "America/Chicago", "mountain": "America/Denver",
-    "pacific": "America/Los_Angeles", "est": "America/New_York", "pst": "America/Los_Angeles",
-    "cst": "America/Chicago", "india": "Asia/Kolkata", "japan": "Asia/Tokyo", "utc": "UTC", "gmt": "UTC",
+    "uk": "Europe/London",
+    "england": "Europe/London",
+    "scotland": "Europe/London",
+    "wales": "Europe/London",
+    "ireland": "Europe/Dublin",
+    "germany": "Europe/Berlin",
+    "france": "Europe/Paris",
+    "spain": "Europe/Madrid",
+    "italy": "Europe/Rome",
+    "new york": "America/New_York",
+    "nyc": "America/New_York",
+    "la": "America/Los_Angeles",
+    "san francisco": "America/Los_Angeles",
+    "seattle": "America/Los_Angeles",
+    "eastern": "America/New_York",
+    "central": "America/Chicago",
+    "mountain": "America/Denver",
+    "pacific": "America/Los_Angeles",
+    "est": "America/New_York",
+    "pst": "America/Los_Angeles",
+    "cst": "America/Chicago",
+    "india": "Asia/Kolkata",
+    "japan": "Asia/Tokyo",
+    "utc": "UTC",
+    "gmt": "UTC",
 }
 
 

@@ -16,8 +16,12 @@ __all__ = ["JOURNAL_PAGE_SIZE", "JournalLine", "export_json", "export_text", "jo
 
 JOURNAL_PAGE_SIZE = 5
 _KIND_LABELS = {
-    "reflection": "Reflection", "checkin": "Check-in", "urge": "Urge", "unsent": "Unsent message",
-    "intake": "First thoughts", "plan": "Safety plan",
+    "reflection": "Reflection",
+    "checkin": "Check-in",
+    "urge": "Urge",
+    "unsent": "Unsent message",
+    "intake": "First thoughts",
+    "plan": "Safety plan",
 }
 
 
@@ -67,6 +71,8 @@ def export_text(data: dict[str, list[dict[str, Any]]]) -> bytes:
                     state = {}
                 out.append(json.dumps(state, ensure_ascii=False, indent=2, default=str))
             else:
-                out.append("  " + "; ".join(f"{k}: {v}" for k, v in r.items() if k not in {"platform", "user_id"}))
+                out.append(
+                    "  " + "; ".join(f"{k}: {v}" for k, v in r.items() if k not in {"platform", "user_id"})
+                )
         out.append("")
     return "\n".join(out).encode()

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from dialogs.model import Event, EventKind
-
 from bot.scheduler._clock import Clock, SystemClock
+from dialogs.model import Event, EventKind
 
 __all__ = ["Dispatcher", "DueEventHandler", "DueRowLike", "DueSource", "TickResult", "due_event"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Protocol
@@ -51,6 +51,7 @@ class Scheduler:
     __slots__ = (
         "_aps",
         "_dispatcher",
+        "_housekeeping",
         "_interval",
         "_key",
         "_last",
@@ -65,10 +66,12 @@ class Scheduler:
         *,
         interval: timedelta = timedelta(seconds=30),
         misfire_grace: timedelta | None = None,
+        housekeeping: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         if interval <= timedelta(0):
             raise ValueError("interval must be positive")
         self._dispatcher = dispatcher
+        self._housekeeping = housekeeping
         self._interval = interval
         # A tick that starts late (a busy loop, a suspended laptop) still runs if it is at most
         # two intervals late; anything older is coalesced into the next run anyway.
@@ -142,6 +145,9 @@ class Scheduler:
         """One tick, never overlapping another; the job body, and a handle for tests and operators."""
         async with self._lock:
             result = await self._dispatcher.tick()
+            if self._housekeeping is not None:
+                # Retry postponed replies and erase long-inactive users on the same heartbeat.
+                await self._housekeeping()
             self._ticks += 1
             self._last = result
         if result.claimed:
@@ -165,6 +171,8 @@ class ServiceWithStore(DueEventHandler, Protocol):
     @property
     def store(self) -> DueSource: ...
 
+    async def housekeeping(self) -> object: ...
+
 
 def start_scheduler(
     service: ServiceWithStore,
@@ -177,6 +185,10 @@ def start_scheduler(
     Call it from inside the running event loop.
     """
     dispatcher = Dispatcher(service, service.store, clock=clock)
-    scheduler = Scheduler(dispatcher, interval=timedelta(seconds=settings.dispatch_interval_seconds))
+    scheduler = Scheduler(
+        dispatcher,
+        interval=timedelta(seconds=settings.dispatch_interval_seconds),
+        housekeeping=service.housekeeping,
+    )
     scheduler.start()
     return scheduler

@@ -38,7 +38,11 @@ def crisis(ctx: Ctx) -> None:
     if not state.screen.startswith(("crisis", "grounding", "plan")):
         state.resume_screen = state.screen
     state.crisis_active = True
-    ctx.say(ctx.kit.resources.texts.crisis.format(lines=crisis_lines_text(ctx), name=state.profile.name or "friend"))
+    ctx.say(
+        ctx.kit.resources.texts.crisis.format(
+            lines=crisis_lines_text(ctx), name=state.profile.name or "friend"
+        )
+    )
     ctx.goto("crisis")
     ctx.say_key("crisis_offer", CRISIS_BUTTONS)
 
@@ -69,7 +73,7 @@ register("crisis", _crisis_show, _crisis_handle, takes_text=True)
 
 def _grounding_show(ctx: Ctx) -> None:
     steps = ctx.kit.resources.grounding
-    index = int(ctx.state.data.get("step") or 0)
+    index = ctx.data_int("step")
     if index >= len(steps):
         ctx.say_key("grounding_done", CRISIS_BUTTONS if ctx.state.crisis_active else [row(("Back", "_back"))])
         ctx.goto("crisis" if ctx.state.crisis_active else ctx.state.resume_screen or "menu")
@@ -81,7 +85,7 @@ def _grounding_handle(ctx: Ctx) -> None:
     if ctx.event.button == "stop":
         ctx.state.data = {"step": len(ctx.kit.resources.grounding)}
     else:
-        ctx.state.data = {"step": int(ctx.state.data.get("step") or 0) + 1}
+        ctx.state.data = {"step": ctx.data_int("step") + 1}
     _grounding_show(ctx)
 
 
@@ -97,7 +101,7 @@ def _start_plan(ctx: Ctx) -> None:
 
 def _plan_show(ctx: Ctx) -> None:
     steps = ctx.kit.resources.safety_plan
-    index = int(ctx.state.data.get("step") or 0)
+    index = ctx.data_int("step")
     if index >= len(steps):
         ctx.say_key("plan_done")
         _show_plan(ctx)
@@ -115,7 +119,7 @@ def _plan_show(ctx: Ctx) -> None:
 
 def _plan_handle(ctx: Ctx) -> None:
     steps = ctx.kit.resources.safety_plan
-    index = int(ctx.state.data.get("step") or 0)
+    index = ctx.data_int("step")
     if ctx.event.button == "stop":
         index = len(steps)
     elif index < len(steps) and ctx.event.text.strip():
@@ -136,7 +140,9 @@ def _show_plan(ctx: Ctx) -> None:
     plan = ctx.state.safety_plan
     if not plan:
         return
-    lines = [f"{step.title}: {plan[step.key]}" for step in ctx.kit.resources.safety_plan if plan.get(step.key)]
+    lines = [
+        f"{step.title}: {plan[step.key]}" for step in ctx.kit.resources.safety_plan if plan.get(step.key)
+    ]
     ctx.say(ctx.t("plan_show", plan="\n".join(lines)))
 
 
@@ -154,8 +160,9 @@ def sos(ctx: Ctx) -> None:
 
 def _sos_show(ctx: Ctx) -> None:
     plan_label = "Update my safety plan" if ctx.state.safety_plan else "Make a safety plan"
-    ctx.say_key("sos_offer", [row(("A grounding exercise", "ground"), (plan_label, "plan")),
-                              row(("Back", "_back"))])
+    ctx.say_key(
+        "sos_offer", [row(("A grounding exercise", "ground"), (plan_label, "plan")), row(("Back", "_back"))]
+    )
 
 
 def _sos_handle(ctx: Ctx) -> None:
@@ -208,8 +215,10 @@ def moved_on(ctx: Ctx) -> None:
         return
     ctx.state.flags = [*ctx.state.flags, "moved_on"]
     ctx.say(ctx.kit.resources.texts.moved_on.format(name=ctx.state.profile.name or "friend", lines=""))
-    if ctx.state.track == "reconnect" and ctx.state.screen not in {"new", "consent"} and not ctx.state.screen.startswith(
-        "intake"
+    if (
+        ctx.state.track == "reconnect"
+        and ctx.state.screen not in {"new", "consent"}
+        and not ctx.state.screen.startswith("intake")
     ):
         ctx.goto("track.offer")
         ctx.say_key("offer_moving_on", [row(("Switch to moving on", "yes"), ("Not now", "_back"))])

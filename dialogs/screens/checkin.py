@@ -43,7 +43,9 @@ def on_due(ctx: Ctx) -> None:
         if ctx.state.urge_followup_on and not ctx.state.crisis_active:
             ctx.state.urge_followup_on = None
             enter_side(ctx, "urge.followup")
-            ctx.say_key("urge_followup", [row(("I'm glad I waited", "waited")), row(("I still want to", "still"))])
+            ctx.say_key(
+                "urge_followup", [row(("I'm glad I waited", "waited")), row(("I still want to", "still"))]
+            )
         return
     if ctx.state.consented_at is None or ctx.state.screen.startswith(("crisis", "grounding", "plan")):
         return
@@ -67,7 +69,9 @@ def start_checkin(ctx: Ctx) -> None:
         milestone = next((m for m in checkins.milestones if m.day == day), None)
         days = ctx.state.no_contact.days
         if day == days:
-            ctx.say(checkins.no_contact_done.format(day=day, days=days, name=ctx.state.profile.name or "friend"))
+            ctx.say(
+                checkins.no_contact_done.format(day=day, days=days, name=ctx.state.profile.name or "friend")
+            )
         elif milestone:
             ctx.say(milestone.text.format(day=day, days=days, name=ctx.state.profile.name or "friend"))
         else:
@@ -149,16 +153,23 @@ def _note_handle(ctx: Ctx) -> None:
         _note_show(ctx)
         return
     data = ctx.state.data
-    mood = int(data["mood"]) if isinstance(data.get("mood"), int) else None
-    urge = int(data["urge"]) if isinstance(data.get("urge"), int) else None
+    mood = ctx.data_int("mood", -1)
+    urge = ctx.data_int("urge", -1)
     contacted = bool(data.get("contacted"))
-    ctx.emit(CheckinWrite(local_date=ctx.today, mood=mood, urge=urge, contacted=contacted))
+    ctx.emit(
+        CheckinWrite(
+            local_date=ctx.today,
+            mood=mood if mood >= 1 else None,
+            urge=urge if urge >= 0 else None,
+            contacted=contacted,
+        )
+    )
     if note:
         ctx.journal("checkin", note)
     prefs = ctx.state.checkins
     prefs.unanswered = 0
     prefs.last_answered_on = ctx.today
-    if mood is not None:
+    if mood >= 1:
         log = {**ctx.state.mood_log, ctx.today.isoformat(): mood}
         ctx.state.mood_log = dict(sorted(log.items())[-30:])
     ctx.say(ctx.kit.content.checkins.thanks)
@@ -179,7 +190,11 @@ def _maybe_suggest_help(ctx: Ctx) -> None:
     since = ctx.today - timedelta(days=13)
     recent = [m for d, m in ctx.state.mood_log.items() if date.fromisoformat(d) >= since]
     last = ctx.state.low_mood_suggested_on
-    if len(recent) >= 7 and sum(recent) / len(recent) <= 2 and (last is None or (ctx.today - last).days >= 14):
+    if (
+        len(recent) >= 7
+        and sum(recent) / len(recent) <= 2
+        and (last is None or (ctx.today - last).days >= 14)
+    ):
         ctx.state.low_mood_suggested_on = ctx.today
         for message in ctx.kit.content.checkins.low_mood_suggestion:
             ctx.say(message)
@@ -188,7 +203,9 @@ def _maybe_suggest_help(ctx: Ctx) -> None:
 def _slip_show(ctx: Ctx) -> None:
     for message in ctx.kit.content.checkins.slip:
         ctx.say(message)
-    ctx.say_key("slip_choice", [row(("Restart my count", "restart")), row(("Carry on, limited contact", "limited"))])
+    ctx.say_key(
+        "slip_choice", [row(("Restart my count", "restart")), row(("Carry on, limited contact", "limited"))]
+    )
 
 
 def _slip_handle(ctx: Ctx) -> None:

@@ -52,8 +52,10 @@ def _lesson_show(ctx: Ctx) -> None:
     if first_of_phase and ctx.state.data.get("intro_shown") != phase:
         ctx.say(ctx.kit.content.phases[phase].intro, coaching=coaching)
     ctx.state.data = {"lesson": lesson.id, "intro_shown": phase}
-    ctx.say(ctx.t("lesson_heading", step=str(index + 1), total=str(len(ids)), title=lesson.title),
-            coaching=coaching)
+    ctx.say(
+        ctx.t("lesson_heading", step=str(index + 1), total=str(len(ids)), title=lesson.title),
+        coaching=coaching,
+    )
     for message in lesson.messages:
         ctx.say(message, coaching=coaching)
     if lesson.task:
@@ -116,7 +118,9 @@ register("guide.locked", _locked_show, _locked_handle, takes_text=False)
 
 def _done_show(ctx: Ctx) -> None:
     key = "guide_done_moving_on" if ctx.state.track == "moving_on" else "guide_done"
-    ctx.say_key(key, [row(("Start the guide again", "again")), row(("Journal", "journal"), ("Menu", "_menu"))])
+    ctx.say_key(
+        key, [row(("Start the guide again", "again")), row(("Journal", "journal"), ("Menu", "_menu"))]
+    )
 
 
 def _done_handle(ctx: Ctx) -> None:
@@ -135,7 +139,9 @@ register("guide.done", _done_show, _done_handle, takes_text=False)
 
 # --- menu ----------------------------------------------------------------------------------------------------
 def show_menu(ctx: Ctx) -> None:
-    switch = ("Reconnect track", "switch") if ctx.state.track == "moving_on" else ("Move on instead", "switch")
+    switch = (
+        ("Reconnect track", "switch") if ctx.state.track == "moving_on" else ("Move on instead", "switch")
+    )
     ctx.say_key(
         "menu",
         [

@@ -33,7 +33,17 @@ CONTACT = {
     "must": "We must stay in touch (children, work, home)",
 }
 CONTACT_WORDS = (
-    ("asked", ("asked me not", "told me not", "leave them alone", "leave her alone", "leave him alone", "no contact")),
+    (
+        "asked",
+        (
+            "asked me not",
+            "told me not",
+            "leave them alone",
+            "leave her alone",
+            "leave him alone",
+            "no contact",
+        ),
+    ),
     ("blocked", ("blocked",)),
     ("new", ("someone new", "new partner", "girlfriend", "boyfriend", "dating", "engaged", "married")),
     ("must", ("kids", "children", "child", "work", "live together", "house", "flat", "co-parent")),
@@ -58,14 +68,24 @@ TIMES = ("08:00", "09:00", "12:30", "18:00", "20:00", "21:30")
 
 
 def _yes(text: str) -> bool:
-    return text.strip().lower().rstrip(".!") in {"yes", "y", "ok", "okay", "agree", "i agree", "sure", "yep", "yeah"}
+    return text.strip().lower().rstrip(".!") in {
+        "yes",
+        "y",
+        "ok",
+        "okay",
+        "agree",
+        "i agree",
+        "sure",
+        "yep",
+        "yeah",
+    }
 
 
 # --- consent -------------------------------------------------------------------------------------------------
 def _consent_show(ctx: Ctx) -> None:
     ctx.say_key("consent_what")
     ctx.say(
-        ctx.t("consent_terms", retention_days=str(ctx.state.data.get("retention_days", 365))),
+        ctx.t("consent_terms", retention_days=str(ctx.kit.retention_days)),
         [row(("I'm 18+ and I agree", "agree")), row(("What do you keep?", "data"), ("Not now", "no"))],
     )
 
@@ -95,7 +115,8 @@ def clean_name(text: str) -> str:
         return ""
     skip = {"my", "name", "is", "im", "i'm", "i", "am", "call", "me", "it's", "its", "hi", "hello", "hey"}
     kept = [w for w in words if w.lower() not in skip] or words
-    return kept[0][:30].capitalize() if kept[0].islower() else kept[0][:30]
+    first: str = kept[0][:30]
+    return first.capitalize() if first.islower() else first
 
 
 def _name_show(ctx: Ctx) -> None:
@@ -141,14 +162,21 @@ def _when_handle(ctx: Ctx) -> None:
 
 register("intake.when", _when_show, _when_handle, takes_text=True)
 
-_ENDED = {"me": ("i did", "me", "i ended", "i left"), "them": ("they", "he", "she", "them"),
-          "mutual": ("both", "mutual", "we"), "unclear": ("complicated", "not sure", "unclear")}
+_ENDED = {
+    "me": ("i did", "me", "i ended", "i left"),
+    "them": ("they", "he", "she", "them"),
+    "mutual": ("both", "mutual", "we"),
+    "unclear": ("complicated", "not sure", "unclear"),
+}
 
 
 def _ended_show(ctx: Ctx) -> None:
     ctx.say_key(
         "ask_ended_by",
-        [row(("I did", "me"), ("They did", "them")), row(("We both did", "mutual"), ("It's complicated", "unclear"))],
+        [
+            row(("I did", "me"), ("They did", "them")),
+            row(("We both did", "mutual"), ("It's complicated", "unclear")),
+        ],
     )
 
 
@@ -170,7 +198,9 @@ register("intake.ended_by", _ended_show, _ended_handle, takes_text=True)
 
 def _reasons_keyboard(ctx: Ctx) -> list[tuple[Button, ...]]:
     chosen = set(ctx.state.profile.reasons)
-    rows = [row(((("✓ " if key in chosen else "") + label), f"r:{key}")) for key, (label, _) in REASONS.items()]
+    rows = [
+        row(((("✓ " if key in chosen else "") + label), f"r:{key}")) for key, (label, _) in REASONS.items()
+    ]
     rows.append(row(("Done", "done")))
     return rows
 
@@ -263,8 +293,10 @@ register("intake.safety", _safety_show, _safety_handle, takes_text=True)
 
 
 def _tz_show(ctx: Ctx) -> None:
-    buttons = [row(*((label, f"z:{i}") for i, (label, _) in enumerate(ZONES[:3]))),
-               row(*((label, f"z:{i + 3}") for i, (label, _) in enumerate(ZONES[3:])))]
+    buttons = [
+        row(*((label, f"z:{i}") for i, (label, _) in enumerate(ZONES[:3]))),
+        row(*((label, f"z:{i + 3}") for i, (label, _) in enumerate(ZONES[3:]))),
+    ]
     ctx.say_key("ask_timezone", buttons)
 
 
@@ -294,8 +326,11 @@ register("settings.timezone", _tz_show, _tz_handle, takes_text=True)
 def _time_show(ctx: Ctx) -> None:
     ctx.say_key(
         "ask_time",
-        [row(*((t, f"t:{t}") for t in TIMES[:3])), row(*((t, f"t:{t}") for t in TIMES[3:])),
-         row(("No daily check-ins", "t:none"))],
+        [
+            row(*((t, f"t:{t}") for t in TIMES[:3])),
+            row(*((t, f"t:{t}") for t in TIMES[3:])),
+            row(("No daily check-ins", "t:none")),
+        ],
     )
 
 
@@ -315,8 +350,9 @@ def _time_handle(ctx: Ctx) -> None:
         finish_intake(ctx)
     else:
         chosen = ctx.state.checkins.time
-        ctx.say_key("time_changed", [row(("Back", "_back"))],
-                    time=chosen.strftime("%H:%M") if chosen else "never")
+        ctx.say_key(
+            "time_changed", [row(("Back", "_back"))], time=chosen.strftime("%H:%M") if chosen else "never"
+        )
 
 
 register("intake.time", _time_show, _time_handle, takes_text=True)

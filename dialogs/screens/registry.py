@@ -21,7 +21,9 @@ class Screen:
 SCREENS: dict[str, Screen] = {}
 
 
-def register(name: str, show: Callable[[Ctx], None], handle: Callable[[Ctx], None], *, takes_text: bool) -> None:
+def register(
+    name: str, show: Callable[[Ctx], None], handle: Callable[[Ctx], None], *, takes_text: bool
+) -> None:
     if name in SCREENS:
         raise RuntimeError(f"screen {name!r} registered twice")
     SCREENS[name] = Screen(name, show, handle, takes_text)

@@ -38,8 +38,11 @@ def _start(ctx: Ctx) -> None:
 
 def _progress(ctx: Ctx) -> None:
     ctx.request("progress")
-    lesson_count = len(guide.available_lessons(
-        ctx.state, ctx.kit.content.lessons, getattr(ctx.kit.content.tracks, ctx.state.track)))
+    lesson_count = len(
+        guide.available_lessons(
+            ctx.state, ctx.kit.content.lessons, getattr(ctx.kit.content.tracks, ctx.state.track)
+        )
+    )
     day = checkin.no_contact_day(ctx)
     track = "moving on" if ctx.state.track == "moving_on" else "reconnecting"
     ctx.say_key(
@@ -70,7 +73,10 @@ def _faq(ctx: Ctx) -> None:
     if entry:
         guide.faq_answer(ctx, entry)
     else:
-        ctx.say_key("faq_intro", [*(row((e.question, f"q:{e.id}")) for e in ctx.kit.content.faq), row(("Back", "_back"))])
+        ctx.say_key(
+            "faq_intro",
+            [*(row((e.question, f"q:{e.id}")) for e in ctx.kit.content.faq), row(("Back", "_back"))],
+        )
 
 
 def _pause(ctx: Ctx) -> None:
@@ -183,8 +189,12 @@ def _urge_trigger_handle(ctx: Ctx) -> None:
     ctx.say_key("urge_ground_offer", [row(("Yes, let's breathe", "ground"), ("No, write it out", "write"))])
 
 
-register("urge.trigger", lambda ctx: ctx.say_key("urge_trigger", [row(("Skip", "skip"))]),
-         _urge_trigger_handle, takes_text=True)
+register(
+    "urge.trigger",
+    lambda ctx: ctx.say_key("urge_trigger", [row(("Skip", "skip"))]),
+    _urge_trigger_handle,
+    takes_text=True,
+)
 
 
 def _urge_ground_handle(ctx: Ctx) -> None:
@@ -195,9 +205,14 @@ def _urge_ground_handle(ctx: Ctx) -> None:
     ctx.say_key("urge_unsent", [row(("I'd rather not", "skip"))])
 
 
-register("urge.ground", lambda ctx: ctx.say_key(
-    "urge_ground_offer", [row(("Yes, let's breathe", "ground"), ("No, write it out", "write"))]),
-    _urge_ground_handle, takes_text=False)
+register(
+    "urge.ground",
+    lambda ctx: ctx.say_key(
+        "urge_ground_offer", [row(("Yes, let's breathe", "ground"), ("No, write it out", "write"))]
+    ),
+    _urge_ground_handle,
+    takes_text=False,
+)
 
 
 def _urge_unsent_handle(ctx: Ctx) -> None:
@@ -215,8 +230,12 @@ def _urge_unsent_handle(ctx: Ctx) -> None:
     ctx.say_key("urge_done", BACK)
 
 
-register("urge.unsent", lambda ctx: ctx.say_key("urge_unsent", [row(("I'd rather not", "skip"))]),
-         _urge_unsent_handle, takes_text=True)
+register(
+    "urge.unsent",
+    lambda ctx: ctx.say_key("urge_unsent", [row(("I'd rather not", "skip"))]),
+    _urge_unsent_handle,
+    takes_text=True,
+)
 register("urge.done", lambda ctx: ctx.say_key("urge_done", BACK), lambda ctx: back(ctx), takes_text=False)
 
 
@@ -229,9 +248,14 @@ def _followup_handle(ctx: Ctx) -> None:
     ctx.goto("urge.done")
 
 
-register("urge.followup", lambda ctx: ctx.say_key(
-    "urge_followup", [row(("I'm glad I waited", "waited")), row(("I still want to", "still"))]),
-    _followup_handle, takes_text=False)
+register(
+    "urge.followup",
+    lambda ctx: ctx.say_key(
+        "urge_followup", [row(("I'm glad I waited", "waited")), row(("I still want to", "still"))]
+    ),
+    _followup_handle,
+    takes_text=False,
+)
 
 
 # --- draft: the message coach --------------------------------------------------------------------------------
@@ -256,7 +280,9 @@ def _draft_handle(ctx: Ctx) -> None:
         ctx.say_key("draft_refused", BACK)
         return
     review = ctx.kit.coach.review(
-        text, local_time=ctx.now.astimezone(ctx.zone).time(), no_contact_days_left=guide.no_contact_days_left(ctx)
+        text,
+        local_time=ctx.now.astimezone(ctx.zone).time(),
+        no_contact_days_left=guide.no_contact_days_left(ctx),
     )
     from dialogs.coach import format_review
 
@@ -307,7 +333,9 @@ def _settings_handle(ctx: Ctx) -> None:
         ctx.say_key("ask_nc_length", [row(("21", "21"), ("30", "30"), ("45", "45"), ("60", "60"))])
     elif choice == "quiet":
         ctx.goto("settings.quiet")
-        ctx.say_key("ask_quiet", [row(("22:00-08:00", "22-8"), ("23:00-07:00", "23-7"), ("21:00-09:00", "21-9"))])
+        ctx.say_key(
+            "ask_quiet", [row(("22:00-08:00", "22-8"), ("23:00-07:00", "23-7"), ("21:00-09:00", "21-9"))]
+        )
     elif choice == "pause":
         prefs.paused_until = ctx.today + timedelta(days=3)
         ctx.say_key("paused", BACK, days="3", date=prefs.paused_until.isoformat())
@@ -336,8 +364,12 @@ def _nc_handle(ctx: Ctx) -> None:
     ctx.say_key("nc_changed", BACK, days=str(days))
 
 
-register("settings.nc", lambda ctx: ctx.say_key(
-    "ask_nc_length", [row(("21", "21"), ("30", "30"), ("45", "45"), ("60", "60"))]), _nc_handle, takes_text=True)
+register(
+    "settings.nc",
+    lambda ctx: ctx.say_key("ask_nc_length", [row(("21", "21"), ("30", "30"), ("45", "45"), ("60", "60"))]),
+    _nc_handle,
+    takes_text=True,
+)
 
 
 def _quiet_handle(ctx: Ctx) -> None:
@@ -345,7 +377,9 @@ def _quiet_handle(ctx: Ctx) -> None:
 
     choices = {"22-8": (22, 8), "23-7": (23, 7), "21-9": (21, 9)}
     if ctx.event.button not in choices:
-        ctx.say_key("ask_quiet", [row(("22:00-08:00", "22-8"), ("23:00-07:00", "23-7"), ("21:00-09:00", "21-9"))])
+        ctx.say_key(
+            "ask_quiet", [row(("22:00-08:00", "22-8"), ("23:00-07:00", "23-7"), ("21:00-09:00", "21-9"))]
+        )
         return
     start, end = choices[ctx.event.button]
     ctx.state.checkins.quiet_start = dt.time(start, 0)
@@ -353,9 +387,14 @@ def _quiet_handle(ctx: Ctx) -> None:
     ctx.say_key("quiet_changed", BACK, quiet=f"{start:02d}:00-{end:02d}:00")
 
 
-register("settings.quiet", lambda ctx: ctx.say_key(
-    "ask_quiet", [row(("22:00-08:00", "22-8"), ("23:00-07:00", "23-7"), ("21:00-09:00", "21-9"))]),
-    _quiet_handle, takes_text=False)
+register(
+    "settings.quiet",
+    lambda ctx: ctx.say_key(
+        "ask_quiet", [row(("22:00-08:00", "22-8"), ("23:00-07:00", "23-7"), ("21:00-09:00", "21-9"))]
+    ),
+    _quiet_handle,
+    takes_text=False,
+)
 
 
 def _movingon(ctx: Ctx) -> None:
@@ -366,11 +405,28 @@ def _movingon(ctx: Ctx) -> None:
 
 
 COMMANDS = {
-    "start": _start, "menu": _menu, "help": _help, "about": _about, "progress": _progress,
-    "journal": _journal, "faq": _faq, "pause": _pause, "resume": _resume, "restart": _restart,
-    "sos": _sos, "export": _export, "delete": _delete, "report": _report, "checkin": _checkin,
-    "settings": _settings, "stop": _stop, "snooze": _snooze, "urge": _urge, "draft": _draft,
-    "movingon": _movingon, "stats": _stats,
+    "start": _start,
+    "menu": _menu,
+    "help": _help,
+    "about": _about,
+    "progress": _progress,
+    "journal": _journal,
+    "faq": _faq,
+    "pause": _pause,
+    "resume": _resume,
+    "restart": _restart,
+    "sos": _sos,
+    "export": _export,
+    "delete": _delete,
+    "report": _report,
+    "checkin": _checkin,
+    "settings": _settings,
+    "stop": _stop,
+    "snooze": _snooze,
+    "urge": _urge,
+    "draft": _draft,
+    "movingon": _movingon,
+    "stats": _stats,
 }
 # What a user may do before agreeing to the terms: get help, learn what this is, and leave.
 BEFORE_CONSENT = frozenset({"start", "help", "about", "sos", "export", "delete"})

@@ -1,0 +1,137 @@
+"""The service over a real SQLite file: ordering, replay, crash-safety, unreachable users."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.delivery import RetryLater, Uncertain, Unreachable
+from bot.store.base import UserKey
+from dialogs.model import Event, EventKind
+from tests.service_kit import FakeClock, User, make_service
+
+
+@pytest.fixture
+async def env(tmp_path):
+    clock = FakeClock()
+    service, sender = await make_service(tmp_path / "r.db", clock)
+    try:
+        yield service, sender, clock
+    finally:
+        await service.close()
+
+
+async def test_fifty_concurrent_events_for_one_user_keep_their_order(env):
+    service, sender, clock = env
+    user = User(service, sender, "u1", clock)
+    await user.onboard()
+    before = len(user.texts)
+    await asyncio.gather(*(user.say(f"thought number {i}") for i in range(50)))
+    async with service.store.user(UserKey("test", "u1")) as tx:
+        journal = [e.text for e in await tx.journal()]
+    assert [t for t in reversed(journal) if t.startswith("thought")] == [f"thought number {i}" for i in range(50)]
+    assert len(user.texts) - before == 50, "one acknowledgement per message, none lost"
+
+
+async def test_a_replayed_event_changes_nothing(env):
+    service, sender, clock = env
+    user = User(service, sender, "u1", clock)
+    await user.onboard()
+    event = Event(kind=EventKind.TEXT, platform="test", user_id="u1", event_id="same", at=clock(), text="once")
+    await service.handle(event)
+    sent = len(user.texts)
+    await service.handle(event)
+    await service.handle(event)
+    async with service.store.user(UserKey("test", "u1")) as tx:
+        assert [e.text for e in await tx.journal()].count("once") == 1
+    assert len(user.texts) == sent
+
+
+async def test_replies_survive_a_failed_send_and_keep_order(env):
+    service, sender, clock = env
+    user = User(service, sender, "u1", clock)
+    await user.command("start")
+    sender.failures = [ConnectionError("network down")]
+    await user.tap("agree")
+    assert sender.texts("u1")[-1] != "Thank you. Let's start with a few quick questions so the guide fits you."
+    clock.advance(seconds=5)
+    assert await service.deliver_pending("test") == 1
+    texts = user.texts
+    assert texts[-2].startswith("Thank you.") and "call you" in texts[-1]
+
+
+async def test_retry_after_waits_then_sends_once(env):
+    service, sender, clock = env
+    user = User(service, sender, "u1", clock)
+    sender.failures = [RetryLater(3)]
+    await user.command("start")
+    assert user.texts == []
+    clock.advance(seconds=1)
+    await service.deliver_pending("test")
+    assert user.texts == []
+    clock.advance(seconds=3)
+    await service.deliver_pending("test")
+    assert len(user.texts) == 2 and "Rekindle" in user.texts[0]
+    await service.deliver_pending("test")
+    assert len(user.texts) == 2
+
+
+async def test_uncertain_send_is_not_repeated(env):
+    service, sender, clock = env
+    user = User(service, sender, "u1", clock)
+    sender.failures = [Uncertain()]
+    await user.command("start")
+    assert len(user.texts) == 1, "the first may have arrived; the second went out; nothing is re-sent"
+    await service.deliver_pending("test")
+    assert len(user.texts) == 1
+
+
+async def test_unreachable_user_is_skipped_until_they_write(env):
+    service, sender, clock = env
+    user = User(service, sender, "u1", clock)
+    await user.onboard()
+    key = UserKey("test", "u1")
+    sender.failures = [Unreachable()]
+    await user.command("help")
+    assert await service.store.is_unreachable(key)
+    assert await service.store.pending(key) == []
+    clock.advance(days=2)
+    assert await service.store.claim_due(clock(), 10, __import__("datetime").timedelta(minutes=1)) == []
+    await user.command("menu")
+    assert not await service.store.is_unreachable(key)
+    assert "What would you like to do?" in user.texts[-1]
+
+
+async def test_conversation_continues_after_restart(tmp_path):
+    clock = FakeClock()
+    service, sender = await make_service(tmp_path / "r.db", clock)
+    user = User(service, sender, "u1", clock)
+    await user.onboard()
+    await user.tap("^Next$")
+    heading = [t for t in user.texts if t.startswith("Step ")][-1]
+    await service.close()
+
+    service, sender = await make_service(tmp_path / "r.db", clock)
+    try:
+        user = User(service, sender, "u1", clock)
+        await user.command("start")
+        assert heading in user.texts, "the same step is shown again after the restart"
+        assert any("Welcome back, Robin" in t for t in user.texts)
+    finally:
+        await service.close()
+
+
+async def test_an_engine_failure_gets_a_kind_reply_and_never_hides_a_crisis(env, monkeypatch):
+    service, sender, clock = env
+    user = User(service, sender, "u1", clock)
+    await user.onboard()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("bot.service.step", broken)
+    await user.say("hello")
+    assert "went wrong on my side" in user.texts[-1]
+    await user.say("i want to kill myself")
+    assert "988" in user.texts[-1] or "findahelpline" in user.texts[-1]
