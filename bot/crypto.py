@@ -46,9 +46,11 @@ class Cipher:
         if self._fernet is None:
             raise WrongKeyError("the database holds encrypted data but REKINDLE_DATA_KEY is not set")
         try:
-            return self._fernet.decrypt(stored[len(PREFIX):].encode()).decode()
+            return self._fernet.decrypt(stored[len(PREFIX) :].encode()).decode()
         except InvalidToken as exc:
-            raise WrongKeyError("REKINDLE_DATA_KEY does not match the key this database was written with") from exc
+            raise WrongKeyError(
+                "REKINDLE_DATA_KEY does not match the key this database was written with"
+            ) from exc
 
     def rotate(self, stored: str) -> str:
         """Re-encrypt with the primary key (decrypting with any key given); plain text gets encrypted."""
@@ -57,7 +59,7 @@ class Cipher:
         if not stored.startswith(PREFIX):
             return self.encrypt(stored)
         try:
-            return PREFIX + self._fernet.rotate(stored[len(PREFIX):].encode()).decode()
+            return PREFIX + self._fernet.rotate(stored[len(PREFIX) :].encode()).decode()
         except InvalidToken as exc:
             raise WrongKeyError("a row was written with a key that was not given") from exc
 

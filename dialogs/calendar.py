@@ -223,11 +223,11 @@ def _catch_up(state: UserState, now: datetime, slack: timedelta) -> Due | None:
     day, was_due = missed
     at = _after_quiet_hours(state, now)
     if state.checkins.last_sent_on is None:
-        # Never sent anything: a time that has just passed was set, not missed. Only a dispatcher
-        # running a little late may still send it.
-        if at - was_due > slack:
+        # Never sent anything: a time that passed before they signed up was chosen, not missed.
+        signed_up = state.consented_at
+        if signed_up is None or was_due <= signed_up:
             return regular
-    elif local_date(state, at) != day and at - was_due > CATCH_UP_WINDOW + slack:
+    if local_date(state, at) != day and at - was_due > CATCH_UP_WINDOW + slack:
         return regular
     if regular.at - at < CATCH_UP_MIN_SPACING - slack:
         return regular
@@ -238,8 +238,8 @@ def catch_up(state: UserState, now: datetime) -> Due | None:
     """After downtime: the one check-in still owed, else the next regular one.
 
     Owed means the most recent missed local date, if the catch-up would still fall on that local
-    day or within CATCH_UP_WINDOW of its time (for someone never sent a check-in, nothing is owed:
-    a time that passed was just chosen). It is due now, or when the current quiet hours end;
+    day or within CATCH_UP_WINDOW of its time (for someone never sent a check-in, nothing is owed
+    for a time that passed before they signed up). It is due now, or when the current quiet hours end;
     never more than one; and dropped if it would land within CATCH_UP_MIN_SPACING of the next
     regular check-in. Store this as `next_due_at` after a due event that sent nothing, so a
     catch-up held back by quiet hours is kept.

@@ -87,4 +87,5 @@ class Ctx:
 
     @property
     def replied(self) -> bool:
-        return any(isinstance(e, Reply) for e in self.effects)
+        # A data request is answered by the service, so it counts as an answer too.
+        return any(isinstance(e, Reply | DataRequest) for e in self.effects)

@@ -63,8 +63,8 @@ def _dispatch(ctx: Ctx) -> None:
                 if state.screen == "new":
                     show(ctx, "consent")
                 return
-        elif label == SafetyLabel.MOVED_ON:
-            care.moved_on(ctx)
+        elif label == SafetyLabel.MOVED_ON and care.moved_on(ctx):
+            return
 
     if len(ctx.event.text) >= MAX_TEXT and event.kind == EventKind.TEXT:
         ctx.say_key("too_long")

@@ -64,7 +64,9 @@ class TerminalSender:
                 self.buttons.append((reply.nonce, button.value))
                 self.labels.append(button.label)
             lines.append("   ".join(f"[{i}] {label}" for i, label in enumerate(self.labels, start=1)))
-        self._out.write("\n".join(f"  {line}" if i else f"Rekindle: {line}" for i, line in enumerate(lines)) + "\n\n")
+        self._out.write(
+            "\n".join(f"  {line}" if i else f"Rekindle: {line}" for i, line in enumerate(lines)) + "\n\n"
+        )
         self._out.flush()
 
     def _save(self, name: str, data: bytes) -> Path:
@@ -117,7 +119,9 @@ class TerminalChat:
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
         if not self._echo:
-            self._out.write("Rekindle in your terminal. Type a message, a number to tap a button, or :quit.\n\n")
+            self._out.write(
+                "Rekindle in your terminal. Type a message, a number to tap a button, or :quit.\n\n"
+            )
         await self._tick()
         while True:
             line = await loop.run_in_executor(None, self._stdin.readline)
@@ -140,4 +144,3 @@ class TerminalChat:
             if event is not None:
                 await self._handle(event)
             await self._tick()
-

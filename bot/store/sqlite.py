@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -138,7 +138,8 @@ class SqliteStore:
     async def postpone(self, item: OutboxItem, not_before: datetime) -> None:
         async with self._lock:
             await self._db.execute(
-                "UPDATE outbox SET attempts = attempts + 1, not_before = ? WHERE id = ?", (ts(not_before), item.id)
+                "UPDATE outbox SET attempts = attempts + 1, not_before = ? WHERE id = ?",
+                (ts(not_before), item.id),
             )
 
     async def drop(self, item: OutboxItem) -> None:
@@ -154,9 +155,12 @@ class SqliteStore:
 
     async def is_unreachable(self, key: UserKey) -> bool:
         async with self._lock:
-            rows = list(await self._db.execute_fetchall(
-                "SELECT unreachable FROM users WHERE platform = ? AND user_id = ?", (key.platform, key.user_id)
-            ))
+            rows = list(
+                await self._db.execute_fetchall(
+                    "SELECT unreachable FROM users WHERE platform = ? AND user_id = ?",
+                    (key.platform, key.user_id),
+                )
+            )
         return bool(rows and rows[0][0])
 
     # --- scheduler -------------------------------------------------------------------------------------------
@@ -184,8 +188,13 @@ class SqliteStore:
                 "SELECT id, platform, at, reply, note FROM reports WHERE resolved = 0 ORDER BY id"
             )
         return [
-            {"id": r[0], "platform": r[1], "at": r[2], "reply": self._cipher.decrypt(r[3]),
-             "note": self._cipher.decrypt(r[4])}
+            {
+                "id": r[0],
+                "platform": r[1],
+                "at": r[2],
+                "reply": self._cipher.decrypt(r[3]),
+                "note": self._cipher.decrypt(r[4]),
+            }
             for r in rows
         ]
 
@@ -216,14 +225,16 @@ class SqliteStore:
                 for table, (keys, cols) in columns.items():
                     rows = await self._db.execute_fetchall(f"SELECT {', '.join((*keys, *cols))} FROM {table}")
                     updates = [
-                        (*(self._cipher.rotate(v) for v in row[len(keys):]), *row[: len(keys)]) for row in rows
+                        (*(self._cipher.rotate(v) for v in row[len(keys) :]), *row[: len(keys)])
+                        for row in rows
                     ]
                     sets = ", ".join(f"{c} = ?" for c in cols)
                     where = " AND ".join(f"{k} = ?" for k in keys)
                     await self._db.executemany(f"UPDATE {table} SET {sets} WHERE {where}", updates)
                     touched += len(updates)
                 await self._db.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('key_check', ?)", (self._cipher.key_check(),)
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('key_check', ?)",
+                    (self._cipher.key_check(),),
                 )
                 await self._db.execute("COMMIT")
             except BaseException:
@@ -234,12 +245,14 @@ class SqliteStore:
 
 
 async def _stats(db: aiosqlite.Connection, now: datetime) -> dict[str, int]:
-    rows = list(await db.execute_fetchall(
-        "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM users WHERE last_seen >= ?),"
-        " (SELECT count(*) FROM checkins WHERE at >= ?),"
-        " (SELECT count(*) FROM reports WHERE resolved = 0)",
-        (ts(now - timedelta(days=7)), ts(now - timedelta(days=1))),
-    ))
+    rows = list(
+        await db.execute_fetchall(
+            "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM users WHERE last_seen >= ?),"
+            " (SELECT count(*) FROM checkins WHERE at >= ?),"
+            " (SELECT count(*) FROM reports WHERE resolved = 0)",
+            (ts(now - timedelta(days=7)), ts(now - timedelta(days=1))),
+        )
+    )
     users, active, checkins, reports = rows[0]
     return {"users": users, "active": active, "checkins": checkins, "reports": reports}
 
@@ -270,9 +283,11 @@ class _SqliteUserTx:
         return cursor.rowcount == 1
 
     async def load_state(self) -> str | None:
-        rows = list(await self._db.execute_fetchall(
-            "SELECT state FROM users WHERE platform = ? AND user_id = ?", self._k
-        ))
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT state FROM users WHERE platform = ? AND user_id = ?", self._k
+            )
+        )
         return self._cipher.decrypt(rows[0][0]) if rows else None
 
     async def save_state(self, state_json: str, now: datetime, due: Due | None) -> None:
@@ -307,8 +322,14 @@ class _SqliteUserTx:
             "INSERT INTO checkins (platform, user_id, local_date, mood, urge, contacted, at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, user_id, local_date) DO UPDATE SET"
             " mood = excluded.mood, urge = excluded.urge, contacted = excluded.contacted, at = excluded.at",
-            (*self._k, row.local_date.isoformat(), row.mood, row.urge,
-             None if row.contacted is None else int(row.contacted), ts(at)),
+            (
+                *self._k,
+                row.local_date.isoformat(),
+                row.mood,
+                row.urge,
+                None if row.contacted is None else int(row.contacted),
+                ts(at),
+            ),
         )
 
     async def record_urge(self, at: datetime, row: UrgeRow) -> None:
@@ -342,7 +363,10 @@ class _SqliteUserTx:
             (*self._k, since.isoformat()),
         )
         return (
-            [CheckinRow(date.fromisoformat(r[0]), r[1], r[2], None if r[3] is None else bool(r[3])) for r in checkins],
+            [
+                CheckinRow(date.fromisoformat(r[0]), r[1], r[2], None if r[3] is None else bool(r[3]))
+                for r in checkins
+            ],
             [UrgeRow(date.fromisoformat(r[0]), r[1]) for r in urges],
         )
 
@@ -357,11 +381,16 @@ class _SqliteUserTx:
         out: dict[str, list[dict[str, Any]]] = {}
         decrypt = {"state", "text", "payload", "reply", "note", "last_reply"}
         for table in USER_TABLES:
-            cursor = await self._db.execute(f"SELECT * FROM {table} WHERE platform = ? AND user_id = ?", self._k)
+            cursor = await self._db.execute(
+                f"SELECT * FROM {table} WHERE platform = ? AND user_id = ?", self._k
+            )
             names = [d[0] for d in cursor.description]
             rows = await cursor.fetchall()
             out[table] = [
-                {n: (self._cipher.decrypt(v) if n in decrypt and isinstance(v, str) else v) for n, v in zip(names, r, strict=True)}
+                {
+                    n: (self._cipher.decrypt(v) if n in decrypt and isinstance(v, str) else v)
+                    for n, v in zip(names, r, strict=True)
+                }
                 for r in rows
             ]
         return out
@@ -379,8 +408,13 @@ async def open_sqlite(path: Path, cipher: Cipher) -> SqliteStore:
         path.parent.mkdir(parents=True, exist_ok=True)
     db = await aiosqlite.connect(path, isolation_level=None)
     try:
-        for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 10000",
-                       "secure_delete = ON", "foreign_keys = ON"):
+        for pragma in (
+            "journal_mode = WAL",
+            "synchronous = NORMAL",
+            "busy_timeout = 10000",
+            "secure_delete = ON",
+            "foreign_keys = ON",
+        ):
             await db.execute(f"PRAGMA {pragma}")
         store = SqliteStore(db, cipher, path)
         await store._migrate()

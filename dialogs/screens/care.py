@@ -210,9 +210,10 @@ def explain_route(ctx: Ctx) -> None:
     ctx.say_key("route_moving_on")
 
 
-def moved_on(ctx: Ctx) -> None:
+def moved_on(ctx: Ctx) -> bool:
+    """Respect a new relationship; True when the user was offered the switch and nothing else should run."""
     if "moved_on" in ctx.state.flags:
-        return
+        return False
     ctx.state.flags = [*ctx.state.flags, "moved_on"]
     ctx.say(ctx.kit.resources.texts.moved_on.format(name=ctx.state.profile.name or "friend", lines=""))
     if (
@@ -222,6 +223,8 @@ def moved_on(ctx: Ctx) -> None:
     ):
         ctx.goto("track.offer")
         ctx.say_key("offer_moving_on", [row(("Switch to moving on", "yes"), ("Not now", "_back"))])
+        return True
+    return False
 
 
 def _notice_show(ctx: Ctx) -> None:

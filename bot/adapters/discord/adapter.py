@@ -10,7 +10,6 @@ from functools import partial
 from typing import Protocol
 
 import discord
-from dialogs.model import Event
 
 from bot.adapters.discord.client import RekindleClient
 from bot.adapters.discord.inbound import PLATFORM, GuildMention, button_event, command_event
@@ -20,6 +19,7 @@ from bot.adapters.discord.pacing import Pacer
 from bot.adapters.discord.texts import GUILD_POINTER, SLASH_IN_DM, SLASH_OPENED
 from bot.config import Settings
 from bot.delivery import Sender
+from dialogs.model import Event
 
 __all__ = ["ChatServiceLike", "DiscordAdapter", "run_discord"]
 

@@ -10,11 +10,11 @@ import re
 from typing import Any, Protocol
 
 import discord
-from dialogs.model import Event
 from discord import app_commands
 
 from bot.adapters.discord.inbound import BUTTON_PREFIX, GuildMention, button_payload, classify, edit_event
 from bot.adapters.discord.texts import SLASH_DESCRIPTION
+from dialogs.model import Event
 
 __all__ = ["ButtonPress", "Inbox", "RekindleClient", "intents"]
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import discord
+
 from dialogs.model import Event, EventKind, decode_button
 
 __all__ = [

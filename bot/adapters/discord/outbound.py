@@ -18,12 +18,12 @@ from typing import Any
 
 import aiohttp
 import discord
-from dialogs.model import Button, Reply, encode_button
 
 from bot.adapters.discord.inbound import BUTTON_PREFIX, PLATFORM
 from bot.adapters.discord.pacing import Pacer
 from bot.adapters.discord.text import split_plain
 from bot.delivery import RetryLater, Uncertain, Unreachable
+from dialogs.model import Button, Reply, encode_button
 
 __all__ = ["DiscordSender", "DmChannels", "OutgoingPart", "build_view", "custom_id", "render"]
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from dialogs.model import Event
 from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -22,6 +21,7 @@ from bot.adapters.telegram.outbound import TelegramSender, is_harmless
 from bot.adapters.telegram.ratelimit import PerChatRateLimiter, RateLimits
 from bot.config import Settings
 from bot.delivery import Sender
+from dialogs.model import Event
 
 __all__ = ["ChatServiceLike", "TelegramAdapter", "Tuning", "run_telegram"]
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from dialogs.model import Event, EventKind, decode_button
 from telegram import Chat, Message, MessageEntity, Update
+
+from dialogs.model import Event, EventKind, decode_button
 
 __all__ = ["ALLOWED_UPDATES", "PLATFORM", "to_event", "user_key"]
 

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import httpx
-from dialogs.model import Reply, encode_button
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.adapters.telegram.inbound import PLATFORM
 from bot.adapters.telegram.text import CAPTION_LIMIT, TEXT_LIMIT, split_text, utf16_len
 from bot.delivery import RetryLater, Uncertain, Unreachable
+from dialogs.model import Reply, encode_button
 
 __all__ = ["TelegramSender", "build_keyboard", "is_harmless", "plan_messages"]
 

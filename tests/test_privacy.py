@@ -1,0 +1,153 @@
+"""Export, delete, encryption at rest, retention, admin stats, and what never reaches the logs."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import pytest
+
+from bot.crypto import generate_key
+from bot.logs import setup_logging
+from bot.store.base import UserKey
+from tests.service_kit import FakeClock, User, make_service
+
+CANARY = "canary-q8z journal line about the lake house"
+
+
+async def _with_data(user: User) -> None:
+    await user.onboard()
+    await user.say(CANARY)
+    await user.command("checkin")
+    await user.tap("^3$")
+    await user.tap("^7$")
+    await user.tap("^No$")
+    await user.say("tired but ok")
+    await user.command("urge")
+    await user.tap("^8$")
+    await user.say("saw our song on the radio")
+    await user.tap("write it out")
+    await user.say("I miss you, unsent")
+    await user.command("sos")
+    await user.tap("Make a safety plan")
+    await user.say("I stop eating")
+
+
+async def test_export_contains_every_row(tmp_path):
+    clock = FakeClock()
+    service, sender = await make_service(tmp_path / "r.db", clock)
+    try:
+        user = User(service, sender, "u1", clock)
+        await _with_data(user)
+        await user.command("report", "that reply felt cold")
+        await user.command("export")
+        received = [r for r in sender.inbox["u1"] if r.files]
+        assert len(received) == 1
+        files = dict(received[0].files)
+        data = json.loads(files["rekindle-export.json"])
+        assert {t: len(rows) > 0 for t, rows in data.items()} == {
+            "processed_events": True, "journal": True, "checkins": True, "urges": True,
+            "outbox": True, "reports": True, "users": True,
+        }
+        journal = {row["text"] for row in data["journal"]}
+        assert {CANARY, "tired but ok", "saw our song on the radio", "I miss you, unsent"} <= journal
+        state = json.loads(data["users"][0]["state"])
+        assert state["safety_plan"] and state["profile"]["name"] == "Robin"
+        text = files["rekindle-export.txt"].decode()
+        assert CANARY in text and "I stop eating" in text
+    finally:
+        await service.close()
+
+
+@pytest.mark.parametrize("encrypted", [False, True])
+async def test_delete_leaves_no_row_and_no_bytes(tmp_path, encrypted):
+    clock = FakeClock()
+    settings = {"rekindle_data_key": generate_key()} if encrypted else {}
+    service, sender = await make_service(tmp_path / "r.db", clock, **settings)
+    other = User(service, sender, "keeper", clock)
+    await other.onboard()
+    user = User(service, sender, "u1", clock)
+    await _with_data(user)
+    await user.command("delete")
+    await user.tap("Delete everything")
+    assert "erased" in user.texts[-1]
+    async with service.store.user(UserKey("test", "u1")) as tx:
+        assert all(not rows for rows in (await tx.export()).values())
+    await service.close()
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("r.db*"))
+    assert CANARY.encode() not in raw
+    assert b"I stop eating" not in raw
+
+
+async def test_encrypted_at_rest_and_wrong_key_refuses_to_start(tmp_path):
+    clock = FakeClock()
+    key = generate_key()
+    service, sender = await make_service(tmp_path / "r.db", clock, rekindle_data_key=key)
+    user = User(service, sender, "u1", clock)
+    await _with_data(user)
+    await service.close()
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("r.db*"))
+    assert CANARY.encode() not in raw and b"Robin" not in raw
+    from bot.crypto import WrongKeyError
+
+    with pytest.raises(WrongKeyError, match="does not match"):
+        await make_service(tmp_path / "r.db", clock, rekindle_data_key=generate_key())
+
+
+async def test_retention_erases_inactive_users(tmp_path):
+    clock = FakeClock()
+    service, sender = await make_service(tmp_path / "r.db", clock, retention_days=30)
+    try:
+        old, active = User(service, sender, "old", clock), User(service, sender, "active", clock)
+        await old.onboard()
+        clock.advance(days=20)
+        await active.onboard()
+        clock.advance(days=11)
+        await service.housekeeping()
+        async with service.store.user(UserKey("test", "old")) as tx:
+            assert await tx.load_state() is None
+        async with service.store.user(UserKey("test", "active")) as tx:
+            assert await tx.load_state() is not None
+        assert any("30 days" in t for t in active.texts), "the consent text names the retention period"
+    finally:
+        await service.close()
+
+
+async def test_stats_only_for_admins_and_only_counts(tmp_path):
+    clock = FakeClock()
+    service, sender = await make_service(tmp_path / "r.db", clock, admin_ids=["boss"])
+    try:
+        user = User(service, sender, "u1", clock)
+        await _with_data(user)
+        await user.command("stats")
+        assert "only for the people who run" in user.texts[-1]
+        boss = User(service, sender, "boss", clock)
+        await boss.onboard()
+        await boss.command("stats")
+        assert "Users: 2." in boss.texts[-1]
+        assert CANARY not in boss.texts[-1] and "Robin" not in boss.texts[-1]
+    finally:
+        await service.close()
+
+
+async def test_debug_logs_hold_no_token_and_no_journal_text(tmp_path):
+    token = "123456789:AAHfakeTokenForTheLogTest_abcdefghij"
+    out = io.StringIO()
+    saved = logging.getLogger().handlers[:], logging.getLogger().level
+    setup_logging("DEBUG", [token], stream=out)
+    try:
+        logging.getLogger("rekindle.test").debug("calling https://api.telegram.org/bot%s/getMe", token)
+        logging.getLogger("rekindle.test").debug("a token-shaped string 987654321:%s", "Z" * 30)
+        clock = FakeClock()
+        service, sender = await make_service(tmp_path / "r.db", clock, telegram_bot_token=token)
+        user = User(service, sender, "u1", clock)
+        await _with_data(user)
+        await service.close()
+    finally:
+        logging.getLogger().handlers[:], level = saved
+        logging.getLogger().setLevel(level)
+    logged = out.getvalue()
+    assert "getMe" in logged and "[redacted]" in logged, "the run logged at DEBUG and the filter worked"
+    assert token not in logged and "Z" * 30 not in logged
+    assert CANARY not in logged and "I stop eating" not in logged and "tired but ok" not in logged

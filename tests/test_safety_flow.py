@@ -1,0 +1,180 @@
+"""Safety in the engine: crisis first from every screen, reminders paused, contact never coached."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dialogs.model import Reply
+from dialogs.screens import SCREENS
+from tests.driver import Conversation
+
+CRISIS = ["i want to die", "thinking about ending it all tonight", "kms", "I don't want to be here anymore"]
+
+
+@pytest.mark.parametrize("screen", sorted(SCREENS))
+@pytest.mark.parametrize("message", CRISIS[:2])
+def test_crisis_is_answered_first_from_every_screen(kit, screen, message):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.state = conv.state.model_copy(update={"screen": screen, "data": {}})
+    replies = conv.say(message)
+    assert "988" in replies[0].text or "116 123" in replies[0].text or "findahelpline" in replies[0].text
+    assert conv.state.crisis_active
+    assert conv.screen == "crisis"
+    assert not any(r.contact_coaching for r in replies)
+
+
+def test_crisis_before_consent_still_gets_help(kit):
+    conv = Conversation(kit)
+    replies = conv.say("i want to kill myself")
+    assert "988" in replies[0].text or "findahelpline" in replies[0].text
+
+
+def test_no_cheerful_check_in_until_the_user_chooses_to_go_on(kit):
+    conv = Conversation(kit)
+    conv.onboard(time="09:00")
+    conv.say("i want to die")
+    conv.advance(days=1)
+    assert conv.due() == []
+    conv.advance(days=1)
+    assert conv.due() == []
+    conv.tap("I'm safe now")
+    assert not conv.state.crisis_active
+    conv.advance(days=1)
+    conv.now = conv.now.replace(hour=9, minute=0)
+    assert conv.due(), "check-ins resume after the user chose to go on"
+
+
+def test_grounding_and_safety_plan_from_the_crisis_reply(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("i want to end my life")
+    conv.tap("grounding")
+    steps = 0
+    while "Next" in conv.labels():
+        conv.tap("^Next$")
+        steps += 1
+    assert steps >= 3
+    conv.tap("safety plan")
+    answers = ["I stop answering friends", "a hot shower", "my sister Ana", "Dr Patel", "give my pills to Ana"]
+    for answer in answers:
+        conv.say(answer)
+    assert set(conv.state.safety_plan.values()) == set(answers)
+    conv.command("sos")
+    assert all(a in conv.text() for a in answers)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["he hit me when we argued", "she has a restraining order against me", "he said never contact me again"],
+)
+def test_danger_or_boundary_in_free_text_moves_to_moving_on_for_good(kit, message):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say(message)
+    assert conv.state.track == "moving_on"
+    assert conv.state.flags
+    conv.command("draft", "hey, can we talk?")
+    assert "won't help" in conv.text() or "can't help" in conv.text()
+    conv.command("movingon")
+    assert "Yes, switch" not in conv.labels()
+
+
+def test_moved_on_offers_the_moving_on_track(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("she is engaged to someone else now")
+    assert "moved_on" in conv.state.flags
+    assert "Switch to moving on" in conv.labels()
+
+
+def test_figures_of_speech_are_not_crises(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    for text in ["this is killing me", "I'm dying to know if she misses me", "I killed it at work today"]:
+        conv.say(text)
+        assert not conv.state.crisis_active, text
+
+
+# --- property-based: random event sequences ------------------------------------------------------------------
+TEXTS = st.sampled_from(
+    ["hi", "Sam", "3 weeks ago", "yes", "no", "9am", "Europe/Berlin", "", "how long should i wait",
+     "i want to die", "he hit me", "she blocked me everywhere", "he's married now", "🙂" * 3, "x" * 5000,
+     "\u200b\u200bkms", "I miss her", "5", "42"]
+)
+COMMANDS = st.sampled_from(
+    ["start", "menu", "help", "progress", "journal", "faq", "pause", "resume", "restart", "sos", "about",
+     "checkin", "settings", "stop", "urge", "draft", "movingon", "export", "report", "bogus", "snooze"]
+)
+ACTIONS = st.lists(
+    st.one_of(
+        st.tuples(st.just("say"), TEXTS),
+        st.tuples(st.just("command"), COMMANDS),
+        st.tuples(st.just("tap"), st.integers(0, 12)),
+        st.tuples(st.just("stale"), st.integers(0, 12)),
+        st.tuples(st.just("media"), st.sampled_from(["sticker", "photo", "voice", "edited", "location"])),
+        st.tuples(st.just("due"), st.sampled_from(["checkin", "urge_followup"])),
+        st.tuples(st.just("wait"), st.integers(1, 60 * 24 * 40)),
+    ),
+    max_size=60,
+)
+
+
+def _run(conv: Conversation, actions) -> None:
+    for action, arg in actions:
+        if action == "say":
+            replies = conv.say(arg)
+        elif action == "command":
+            replies = conv.command(arg)
+        elif action == "tap":
+            keyboard = conv.keyboard()
+            if not keyboard:
+                continue
+            replies = conv.press(keyboard[arg % len(keyboard)].value)
+        elif action == "stale":
+            replies = conv.press("next", nonce=conv.state.nonce - 1 - arg if conv.state else 0)
+        elif action == "media":
+            replies = conv.media(arg)
+        elif action == "due":
+            conv.due(arg)
+            continue
+        else:
+            conv.advance(minutes=arg)
+            continue
+        assert replies, f"silence after {action} {arg!r}"
+        check_not_stranded(conv, replies)
+
+
+def check_not_stranded(conv: Conversation, replies: list[Reply]) -> None:
+    assert conv.screen in SCREENS
+    # Never stranded: the latest keyboard, a question, or a typed answer always leads somewhere.
+    assert conv.keyboard() or SCREENS[conv.screen].takes_text
+    for reply in replies:
+        assert reply.text.strip()
+        assert len(reply.text) <= 4000
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(actions=ACTIONS)
+def test_random_sequences_never_crash_or_strand(kit, actions):
+    _run(Conversation(kit), actions)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(actions=ACTIONS, route=st.sampled_from(["asked me not to contact", "blocked me everywhere", "Violence"]))
+def test_no_contact_coaching_ever_reaches_a_protected_user(kit, actions, route):
+    conv = Conversation(kit)
+    if route == "Violence":
+        conv.onboard(safety=route)
+    else:
+        conv.onboard(contact=route)
+    start = len(conv.history)
+    _run(conv, actions)
+    coaching = {m for lesson in kit.content.lessons.values() if lesson.contact_coaching for m in lesson.messages}
+    coaching |= {m for e in kit.content.faq if e.contact_coaching for m in e.answer}
+    for reply in conv.history[start:]:
+        assert not reply.contact_coaching
+        assert reply.text not in coaching
+    assert conv.state.track == "moving_on" and conv.state.contact_forbidden

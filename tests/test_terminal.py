@@ -1,0 +1,85 @@
+"""The terminal chat as a person would use it: `python -m bot chat` with a piped conversation."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def chat(db: Path, script: str, *args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_BOT_TOKEN")}
+    env.update({"DATABASE_URL": f"sqlite:///{db}", "PYTHONPATH": str(REPO)}, **(env_extra or {}))
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "chat", *args],
+        input=script, capture_output=True, text=True, env=env, cwd=REPO, timeout=60, check=False,
+    )
+
+
+def test_scripted_conversation_and_resume(tmp_path):
+    db = tmp_path / "chat.db"
+    first = chat(db, "hello\n1\nJamie\n2\n2\n2\n8\n1\n5\n1\n2\n")
+    assert first.returncode == 0, first.stderr
+    out = first.stdout
+    assert "Rekindle: Hi, I'm Rekindle" in out
+    assert "[1] I'm 18+ and I agree" in out
+    assert "You: Jamie" in out and "Nice to meet you, Jamie." in out
+    assert "Step 1 of" in out
+    assert "Traceback" not in out + first.stderr
+
+    second = chat(db, "/progress\n/start\n")
+    assert second.returncode == 0, second.stderr
+    assert "Welcome back, Jamie" in second.stdout
+    assert "step 1 of" in second.stdout.lower()
+
+
+def test_bad_input_gets_kind_replies(tmp_path):
+    db = tmp_path / "chat.db"
+    script = "/start\n1\n/frobnicate\n99\n" + "x" * 20000 + "\n\u200b\U0001f494\n"
+    result = chat(db, script)
+    assert result.returncode == 0, result.stderr
+    assert "I don't know the command /frobnicate" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_clock_option_shows_a_due_check_in(tmp_path):
+    db = tmp_path / "chat.db"
+    # Intake at 08:30 London time on a spring day, with a 09:00 check-in; then jump an hour.
+    script = "/start\n1\nAlex\n2\n2\n2\n8\n1\n5\n1\n2\n:advance 1h\n4\n"
+    result = chat(db, script, "--clock", "2026-03-29 07:30")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "(the clock now reads 2026-03-29 08:3" in out
+    assert "1 awful" in out, "the check-in arrived after the clock moved"
+    assert "[11] 10" in out, "after the mood answer comes the urge question, 0 to 10"
+
+
+def test_content_check_and_broken_content(tmp_path):
+    ok = subprocess.run([sys.executable, "-m", "bot", "content", "check"], capture_output=True, text=True,
+                        cwd=REPO, timeout=60, check=False)
+    assert ok.returncode == 0 and "content OK" in ok.stdout
+    import shutil
+
+    broken = tmp_path / "content"
+    shutil.copytree(REPO / "content", broken)
+    faq = broken / "faq.yaml"
+    lines = faq.read_text().splitlines()
+    first_entry = next(i for i, line in enumerate(lines) if line.lstrip().startswith("- id:"))
+    lines.insert(first_entry + 1, "    bogus_field: 1")
+    faq.write_text("\n".join(lines))
+    bad_line = first_entry + 2
+    env = {**os.environ, "CONTENT_DIR": str(broken), "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    env = {k: v for k, v in env.items() if not k.endswith("_BOT_TOKEN")}
+    bad = subprocess.run([sys.executable, "-m", "bot", "chat"], input="", capture_output=True, text=True,
+                         cwd=REPO, env=env, timeout=60, check=False)
+    assert bad.returncode == 2
+    assert f"{faq}:{bad_line}:" in bad.stderr and "bogus_field" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_safety_classify_cli():
+    result = subprocess.run([sys.executable, "-m", "bot", "safety", "classify"], input="i want to die\nhi there\n",
+                            capture_output=True, text=True, cwd=REPO, timeout=60, check=False)
+    assert result.stdout.split() == ["crisis", "none"]
