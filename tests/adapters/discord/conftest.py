@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
+
 from bot.adapters.discord import DiscordAdapter
 from bot.config import Settings
 from bot.delivery import DeliveryError, Sender
 from dialogs.model import Event, Reply
-from pydantic import SecretStr
-
 from tests.emulators.discord import DiscordEmulator, patch_discord
 
 FAST_RATE = 2000.0  # requests/s for tests; production keeps Discord's global limit

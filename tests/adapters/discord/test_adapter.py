@@ -7,10 +7,10 @@ import logging
 
 import discord
 import pytest
+
 from bot.adapters.discord.texts import GUILD_POINTER, SLASH_OPENED
 from bot.delivery import RetryLater, Uncertain, Unreachable
 from dialogs.model import Button, EventKind, Image, Reply
-
 from tests.adapters.discord.conftest import EchoService, RunAdapter
 from tests.emulators.discord import CREATE_DM, MESSAGES, DiscordEmulator, Fault
 

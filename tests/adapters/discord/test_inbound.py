@@ -8,9 +8,9 @@ from typing import Any
 
 import discord
 import pytest
+
 from bot.adapters.discord.inbound import GuildMention, classify, message_event
 from dialogs.model import EventKind
-
 from tests.emulators.discord_payloads import Snowflakes, bot_user_payload, message_payload, user_payload
 
 BOT_ID = 4242

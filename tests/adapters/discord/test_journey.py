@@ -8,7 +8,6 @@ from typing import Any
 
 from bot.scheduler import Dispatcher
 from bot.store import UserKey
-
 from tests.adapters.discord.conftest import RunAdapter, StepClock
 from tests.emulators.discord import MESSAGES, BotMessage, DiscordEmulator, Fault
 

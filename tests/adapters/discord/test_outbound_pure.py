@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.adapters.discord.outbound import DmChannels, OutgoingPart, build_view, custom_id, render
 from bot.adapters.discord.pacing import Pacer
 from bot.adapters.discord.text import MESSAGE_LIMIT, plain, split_plain, split_text
 from dialogs.model import Button, Image, Reply, decode_button
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 _UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
 
