@@ -223,11 +223,13 @@ def _catch_up(state: UserState, now: datetime, slack: timedelta) -> Due | None:
     day, was_due = missed
     at = _after_quiet_hours(state, now)
     if state.checkins.last_sent_on is None:
-        # Never sent anything: a time that passed before they signed up was chosen, not missed.
-        signed_up = state.consented_at
-        if signed_up is None or was_due <= signed_up:
+        # Never sent anything: a time that had passed when it was chosen was not missed. Without a
+        # record of when it was chosen, only a dispatcher running a little late may still send it.
+        chosen_at = state.checkins.time_set_at
+        scheduled_after_choice = chosen_at is not None and was_due > chosen_at
+        if not scheduled_after_choice and at - was_due > slack:
             return regular
-    if local_date(state, at) != day and at - was_due > CATCH_UP_WINDOW + slack:
+    elif local_date(state, at) != day and at - was_due > CATCH_UP_WINDOW + slack:
         return regular
     if regular.at - at < CATCH_UP_MIN_SPACING - slack:
         return regular

@@ -39,6 +39,7 @@ class NoContact(_Model):
 
 class CheckinPrefs(_Model):
     time: dt.time | None = None  # local check-in time; None until intake sets it
+    time_set_at: datetime | None = None  # when the time was chosen: a check-in due after it is owed
     stopped: bool = False
     paused_until: date | None = None  # local date on which check-ins resume
     snoozed_on: date | None = None  # local date skipped by "snooze today"

@@ -36,7 +36,9 @@ class RecordingSender:
     def last_buttons(self, user_id: str) -> tuple[int | None, list[tuple[str, str]]]:
         for received in reversed(self.inbox[user_id]):
             if received.reply.buttons:
-                return received.reply.nonce, [(b.label, b.value) for row in received.reply.buttons for b in row]
+                return received.reply.nonce, [
+                    (b.label, b.value) for row in received.reply.buttons for b in row
+                ]
         return None, []
 
     def button(self, user_id: str, label: str) -> tuple[int, str]:

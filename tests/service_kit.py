@@ -33,8 +33,9 @@ class User:
         self.service, self.sender, self.id, self.clock = service, sender, user_id, clock
 
     def _event(self, kind: EventKind, **fields: object) -> Event:
-        return Event(kind=kind, platform="test", user_id=self.id, event_id=f"t{next(_ids)}",
-                     at=self.clock(), **fields)  # type: ignore[arg-type]
+        return Event(
+            kind=kind, platform="test", user_id=self.id, event_id=f"t{next(_ids)}", at=self.clock(), **fields
+        )  # type: ignore[arg-type]
 
     async def say(self, text: str) -> None:
         await self.service.handle(self._event(EventKind.TEXT, text=text))

@@ -47,8 +47,13 @@ async def test_export_contains_every_row(tmp_path):
         files = dict(received[0].files)
         data = json.loads(files["rekindle-export.json"])
         assert {t: len(rows) > 0 for t, rows in data.items()} == {
-            "processed_events": True, "journal": True, "checkins": True, "urges": True,
-            "outbox": True, "reports": True, "users": True,
+            "processed_events": True,
+            "journal": True,
+            "checkins": True,
+            "urges": True,
+            "outbox": True,
+            "reports": True,
+            "users": True,
         }
         journal = {row["text"] for row in data["journal"]}
         assert {CANARY, "tired but ok", "saw our song on the radio", "I miss you, unsent"} <= journal

@@ -58,7 +58,13 @@ def test_grounding_and_safety_plan_from_the_crisis_reply(kit):
         steps += 1
     assert steps >= 3
     conv.tap("safety plan")
-    answers = ["I stop answering friends", "a hot shower", "my sister Ana", "Dr Patel", "give my pills to Ana"]
+    answers = [
+        "I stop answering friends",
+        "a hot shower",
+        "my sister Ana",
+        "Dr Patel",
+        "give my pills to Ana",
+    ]
     for answer in answers:
         conv.say(answer)
     assert set(conv.state.safety_plan.values()) == set(answers)
@@ -100,13 +106,52 @@ def test_figures_of_speech_are_not_crises(kit):
 
 # --- property-based: random event sequences ------------------------------------------------------------------
 TEXTS = st.sampled_from(
-    ["hi", "Sam", "3 weeks ago", "yes", "no", "9am", "Europe/Berlin", "", "how long should i wait",
-     "i want to die", "he hit me", "she blocked me everywhere", "he's married now", "🙂" * 3, "x" * 5000,
-     "\u200b\u200bkms", "I miss her", "5", "42"]
+    [
+        "hi",
+        "Sam",
+        "3 weeks ago",
+        "yes",
+        "no",
+        "9am",
+        "Europe/Berlin",
+        "",
+        "how long should i wait",
+        "i want to die",
+        "he hit me",
+        "she blocked me everywhere",
+        "he's married now",
+        "🙂" * 3,
+        "x" * 5000,
+        "\u200b\u200bkms",
+        "I miss her",
+        "5",
+        "42",
+    ]
 )
 COMMANDS = st.sampled_from(
-    ["start", "menu", "help", "progress", "journal", "faq", "pause", "resume", "restart", "sos", "about",
-     "checkin", "settings", "stop", "urge", "draft", "movingon", "export", "report", "bogus", "snooze"]
+    [
+        "start",
+        "menu",
+        "help",
+        "progress",
+        "journal",
+        "faq",
+        "pause",
+        "resume",
+        "restart",
+        "sos",
+        "about",
+        "checkin",
+        "settings",
+        "stop",
+        "urge",
+        "draft",
+        "movingon",
+        "export",
+        "report",
+        "bogus",
+        "snooze",
+    ]
 )
 ACTIONS = st.lists(
     st.one_of(
@@ -163,7 +208,9 @@ def test_random_sequences_never_crash_or_strand(kit, actions):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(actions=ACTIONS, route=st.sampled_from(["asked me not to contact", "blocked me everywhere", "Violence"]))
+@given(
+    actions=ACTIONS, route=st.sampled_from(["asked me not to contact", "blocked me everywhere", "Violence"])
+)
 def test_no_contact_coaching_ever_reaches_a_protected_user(kit, actions, route):
     conv = Conversation(kit)
     if route == "Violence":
@@ -172,7 +219,9 @@ def test_no_contact_coaching_ever_reaches_a_protected_user(kit, actions, route):
         conv.onboard(contact=route)
     start = len(conv.history)
     _run(conv, actions)
-    coaching = {m for lesson in kit.content.lessons.values() if lesson.contact_coaching for m in lesson.messages}
+    coaching = {
+        m for lesson in kit.content.lessons.values() if lesson.contact_coaching for m in lesson.messages
+    }
     coaching |= {m for e in kit.content.faq if e.contact_coaching for m in e.answer}
     for reply in conv.history[start:]:
         assert not reply.contact_coaching

@@ -30,7 +30,9 @@ async def test_fifty_concurrent_events_for_one_user_keep_their_order(env):
     await asyncio.gather(*(user.say(f"thought number {i}") for i in range(50)))
     async with service.store.user(UserKey("test", "u1")) as tx:
         journal = [e.text for e in await tx.journal()]
-    assert [t for t in reversed(journal) if t.startswith("thought")] == [f"thought number {i}" for i in range(50)]
+    assert [t for t in reversed(journal) if t.startswith("thought")] == [
+        f"thought number {i}" for i in range(50)
+    ]
     assert len(user.texts) - before == 50, "one acknowledgement per message, none lost"
 
 
@@ -38,7 +40,9 @@ async def test_a_replayed_event_changes_nothing(env):
     service, sender, clock = env
     user = User(service, sender, "u1", clock)
     await user.onboard()
-    event = Event(kind=EventKind.TEXT, platform="test", user_id="u1", event_id="same", at=clock(), text="once")
+    event = Event(
+        kind=EventKind.TEXT, platform="test", user_id="u1", event_id="same", at=clock(), text="once"
+    )
     await service.handle(event)
     sent = len(user.texts)
     await service.handle(event)
@@ -54,7 +58,9 @@ async def test_replies_survive_a_failed_send_and_keep_order(env):
     await user.command("start")
     sender.failures = [ConnectionError("network down")]
     await user.tap("agree")
-    assert sender.texts("u1")[-1] != "Thank you. Let's start with a few quick questions so the guide fits you."
+    assert (
+        sender.texts("u1")[-1] != "Thank you. Let's start with a few quick questions so the guide fits you."
+    )
     clock.advance(seconds=5)
     assert await service.deliver_pending("test") == 1
     texts = user.texts

@@ -10,12 +10,20 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def chat(db: Path, script: str, *args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def chat(
+    db: Path, script: str, *args: str, env_extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.endswith("_BOT_TOKEN")}
     env.update({"DATABASE_URL": f"sqlite:///{db}", "PYTHONPATH": str(REPO)}, **(env_extra or {}))
     return subprocess.run(
         [sys.executable, "-m", "bot", "chat", *args],
-        input=script, capture_output=True, text=True, env=env, cwd=REPO, timeout=60, check=False,
+        input=script,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
+        check=False,
     )
 
 
@@ -58,8 +66,14 @@ def test_clock_option_shows_a_due_check_in(tmp_path):
 
 
 def test_content_check_and_broken_content(tmp_path):
-    ok = subprocess.run([sys.executable, "-m", "bot", "content", "check"], capture_output=True, text=True,
-                        cwd=REPO, timeout=60, check=False)
+    ok = subprocess.run(
+        [sys.executable, "-m", "bot", "content", "check"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
     assert ok.returncode == 0 and "content OK" in ok.stdout
     import shutil
 
@@ -73,13 +87,30 @@ def test_content_check_and_broken_content(tmp_path):
     bad_line = first_entry + 2
     env = {**os.environ, "CONTENT_DIR": str(broken), "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
     env = {k: v for k, v in env.items() if not k.endswith("_BOT_TOKEN")}
-    bad = subprocess.run([sys.executable, "-m", "bot", "chat"], input="", capture_output=True, text=True,
-                         cwd=REPO, env=env, timeout=60, check=False)
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"],
+        input="",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     assert bad.returncode == 2
-    assert f"{faq}:{bad_line}:" in bad.stderr and "bogus_field" in bad.stderr and "Traceback" not in bad.stderr
+    assert (
+        f"{faq}:{bad_line}:" in bad.stderr and "bogus_field" in bad.stderr and "Traceback" not in bad.stderr
+    )
 
 
 def test_safety_classify_cli():
-    result = subprocess.run([sys.executable, "-m", "bot", "safety", "classify"], input="i want to die\nhi there\n",
-                            capture_output=True, text=True, cwd=REPO, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "safety", "classify"],
+        input="i want to die\nhi there\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
     assert result.stdout.split() == ["crisis", "none"]

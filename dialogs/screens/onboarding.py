@@ -345,6 +345,7 @@ def _time_handle(ctx: Ctx) -> None:
             ctx.say_key("time_again")
             return
         ctx.state.checkins.time = when
+        ctx.state.checkins.time_set_at = ctx.now
         ctx.state.checkins.stopped = False
     if ctx.state.screen == "intake.time":
         finish_intake(ctx)
