@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
-from dialogs import calendar as cal
-from dialogs.state import UserState
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from dialogs import calendar as cal
+from dialogs.state import UserState
 
 NO_QUIET = dt.time(0, 0)
 LAG = timedelta(seconds=17)  # how late the dispatcher reaches a row

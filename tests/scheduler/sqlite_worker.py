@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.scheduler import Dispatcher
-
 from tests.scheduler.sqlite_kit import StoreCheckinService, open_db
 
 

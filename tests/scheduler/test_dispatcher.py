@@ -8,11 +8,11 @@ import logging
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+
 from bot.scheduler import Dispatcher, Scheduler, SystemClock, TickResult, due_event
 from dialogs import calendar
 from dialogs.model import Event, EventKind
 from dialogs.state import UserState
-
 from tests.scheduler.fakes import Account, CheckinService, ManualClock, MemoryDueStore, Row
 
 T0 = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)

@@ -11,11 +11,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from bot.scheduler import JOB_ID, Dispatcher, Scheduler, dispatch_job
 from dialogs import calendar
 from dialogs.model import Event
 from dialogs.state import UserState
-
 from tests.scheduler.fakes import CheckinService, ManualClock, MemoryDueStore, Row, Sent, wait_for
 
 FAST = timedelta(milliseconds=20)

@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from bot.scheduler import Dispatcher, due_event
 from bot.store.base import DueRow
 from bot.store.sqlite import SqliteStore
-
 from tests.scheduler.fakes import ManualClock
 from tests.scheduler.sqlite_kit import StoreCheckinService, open_db, seed, sent_texts
 
