@@ -94,7 +94,8 @@ class ChatService:
         key = UserKey(event.platform, event.user_id)
         async with self._locks.hold(key):
             direct = await self._commit(key, event)
-            if direct:
+            if direct:  # only an erase sends without the outbox
+                await self.store.checkpoint()
                 await self._send_direct(key, direct)
             await self._deliver_locked(key)
 
@@ -294,6 +295,7 @@ class ChatService:
                 await tx.erase()
             erased += 1
         if erased:
+            await self.store.checkpoint()
             log.info("erased %d users inactive for %d days", erased, self._retention.days)
         await self.store.prune_events(now - max(self._retention, timedelta(days=60)))
 

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 from functools import cache
 
+from dialogs.calendar import no_contact_ends_on
 from dialogs.content import FaqEntry, Lesson
 from dialogs.context import Ctx, row
 from dialogs.screens.registry import register, show
@@ -24,11 +25,11 @@ def available_lessons(state: UserState, lessons: dict[str, Lesson], track: list[
 
 
 def no_contact_days_left(ctx: Ctx) -> int:
-    nc = ctx.state.no_contact
-    if nc.start is None:
-        return nc.days
-    ends = nc.start + timedelta(days=nc.days)
-    return max(0, (ends - ctx.today).days)
+    """Days until the reconnect phase opens; 0 from the last no-contact day on."""
+    ends_on = no_contact_ends_on(ctx.state)
+    if ends_on is None:
+        return ctx.state.no_contact.days
+    return max(0, (ends_on - ctx.today).days)
 
 
 def _track(ctx: Ctx) -> list[str]:
