@@ -6,12 +6,12 @@ import asyncio
 import time
 
 import pytest
+from telegram.error import NetworkError
+
 from bot.adapters.telegram import RateLimits, Tuning
 from bot.adapters.telegram.outbound import TelegramSender
 from bot.delivery import RetryLater, Uncertain, Unreachable
 from dialogs.model import Button, Reply
-from telegram.error import NetworkError
-
 from tests.adapters.telegram.conftest import FAST, EchoService, RunAdapter
 from tests.emulators.telegram import Fault, TelegramEmulator
 
@@ -57,7 +57,7 @@ async def test_image_with_long_text_sends_the_text_after_it(
     await sender.send("6", Reply(text, CHOICE.buttons, nonce=3), PNG)
     photo, note = tg.messages(6)
     assert photo.photo == PNG and photo.caption is None and photo.buttons == []
-    assert note.text == text and note.labels == ["Yes", "No"]
+    assert note.text == text.strip() and note.labels == ["Yes", "No"]
 
 
 async def test_files_are_sent_as_documents(sender: TelegramSender, tg: TelegramEmulator) -> None:
