@@ -7,7 +7,6 @@ import pytest
 
 from dialogs.content import CONTENT_DIR
 
-
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 REPO = Path(__file__).resolve().parents[1]

@@ -15,7 +15,9 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 class Conversation:
-    def __init__(self, kit: Kit, *, now: datetime = START, platform: str = "test", user_id: str = "u1") -> None:
+    def __init__(
+        self, kit: Kit, *, now: datetime = START, platform: str = "test", user_id: str = "u1"
+    ) -> None:
         self.kit = kit
         self.now = now
         self.state: UserState | None = None
@@ -27,8 +29,14 @@ class Conversation:
 
     # --- sending ---------------------------------------------------------------------------------------------
     def _event(self, kind: EventKind, **fields: object) -> list[Reply]:
-        event = Event(kind=kind, platform=self.platform, user_id=self.user_id,
-                      event_id=f"e{next(self._ids)}", at=self.now, **fields)  # type: ignore[arg-type]
+        event = Event(
+            kind=kind,
+            platform=self.platform,
+            user_id=self.user_id,
+            event_id=f"e{next(self._ids)}",
+            at=self.now,
+            **fields,
+        )  # type: ignore[arg-type]
         self.state, self.effects = step(self.state, event, self.now, self.kit)
         replies = [e for e in self.effects if isinstance(e, Reply)]
         self.history.extend(replies)
@@ -80,8 +88,15 @@ class Conversation:
         """Everything the last step said, joined."""
         return "\n".join(e.text for e in self.effects if isinstance(e, Reply))
 
-    def onboard(self, *, name: str = "Sam", contact: str = "No contact", safety: str = "None of these",
-                zone: str = "London", time: str = "09:00") -> None:
+    def onboard(
+        self,
+        *,
+        name: str = "Sam",
+        contact: str = "No contact",
+        safety: str = "None of these",
+        zone: str = "London",
+        time: str = "09:00",
+    ) -> None:
         self.command("start")
         self.tap("agree")
         self.say(name)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from bot.chart import HEIGHT_PX, WIDTH_PX, NoData, render_progress_chart, render_progress_chart_async
 from dialogs.progress import CheckinRecord, UrgeRecord
 

@@ -8,10 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from dialogs.coach import SCAN_LIMIT, Coach, ContentError, format_review, load_coach
-from dialogs.content import CONTENT_DIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from dialogs.coach import SCAN_LIMIT, Coach, ContentError, format_review, load_coach
+from dialogs.content import CONTENT_DIR
 
 NOON = dt.time(14, 0)
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from dialogs.content import CONTENT_DIR, PHASES, Content, FaqEntry, load_content
 
 REPO = Path(__file__).resolve().parents[1]

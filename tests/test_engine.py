@@ -63,7 +63,9 @@ def test_contact_lessons_wait_for_the_no_contact_period(kit):
     first_locked = kit.content.tracks.reconnect[conv.state.lesson_index]
     assert lessons[first_locked].after_no_contact
     # Nothing earlier on the track needed the period to be over.
-    assert not any(lessons[i].after_no_contact for i in kit.content.tracks.reconnect[: conv.state.lesson_index])
+    assert not any(
+        lessons[i].after_no_contact for i in kit.content.tracks.reconnect[: conv.state.lesson_index]
+    )
     conv.advance(days=30)
     conv.tap("Menu")
     conv.tap("Continue the guide")
@@ -90,7 +92,9 @@ def test_intake_routes_to_moving_on_when_contact_must_not_be_coached(kit, contac
     assert conv.state.track == "moving_on"
     seen = walk_track(conv)
     assert seen == [i for i in kit.content.tracks.moving_on]
-    coaching_text = {m for lesson in kit.content.lessons.values() if lesson.contact_coaching for m in lesson.messages}
+    coaching_text = {
+        m for lesson in kit.content.lessons.values() if lesson.contact_coaching for m in lesson.messages
+    }
     assert not any(r.text in coaching_text for r in conv.history)
     assert not any(r.contact_coaching for r in conv.history)
 

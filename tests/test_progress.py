@@ -6,9 +6,10 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from dialogs.progress import CheckinRecord, UrgeRecord, summarise, summary_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from dialogs.progress import CheckinRecord, UrgeRecord, summarise, summary_text
 
 TODAY = date(2025, 3, 31)
 

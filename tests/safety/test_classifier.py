@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from dialogs.safety import SafetyClassifier, SafetyLabel, load_classifier, normalise
-from dialogs.yamlfile import ContentError
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from dialogs.safety import SafetyClassifier, SafetyLabel, load_classifier, normalise
+from dialogs.yamlfile import ContentError
 
 LABELLED = Path(__file__).with_name("labelled.yaml")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from dialogs.content import CONTENT_DIR
 from dialogs.resources import (
     PLAN_STEPS,

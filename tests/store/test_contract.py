@@ -100,7 +100,13 @@ async def test_export_has_every_row_and_erase_removes_them(store):
     async with store.user(ALICE) as tx:
         data = await tx.export()
     assert {t: len(rows) for t, rows in data.items()} == {
-        "processed_events": 1, "journal": 1, "checkins": 1, "urges": 1, "outbox": 1, "reports": 1, "users": 1,
+        "processed_events": 1,
+        "journal": 1,
+        "checkins": 1,
+        "urges": 1,
+        "outbox": 1,
+        "reports": 1,
+        "users": 1,
     }
     assert data["journal"][0]["text"] == "canary-7f3a journal words"
     async with store.user(ALICE) as tx:

@@ -5,13 +5,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
+from telegram.ext import Application
+
 from bot.adapters.telegram import RateLimits, TelegramAdapter, Tuning
 from bot.config import Settings
 from bot.delivery import DeliveryError, Sender
 from dialogs.model import Event, Reply
-from pydantic import SecretStr
-from telegram.ext import Application
-
 from tests.emulators.echo_bot import build_echo_app
 from tests.emulators.telegram import TelegramEmulator
 

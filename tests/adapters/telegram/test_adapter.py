@@ -7,8 +7,8 @@ import logging
 import socket
 
 import pytest
-from dialogs.model import Button, EventKind, Reply
 
+from dialogs.model import Button, EventKind, Reply
 from tests.adapters.telegram.conftest import EchoService, RunAdapter
 from tests.emulators.telegram import Fault, TelegramEmulator
 

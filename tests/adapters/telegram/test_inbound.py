@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from bot.adapters.telegram.inbound import to_event, user_key
-from dialogs.model import EventKind
 from telegram import Update
 
+from bot.adapters.telegram.inbound import to_event, user_key
+from dialogs.model import EventKind
 from tests.emulators.telegram import BASE_TIME, TelegramEmulator
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from bot.adapters.telegram import TelegramAdapter
 from bot.app import build_service
 from bot.service import ChatService
 from bot.store.base import UserKey
 from dialogs.state import UserState
-
 from tests.adapters.telegram.conftest import FAST, telegram_settings
 from tests.emulators.telegram import BotMessage, Fault, TelegramEmulator
 
