@@ -57,8 +57,7 @@ def _dispatch(ctx: Ctx) -> None:
         if label == SafetyLabel.CRISIS:
             care.crisis(ctx)
             return
-        if label in (SafetyLabel.DANGER, SafetyLabel.BOUNDARY):
-            care.protect(ctx, label)
+        if label in (SafetyLabel.DANGER, SafetyLabel.BOUNDARY) and care.protect(ctx, label):
             if state.screen in {"new", "consent"} or event.kind == EventKind.TEXT:
                 if state.screen == "new":
                     show(ctx, "consent")

@@ -227,3 +227,12 @@ def test_no_contact_coaching_ever_reaches_a_protected_user(kit, actions, route):
         assert not reply.contact_coaching
         assert reply.text not in coaching
     assert conv.state.track == "moving_on" and conv.state.contact_forbidden
+
+
+def test_a_known_boundary_written_as_a_reflection_is_simply_saved(kit):
+    conv = Conversation(kit)
+    conv.onboard(contact="asked me not to contact")
+    replies = conv.say("she said never contact me again and it still hurts")
+    assert conv.effects[0].kind == "reflection"
+    assert "journal" in replies[-1].text.lower()
+    assert conv.screen == "guide.lesson"

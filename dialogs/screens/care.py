@@ -179,10 +179,16 @@ register("sos", _sos_show, _sos_handle, takes_text=False)
 
 
 # --- boundaries ----------------------------------------------------------------------------------------------
-def protect(ctx: Ctx, label: SafetyLabel) -> None:
-    """Danger or a clear boundary: contact is never coached again; move to moving on, for good."""
+def protect(ctx: Ctx, label: SafetyLabel) -> bool:
+    """Danger or a clear boundary: contact is never coached again; move to moving on, for good.
+
+    Returns False when nothing needed saying (a boundary already known on the moving-on track), so
+    the message is handled as usual, for example saved as the answer to a reflection.
+    """
     flag = "danger" if label == SafetyLabel.DANGER else "boundary"
     first_time = flag not in ctx.state.flags
+    if not first_time and label == SafetyLabel.BOUNDARY and ctx.state.track == "moving_on":
+        return False
     if first_time:
         ctx.state.flags = [*ctx.state.flags, flag]  # type: ignore[list-item]
     if ctx.state.track != "moving_on":
@@ -195,9 +201,10 @@ def protect(ctx: Ctx, label: SafetyLabel) -> None:
     elif first_time:
         ctx.say(texts.boundary.format(name=name, lines=""))
     if ctx.state.screen in {"new", "consent"}:
-        return
+        return True
     ctx.goto("notice")
     ctx.say_key("protect_next", [row(("Continue", "_back"), ("Help now", "sos"))])
+    return True
 
 
 def explain_route(ctx: Ctx) -> None:
