@@ -1,0 +1,534 @@
+"""The PostgreSQL store, for several worker processes on one database. Same contract as SQLite.
+
+- One user at a time: `user(key)` opens a transaction and first takes a transaction-scoped
+  advisory lock on the user's key, so two workers handling the same person run one after the
+  other, and the lock goes away with the commit or rollback (or with a dead worker's connection).
+- Due rows are claimed with `FOR UPDATE SKIP LOCKED`, so several dispatchers take disjoint rows.
+- Migrations are versioned in `schema_version` and run under an advisory lock, so workers that
+  start together do not race.
+- Connection trouble (PostgreSQL restarting, a dropped socket, too many connections) surfaces as
+  `StoreUnavailable`, a `ConnectionError`. Single statements and the start of a user transaction
+  are retried here for a few seconds. A failure inside a user transaction cannot be: the caller's
+  code ran in it. It was rolled back, or, when the connection broke during COMMIT, it may have
+  committed. Either way the caller can run the whole step again, because `claim_event` refuses
+  an event id that did commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
+from datetime import date, datetime, timedelta
+from importlib import resources
+from typing import Any, TypeVar
+
+import asyncpg
+from asyncpg import exceptions as pgerr
+
+from bot.crypto import Cipher
+from bot.store.base import (
+    CheckinRow,
+    Due,
+    DueRow,
+    JournalEntry,
+    OutboxItem,
+    UrgeRow,
+    UserKey,
+    from_ts,
+    ts,
+)
+from bot.store.codec import reply_from_json, reply_to_json
+from dialogs.model import Reply
+
+__all__ = ["PostgresStore", "StoreUnavailable", "is_connection_error", "open_postgres"]
+
+log = logging.getLogger("rekindle.store")
+T = TypeVar("T")
+
+MIGRATIONS = ("postgres_001_init.sql",)
+# Table -> the order its rows are exported in (the primary key, as SQLite returns them).
+USER_TABLES = {
+    "processed_events": "event_id",
+    "journal": "id",
+    "checkins": "local_date",
+    "urges": "id",
+    "outbox": "id",
+    "reports": "id",
+    "users": "user_id",
+}
+ENCRYPTED = frozenset({"state", "text", "payload", "reply", "note", "last_reply"})
+# The two-int form of advisory lock keys is a key space apart from the one-bigint form used per user.
+MIGRATION_LOCK = (0x726B, 1)
+USER_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || $2, 0))"
+# About three seconds in all: enough for a PostgreSQL restart, short enough for a chat reply.
+RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6)
+
+
+class StoreUnavailable(ConnectionError):
+    """The database could not be reached or dropped the connection; the whole step can be retried."""
+
+
+_CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,  # refused, reset, unreachable, and TimeoutError
+    pgerr.PostgresConnectionError,  # SQLSTATE class 08, including "connection was closed in the middle"
+    pgerr.AdminShutdownError,  # 57P01: the server is shutting down or our backend was terminated
+    pgerr.CrashShutdownError,
+    pgerr.CannotConnectNowError,  # 57P03: starting up or shutting down
+    pgerr.TooManyConnectionsError,
+)
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    if isinstance(exc, _CONNECTION_ERRORS):
+        return True
+    # asyncpg's word for using a connection whose socket has already gone.
+    return isinstance(exc, pgerr.InterfaceError) and "connection is closed" in str(exc)
+
+
+def _lost(con: Any) -> bool:
+    """Whether this pooled connection died under us."""
+    try:
+        return bool(con.is_closed())
+    except pgerr.InterfaceError:
+        return True  # asyncpg already took the dead connection back from the proxy
+
+
+def _migration(name: str) -> str:
+    return resources.files("bot.store.migrations").joinpath(name).read_text(encoding="utf-8")
+
+
+def _count(status: str) -> int:
+    """Rows touched, from a command tag such as 'DELETE 3' or 'INSERT 0 1'."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+class PostgresStore:
+    def __init__(self, pool: Any, cipher: Cipher) -> None:
+        self._pool = pool
+        self._cipher = cipher
+
+    # --- plumbing --------------------------------------------------------------------------------------------
+    async def _retrying(self, op: Callable[[Any], Awaitable[T]]) -> T:
+        """Run `op` on a pooled connection; on connection trouble, wait and run it again.
+
+        Only for work that is safe to repeat: single statements and short transactions of our own.
+        """
+        for delay in (*RETRY_DELAYS, None):
+            try:
+                async with self._pool.acquire() as con:
+                    try:
+                        return await op(con)
+                    except pgerr.InterfaceError as exc:
+                        if _lost(con):
+                            raise StoreUnavailable("the database connection was lost") from exc
+                        raise
+            except Exception as exc:
+                if not is_connection_error(exc):
+                    raise
+                if delay is None:
+                    raise StoreUnavailable("the database is unreachable") from exc
+                log.info("database connection lost (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    async def _begin_user(self, key: UserKey) -> tuple[Any, Any]:
+        """Acquire, BEGIN and take the user's lock; retried, since none of the caller's code ran yet."""
+        for delay in (*RETRY_DELAYS, None):
+            con = await self._acquire()
+            tr = con.transaction()
+            try:
+                await tr.start()
+                await con.execute(USER_LOCK, key.platform, key.user_id)
+                return con, tr
+            except BaseException as exc:
+                await self._discard(con, tr)
+                if not is_connection_error(exc):
+                    raise
+                if delay is None:
+                    raise StoreUnavailable("the database is unreachable") from exc
+                log.info("database connection lost (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    async def _acquire(self) -> Any:
+        for delay in (*RETRY_DELAYS, None):
+            try:
+                return await self._pool.acquire()
+            except Exception as exc:
+                if not is_connection_error(exc):
+                    raise
+                if delay is None:
+                    raise StoreUnavailable("the database is unreachable") from exc
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    async def _discard(self, con: Any, tr: Any) -> None:
+        """Give a connection back after a failure; one that cannot roll back cleanly is closed instead.
+
+        When the socket died, asyncpg has already taken the connection back and every call on the
+        proxy raises; then there is nothing left to do.
+        """
+        try:
+            if con.is_in_transaction():
+                await tr.rollback()
+        except Exception:
+            with suppress(Exception):
+                con.terminate()
+        await self._pool.release(con)
+
+    # --- lifecycle -------------------------------------------------------------------------------------------
+    async def _migrate(self) -> None:
+        async def migrate(con: Any) -> None:
+            async with con.transaction():
+                await con.execute("SELECT pg_advisory_xact_lock($1, $2)", *MIGRATION_LOCK)
+                await con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+                current = int(await con.fetchval("SELECT coalesce(max(version), 0) FROM schema_version"))
+                if current > len(MIGRATIONS):
+                    log.warning("the database schema (version %d) is newer than this code (%d)",
+                                current, len(MIGRATIONS))
+                for number, name in enumerate(MIGRATIONS, start=1):
+                    if number > current:
+                        await con.execute(_migration(name))
+                if current < len(MIGRATIONS):
+                    await con.execute("DELETE FROM schema_version")
+                    await con.execute("INSERT INTO schema_version VALUES ($1)", len(MIGRATIONS))
+                check = await con.fetchval("SELECT value FROM meta WHERE key = 'key_check'")
+                self._cipher.verify(check)
+                if check is None and self._cipher.enabled:
+                    await con.execute(
+                        "INSERT INTO meta (key, value) VALUES ('key_check', $1)", self._cipher.key_check()
+                    )
+
+        await self._retrying(migrate)
+
+    async def checkpoint(self) -> None:
+        """Vacuum the user tables so erased rows' space is reclaimed now rather than at autovacuum's pace.
+
+        Erased bytes can still sit in WAL segments and in backups until those age out (docs/deploy.md).
+        """
+        await self._retrying(lambda con: con.execute(f"VACUUM {', '.join(USER_TABLES)}"))
+
+    async def close(self) -> None:
+        try:
+            await asyncio.wait_for(self._pool.close(), timeout=10)
+        except TimeoutError:
+            self._pool.terminate()
+
+    # --- one user's transaction ------------------------------------------------------------------------------
+    @asynccontextmanager
+    async def user(self, key: UserKey) -> AsyncIterator[_PgUserTx]:
+        con, tr = await self._begin_user(key)
+        try:
+            yield _PgUserTx(con, self._cipher, key)
+        except BaseException as exc:
+            lost = is_connection_error(exc) or (isinstance(exc, pgerr.InterfaceError) and _lost(con))
+            await self._discard(con, tr)
+            if lost and not isinstance(exc, StoreUnavailable):
+                raise StoreUnavailable("the database connection was lost; nothing was committed") from exc
+            raise
+        try:
+            await tr.commit()
+        except BaseException as exc:
+            lost = is_connection_error(exc) or (isinstance(exc, pgerr.InterfaceError) and _lost(con))
+            await self._discard(con, tr)
+            if lost:
+                raise StoreUnavailable("the connection was lost during COMMIT; the step may have committed") from exc
+            raise
+        await self._pool.release(con)
+
+    # --- outbox ----------------------------------------------------------------------------------------------
+    async def pending(self, key: UserKey) -> list[OutboxItem]:
+        rows = await self._retrying(lambda con: con.fetch(
+            "SELECT id, payload, attempts, not_before FROM outbox WHERE platform = $1 AND user_id = $2 ORDER BY id",
+            key.platform, key.user_id,
+        ))
+        return [
+            OutboxItem(
+                id=row["id"],
+                key=key,
+                reply=reply_from_json(self._cipher.decrypt(row["payload"])),
+                attempts=row["attempts"],
+                not_before=from_ts(row["not_before"]) if row["not_before"] else None,
+            )
+            for row in rows
+        ]
+
+    async def pending_keys(self, platform: str, now: datetime) -> list[UserKey]:
+        rows = await self._retrying(lambda con: con.fetch(
+            # A user is ready when the head of their queue is: order is kept per user.
+            "SELECT o.user_id FROM outbox o JOIN users u USING (platform, user_id)"
+            " WHERE o.platform = $1 AND u.unreachable = 0 AND (o.not_before = '' OR o.not_before <= $2)"
+            " AND o.id = (SELECT min(id) FROM outbox h WHERE h.platform = o.platform AND h.user_id = o.user_id)"
+            " ORDER BY o.id",
+            platform, ts(now),
+        ))
+        return [UserKey(platform, row["user_id"]) for row in rows]
+
+    async def delivered(self, item: OutboxItem) -> None:
+        async def run(con: Any) -> None:
+            async with con.transaction():
+                await con.execute("DELETE FROM outbox WHERE id = $1", item.id)
+                await con.execute(
+                    "UPDATE users SET last_reply = $1 WHERE platform = $2 AND user_id = $3",
+                    self._cipher.encrypt(item.reply.text), item.key.platform, item.key.user_id,
+                )
+
+        await self._retrying(run)
+
+    async def postpone(self, item: OutboxItem, not_before: datetime) -> None:
+        await self._retrying(lambda con: con.execute(
+            "UPDATE outbox SET attempts = attempts + 1, not_before = $1 WHERE id = $2", ts(not_before), item.id
+        ))
+
+    async def drop(self, item: OutboxItem) -> None:
+        await self._retrying(lambda con: con.execute("DELETE FROM outbox WHERE id = $1", item.id))
+
+    async def set_unreachable(self, key: UserKey, unreachable: bool) -> None:
+        await self._retrying(lambda con: con.execute(
+            "UPDATE users SET unreachable = $1 WHERE platform = $2 AND user_id = $3",
+            int(unreachable), key.platform, key.user_id,
+        ))
+
+    async def is_unreachable(self, key: UserKey) -> bool:
+        value = await self._retrying(lambda con: con.fetchval(
+            "SELECT unreachable FROM users WHERE platform = $1 AND user_id = $2", key.platform, key.user_id
+        ))
+        return bool(value)
+
+    # --- scheduler -------------------------------------------------------------------------------------------
+    async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[DueRow]:
+        """Take due users and push their wake-up time past the lease; other claimers skip locked rows.
+
+        If the connection breaks after the commit, the retry does not see these rows: they come
+        back when the lease runs out, late but not lost.
+        """
+        rows = await self._retrying(lambda con: con.fetch(
+            "WITH due AS ("
+            "  SELECT platform, user_id FROM users"
+            "  WHERE next_due_at IS NOT NULL AND unreachable = 0 AND next_due_at <= $1"
+            "  ORDER BY next_due_at LIMIT $2 FOR UPDATE SKIP LOCKED"
+            ") UPDATE users u SET next_due_at = $3 FROM due"
+            " WHERE u.platform = due.platform AND u.user_id = due.user_id"
+            " RETURNING u.platform, u.user_id, u.due_kind, u.due_local_date",
+            ts(now), limit, ts(now + lease),
+        ))
+        return [DueRow(r[0], r[1], r[2] or "checkin", date.fromisoformat(r[3])) for r in rows]
+
+    # --- operator --------------------------------------------------------------------------------------------
+    async def stats(self, now: datetime) -> dict[str, int]:
+        return await self._retrying(lambda con: _stats(con, now))
+
+    async def reports(self) -> list[dict[str, Any]]:
+        rows = await self._retrying(lambda con: con.fetch(
+            "SELECT id, platform, at, reply, note FROM reports WHERE resolved = 0 ORDER BY id"
+        ))
+        return [
+            {"id": r["id"], "platform": r["platform"], "at": r["at"], "reply": self._cipher.decrypt(r["reply"]),
+             "note": self._cipher.decrypt(r["note"])}
+            for r in rows
+        ]
+
+    async def inactive_since(self, before: datetime, limit: int) -> list[UserKey]:
+        rows = await self._retrying(lambda con: con.fetch(
+            "SELECT platform, user_id FROM users WHERE last_seen < $1 ORDER BY last_seen LIMIT $2", ts(before), limit
+        ))
+        return [UserKey(r["platform"], r["user_id"]) for r in rows]
+
+    async def prune_events(self, before: datetime) -> int:
+        status = await self._retrying(lambda con: con.execute(
+            "DELETE FROM processed_events WHERE at < $1", ts(before)
+        ))
+        return _count(str(status))
+
+    async def rotate_key(self) -> int:
+        # table -> (key columns, encrypted columns)
+        columns = {
+            "users": (("platform", "user_id"), ("state", "last_reply")),
+            "journal": (("id",), ("text",)),
+            "outbox": (("id",), ("payload",)),
+            "reports": (("id",), ("reply", "note")),
+        }
+
+        async def rotate(con: Any) -> int:
+            touched = 0
+            async with con.transaction():
+                # Writers wait while every row changes key; readers still see the old rows until COMMIT.
+                await con.execute(f"LOCK TABLE {', '.join(columns)}, meta IN EXCLUSIVE MODE")
+                for table, (keys, cols) in columns.items():
+                    rows = await con.fetch(f"SELECT {', '.join((*keys, *cols))} FROM {table}")
+                    updates = [
+                        (*(self._cipher.rotate(v) for v in tuple(row)[len(keys):]), *tuple(row)[: len(keys)])
+                        for row in rows
+                    ]
+                    sets = ", ".join(f"{c} = ${i}" for i, c in enumerate(cols, start=1))
+                    where = " AND ".join(f"{k} = ${i}" for i, k in enumerate(keys, start=len(cols) + 1))
+                    await con.executemany(f"UPDATE {table} SET {sets} WHERE {where}", updates)
+                    touched += len(updates)
+                await con.execute(
+                    "INSERT INTO meta (key, value) VALUES ('key_check', $1)"
+                    " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                    self._cipher.key_check(),
+                )
+            return touched
+
+        return await self._retrying(rotate)
+
+
+async def _stats(con: Any, now: datetime) -> dict[str, int]:
+    row = await con.fetchrow(
+        "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM users WHERE last_seen >= $1),"
+        " (SELECT count(*) FROM checkins WHERE at >= $2),"
+        " (SELECT count(*) FROM reports WHERE resolved = 0)",
+        ts(now - timedelta(days=7)), ts(now - timedelta(days=1)),
+    )
+    users, active, checkins, reports = (int(v) for v in row)
+    return {"users": users, "active": active, "checkins": checkins, "reports": reports}
+
+
+class _PgUserTx:
+    def __init__(self, con: Any, cipher: Cipher, key: UserKey) -> None:
+        self._con = con
+        self._cipher = cipher
+        self.key = key
+
+    async def claim_event(self, event_id: str, at: datetime) -> bool:
+        status = await self._con.execute(
+            "INSERT INTO processed_events (platform, user_id, event_id, at) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT DO NOTHING",
+            self.key.platform, self.key.user_id, event_id, ts(at),
+        )
+        return _count(str(status)) == 1
+
+    async def load_state(self) -> str | None:
+        state = await self._con.fetchval(
+            "SELECT state FROM users WHERE platform = $1 AND user_id = $2", self.key.platform, self.key.user_id
+        )
+        return None if state is None else self._cipher.decrypt(state)
+
+    async def save_state(self, state_json: str, now: datetime, due: Due | None) -> None:
+        await self._con.execute(
+            "INSERT INTO users (platform, user_id, state, created_at, last_seen, next_due_at, due_kind,"
+            " due_local_date, unreachable) VALUES ($1, $2, $3, $4, $4, $5, $6, $7, 0)"
+            " ON CONFLICT (platform, user_id) DO UPDATE SET state = EXCLUDED.state,"
+            " last_seen = EXCLUDED.last_seen, next_due_at = EXCLUDED.next_due_at,"
+            " due_kind = EXCLUDED.due_kind, due_local_date = EXCLUDED.due_local_date",
+            self.key.platform,
+            self.key.user_id,
+            self._cipher.encrypt(state_json),
+            ts(now),
+            ts(due.at) if due else None,
+            due.kind if due else None,
+            due.local_date.isoformat() if due else None,
+        )
+
+    async def touch_reachable(self) -> None:
+        await self._con.execute(
+            "UPDATE users SET unreachable = 0 WHERE platform = $1 AND user_id = $2", self.key.platform, self.key.user_id
+        )
+
+    async def add_journal(self, at: datetime, kind: str, ref: str, text: str) -> None:
+        await self._con.execute(
+            "INSERT INTO journal (platform, user_id, at, kind, ref, text) VALUES ($1, $2, $3, $4, $5, $6)",
+            self.key.platform, self.key.user_id, ts(at), kind, ref, self._cipher.encrypt(text),
+        )
+
+    async def record_checkin(self, at: datetime, row: CheckinRow) -> None:
+        await self._con.execute(
+            "INSERT INTO checkins (platform, user_id, local_date, mood, urge, contacted, at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (platform, user_id, local_date) DO UPDATE SET"
+            " mood = EXCLUDED.mood, urge = EXCLUDED.urge, contacted = EXCLUDED.contacted, at = EXCLUDED.at",
+            self.key.platform, self.key.user_id, row.local_date.isoformat(), row.mood, row.urge,
+            None if row.contacted is None else int(row.contacted), ts(at),
+        )
+
+    async def record_urge(self, at: datetime, row: UrgeRow) -> None:
+        await self._con.execute(
+            "INSERT INTO urges (platform, user_id, local_date, strength, at) VALUES ($1, $2, $3, $4, $5)",
+            self.key.platform, self.key.user_id, row.local_date.isoformat(), row.strength, ts(at),
+        )
+
+    async def enqueue(self, replies: list[Reply], at: datetime) -> None:
+        await self._con.executemany(
+            "INSERT INTO outbox (platform, user_id, created_at, payload) VALUES ($1, $2, $3, $4)",
+            [(self.key.platform, self.key.user_id, ts(at), self._cipher.encrypt(reply_to_json(r))) for r in replies],
+        )
+
+    async def journal(self) -> list[JournalEntry]:
+        rows = await self._con.fetch(
+            "SELECT id, at, kind, ref, text FROM journal WHERE platform = $1 AND user_id = $2"
+            " ORDER BY at DESC, id DESC",
+            self.key.platform, self.key.user_id,
+        )
+        return [JournalEntry(r[0], from_ts(r[1]), r[2], r[3], self._cipher.decrypt(r[4])) for r in rows]
+
+    async def history(self, since: date) -> tuple[list[CheckinRow], list[UrgeRow]]:
+        checkins = await self._con.fetch(
+            "SELECT local_date, mood, urge, contacted FROM checkins"
+            " WHERE platform = $1 AND user_id = $2 AND local_date >= $3 ORDER BY local_date",
+            self.key.platform, self.key.user_id, since.isoformat(),
+        )
+        urges = await self._con.fetch(
+            "SELECT local_date, strength FROM urges WHERE platform = $1 AND user_id = $2 AND local_date >= $3"
+            " ORDER BY local_date, id",
+            self.key.platform, self.key.user_id, since.isoformat(),
+        )
+        return (
+            [CheckinRow(date.fromisoformat(r[0]), r[1], r[2], None if r[3] is None else bool(r[3])) for r in checkins],
+            [UrgeRow(date.fromisoformat(r[0]), r[1]) for r in urges],
+        )
+
+    async def add_report(self, at: datetime, note: str) -> None:
+        await self._con.execute(
+            "INSERT INTO reports (platform, user_id, at, reply, note)"
+            " SELECT platform, user_id, $1, last_reply, $2 FROM users WHERE platform = $3 AND user_id = $4",
+            ts(at), self._cipher.encrypt(note), self.key.platform, self.key.user_id,
+        )
+
+    async def export(self) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {}
+        for table, order in USER_TABLES.items():
+            rows = await self._con.fetch(
+                f"SELECT * FROM {table} WHERE platform = $1 AND user_id = $2 ORDER BY {order}",
+                self.key.platform, self.key.user_id,
+            )
+            out[table] = [
+                {n: (self._cipher.decrypt(v) if n in ENCRYPTED and isinstance(v, str) else v) for n, v in r.items()}
+                for r in rows
+            ]
+        return out
+
+    async def stats(self, now: datetime) -> dict[str, int]:
+        return await _stats(self._con, now)
+
+    async def erase(self) -> None:
+        for table in USER_TABLES:
+            await self._con.execute(
+                f"DELETE FROM {table} WHERE platform = $1 AND user_id = $2", self.key.platform, self.key.user_id
+            )
+
+
+async def open_postgres(
+    dsn: str, cipher: Cipher, *, min_size: int = 1, max_size: int = 10, wait: float = 10.0
+) -> PostgresStore:
+    """Connect a pool (waiting up to `wait` seconds for the server to come up) and migrate."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while True:
+        try:
+            pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size)
+            break
+        except Exception as exc:
+            if not is_connection_error(exc):
+                raise
+            if loop.time() >= deadline:
+                raise StoreUnavailable("cannot reach PostgreSQL at DATABASE_URL") from exc
+            await asyncio.sleep(0.5)
+    store = PostgresStore(pool, cipher)
+    try:
+        await store._migrate()
+    except BaseException:
+        await store.close()
+        raise
+    return store
