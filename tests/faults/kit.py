@@ -113,6 +113,7 @@ async def seed_due(store: Store, users: int, now: datetime) -> list[UserKey]:
     for i in range(users):
         state = UserState()
         state.screen = "menu"
+        state.consented_at = now - timedelta(days=10)
         state.profile.timezone = "UTC"
         state.checkins.time = dt.time(9, 0)
         state.checkins.time_set_at = now - timedelta(days=10)
