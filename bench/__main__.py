@@ -1,0 +1,56 @@
+"""`python -m bench` runs the full suite (under ~10 minutes on 2 cores) and rewrites docs/benchmarks.md.
+
+`python -m bench --quick` runs small sizes in under a minute and writes bench/results/ instead,
+so a quick check never replaces the committed figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+from bench.analysis import analysis
+from bench.machine import describe
+from bench.report import markdown
+from bench.results import table
+from bench.suite import FULL, QUICK, run_suite
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _progress(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes, under a minute")
+    parser.add_argument("--out", type=Path, help="where to write the Markdown report")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    default = ROOT / "bench" / "results" / "benchmarks-quick.md" if args.quick else ROOT / "docs" / "benchmarks.md"
+    out = args.out or default
+    logging.basicConfig(level=logging.ERROR)  # the bot's own INFO lines would drown the progress
+    machine = describe()
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="rekindle-bench-") as tmp:
+        figures = asyncio.run(run_suite(sizes, Path(tmp), _progress))
+    seconds = time.perf_counter() - start
+    print(table(figures))
+    command = "python -m bench" + (" --quick" if args.quick else "")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(markdown(figures, machine, command, seconds, analysis(figures)), encoding="utf-8")
+    _progress(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out} in {seconds:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,83 @@
+"""The test suite's Telegram emulator, plus what a bench needs: send timestamps and a global rate limit.
+
+Only two hooks are overridden: the sendMessage handler (to time each message per chat) and the
+fault lookup (to answer 429 beyond the configured rate, as Telegram does).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from typing import Any
+
+from tests.emulators.telegram import BASE_TIME, BotMessage, Fault, TelegramEmulator
+
+__all__ = ["BenchEmulator", "TokenBucket"]
+
+JSONDict = dict[str, Any]
+_CLICK_MESSAGE_ID = 1_000_000  # above any id the emulator hands out during a bench
+
+
+class TokenBucket:
+    """`rate` per second with `burst` in hand: the same leaky-bucket model aiolimiter uses."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate, self.burst = rate, burst
+        self._tokens = burst
+        self._last = time.perf_counter()
+
+    def take(self) -> bool:
+        now = time.perf_counter()
+        self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+        self._last = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return True
+        return False
+
+
+class BenchEmulator(TelegramEmulator):
+    def __init__(self, *, send_rate: float | None = None, send_burst: float | None = None) -> None:
+        super().__init__()
+        self.bucket = TokenBucket(send_rate, send_burst or send_rate) if send_rate else None
+        self.total_sends = 0
+        self.rejected = 0  # sendMessage calls answered 429
+        self.sends: dict[int, int] = defaultdict(int)
+        self.last_send: dict[int, float] = {}  # chat -> perf_counter() of its latest accepted sendMessage
+        self.last_any = 0.0
+
+    async def __aenter__(self) -> BenchEmulator:
+        await self.start()
+        return self
+
+    async def _send_message(self, params: JSONDict) -> JSONDict:
+        result = await super()._send_message(params)
+        chat = int(params["chat_id"])
+        now = time.perf_counter()
+        self.sends[chat] += 1
+        self.last_send[chat] = now
+        self.last_any = now
+        self.total_sends += 1
+        return result
+
+    def _take_fault(self, method: str, params: JSONDict) -> Fault | None:
+        if method == "sendMessage" and self.bucket is not None and not self.bucket.take():
+            self.rejected += 1
+            return Fault.flood(1)
+        return super()._take_fault(method, params)
+
+    def press(self, chat: int, label: str, data: str) -> None:
+        """The user taps a button on a message the bot sent them earlier (one per chat is enough)."""
+        message = BotMessage(
+            message_id=_CLICK_MESSAGE_ID,
+            chat_id=chat,
+            date=BASE_TIME,
+            text="Step 1",
+            reply_markup={"inline_keyboard": [[{"text": label, "callback_data": data}]]},
+        )
+        self.sent[chat].append(message)
+        self.click_data(chat, message, data)
+
+    def forget_calls(self) -> None:
+        """Drop the call log between phases, so a long run does not keep every request in memory."""
+        self.calls.clear()

@@ -1,0 +1,53 @@
+"""What the figures were measured on: cores, CPU model, Python and the library versions that matter."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sqlite3
+from importlib import metadata
+
+LIBRARIES = ("python-telegram-bot", "httpx", "aiohttp", "aiosqlite", "aiolimiter", "apscheduler", "pydantic", "asyncpg")
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def memory_mib() -> int | None:
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return None
+
+
+def versions() -> dict[str, str]:
+    found = {"Python": platform.python_version(), "SQLite": sqlite3.sqlite_version}
+    for name in LIBRARIES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def describe() -> dict[str, str]:
+    info = {
+        "cores": str(os.cpu_count() or "?"),
+        "cpu": cpu_model(),
+        "memory": f"{memory_mib()} MiB",
+        "os": f"{platform.system()} {platform.release()}",
+    }
+    info.update(versions())
+    return info

@@ -1,0 +1,194 @@
+"""The whole suite: sizes for a full, quick or tiny run, and the figures each bench turns into."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.data import Template, make_template
+from bench.emulator import BenchEmulator
+from bench.fanout import fanout
+from bench.results import Figure
+from bench.startup import startup
+from bench.sweep import idle_heartbeat, sweep, tick_cost
+from bench.updates import echo_runner, open_loop, rekindle_runner, throughput
+from bot.adapters.telegram import RateLimits
+
+__all__ = ["FULL", "QUICK", "TINY", "Sizes", "run_suite"]
+
+log = logging.getLogger("bench")
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_PACING = RateLimits(overall_per_second=1e6)  # Telegram's per-chat pacing, overall lifted
+
+
+@dataclass(frozen=True, slots=True)
+class Sizes:
+    name: str
+    throughput_updates: int
+    latency_seconds: dict[int, float]  # injection rate -> how long to inject for
+    paced_updates: int  # Next presses under production per-chat pacing, at 2/s
+    sweep_users: int
+    tick_stores: tuple[int, int]
+    tick_due: int
+    tick_rounds: int
+    fanouts: tuple[tuple[float, int], ...]  # (messages/s, users)
+    startup_users: tuple[int, ...]
+    startup_runs: int
+
+
+FULL = Sizes("full", 2000, {100: 3.0, 500: 2.0}, 8, 100_000, (1_000, 100_000), 100, 5,
+             ((30.0, 100), (300.0, 1000)), (1_000, 100_000, 1_000_000), 3)
+QUICK = Sizes("quick", 200, {100: 0.5, 500: 0.5}, 2, 500, (1_000, 5_000), 100, 2,
+              ((30.0, 30),), (1_000,), 1)
+TINY = Sizes("tiny", 40, {100: 0.2, 500: 0.1}, 1, 100, (200, 400), 20, 1, ((30.0, 10),), (100,), 1)
+
+Progress = Callable[[str], None]
+
+
+async def run_suite(sizes: Sizes, workdir: Path, progress: Progress = lambda _: None) -> list[Figure]:
+    progress("onboarding one user through the service to clone")
+    template = await make_template(workdir)
+    figures: list[Figure] = []
+    figures += await _updates(sizes, workdir, template, progress)
+    figures += await _sweep(sizes, workdir, template, progress)
+    figures += await _fanout(sizes, workdir, template, progress)
+    figures += await _startup(sizes, template.state, progress)
+    figures.append(_postgres())
+    return figures
+
+
+async def _updates(sizes: Sizes, workdir: Path, template: Template, progress: Progress) -> list[Figure]:
+    n = sizes.throughput_updates
+    warm = range(1, 21)
+    batch = range(100, 100 + n)
+    rates = sorted(sizes.latency_seconds)
+    waves, first = {}, 100 + n
+    for rate in rates:
+        count = max(5, int(rate * sizes.latency_seconds[rate]))
+        waves[rate] = range(first, first + count)
+        first += count
+    users = first
+    results = {}
+    for bot in ("echo", "rekindle"):
+        progress(f"{bot}: {n} updates at once, then open loop at {rates} updates/s")
+        async with BenchEmulator() as emulator:
+            runner_cm = echo_runner(emulator) if bot == "echo" else rekindle_runner(
+                emulator, workdir, template, users
+            )
+            async with runner_cm as runner:
+                await throughput(runner, warm, 60)
+                rate_now = await throughput(runner, batch, 600)
+                latencies = {rate: await open_loop(runner, waves[rate], rate, 600) for rate in rates}
+        results[bot] = (rate_now, latencies)
+    progress(f"rekindle with Telegram's per-chat pacing: {sizes.paced_updates} presses at 2/s")
+    async with BenchEmulator() as emulator, rekindle_runner(
+        emulator, workdir, template, sizes.paced_updates + 1, PRODUCTION_PACING
+    ) as runner:
+        paced = await open_loop(runner, range(1, sizes.paced_updates + 1), 2.0, 120)
+
+    echo_rate, echo_lat = results["echo"]
+    rk_rate, rk_lat = results["rekindle"]
+    calls = template.replies_per_next + 2  # + answerCallbackQuery + editMessageReplyMarkup
+    section = "1. Throughput"
+    figures = [
+        Figure(section, "guide steps (Next) per second", rk_rate, "updates/s", echo_rate, "echo bot",
+               ">= 0.8x echo", rk_rate >= 0.8 * echo_rate,
+               f"{n} distinct chats queued at once; one Next = {template.replies_per_next} sendMessage"
+               f" + answerCallbackQuery + editMessageReplyMarkup"),
+        Figure(section, "Bot API calls per second", rk_rate * calls, "calls/s", echo_rate, "echo bot",
+               note="the same run counted in HTTP calls: the echo bot makes one per update"),
+    ]
+    section = "2. Latency"
+    for rate in rates:
+        for pct in ("p50", "p99"):
+            ours, theirs = getattr(rk_lat[rate], pct), getattr(echo_lat[rate], pct)
+            figures.append(Figure(
+                section, f"{pct} at {rate} updates/s", ours * 1000, "ms", theirs * 1000, "echo bot",
+                higher_is_better=False,
+                note=f"{rk_lat[rate].updates} updates injected open loop, to the last sendMessage",
+            ))
+    figures.append(Figure(
+        section, "p50 with Telegram's per-chat pacing", paced.p50 * 1000, "ms", rk_lat[rates[0]].p50 * 1000,
+        f"pacing lifted, {rates[0]}/s", higher_is_better=False,
+        note=f"{paced.updates} presses at 2/s; 1 message/s per chat after a burst of 3",
+    ))
+    return figures
+
+
+async def _sweep(sizes: Sizes, workdir: Path, template: Template, progress: Progress) -> list[Figure]:
+    progress("idle heartbeat baseline")
+    idle = await idle_heartbeat(2.0 if sizes.name == "full" else 0.5)
+    progress(f"sweeping {sizes.sweep_users:,} due check-ins")
+    result = await sweep(workdir, template, sizes.sweep_users)
+    small, large = sizes.tick_stores
+    progress(f"tick cost with {sizes.tick_due} due rows in {small:,} and {large:,} users")
+    t_small = await tick_cost(workdir, template, small, sizes.tick_due, sizes.tick_rounds)
+    t_large = await tick_cost(workdir, template, large, sizes.tick_due, sizes.tick_rounds)
+    section = "3. Scheduler"
+    return [
+        Figure(section, f"largest loop stall, {result.users:,}-user sweep", result.largest_gap * 1000, "ms",
+               idle * 1000, "idle loop", "no stall over 50 ms", result.largest_gap <= 0.050,
+               higher_is_better=False, note="heartbeat every 5 ms; counting Sender, real service and SQLite"),
+        Figure(section, f"sweep time, {result.users:,} due check-ins", result.seconds, "s",
+               note=f"{result.users / result.seconds:,.0f} check-ins/s, {result.sent:,} messages handed to the Sender",
+               higher_is_better=False),
+        Figure(section, f"tick with {sizes.tick_due} due rows, {large:,} users", t_large * 1000, "ms",
+               t_small * 1000, f"{small:,} users", "flat: cost follows due rows", t_large <= 1.5 * t_small,
+               higher_is_better=False, note=f"median of {sizes.tick_rounds} ticks; others spread over the day"),
+    ]
+
+
+async def _fanout(sizes: Sizes, workdir: Path, template: Template, progress: Progress) -> list[Figure]:
+    figures = []
+    for rate, users in sizes.fanouts:
+        progress(f"fan-out: {users:,} due check-ins against {rate:.0f} messages/s")
+        result = await fanout(workdir, template, users, rate, 300)
+        plain = result.messages / rate
+        figures.append(Figure(
+            "4. Fan-out", f"{users:,} check-ins at {rate:.0f} msg/s", result.seconds, "s", result.floor,
+            "floor", "within 5% of the floor", result.seconds <= 1.05 * result.floor, higher_is_better=False,
+            note=f"{result.messages:,} messages; {result.rejected} answered 429; floor = (messages - 1 s of"
+                 f" burst) / rate; messages / rate = {plain:.2f} s",
+        ))
+    return figures
+
+
+async def _startup(sizes: Sizes, state: str, progress: Progress) -> list[Figure]:
+    progress("start-up: empty store")
+    base = await startup(0, state, sizes.startup_runs)
+    figures = []
+    for users in sizes.startup_users:
+        progress(f"start-up: {users:,} users")
+        result = await startup(users, state, sizes.startup_runs)
+        section = "5. Start-up"
+        figures += [
+            Figure(section, f"ready, {users:,} users", result.seconds, "s", base.seconds, "empty store",
+                   "< 2 s", result.seconds < 2.0, higher_is_better=False,
+                   note=f"median of {sizes.startup_runs}; process start to first scheduler tick"),
+            Figure(section, f"RSS when ready, {users:,} users", result.rss_mib, "MiB", base.rss_mib,
+                   "empty store", "< +50 MiB", result.rss_mib - base.rss_mib < 50, higher_is_better=False),
+        ]
+    return figures
+
+
+def postgres_reason() -> str | None:
+    """Why the PostgreSQL figures cannot be measured here, or None when they could be."""
+    if importlib.util.find_spec("bot.store.postgres") is None:
+        return "bot/store/postgres.py is not in the tree yet"
+    script = ROOT / "scripts" / "pg.sh"
+    if not script.exists() or shutil.which("bash") is None:
+        return "scripts/pg.sh is missing"
+    status = subprocess.run(["bash", str(script), "status"], capture_output=True, text=True, check=False)
+    if status.returncode != 0:
+        return "no PostgreSQL is running (scripts/pg.sh start)"
+    return "the multi-worker PostgreSQL bench is not written yet"
+
+
+def _postgres() -> Figure:
+    return Figure("6. PostgreSQL", "updates/s with 1, 2 and 4 workers", None, "updates/s",
+                  note=f"not measured: {postgres_reason()}")
