@@ -53,15 +53,14 @@ def _lesson_show(ctx: Ctx) -> None:
     if first_of_phase and ctx.state.data.get("intro_shown") != phase:
         ctx.say(ctx.kit.content.phases[phase].intro, coaching=coaching)
     ctx.state.data = {"lesson": lesson.id, "intro_shown": phase}
-    ctx.say(
-        ctx.t("lesson_heading", step=str(index + 1), total=str(len(ids)), title=lesson.title),
-        coaching=coaching,
-    )
-    for message in lesson.messages:
+    # Few, short messages: each one is a notification on a phone (and an API call).
+    heading = ctx.t("lesson_heading", step=str(index + 1), total=str(len(ids)), title=lesson.title)
+    for message in [f"{heading}\n\n{lesson.messages[0]}", *lesson.messages[1:]]:
         ctx.say(message, coaching=coaching)
+    question = ctx.t("lesson_question", question=lesson.question)
     if lesson.task:
-        ctx.say(ctx.t("lesson_task", task=lesson.task), coaching=coaching)
-    ctx.say(ctx.t("lesson_question", question=lesson.question), LESSON_BUTTONS, coaching=coaching)
+        question = f"{ctx.t('lesson_task', task=lesson.task)}\n\n{question}"
+    ctx.say(question, LESSON_BUTTONS, coaching=coaching)
 
 
 def _lesson_handle(ctx: Ctx) -> None:
