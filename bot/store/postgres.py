@@ -77,6 +77,10 @@ _CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     pgerr.CrashShutdownError,
     pgerr.CannotConnectNowError,  # 57P03: starting up or shutting down
     pgerr.TooManyConnectionsError,
+    # A FATAL notice from a terminating server can arrive between two statements and leave asyncpg's
+    # protocol in a state it refuses to go on from ("another operation is in progress"); the pool then
+    # closes the connection. The same family covers a stale statement cache, which asyncpg also retries.
+    pgerr.InternalClientError,
 )
 
 
@@ -85,6 +89,13 @@ def is_connection_error(exc: BaseException) -> bool:
         return True
     # asyncpg's word for using a connection whose socket has already gone.
     return isinstance(exc, pgerr.InterfaceError) and "connection is closed" in str(exc)
+
+
+def _broken(exc: BaseException, con: Any) -> bool:
+    """Whether `exc` on `con` means the connection died under us (rather than a bug or bad data)."""
+    if is_connection_error(exc):
+        return True
+    return isinstance(exc, pgerr.InterfaceError) and _lost(con)
 
 
 def _lost(con: Any) -> bool:
@@ -120,8 +131,10 @@ class PostgresStore:
                 async with self._pool.acquire() as con:
                     try:
                         return await op(con)
-                    except pgerr.InterfaceError as exc:
-                        if _lost(con):
+                    except (pgerr.InterfaceError, pgerr.InternalClientError) as exc:
+                        if _broken(exc, con):
+                            with suppress(Exception):
+                                con.terminate()
                             raise StoreUnavailable("the database connection was lost") from exc
                         raise
             except Exception as exc:
@@ -143,8 +156,9 @@ class PostgresStore:
                 await con.execute(USER_LOCK, key.platform, key.user_id)
                 return con, tr
             except BaseException as exc:
-                await self._discard(con, tr)
-                if not is_connection_error(exc):
+                broken = _broken(exc, con)
+                await self._discard(con, tr, broken)
+                if not broken:
                     raise
                 if delay is None:
                     raise StoreUnavailable("the database is unreachable") from exc
@@ -164,19 +178,31 @@ class PostgresStore:
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
-    async def _discard(self, con: Any, tr: Any) -> None:
-        """Give a connection back after a failure; one that cannot roll back cleanly is closed instead.
+    async def _discard(self, con: Any, tr: Any, broken: bool) -> None:
+        """Give a connection back after a failure: rolled back, or closed when it is broken.
 
         When the socket died, asyncpg has already taken the connection back and every call on the
         proxy raises; then there is nothing left to do.
         """
         try:
-            if con.is_in_transaction():
+            if broken:
+                con.terminate()
+            elif con.is_in_transaction():
                 await tr.rollback()
         except Exception:
             with suppress(Exception):
                 con.terminate()
-        await self._pool.release(con)
+        await self._release(con)
+
+    async def _release(self, con: Any) -> None:
+        """Return a connection to the pool. The pool closes one whose reset fails, which is all that
+        is needed: the work on it is already committed or rolled back, so that failure is not news."""
+        try:
+            await self._pool.release(con)
+        except Exception as exc:
+            if not is_connection_error(exc):
+                raise
+            log.debug("a connection broke while going back to the pool (%s)", type(exc).__name__)
 
     # --- lifecycle -------------------------------------------------------------------------------------------
     async def _migrate(self) -> None:
@@ -223,20 +249,20 @@ class PostgresStore:
         try:
             yield _PgUserTx(con, self._cipher, key)
         except BaseException as exc:
-            lost = is_connection_error(exc) or (isinstance(exc, pgerr.InterfaceError) and _lost(con))
-            await self._discard(con, tr)
+            lost = _broken(exc, con)
+            await self._discard(con, tr, lost)
             if lost and not isinstance(exc, StoreUnavailable):
                 raise StoreUnavailable("the database connection was lost; nothing was committed") from exc
             raise
         try:
             await tr.commit()
         except BaseException as exc:
-            lost = is_connection_error(exc) or (isinstance(exc, pgerr.InterfaceError) and _lost(con))
-            await self._discard(con, tr)
+            lost = _broken(exc, con)
+            await self._discard(con, tr, lost)
             if lost:
                 raise StoreUnavailable("the connection was lost during COMMIT; the step may have committed") from exc
             raise
-        await self._pool.release(con)
+        await self._release(con)
 
     # --- outbox ----------------------------------------------------------------------------------------------
     async def pending(self, key: UserKey) -> list[OutboxItem]:
