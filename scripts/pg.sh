@@ -14,6 +14,13 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIR=${REKINDLE_PG_DIR:-$ROOT/.pg}
+
+# As root the server runs as the postgres user, who may not be able to enter the checkout
+# (a clone under a closed home directory): then the cluster lives under /tmp instead.
+if [ "$(id -u)" -eq 0 ] && id postgres >/dev/null 2>&1 \
+    && ! runuser -u postgres -- test -x "$(dirname "$DIR")" 2>/dev/null; then
+  DIR=/tmp/rekindle-pg-$(echo "$DIR" | md5sum | cut -c1-12)
+fi
 DATA=$DIR/data
 PORT_FILE=$DIR/port
 LOGFILE=$DIR/server.log
