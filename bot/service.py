@@ -8,6 +8,7 @@ nothing: the replies are still in the outbox and `deliver_pending` sends them af
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.delivery import RetryLater, Sender, Uncertain, Unreachable
 from bot.locks import KeyedLocks
-from bot.store.base import CheckinRow, OutboxItem, Store, UrgeRow, UserKey, UserTx
+from bot.store.base import CheckinRow, OutboxItem, Store, StoreUnavailable, UrgeRow, UserKey, UserTx
 from dialogs import calendar
 from dialogs.engine import step
 from dialogs.kit import Kit
@@ -31,6 +32,8 @@ __all__ = ["ChatService", "Clock", "next_due"]
 log = logging.getLogger("rekindle.service")
 Clock = Callable[[], datetime]
 MAX_ATTEMPTS = 8
+# Waits between whole-step retries while the database is unreachable (PostgreSQL restarting, failover).
+STORE_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
 URGE_FOLLOWUP_HOUR = 10
 
 
@@ -100,6 +103,21 @@ class ChatService:
             await self._deliver_locked(key)
 
     async def _commit(self, key: UserKey, event: Event) -> list[Reply]:
+        """Run the step; when the database connection is lost, run the whole step again."""
+        for delay in STORE_RETRY_DELAYS:
+            try:
+                return await self._commit_once(key, event)
+            except StoreUnavailable:
+                log.warning("the database connection was lost; retrying a %s event in %.1fs", event.kind, delay)
+                await asyncio.sleep(delay)
+        try:
+            return await self._commit_once(key, event)
+        except StoreUnavailable:
+            log.error("the database stayed unreachable; a %s event for a %s user was not handled",
+                      event.kind, key.platform)
+            return self._fallback(event)
+
+    async def _commit_once(self, key: UserKey, event: Event) -> list[Reply]:
         now = self.clock()
         try:
             async with self.store.user(key) as tx:
@@ -117,6 +135,8 @@ class ChatService:
                     await tx.touch_reachable()
                 await tx.enqueue(outcome.replies, now)
                 return []
+        except StoreUnavailable:
+            raise  # nothing is wrong with the step: _commit runs it again
         except Exception:
             # A bug must not leave a person in silence, and must never swallow a crisis.
             log.exception("engine failure on %s event for a %s user", event.kind, key.platform)

@@ -17,12 +17,20 @@ __all__ = [
     "JournalEntry",
     "OutboxItem",
     "Store",
+    "StoreUnavailable",
     "UrgeRow",
     "UserKey",
     "UserTx",
     "from_ts",
     "ts",
 ]
+
+
+class StoreUnavailable(ConnectionError):
+    """The database could not be reached or dropped the connection; the whole step can be retried.
+
+    Retrying is safe: a step that did commit is refused by `claim_event` on the next attempt.
+    """
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from bot.store.base import (
     DueRow,
     JournalEntry,
     OutboxItem,
+    StoreUnavailable,
     UrgeRow,
     UserKey,
     from_ts,
@@ -64,10 +65,6 @@ MIGRATION_LOCK = (0x726B, 1)
 USER_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || $2, 0))"
 # About three seconds in all: enough for a PostgreSQL restart, short enough for a chat reply.
 RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6)
-
-
-class StoreUnavailable(ConnectionError):
-    """The database could not be reached or dropped the connection; the whole step can be retried."""
 
 
 _CONNECTION_ERRORS: tuple[type[BaseException], ...] = (

@@ -130,8 +130,6 @@ async def test_workers_reconnect_after_postgres_restarts(cluster, tmp_path: Path
     assert len(out.handled) > len(out.event_ids) // 2, "the workers did not get back to work"
 
 
-@pytest.mark.xfail(strict=True, reason="bot/service.py turns a lost connection into an apology instead of "
-                   "retrying the step; see docs/deploy.md 'Connection loss'")
 async def test_no_event_is_lost_when_postgres_restarts(cluster, tmp_path: Path) -> None:
     out = await _under_load(cluster, tmp_path)
     assert set(out.event_ids) == out.handled, f"{len(set(out.event_ids) - out.handled)} events were lost"
