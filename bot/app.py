@@ -48,9 +48,10 @@ async def run(settings: Settings) -> None:
         from bot.adapters.discord import run_discord
 
         runners.append(run_discord(settings, service))
-    scheduler = start_scheduler(service, settings)
+    scheduler = start_scheduler(service, settings) if settings.run_scheduler else None
     try:
         await asyncio.gather(*runners)
     finally:
-        scheduler.shutdown()
+        if scheduler is not None:
+            scheduler.shutdown()
         await service.close()

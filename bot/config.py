@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
     retention_days: int = Field(default=365, ge=30)
     dispatch_interval_seconds: float = Field(default=30.0, gt=0)
+    run_scheduler: bool = True  # several workers on PostgreSQL may all dispatch; turn it off where unwanted
     log_level: str = "INFO"
 
     @field_validator("database_url")
