@@ -114,3 +114,74 @@ def test_safety_classify_cli():
         check=False,
     )
     assert result.stdout.split() == ["crisis", "none"]
+
+
+INTAKE = "/start\n1\nJamie\n2\n2\n2\n8\n1\n5\n1\n2\n"
+
+
+def test_journal_urge_draft_and_progress_in_the_terminal(tmp_path):
+    db = tmp_path / "chat.db"
+    script = (
+        INTAKE
+        + "sad, angry, relieved\n"
+        + "/urge\n9\nour song came on\n2\nI miss you so much, please answer me\n"
+        + "/journal\n/journal song\n"
+        + "/checkin\n2\n8\n1\n\n/checkin\n"
+        + "/progress\n"
+        + "/draft You never listened. Please come back!\n"
+    )
+    result = chat(db, script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Saved to your journal" in out
+    assert "unsent" in out.lower() and "Tomorrow I'll ask" in out
+    assert "Your journal, page 1 of 1" in out and "our song came on" in out
+    assert "[picture saved to " in out
+    picture = Path(out.split("[picture saved to ", 1)[1].split("]", 1)[0])
+    assert picture.read_bytes().startswith(b"\x89PNG")
+    assert "never" in out.lower()  # the coach quotes the blame it found
+    assert "Traceback" not in out + result.stderr
+
+
+def test_reports_and_key_rotation_from_the_command_line(tmp_path):
+    from bot.crypto import generate_key
+
+    db = tmp_path / "chat.db"
+    old, new = generate_key(), generate_key()
+    first = chat(db, INTAKE + "/report the last reply felt preachy\n", env_extra={"REKINDLE_DATA_KEY": old})
+    assert first.returncode == 0, first.stderr
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_BOT_TOKEN")}
+    env.update(DATABASE_URL=f"sqlite:///{db}", REKINDLE_DATA_KEY=new)
+    rotate = subprocess.run(
+        [sys.executable, "-m", "bot", "rotate-key", "--old", old],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+    assert rotate.returncode == 0, rotate.stderr
+    assert "re-encrypted" in rotate.stdout
+    reports = subprocess.run(
+        [sys.executable, "-m", "bot", "reports"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+    assert reports.returncode == 0, reports.stderr
+    assert "the last reply felt preachy" in reports.stdout
+    env["REKINDLE_DATA_KEY"] = old
+    refused = subprocess.run(
+        [sys.executable, "-m", "bot", "reports"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+    assert refused.returncode == 2 and "does not match" in refused.stderr
