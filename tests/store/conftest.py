@@ -17,7 +17,6 @@ async def make_store(backend: str, tmp_path, cipher: Cipher) -> Store:
     if backend == "sqlite":
         return await open_sqlite(tmp_path / "rekindle.db", cipher)
     from bot.store.postgres import open_postgres
-
     from tests.store.pg import fresh_database
 
     return await open_postgres(await fresh_database(PG_DSN), cipher)
