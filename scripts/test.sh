@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
-$BIN/ruff check bot dialogs tests bench
+$BIN/ruff check --no-cache bot dialogs tests bench
 $BIN/mypy
 
 shared=../shared
