@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.delivery import RetryLater, Sender, Uncertain, Unreachable
 from bot.locks import KeyedLocks
-from bot.store.base import CheckinRow, OutboxItem, Store, StoreUnavailable, UrgeRow, UserKey, UserTx
+from bot.store.base import OutboxItem, Store, StoreUnavailable, UserKey, UserTx
 from dialogs import calendar
 from dialogs.engine import step
 from dialogs.kit import Kit
@@ -108,13 +108,18 @@ class ChatService:
             try:
                 return await self._commit_once(key, event)
             except StoreUnavailable:
-                log.warning("the database connection was lost; retrying a %s event in %.1fs", event.kind, delay)
+                log.warning(
+                    "the database connection was lost; retrying a %s event in %.1fs", event.kind, delay
+                )
                 await asyncio.sleep(delay)
         try:
             return await self._commit_once(key, event)
         except StoreUnavailable:
-            log.error("the database stayed unreachable; a %s event for a %s user was not handled",
-                      event.kind, key.platform)
+            log.error(
+                "the database stayed unreachable; a %s event for a %s user was not handled",
+                event.kind,
+                key.platform,
+            )
             return self._fallback(event)
 
     async def _commit_once(self, key: UserKey, event: Event) -> list[Reply]:
@@ -162,10 +167,10 @@ class ChatService:
                 await tx.add_journal(now, effect.kind, effect.ref, effect.text)
             elif isinstance(effect, CheckinWrite):
                 await tx.record_checkin(
-                    now, CheckinRow(effect.local_date, effect.mood, effect.urge, effect.contacted)
+                    now, CheckinRecord(effect.local_date, effect.mood, effect.urge, effect.contacted)
                 )
             elif isinstance(effect, UrgeWrite):
-                await tx.record_urge(now, UrgeRow(effect.local_date, effect.strength))
+                await tx.record_urge(now, UrgeRecord(effect.local_date, effect.strength))
             elif isinstance(effect, DataRequest):
                 await self._fulfil(tx, key, state, effect, now, out)
         return out
@@ -185,8 +190,8 @@ class ChatService:
             today = now.astimezone(_zone(state)).date()
             checkins, urges = await tx.history(today - timedelta(days=30))
             summary = summarise(
-                [CheckinRecord(c.local_date, c.mood, c.urge, c.contacted) for c in checkins],
-                [UrgeRecord(u.local_date, u.strength) for u in urges],
+                checkins,
+                urges,
                 today,
                 state.no_contact.start if not state.contact_forbidden else None,
                 state.no_contact.days,
@@ -295,8 +300,8 @@ class ChatService:
             checkins, urges = await tx.history(today - timedelta(days=30))
         try:
             return await render_progress_chart_async(
-                [CheckinRecord(c.local_date, c.mood, c.urge, c.contacted) for c in checkins],
-                [UrgeRecord(u.local_date, u.strength) for u in urges],
+                checkins,
+                urges,
                 today,
                 state.no_contact.start if not state.contact_forbidden else None,
                 state.no_contact.days,

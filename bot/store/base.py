@@ -9,16 +9,15 @@ from typing import Any, Protocol
 
 from dialogs.calendar import Due
 from dialogs.model import Reply
+from dialogs.progress import CheckinRecord, UrgeRecord
 
 __all__ = [
-    "CheckinRow",
     "Due",
     "DueRow",
     "JournalEntry",
     "OutboxItem",
     "Store",
     "StoreUnavailable",
-    "UrgeRow",
     "UserKey",
     "UserTx",
     "from_ts",
@@ -57,20 +56,6 @@ class JournalEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class CheckinRow:
-    local_date: date
-    mood: int | None
-    urge: int | None
-    contacted: bool | None
-
-
-@dataclass(frozen=True, slots=True)
-class UrgeRow:
-    local_date: date
-    strength: int
-
-
-@dataclass(frozen=True, slots=True)
 class OutboxItem:
     id: int
     key: UserKey
@@ -103,9 +88,9 @@ class UserTx(Protocol):
 
     async def add_journal(self, at: datetime, kind: str, ref: str, text: str) -> None: ...
 
-    async def record_checkin(self, at: datetime, row: CheckinRow) -> None: ...
+    async def record_checkin(self, at: datetime, row: CheckinRecord) -> None: ...
 
-    async def record_urge(self, at: datetime, row: UrgeRow) -> None: ...
+    async def record_urge(self, at: datetime, row: UrgeRecord) -> None: ...
 
     async def enqueue(self, replies: list[Reply], at: datetime) -> None: ...
 
@@ -113,7 +98,7 @@ class UserTx(Protocol):
         """All entries, newest first."""
         ...
 
-    async def history(self, since: date) -> tuple[list[CheckinRow], list[UrgeRow]]: ...
+    async def history(self, since: date) -> tuple[list[CheckinRecord], list[UrgeRecord]]: ...
 
     async def add_report(self, at: datetime, note: str) -> None:
         """Flag the last reply this user was sent."""

@@ -29,19 +29,18 @@ from asyncpg import exceptions as pgerr
 
 from bot.crypto import Cipher
 from bot.store.base import (
-    CheckinRow,
     Due,
     DueRow,
     JournalEntry,
     OutboxItem,
     StoreUnavailable,
-    UrgeRow,
     UserKey,
     from_ts,
     ts,
 )
 from bot.store.codec import reply_from_json, reply_to_json
 from dialogs.model import Reply
+from dialogs.progress import CheckinRecord, UrgeRecord
 
 __all__ = ["PostgresStore", "StoreUnavailable", "is_connection_error", "open_postgres"]
 
@@ -209,8 +208,11 @@ class PostgresStore:
                 await con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
                 current = int(await con.fetchval("SELECT coalesce(max(version), 0) FROM schema_version"))
                 if current > len(MIGRATIONS):
-                    log.warning("the database schema (version %d) is newer than this code (%d)",
-                                current, len(MIGRATIONS))
+                    log.warning(
+                        "the database schema (version %d) is newer than this code (%d)",
+                        current,
+                        len(MIGRATIONS),
+                    )
                 for number, name in enumerate(MIGRATIONS, start=1):
                     if number > current:
                         await con.execute(_migration(name))
@@ -257,16 +259,21 @@ class PostgresStore:
             lost = _broken(exc, con)
             await self._discard(con, tr, lost)
             if lost:
-                raise StoreUnavailable("the connection was lost during COMMIT; the step may have committed") from exc
+                raise StoreUnavailable(
+                    "the connection was lost during COMMIT; the step may have committed"
+                ) from exc
             raise
         await self._release(con)
 
     # --- outbox ----------------------------------------------------------------------------------------------
     async def pending(self, key: UserKey) -> list[OutboxItem]:
-        rows = await self._retrying(lambda con: con.fetch(
-            "SELECT id, payload, attempts, not_before FROM outbox WHERE platform = $1 AND user_id = $2 ORDER BY id",
-            key.platform, key.user_id,
-        ))
+        rows = await self._retrying(
+            lambda con: con.fetch(
+                "SELECT id, payload, attempts, not_before FROM outbox WHERE platform = $1 AND user_id = $2 ORDER BY id",
+                key.platform,
+                key.user_id,
+            )
+        )
         return [
             OutboxItem(
                 id=row["id"],
@@ -279,14 +286,17 @@ class PostgresStore:
         ]
 
     async def pending_keys(self, platform: str, now: datetime) -> list[UserKey]:
-        rows = await self._retrying(lambda con: con.fetch(
-            # A user is ready when the head of their queue is: order is kept per user.
-            "SELECT o.user_id FROM outbox o JOIN users u USING (platform, user_id)"
-            " WHERE o.platform = $1 AND u.unreachable = 0 AND (o.not_before = '' OR o.not_before <= $2)"
-            " AND o.id = (SELECT min(id) FROM outbox h WHERE h.platform = o.platform AND h.user_id = o.user_id)"
-            " ORDER BY o.id",
-            platform, ts(now),
-        ))
+        rows = await self._retrying(
+            lambda con: con.fetch(
+                # A user is ready when the head of their queue is: order is kept per user.
+                "SELECT o.user_id FROM outbox o JOIN users u USING (platform, user_id)"
+                " WHERE o.platform = $1 AND u.unreachable = 0 AND (o.not_before = '' OR o.not_before <= $2)"
+                " AND o.id = (SELECT min(id) FROM outbox h WHERE h.platform = o.platform AND h.user_id = o.user_id)"
+                " ORDER BY o.id",
+                platform,
+                ts(now),
+            )
+        )
         return [UserKey(platform, row["user_id"]) for row in rows]
 
     async def delivered(self, item: OutboxItem) -> None:
@@ -295,29 +305,43 @@ class PostgresStore:
                 await con.execute("DELETE FROM outbox WHERE id = $1", item.id)
                 await con.execute(
                     "UPDATE users SET last_reply = $1 WHERE platform = $2 AND user_id = $3",
-                    self._cipher.encrypt(item.reply.text), item.key.platform, item.key.user_id,
+                    self._cipher.encrypt(item.reply.text),
+                    item.key.platform,
+                    item.key.user_id,
                 )
 
         await self._retrying(run)
 
     async def postpone(self, item: OutboxItem, not_before: datetime) -> None:
-        await self._retrying(lambda con: con.execute(
-            "UPDATE outbox SET attempts = attempts + 1, not_before = $1 WHERE id = $2", ts(not_before), item.id
-        ))
+        await self._retrying(
+            lambda con: con.execute(
+                "UPDATE outbox SET attempts = attempts + 1, not_before = $1 WHERE id = $2",
+                ts(not_before),
+                item.id,
+            )
+        )
 
     async def drop(self, item: OutboxItem) -> None:
         await self._retrying(lambda con: con.execute("DELETE FROM outbox WHERE id = $1", item.id))
 
     async def set_unreachable(self, key: UserKey, unreachable: bool) -> None:
-        await self._retrying(lambda con: con.execute(
-            "UPDATE users SET unreachable = $1 WHERE platform = $2 AND user_id = $3",
-            int(unreachable), key.platform, key.user_id,
-        ))
+        await self._retrying(
+            lambda con: con.execute(
+                "UPDATE users SET unreachable = $1 WHERE platform = $2 AND user_id = $3",
+                int(unreachable),
+                key.platform,
+                key.user_id,
+            )
+        )
 
     async def is_unreachable(self, key: UserKey) -> bool:
-        value = await self._retrying(lambda con: con.fetchval(
-            "SELECT unreachable FROM users WHERE platform = $1 AND user_id = $2", key.platform, key.user_id
-        ))
+        value = await self._retrying(
+            lambda con: con.fetchval(
+                "SELECT unreachable FROM users WHERE platform = $1 AND user_id = $2",
+                key.platform,
+                key.user_id,
+            )
+        )
         return bool(value)
 
     # --- scheduler -------------------------------------------------------------------------------------------
@@ -327,16 +351,20 @@ class PostgresStore:
         If the connection breaks after the commit, the retry does not see these rows: they come
         back when the lease runs out, late but not lost.
         """
-        rows = await self._retrying(lambda con: con.fetch(
-            "WITH due AS ("
-            "  SELECT platform, user_id FROM users"
-            "  WHERE next_due_at IS NOT NULL AND unreachable = 0 AND next_due_at <= $1"
-            "  ORDER BY next_due_at LIMIT $2 FOR UPDATE SKIP LOCKED"
-            ") UPDATE users u SET next_due_at = $3 FROM due"
-            " WHERE u.platform = due.platform AND u.user_id = due.user_id"
-            " RETURNING u.platform, u.user_id, u.due_kind, u.due_local_date",
-            ts(now), limit, ts(now + lease),
-        ))
+        rows = await self._retrying(
+            lambda con: con.fetch(
+                "WITH due AS ("
+                "  SELECT platform, user_id FROM users"
+                "  WHERE next_due_at IS NOT NULL AND unreachable = 0 AND next_due_at <= $1"
+                "  ORDER BY next_due_at LIMIT $2 FOR UPDATE SKIP LOCKED"
+                ") UPDATE users u SET next_due_at = $3 FROM due"
+                " WHERE u.platform = due.platform AND u.user_id = due.user_id"
+                " RETURNING u.platform, u.user_id, u.due_kind, u.due_local_date",
+                ts(now),
+                limit,
+                ts(now + lease),
+            )
+        )
         return [DueRow(r[0], r[1], r[2] or "checkin", date.fromisoformat(r[3])) for r in rows]
 
     # --- operator --------------------------------------------------------------------------------------------
@@ -344,25 +372,36 @@ class PostgresStore:
         return await self._retrying(lambda con: _stats(con, now))
 
     async def reports(self) -> list[dict[str, Any]]:
-        rows = await self._retrying(lambda con: con.fetch(
-            "SELECT id, platform, at, reply, note FROM reports WHERE resolved = 0 ORDER BY id"
-        ))
+        rows = await self._retrying(
+            lambda con: con.fetch(
+                "SELECT id, platform, at, reply, note FROM reports WHERE resolved = 0 ORDER BY id"
+            )
+        )
         return [
-            {"id": r["id"], "platform": r["platform"], "at": r["at"], "reply": self._cipher.decrypt(r["reply"]),
-             "note": self._cipher.decrypt(r["note"])}
+            {
+                "id": r["id"],
+                "platform": r["platform"],
+                "at": r["at"],
+                "reply": self._cipher.decrypt(r["reply"]),
+                "note": self._cipher.decrypt(r["note"]),
+            }
             for r in rows
         ]
 
     async def inactive_since(self, before: datetime, limit: int) -> list[UserKey]:
-        rows = await self._retrying(lambda con: con.fetch(
-            "SELECT platform, user_id FROM users WHERE last_seen < $1 ORDER BY last_seen LIMIT $2", ts(before), limit
-        ))
+        rows = await self._retrying(
+            lambda con: con.fetch(
+                "SELECT platform, user_id FROM users WHERE last_seen < $1 ORDER BY last_seen LIMIT $2",
+                ts(before),
+                limit,
+            )
+        )
         return [UserKey(r["platform"], r["user_id"]) for r in rows]
 
     async def prune_events(self, before: datetime) -> int:
-        status = await self._retrying(lambda con: con.execute(
-            "DELETE FROM processed_events WHERE at < $1", ts(before)
-        ))
+        status = await self._retrying(
+            lambda con: con.execute("DELETE FROM processed_events WHERE at < $1", ts(before))
+        )
         return _count(str(status))
 
     async def rotate_key(self) -> int:
@@ -382,7 +421,7 @@ class PostgresStore:
                 for table, (keys, cols) in columns.items():
                     rows = await con.fetch(f"SELECT {', '.join((*keys, *cols))} FROM {table}")
                     updates = [
-                        (*(self._cipher.rotate(v) for v in tuple(row)[len(keys):]), *tuple(row)[: len(keys)])
+                        (*(self._cipher.rotate(v) for v in tuple(row)[len(keys) :]), *tuple(row)[: len(keys)])
                         for row in rows
                     ]
                     sets = ", ".join(f"{c} = ${i}" for i, c in enumerate(cols, start=1))
@@ -404,7 +443,8 @@ async def _stats(con: Any, now: datetime) -> dict[str, int]:
         "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM users WHERE last_seen >= $1),"
         " (SELECT count(*) FROM checkins WHERE at >= $2),"
         " (SELECT count(*) FROM reports WHERE resolved = 0)",
-        ts(now - timedelta(days=7)), ts(now - timedelta(days=1)),
+        ts(now - timedelta(days=7)),
+        ts(now - timedelta(days=1)),
     )
     users, active, checkins, reports = (int(v) for v in row)
     return {"users": users, "active": active, "checkins": checkins, "reports": reports}
@@ -420,13 +460,18 @@ class _PgUserTx:
         status = await self._con.execute(
             "INSERT INTO processed_events (platform, user_id, event_id, at) VALUES ($1, $2, $3, $4)"
             " ON CONFLICT DO NOTHING",
-            self.key.platform, self.key.user_id, event_id, ts(at),
+            self.key.platform,
+            self.key.user_id,
+            event_id,
+            ts(at),
         )
         return _count(str(status)) == 1
 
     async def load_state(self) -> str | None:
         state = await self._con.fetchval(
-            "SELECT state FROM users WHERE platform = $1 AND user_id = $2", self.key.platform, self.key.user_id
+            "SELECT state FROM users WHERE platform = $1 AND user_id = $2",
+            self.key.platform,
+            self.key.user_id,
         )
         return None if state is None else self._cipher.decrypt(state)
 
@@ -448,65 +493,95 @@ class _PgUserTx:
 
     async def touch_reachable(self) -> None:
         await self._con.execute(
-            "UPDATE users SET unreachable = 0 WHERE platform = $1 AND user_id = $2", self.key.platform, self.key.user_id
+            "UPDATE users SET unreachable = 0 WHERE platform = $1 AND user_id = $2",
+            self.key.platform,
+            self.key.user_id,
         )
 
     async def add_journal(self, at: datetime, kind: str, ref: str, text: str) -> None:
         await self._con.execute(
             "INSERT INTO journal (platform, user_id, at, kind, ref, text) VALUES ($1, $2, $3, $4, $5, $6)",
-            self.key.platform, self.key.user_id, ts(at), kind, ref, self._cipher.encrypt(text),
+            self.key.platform,
+            self.key.user_id,
+            ts(at),
+            kind,
+            ref,
+            self._cipher.encrypt(text),
         )
 
-    async def record_checkin(self, at: datetime, row: CheckinRow) -> None:
+    async def record_checkin(self, at: datetime, row: CheckinRecord) -> None:
         await self._con.execute(
             "INSERT INTO checkins (platform, user_id, local_date, mood, urge, contacted, at)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (platform, user_id, local_date) DO UPDATE SET"
             " mood = EXCLUDED.mood, urge = EXCLUDED.urge, contacted = EXCLUDED.contacted, at = EXCLUDED.at",
-            self.key.platform, self.key.user_id, row.local_date.isoformat(), row.mood, row.urge,
-            None if row.contacted is None else int(row.contacted), ts(at),
+            self.key.platform,
+            self.key.user_id,
+            row.local_date.isoformat(),
+            row.mood,
+            row.urge,
+            None if row.contacted is None else int(row.contacted),
+            ts(at),
         )
 
-    async def record_urge(self, at: datetime, row: UrgeRow) -> None:
+    async def record_urge(self, at: datetime, row: UrgeRecord) -> None:
         await self._con.execute(
             "INSERT INTO urges (platform, user_id, local_date, strength, at) VALUES ($1, $2, $3, $4, $5)",
-            self.key.platform, self.key.user_id, row.local_date.isoformat(), row.strength, ts(at),
+            self.key.platform,
+            self.key.user_id,
+            row.local_date.isoformat(),
+            row.strength,
+            ts(at),
         )
 
     async def enqueue(self, replies: list[Reply], at: datetime) -> None:
         await self._con.executemany(
             "INSERT INTO outbox (platform, user_id, created_at, payload) VALUES ($1, $2, $3, $4)",
-            [(self.key.platform, self.key.user_id, ts(at), self._cipher.encrypt(reply_to_json(r))) for r in replies],
+            [
+                (self.key.platform, self.key.user_id, ts(at), self._cipher.encrypt(reply_to_json(r)))
+                for r in replies
+            ],
         )
 
     async def journal(self) -> list[JournalEntry]:
         rows = await self._con.fetch(
             "SELECT id, at, kind, ref, text FROM journal WHERE platform = $1 AND user_id = $2"
             " ORDER BY at DESC, id DESC",
-            self.key.platform, self.key.user_id,
+            self.key.platform,
+            self.key.user_id,
         )
         return [JournalEntry(r[0], from_ts(r[1]), r[2], r[3], self._cipher.decrypt(r[4])) for r in rows]
 
-    async def history(self, since: date) -> tuple[list[CheckinRow], list[UrgeRow]]:
+    async def history(self, since: date) -> tuple[list[CheckinRecord], list[UrgeRecord]]:
         checkins = await self._con.fetch(
             "SELECT local_date, mood, urge, contacted FROM checkins"
             " WHERE platform = $1 AND user_id = $2 AND local_date >= $3 ORDER BY local_date",
-            self.key.platform, self.key.user_id, since.isoformat(),
+            self.key.platform,
+            self.key.user_id,
+            since.isoformat(),
         )
         urges = await self._con.fetch(
             "SELECT local_date, strength FROM urges WHERE platform = $1 AND user_id = $2 AND local_date >= $3"
             " ORDER BY local_date, id",
-            self.key.platform, self.key.user_id, since.isoformat(),
+            self.key.platform,
+            self.key.user_id,
+            since.isoformat(),
         )
         return (
-            [CheckinRow(date.fromisoformat(r[0]), r[1], r[2], None if r[3] is None else bool(r[3])) for r in checkins],
-            [UrgeRow(date.fromisoformat(r[0]), r[1]) for r in urges],
+            [
+                CheckinRecord(date.fromisoformat(r[0]), r[1], r[2], None if r[3] is None else bool(r[3]))
+                for r in checkins
+            ],
+            [UrgeRecord(date.fromisoformat(r[0]), r[1]) for r in urges],
         )
 
     async def add_report(self, at: datetime, note: str) -> None:
         await self._con.execute(
             "INSERT INTO reports (platform, user_id, at, reply, note)"
             " SELECT platform, user_id, $1, last_reply, $2 FROM users WHERE platform = $3 AND user_id = $4",
-            ts(at), self._cipher.encrypt(note), self.key.platform, self.key.user_id,
+            ts(at),
+            self._cipher.encrypt(note),
+            self.key.platform,
+            self.key.user_id,
         )
 
     async def export(self) -> dict[str, list[dict[str, Any]]]:
@@ -514,10 +589,14 @@ class _PgUserTx:
         for table, order in USER_TABLES.items():
             rows = await self._con.fetch(
                 f"SELECT * FROM {table} WHERE platform = $1 AND user_id = $2 ORDER BY {order}",
-                self.key.platform, self.key.user_id,
+                self.key.platform,
+                self.key.user_id,
             )
             out[table] = [
-                {n: (self._cipher.decrypt(v) if n in ENCRYPTED and isinstance(v, str) else v) for n, v in r.items()}
+                {
+                    n: (self._cipher.decrypt(v) if n in ENCRYPTED and isinstance(v, str) else v)
+                    for n, v in r.items()
+                }
                 for r in rows
             ]
         return out
@@ -528,7 +607,9 @@ class _PgUserTx:
     async def erase(self) -> None:
         for table in USER_TABLES:
             await self._con.execute(
-                f"DELETE FROM {table} WHERE platform = $1 AND user_id = $2", self.key.platform, self.key.user_id
+                f"DELETE FROM {table} WHERE platform = $1 AND user_id = $2",
+                self.key.platform,
+                self.key.user_id,
             )
 
 

@@ -19,18 +19,17 @@ import aiosqlite
 
 from bot.crypto import Cipher
 from bot.store.base import (
-    CheckinRow,
     Due,
     DueRow,
     JournalEntry,
     OutboxItem,
-    UrgeRow,
     UserKey,
     from_ts,
     ts,
 )
 from bot.store.codec import reply_from_json, reply_to_json
 from dialogs.model import Reply
+from dialogs.progress import CheckinRecord, UrgeRecord
 
 __all__ = ["SqliteStore", "open_sqlite"]
 
@@ -317,7 +316,7 @@ class _SqliteUserTx:
             (*self._k, ts(at), kind, ref, self._cipher.encrypt(text)),
         )
 
-    async def record_checkin(self, at: datetime, row: CheckinRow) -> None:
+    async def record_checkin(self, at: datetime, row: CheckinRecord) -> None:
         await self._db.execute(
             "INSERT INTO checkins (platform, user_id, local_date, mood, urge, contacted, at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, user_id, local_date) DO UPDATE SET"
@@ -332,7 +331,7 @@ class _SqliteUserTx:
             ),
         )
 
-    async def record_urge(self, at: datetime, row: UrgeRow) -> None:
+    async def record_urge(self, at: datetime, row: UrgeRecord) -> None:
         await self._db.execute(
             "INSERT INTO urges (platform, user_id, local_date, strength, at) VALUES (?, ?, ?, ?, ?)",
             (*self._k, row.local_date.isoformat(), row.strength, ts(at)),
@@ -351,7 +350,7 @@ class _SqliteUserTx:
         )
         return [JournalEntry(r[0], from_ts(r[1]), r[2], r[3], self._cipher.decrypt(r[4])) for r in rows]
 
-    async def history(self, since: date) -> tuple[list[CheckinRow], list[UrgeRow]]:
+    async def history(self, since: date) -> tuple[list[CheckinRecord], list[UrgeRecord]]:
         checkins = await self._db.execute_fetchall(
             "SELECT local_date, mood, urge, contacted FROM checkins"
             " WHERE platform = ? AND user_id = ? AND local_date >= ? ORDER BY local_date",
@@ -364,10 +363,10 @@ class _SqliteUserTx:
         )
         return (
             [
-                CheckinRow(date.fromisoformat(r[0]), r[1], r[2], None if r[3] is None else bool(r[3]))
+                CheckinRecord(date.fromisoformat(r[0]), r[1], r[2], None if r[3] is None else bool(r[3]))
                 for r in checkins
             ],
-            [UrgeRow(date.fromisoformat(r[0]), r[1]) for r in urges],
+            [UrgeRecord(date.fromisoformat(r[0]), r[1]) for r in urges],
         )
 
     async def add_report(self, at: datetime, note: str) -> None:

@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.crypto import Cipher, WrongKeyError, generate_key
-from bot.store.base import CheckinRow, UrgeRow, UserKey
+from bot.store.base import UserKey
 from dialogs.calendar import Due
 from dialogs.model import Button, Image, Reply
+from dialogs.progress import CheckinRecord, UrgeRecord
 from tests.store.conftest import make_store
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -91,8 +92,8 @@ async def test_export_has_every_row_and_erase_removes_them(store):
         await tx.claim_event("e1", NOW)
         await tx.save_state('{"screen": "x"}', NOW, None)
         await tx.add_journal(NOW, "reflection", "l1", "canary-7f3a journal words")
-        await tx.record_checkin(NOW, CheckinRow(NOW.date(), 3, 6, False))
-        await tx.record_urge(NOW, UrgeRow(NOW.date(), 8))
+        await tx.record_checkin(NOW, CheckinRecord(NOW.date(), 3, 6, False))
+        await tx.record_urge(NOW, UrgeRecord(NOW.date(), 8))
         await tx.enqueue([Reply("hello")], NOW)
         await tx.add_report(NOW, "felt off")
     async with store.user(BOB) as tx:
@@ -122,9 +123,9 @@ async def test_history_and_journal_read_back(store):
         await tx.save_state("{}", NOW, None)
         for d in range(5):
             day = date(2026, 3, 1) + timedelta(days=d)
-            await tx.record_checkin(NOW, CheckinRow(day, d % 5 + 1, d, d == 2))
+            await tx.record_checkin(NOW, CheckinRecord(day, d % 5 + 1, d, d == 2))
             await tx.add_journal(NOW + timedelta(minutes=d), "checkin", "", f"note {d}")
-        await tx.record_checkin(NOW, CheckinRow(date(2026, 3, 1), 5, 0, None))  # a second answer that day
+        await tx.record_checkin(NOW, CheckinRecord(date(2026, 3, 1), 5, 0, None))  # a second answer that day
         checkins, urges = await tx.history(date(2026, 3, 2))
         journal = await tx.journal()
     assert [c.local_date.day for c in checkins] == [2, 3, 4, 5]
