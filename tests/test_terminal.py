@@ -10,14 +10,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def chat(
-    db: Path, script: str, *args: str, env_extra: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
+def bot_cli(*args: str, stdin: str = "", **env_extra: str) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` in a subprocess, with no platform token from this machine's environment."""
     env = {k: v for k, v in os.environ.items() if not k.endswith("_BOT_TOKEN")}
-    env.update({"DATABASE_URL": f"sqlite:///{db}", "PYTHONPATH": str(REPO)}, **(env_extra or {}))
+    env.update(PYTHONPATH=str(REPO), **env_extra)
     return subprocess.run(
-        [sys.executable, "-m", "bot", "chat", *args],
-        input=script,
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         env=env,
@@ -25,6 +24,10 @@ def chat(
         timeout=60,
         check=False,
     )
+
+
+def chat(db: Path, script: str, *args: str, **env_extra: str) -> subprocess.CompletedProcess[str]:
+    return bot_cli("chat", *args, stdin=script, DATABASE_URL=f"sqlite:///{db}", **env_extra)
 
 
 def test_scripted_conversation_and_resume(tmp_path):
@@ -66,14 +69,7 @@ def test_clock_option_shows_a_due_check_in(tmp_path):
 
 
 def test_content_check_and_broken_content(tmp_path):
-    ok = subprocess.run(
-        [sys.executable, "-m", "bot", "content", "check"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=60,
-        check=False,
-    )
+    ok = bot_cli("content", "check")
     assert ok.returncode == 0 and "content OK" in ok.stdout
     import shutil
 
@@ -85,18 +81,7 @@ def test_content_check_and_broken_content(tmp_path):
     lines.insert(first_entry + 1, "    bogus_field: 1")
     faq.write_text("\n".join(lines))
     bad_line = first_entry + 2
-    env = {**os.environ, "CONTENT_DIR": str(broken), "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
-    env = {k: v for k, v in env.items() if not k.endswith("_BOT_TOKEN")}
-    bad = subprocess.run(
-        [sys.executable, "-m", "bot", "chat"],
-        input="",
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    bad = bot_cli("chat", CONTENT_DIR=str(broken), DATABASE_URL=f"sqlite:///{tmp_path}/x.db")
     assert bad.returncode == 2
     assert (
         f"{faq}:{bad_line}:" in bad.stderr and "bogus_field" in bad.stderr and "Traceback" not in bad.stderr
@@ -104,15 +89,7 @@ def test_content_check_and_broken_content(tmp_path):
 
 
 def test_safety_classify_cli():
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "safety", "classify"],
-        input="i want to die\nhi there\n",
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=60,
-        check=False,
-    )
+    result = bot_cli("safety", "classify", stdin="i want to die\nhi there\n")
     assert result.stdout.split() == ["crisis", "none"]
 
 
@@ -148,40 +125,14 @@ def test_reports_and_key_rotation_from_the_command_line(tmp_path):
 
     db = tmp_path / "chat.db"
     old, new = generate_key(), generate_key()
-    first = chat(db, INTAKE + "/report the last reply felt preachy\n", env_extra={"REKINDLE_DATA_KEY": old})
+    first = chat(db, INTAKE + "/report the last reply felt preachy\n", REKINDLE_DATA_KEY=old)
     assert first.returncode == 0, first.stderr
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_BOT_TOKEN")}
-    env.update(DATABASE_URL=f"sqlite:///{db}", REKINDLE_DATA_KEY=new)
-    rotate = subprocess.run(
-        [sys.executable, "-m", "bot", "rotate-key", "--old", old],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=60,
-        check=False,
-    )
+    url = f"sqlite:///{db}"
+    rotate = bot_cli("rotate-key", "--old", old, DATABASE_URL=url, REKINDLE_DATA_KEY=new)
     assert rotate.returncode == 0, rotate.stderr
     assert "re-encrypted" in rotate.stdout
-    reports = subprocess.run(
-        [sys.executable, "-m", "bot", "reports"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=60,
-        check=False,
-    )
+    reports = bot_cli("reports", DATABASE_URL=url, REKINDLE_DATA_KEY=new)
     assert reports.returncode == 0, reports.stderr
     assert "the last reply felt preachy" in reports.stdout
-    env["REKINDLE_DATA_KEY"] = old
-    refused = subprocess.run(
-        [sys.executable, "-m", "bot", "reports"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=60,
-        check=False,
-    )
+    refused = bot_cli("reports", DATABASE_URL=url, REKINDLE_DATA_KEY=old)
     assert refused.returncode == 2 and "does not match" in refused.stderr
