@@ -128,7 +128,8 @@ def render_progress_chart(
         ax_urge.get_xticklabels()[0].set_horizontalalignment("left")
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=_DPI)
+    # Light compression: the picture is sent once, and level 1 saves a third of the render time.
+    fig.savefig(buffer, format="png", dpi=_DPI, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
