@@ -35,10 +35,10 @@ from bot.store.base import (
     OutboxItem,
     StoreUnavailable,
     UserKey,
-    from_ts,
     ts,
 )
-from bot.store.codec import reply_from_json, reply_to_json
+from bot.store.codec import reply_to_json
+from bot.store.rows import USER_TABLES, checkin_record, decrypted, journal_entry, outbox_item, urge_record
 from dialogs.model import Reply
 from dialogs.progress import CheckinRecord, UrgeRecord
 
@@ -48,17 +48,6 @@ log = logging.getLogger("rekindle.store")
 T = TypeVar("T")
 
 MIGRATIONS = ("postgres_001_init.sql",)
-# Table -> the order its rows are exported in (the primary key, as SQLite returns them).
-USER_TABLES = {
-    "processed_events": "event_id",
-    "journal": "id",
-    "checkins": "local_date",
-    "urges": "id",
-    "outbox": "id",
-    "reports": "id",
-    "users": "user_id",
-}
-ENCRYPTED = frozenset({"state", "text", "payload", "reply", "note", "last_reply"})
 # The two-int form of advisory lock keys is a key space apart from the one-bigint form used per user.
 MIGRATION_LOCK = (0x726B, 1)
 USER_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || $2, 0))"
@@ -274,16 +263,7 @@ class PostgresStore:
                 key.user_id,
             )
         )
-        return [
-            OutboxItem(
-                id=row["id"],
-                key=key,
-                reply=reply_from_json(self._cipher.decrypt(row["payload"])),
-                attempts=row["attempts"],
-                not_before=from_ts(row["not_before"]) if row["not_before"] else None,
-            )
-            for row in rows
-        ]
+        return [outbox_item(key, row, self._cipher) for row in rows]
 
     async def pending_keys(self, platform: str, now: datetime) -> list[UserKey]:
         rows = await self._retrying(
@@ -549,7 +529,7 @@ class _PgUserTx:
             self.key.platform,
             self.key.user_id,
         )
-        return [JournalEntry(r[0], from_ts(r[1]), r[2], r[3], self._cipher.decrypt(r[4])) for r in rows]
+        return [journal_entry(r, self._cipher) for r in rows]
 
     async def history(self, since: date) -> tuple[list[CheckinRecord], list[UrgeRecord]]:
         checkins = await self._con.fetch(
@@ -566,13 +546,7 @@ class _PgUserTx:
             self.key.user_id,
             since.isoformat(),
         )
-        return (
-            [
-                CheckinRecord(date.fromisoformat(r[0]), r[1], r[2], None if r[3] is None else bool(r[3]))
-                for r in checkins
-            ],
-            [UrgeRecord(date.fromisoformat(r[0]), r[1]) for r in urges],
-        )
+        return [checkin_record(r) for r in checkins], [urge_record(r) for r in urges]
 
     async def add_report(self, at: datetime, note: str) -> None:
         await self._con.execute(
@@ -592,13 +566,7 @@ class _PgUserTx:
                 self.key.platform,
                 self.key.user_id,
             )
-            out[table] = [
-                {
-                    n: (self._cipher.decrypt(v) if n in ENCRYPTED and isinstance(v, str) else v)
-                    for n, v in r.items()
-                }
-                for r in rows
-            ]
+            out[table] = [decrypted(r.items(), self._cipher) for r in rows]
         return out
 
     async def stats(self, now: datetime) -> dict[str, int]:

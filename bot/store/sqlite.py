@@ -24,17 +24,16 @@ from bot.store.base import (
     JournalEntry,
     OutboxItem,
     UserKey,
-    from_ts,
     ts,
 )
-from bot.store.codec import reply_from_json, reply_to_json
+from bot.store.codec import reply_to_json
+from bot.store.rows import USER_TABLES, checkin_record, decrypted, journal_entry, outbox_item, urge_record
 from dialogs.model import Reply
 from dialogs.progress import CheckinRecord, UrgeRecord
 
 __all__ = ["SqliteStore", "open_sqlite"]
 
 MIGRATIONS = ("sqlite_001_init.sql",)
-USER_TABLES = ("processed_events", "journal", "checkins", "urges", "outbox", "reports", "users")
 
 
 def _migration(name: str) -> str:
@@ -102,16 +101,7 @@ class SqliteStore:
                 "SELECT id, payload, attempts, not_before FROM outbox WHERE platform = ? AND user_id = ? ORDER BY id",
                 (key.platform, key.user_id),
             )
-        return [
-            OutboxItem(
-                id=row[0],
-                key=key,
-                reply=reply_from_json(self._cipher.decrypt(row[1])),
-                attempts=row[2],
-                not_before=from_ts(row[3]) if row[3] else None,
-            )
-            for row in rows
-        ]
+        return [outbox_item(key, row, self._cipher) for row in rows]
 
     async def pending_keys(self, platform: str, now: datetime) -> list[UserKey]:
         async with self._lock:
@@ -348,7 +338,7 @@ class _SqliteUserTx:
             "SELECT id, at, kind, ref, text FROM journal WHERE platform = ? AND user_id = ? ORDER BY at DESC, id DESC",
             self._k,
         )
-        return [JournalEntry(r[0], from_ts(r[1]), r[2], r[3], self._cipher.decrypt(r[4])) for r in rows]
+        return [journal_entry(r, self._cipher) for r in rows]
 
     async def history(self, since: date) -> tuple[list[CheckinRecord], list[UrgeRecord]]:
         checkins = await self._db.execute_fetchall(
@@ -361,13 +351,7 @@ class _SqliteUserTx:
             " ORDER BY local_date, id",
             (*self._k, since.isoformat()),
         )
-        return (
-            [
-                CheckinRecord(date.fromisoformat(r[0]), r[1], r[2], None if r[3] is None else bool(r[3]))
-                for r in checkins
-            ],
-            [UrgeRecord(date.fromisoformat(r[0]), r[1]) for r in urges],
-        )
+        return [checkin_record(r) for r in checkins], [urge_record(r) for r in urges]
 
     async def add_report(self, at: datetime, note: str) -> None:
         await self._db.execute(
@@ -378,20 +362,13 @@ class _SqliteUserTx:
 
     async def export(self) -> dict[str, list[dict[str, Any]]]:
         out: dict[str, list[dict[str, Any]]] = {}
-        decrypt = {"state", "text", "payload", "reply", "note", "last_reply"}
         for table in USER_TABLES:
             cursor = await self._db.execute(
                 f"SELECT * FROM {table} WHERE platform = ? AND user_id = ?", self._k
             )
             names = [d[0] for d in cursor.description]
             rows = await cursor.fetchall()
-            out[table] = [
-                {
-                    n: (self._cipher.decrypt(v) if n in decrypt and isinstance(v, str) else v)
-                    for n, v in zip(names, r, strict=True)
-                }
-                for r in rows
-            ]
+            out[table] = [decrypted(zip(names, r, strict=True), self._cipher) for r in rows]
         return out
 
     async def stats(self, now: datetime) -> dict[str, int]:
