@@ -21,7 +21,17 @@ from bot.store.base import OutboxItem, Store, StoreUnavailable, UserKey, UserTx
 from dialogs import calendar
 from dialogs.engine import step
 from dialogs.kit import Kit
-from dialogs.model import CheckinWrite, DataRequest, Effect, Event, EventKind, JournalWrite, Reply, UrgeWrite
+from dialogs.model import (
+    CheckinWrite,
+    DataRequest,
+    Effect,
+    Event,
+    EventKind,
+    Image,
+    JournalWrite,
+    Reply,
+    UrgeWrite,
+)
 from dialogs.progress import CheckinRecord, UrgeRecord, summarise, summary_text
 from dialogs.safety import SafetyLabel
 from dialogs.state import UserState
@@ -198,8 +208,6 @@ class ChatService:
             )
             text = summary_text(summary, name)
             if checkins or urges:
-                from dialogs.model import Image
-
                 out.replies.append(Reply(text, image=Image("progress", caption=text[:900])))
             else:
                 out.replies.append(Reply(content.text("progress_empty")))
