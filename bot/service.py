@@ -70,6 +70,12 @@ def next_due(state: UserState, now: datetime) -> calendar.Due | None:
     return due
 
 
+class _NotRecorded(Exception):
+    def __init__(self, replies: list[Reply]) -> None:
+        super().__init__("the event was not recorded")
+        self.replies = replies
+
+
 @dataclass
 class _Outcome:
     replies: list[Reply] = field(default_factory=list)
@@ -103,14 +109,22 @@ class ChatService:
         return list(self._senders)
 
     # --- handling ----------------------------------------------------------------------------------------------
-    async def handle(self, event: Event) -> None:
+    async def handle(self, event: Event) -> bool:
+        """Handle one event. False means it was not recorded because the database stayed unreachable:
+        the user got an apology, and a platform that redelivers the event (a webhook answered with an
+        error, an unconfirmed poll) should do so."""
         key = UserKey(event.platform, event.user_id)
         async with self._locks.hold(key):
-            direct = await self._commit(key, event)
+            try:
+                direct = await self._commit(key, event)
+            except _NotRecorded as lost:
+                await self._send_direct(key, lost.replies)
+                return False
             if direct:  # only an erase sends without the outbox
                 await self.store.checkpoint()
                 await self._send_direct(key, direct)
             await self._deliver_locked(key)
+            return True
 
     async def _commit(self, key: UserKey, event: Event) -> list[Reply]:
         """Run the step; when the database connection is lost, run the whole step again."""
@@ -130,7 +144,7 @@ class ChatService:
                 event.kind,
                 key.platform,
             )
-            return self._fallback(event)
+            raise _NotRecorded(self._fallback(event)) from None
 
     async def _commit_once(self, key: UserKey, event: Event) -> list[Reply]:
         now = self.clock()

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot.delivery import RetryLater, Uncertain, Unreachable
-from bot.store.base import UserKey
+from bot.store.base import StoreUnavailable, UserKey
 from dialogs.model import Event, EventKind
 from tests.service_kit import FakeClock, User, make_service
 
@@ -141,3 +141,29 @@ async def test_an_engine_failure_gets_a_kind_reply_and_never_hides_a_crisis(env,
     assert "went wrong on my side" in user.texts[-1]
     await user.say("i want to kill myself")
     assert "988" in user.texts[-1] or "findahelpline" in user.texts[-1]
+
+
+async def test_an_event_the_database_never_took_is_reported_unrecorded_so_the_platform_redelivers(
+    env, monkeypatch
+):
+    service, sender, clock = env
+    user = User(service, sender, "u1", clock)
+    await user.onboard()
+    monkeypatch.setattr("bot.service.STORE_RETRY_DELAYS", (0.0, 0.0))
+    real_user = service.store.user
+    outage = {"left": 3}  # the first try and both retries fail; the redelivery succeeds
+
+    def flaky(key):
+        if outage["left"]:
+            outage["left"] -= 1
+            raise StoreUnavailable("server restarting")
+        return real_user(key)
+
+    monkeypatch.setattr(service.store, "user", flaky)
+    event = Event(
+        kind=EventKind.TEXT, platform="test", user_id="u1", event_id="e-out", at=clock(), text="/journal"
+    )
+    assert await service.handle(event) is False
+    assert "went wrong on my side" in user.texts[-1]
+    assert await service.handle(event) is True, "the redelivered event is handled"
+    assert await service.handle(event) is True, "and a third delivery is a harmless replay"

@@ -98,7 +98,7 @@ def parse_line(line: str, user_id: str, sender: TerminalSender, now: datetime) -
 class TerminalChat:
     def __init__(
         self,
-        handle: Callable[[Event], Awaitable[None]],
+        handle: Callable[[Event], Awaitable[object]],
         sender: TerminalSender,
         clock: OffsetClock,
         tick: Callable[[], Awaitable[object]],

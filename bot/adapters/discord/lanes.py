@@ -21,7 +21,7 @@ class Lanes:
         self._tails: dict[str, asyncio.Task[None]] = {}
         self._slots = asyncio.Semaphore(concurrency)
 
-    def submit(self, key: str, job: Callable[[], Awaitable[None]]) -> None:
+    def submit(self, key: str, job: Callable[[], Awaitable[object]]) -> None:
         previous = self._tails.get(key)
         task = asyncio.create_task(self._run(previous, job), name=f"discord-lane-{key}")
         self._tails[key] = task
@@ -31,7 +31,7 @@ class Lanes:
         if self._tails.get(key) is done:
             del self._tails[key]
 
-    async def _run(self, previous: asyncio.Task[None] | None, job: Callable[[], Awaitable[None]]) -> None:
+    async def _run(self, previous: asyncio.Task[None] | None, job: Callable[[], Awaitable[object]]) -> None:
         if previous is not None:
             await asyncio.wait([previous])  # its outcome is its own business; only the order matters here
         async with self._slots:
