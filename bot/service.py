@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.delivery import RetryLater, Sender, Uncertain, Unreachable
+from bot.lease import dead_on_this_host, new_holder
 from bot.locks import KeyedLocks
 from bot.store.base import OutboxItem, Store, StoreUnavailable, UserKey, UserTx
 from dialogs import calendar
@@ -45,6 +46,8 @@ MAX_ATTEMPTS = 8
 # Waits between whole-step retries while the database is unreachable (PostgreSQL restarting, failover).
 STORE_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
 URGE_FOLLOWUP_HOUR = 10
+# How long one process may deliver a user's replies before another may take over (after a crash).
+SEND_LEASE = timedelta(seconds=60)
 
 
 def utc_now() -> datetime:
@@ -100,6 +103,7 @@ class ChatService:
         self._senders: dict[str, Sender] = {}
         self._locks = KeyedLocks()
         self._retention = retention
+        self._holder = new_holder()
 
     def register_sender(self, sender: Sender) -> None:
         self._senders[sender.platform] = sender
@@ -245,22 +249,48 @@ class ChatService:
     # --- delivery ----------------------------------------------------------------------------------------------
     async def deliver_pending(self, platform: str) -> int:
         """Send what is waiting in the outbox for every user on this platform (after a restart, a 429)."""
+        await self._forget_dead_holders()
         keys = await self.store.pending_keys(platform, self.clock())
         for key in keys:
             async with self._locks.hold(key):
                 await self._deliver_locked(key)
         return len(keys)
 
+    async def _forget_dead_holders(self) -> None:
+        """A process that died sending (kill -9, OOM) leaves its leases behind; when it ran on this
+        machine, take them over now instead of letting its users wait for the leases to run out."""
+        for holder in await self.store.lease_holders():
+            if dead_on_this_host(holder, self._holder):
+                dropped = await self.store.drop_leases(holder)
+                log.info("took over %d delivery leases from a process that is gone", dropped)
+
     async def _deliver_locked(self, key: UserKey) -> None:
+        """Send this user's waiting replies in order, while holding their lease in the store, so that
+        no other process sharing the database sends them too."""
         sender = self._senders.get(key.platform)
         if sender is None:
             return
-        for item in await self.store.pending(key):
-            now = self.clock()
-            if item.not_before and item.not_before > now:
-                return  # keep order: nothing after a postponed reply goes first
-            if not await self._send_one(sender, item, now):
+        while True:
+            items = await self.store.claim_outbox(key, self._holder, self.clock(), SEND_LEASE)
+            if items is None:
+                return  # another process holds the lease and is sending these
+            if await self._send_in_order(sender, items):
+                continue  # the lease is half used: renew it before sending more
+            if not await self.store.release_outbox(key, self._holder, self.clock()):
                 return
+
+    async def _send_in_order(self, sender: Sender, items: list[OutboxItem]) -> bool:
+        """Send until done or blocked; True when the lease must be renewed to go on."""
+        renew_at = self.clock() + SEND_LEASE / 2
+        for item in items:
+            now = self.clock()
+            if now >= renew_at:
+                return True
+            if item.not_before and item.not_before > now:
+                return False  # keep order: nothing after a postponed reply goes first
+            if not await self._send_one(sender, item, now):
+                return False
+        return False
 
     async def _send_one(self, sender: Sender, item: OutboxItem, now: datetime) -> bool:
         key = item.key

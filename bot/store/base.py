@@ -130,6 +130,27 @@ class Store(Protocol):
 
     async def pending_keys(self, platform: str, now: datetime) -> list[UserKey]: ...
 
+    async def claim_outbox(
+        self, key: UserKey, holder: str, now: datetime, lease: timedelta
+    ) -> list[OutboxItem] | None:
+        """Take, or renew, the right to deliver this user's outbox until `now + lease`, and return
+        what is waiting, oldest first. None when another holder's lease is still running: that process
+        is sending this user's replies, and a second sender could repeat or reorder them."""
+        ...
+
+    async def release_outbox(self, key: UserKey, holder: str, now: datetime) -> bool:
+        """Give the lease up; True when a reply is ready to send (another process may have committed
+        one while this holder had the lease, and left it to the holder)."""
+        ...
+
+    async def lease_holders(self) -> set[str]:
+        """Every holder with a lease in the table, running out or not."""
+        ...
+
+    async def drop_leases(self, holder: str) -> int:
+        """Forget a holder's leases (it is known to be dead); return how many."""
+        ...
+
     async def delivered(self, item: OutboxItem) -> None:
         """The reply arrived: remove it from the outbox and remember it for /report."""
         ...

@@ -47,7 +47,7 @@ __all__ = ["PostgresStore", "StoreUnavailable", "is_connection_error", "open_pos
 log = logging.getLogger("rekindle.store")
 T = TypeVar("T")
 
-MIGRATIONS = ("postgres_001_init.sql",)
+MIGRATIONS = ("postgres_001_init.sql", "postgres_002_send_leases.sql")
 # The two-int form of advisory lock keys is a key space apart from the one-bigint form used per user.
 MIGRATION_LOCK = (0x726B, 1)
 USER_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || $2, 0))"
@@ -278,6 +278,62 @@ class PostgresStore:
             )
         )
         return [UserKey(platform, row["user_id"]) for row in rows]
+
+    async def claim_outbox(
+        self, key: UserKey, holder: str, now: datetime, lease: timedelta
+    ) -> list[OutboxItem] | None:
+        async def run(con: Any) -> list[Any] | None:
+            async with con.transaction():
+                got = await con.fetchval(
+                    "INSERT INTO send_leases (platform, user_id, holder, until) VALUES ($1, $2, $3, $4)"
+                    " ON CONFLICT (platform, user_id) DO UPDATE SET holder = excluded.holder, until = excluded.until"
+                    " WHERE send_leases.holder = excluded.holder OR send_leases.until <= $5"
+                    " RETURNING true",
+                    key.platform,
+                    key.user_id,
+                    holder,
+                    ts(now + lease),
+                    ts(now),
+                )
+                if not got:
+                    return None
+                return list(
+                    await con.fetch(
+                        "SELECT id, payload, attempts, not_before FROM outbox"
+                        " WHERE platform = $1 AND user_id = $2 ORDER BY id",
+                        key.platform,
+                        key.user_id,
+                    )
+                )
+
+        rows = await self._retrying(run)
+        return None if rows is None else [outbox_item(key, row, self._cipher) for row in rows]
+
+    async def release_outbox(self, key: UserKey, holder: str, now: datetime) -> bool:
+        async def run(con: Any) -> str | None:
+            await con.execute(
+                "DELETE FROM send_leases WHERE platform = $1 AND user_id = $2 AND holder = $3",
+                key.platform,
+                key.user_id,
+                holder,
+            )
+            head: str | None = await con.fetchval(
+                "SELECT not_before FROM outbox WHERE platform = $1 AND user_id = $2 ORDER BY id LIMIT 1",
+                key.platform,
+                key.user_id,
+            )
+            return head
+
+        head = await self._retrying(run)
+        return head is not None and (head == "" or head <= ts(now))
+
+    async def lease_holders(self) -> set[str]:
+        rows = await self._retrying(lambda con: con.fetch("SELECT DISTINCT holder FROM send_leases"))
+        return {row["holder"] for row in rows}
+
+    async def drop_leases(self, holder: str) -> int:
+        status = await self._retrying(lambda con: con.execute("DELETE FROM send_leases WHERE holder = $1", holder))
+        return _count(status)
 
     async def delivered(self, item: OutboxItem) -> None:
         async def run(con: Any) -> None:

@@ -33,7 +33,7 @@ from dialogs.progress import CheckinRecord, UrgeRecord
 
 __all__ = ["SqliteStore", "open_sqlite"]
 
-MIGRATIONS = ("sqlite_001_init.sql",)
+MIGRATIONS = ("sqlite_001_init.sql", "sqlite_002_send_leases.sql")
 
 
 def _migration(name: str) -> str:
@@ -113,6 +113,57 @@ class SqliteStore:
                 (platform, ts(now)),
             )
         return [UserKey(platform, row[0]) for row in rows]
+
+    async def claim_outbox(
+        self, key: UserKey, holder: str, now: datetime, lease: timedelta
+    ) -> list[OutboxItem] | None:
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                cursor = await self._db.execute(
+                    "INSERT INTO send_leases (platform, user_id, holder, until) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (platform, user_id) DO UPDATE SET holder = excluded.holder, until = excluded.until"
+                    " WHERE send_leases.holder = excluded.holder OR send_leases.until <= ?",
+                    (key.platform, key.user_id, holder, ts(now + lease), ts(now)),
+                )
+                rows = (
+                    await self._db.execute_fetchall(
+                        "SELECT id, payload, attempts, not_before FROM outbox"
+                        " WHERE platform = ? AND user_id = ? ORDER BY id",
+                        (key.platform, key.user_id),
+                    )
+                    if cursor.rowcount == 1
+                    else None
+                )
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+        return None if rows is None else [outbox_item(key, row, self._cipher) for row in rows]
+
+    async def release_outbox(self, key: UserKey, holder: str, now: datetime) -> bool:
+        async with self._lock:
+            await self._db.execute(
+                "DELETE FROM send_leases WHERE platform = ? AND user_id = ? AND holder = ?",
+                (key.platform, key.user_id, holder),
+            )
+            rows = list(
+                await self._db.execute_fetchall(
+                    "SELECT not_before FROM outbox WHERE platform = ? AND user_id = ? ORDER BY id LIMIT 1",
+                    (key.platform, key.user_id),
+                )
+            )
+        return bool(rows) and (rows[0][0] == "" or rows[0][0] <= ts(now))
+
+    async def lease_holders(self) -> set[str]:
+        async with self._lock:
+            rows = await self._db.execute_fetchall("SELECT DISTINCT holder FROM send_leases")
+        return {row[0] for row in rows}
+
+    async def drop_leases(self, holder: str) -> int:
+        async with self._lock:
+            cursor = await self._db.execute("DELETE FROM send_leases WHERE holder = ?", (holder,))
+            return cursor.rowcount
 
     async def delivered(self, item: OutboxItem) -> None:
         async with self._lock:

@@ -62,6 +62,70 @@ async def test_outbox_keeps_order_and_round_trips_replies(store):
     assert await store.pending_keys("test", NOW) == [], "nothing is ready before not_before"
 
 
+async def test_one_holder_at_a_time_delivers_a_users_outbox(store):
+    lease = timedelta(seconds=60)
+    async with store.user(ALICE) as tx:
+        await tx.save_state("{}", NOW, None)
+        await tx.enqueue([Reply("one"), Reply("two")], NOW)
+    first = await store.claim_outbox(ALICE, "worker-a", NOW, lease)
+    assert first is not None and [i.reply.text for i in first] == ["one", "two"]
+    assert await store.claim_outbox(ALICE, "worker-b", NOW, lease) is None, "a second sender is refused"
+    assert await store.claim_outbox(BOB, "worker-b", NOW, lease) == [], "other users are not held up"
+    renewed = await store.claim_outbox(ALICE, "worker-a", NOW + timedelta(seconds=40), lease)
+    assert renewed is not None, "the holder renews its own lease"
+    assert await store.claim_outbox(ALICE, "worker-b", NOW + timedelta(seconds=70), lease) is None
+    await store.delivered(first[0])
+
+    # Another process commits a reply while worker-a holds the lease: releasing says so.
+    async with store.user(ALICE) as tx:
+        await tx.enqueue([Reply("three")], NOW)
+    assert await store.release_outbox(ALICE, "worker-a", NOW) is True
+    taken = await store.claim_outbox(ALICE, "worker-b", NOW, lease)
+    assert taken is not None and [i.reply.text for i in taken] == ["two", "three"]
+    for item in taken:
+        await store.delivered(item)
+    assert await store.release_outbox(ALICE, "worker-a", NOW) is False, "only the holder releases"
+    assert await store.claim_outbox(ALICE, "worker-a", NOW, lease) is None, "worker-b still holds it"
+    assert await store.release_outbox(ALICE, "worker-b", NOW) is False, "nothing left to send"
+    assert await store.claim_outbox(ALICE, "worker-a", NOW, lease) == []
+
+
+async def test_a_crashed_holders_lease_runs_out(store):
+    lease = timedelta(seconds=60)
+    async with store.user(ALICE) as tx:
+        await tx.save_state("{}", NOW, None)
+        await tx.enqueue([Reply("one")], NOW)
+    assert await store.claim_outbox(ALICE, "crashed", NOW, lease) is not None
+    assert await store.claim_outbox(ALICE, "next", NOW + timedelta(seconds=59), lease) is None
+    after = await store.claim_outbox(ALICE, "next", NOW + timedelta(seconds=60), lease)
+    assert after is not None and [i.reply.text for i in after] == ["one"]
+
+
+async def test_a_dead_holders_leases_can_be_dropped(store):
+    lease = timedelta(seconds=60)
+    for key in (ALICE, BOB):
+        async with store.user(key) as tx:
+            await tx.save_state("{}", NOW, None)
+    assert await store.claim_outbox(ALICE, "dead", NOW, lease) == []
+    assert await store.claim_outbox(BOB, "dead", NOW, lease) == []
+    assert await store.lease_holders() == {"dead"}
+    assert await store.drop_leases("dead") == 2
+    assert await store.lease_holders() == set()
+    assert await store.claim_outbox(ALICE, "alive", NOW, lease) == []
+
+
+async def test_release_reports_only_a_ready_reply(store):
+    lease = timedelta(seconds=60)
+    async with store.user(ALICE) as tx:
+        await tx.save_state("{}", NOW, None)
+        await tx.enqueue([Reply("later")], NOW)
+    items = await store.claim_outbox(ALICE, "w", NOW, lease)
+    assert items is not None
+    await store.postpone(items[0], NOW + timedelta(seconds=30))
+    assert await store.release_outbox(ALICE, "w", NOW) is False, "a postponed head is not ready yet"
+    assert await store.release_outbox(ALICE, "w", NOW + timedelta(seconds=30)) is True
+
+
 async def test_claim_due_takes_each_due_user_once(store):
     for i in range(40):
         key = UserKey("test", f"u{i}")

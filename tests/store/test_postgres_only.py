@@ -13,7 +13,7 @@ import pytest
 
 from bot.crypto import Cipher
 from bot.store.base import UserKey, ts
-from bot.store.postgres import PostgresStore, StoreUnavailable, open_postgres
+from bot.store.postgres import MIGRATIONS, PostgresStore, StoreUnavailable, open_postgres
 from tests.store.conftest import PG_DSN
 from tests.store.pg import fresh_database
 
@@ -130,7 +130,7 @@ async def test_workers_starting_together_migrate_once(dsn):
     try:
         con = await asyncpg.connect(dsn)
         try:
-            assert await con.fetch("SELECT version FROM schema_version") == [(1,)]
+            assert await con.fetch("SELECT version FROM schema_version") == [(len(MIGRATIONS),)]
         finally:
             await con.close()
     finally:

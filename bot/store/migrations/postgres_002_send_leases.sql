@@ -1,0 +1,9 @@
+-- Which process is delivering a user's outbox right now. Several processes can share one database;
+-- the one holding a user's lease is the only one that sends that user's replies, in order, once.
+CREATE TABLE send_leases (
+    platform  TEXT NOT NULL,
+    user_id   TEXT NOT NULL,
+    holder    TEXT NOT NULL,
+    until     TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (platform, user_id)
+);
