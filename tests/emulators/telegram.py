@@ -5,6 +5,12 @@ real wire format (form-encoded requests, `reply_markup` as a JSON string, multip
 dates in seconds), keeps per-chat state of what the bot sent, and offers user-side helpers in the
 style of aiogram-dialog's test kit: `send_text`, `send_command`, `click`, `messages`, ...
 
+Updates reach the bot as Telegram hands them out. Without a webhook, `getUpdates` returns every
+update from `offset` on, and only a later call with a higher offset confirms (forgets) them. With a
+webhook, each update is POSTed with the secret header; one user's updates go one at a time, and an
+update the bot did not answer with 2xx (or whose connection failed) is POSTed again after
+`webhook_retry_delay` until it is; `webhook_attempts` records every try.
+
 Faults are queued per method, first in first out (`emu.fail("sendMessage", Fault.forbidden())`).
 A call to a method the emulator does not implement answers 404 and makes `stop()` raise, so a
 missing method is never silently ignored.
@@ -156,7 +162,11 @@ class TelegramEmulator:
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._runner: web.AppRunner | None = None
         self._closing = False
-        self._webhook_tasks: set[asyncio.Task[None]] = set()
+        # Webhook delivery: per user, the updates not yet answered with 2xx, and the task pushing them.
+        self._hook_queues: dict[int, deque[JSONDict]] = {}
+        self._hook_pushers: dict[int, asyncio.Task[None]] = {}
+        self.webhook_retry_delay = 0.05  # Telegram waits longer between tries; tests need not
+        self.webhook_timeout = 30.0
         self.port = 0
         # State visible to tests.
         self.sent: dict[int, list[BotMessage]] = defaultdict(list)
@@ -166,6 +176,7 @@ class TelegramEmulator:
         self.commands: list[JSONDict] = []
         self.webhook: JSONDict = {"url": "", "secret_token": None}
         self.calls: list[tuple[str, JSONDict]] = []
+        self.webhook_attempts: list[tuple[int, int | str]] = []  # (update_id, HTTP status or error type)
         self.unknown_calls: list[str] = []
         self.errors: list[str] = []
 
@@ -194,9 +205,10 @@ class TelegramEmulator:
         self._closing = True
         self._updates_ready.set()
         try:
-            for task in list(self._webhook_tasks):
+            pushers = list(self._hook_pushers.values())
+            for task in pushers:
                 task.cancel()
-            await asyncio.gather(*self._webhook_tasks, return_exceptions=True)
+            await asyncio.gather(*pushers, return_exceptions=True)
         finally:
             if self._runner is not None:
                 await self._runner.cleanup()
@@ -262,11 +274,7 @@ class TelegramEmulator:
     def enqueue(self, update: JSONDict) -> JSONDict:
         """Deliver an update: to the bot's webhook when one is set, else to `getUpdates`."""
         if self.webhook["url"]:
-            task = asyncio.get_running_loop().create_task(
-                self._push_webhook(update), name=f"webhook-{update['update_id']}"
-            )
-            self._webhook_tasks.add(task)
-            task.add_done_callback(self._webhook_tasks.discard)
+            self._queue_for_webhook(update)
         else:
             self._pending.append(update)
             self._updates_ready.set()
@@ -274,8 +282,21 @@ class TelegramEmulator:
 
     def replay(self, update: JSONDict) -> None:
         """Deliver an already confirmed update again (as after a lost confirmation or a webhook retry)."""
-        self._replays.append(update)
-        self._updates_ready.set()
+        if self.webhook["url"]:
+            self._queue_for_webhook(update)
+        else:
+            self._replays.append(update)
+            self._updates_ready.set()
+
+    @property
+    def unconfirmed(self) -> list[int]:
+        """Ids of the updates `getUpdates` still holds: not yet confirmed by a higher offset."""
+        return [update["update_id"] for update in self._pending]
+
+    @property
+    def webhook_pending(self) -> list[int]:
+        """Ids of the updates the webhook has not yet answered with 2xx."""
+        return sorted(update["update_id"] for queue in self._hook_queues.values() for update in queue)
 
     def _message_update(self, key: str, message: JSONDict) -> JSONDict:
         return self.enqueue({"update_id": self._update_ids.next(), key: message})
@@ -396,7 +417,8 @@ class TelegramEmulator:
             while True:
                 before = self._work_calls()
                 await asyncio.sleep(quiet)
-                if not self._pending and not self._replays and self._work_calls() == before:
+                idle = not self._pending and not self._replays and not self._hook_queues
+                if idle and self._work_calls() == before:
                     return
 
     def _work_calls(self) -> int:
@@ -421,16 +443,52 @@ class TelegramEmulator:
             await resp.read()
             return resp.status
 
-    async def _push_webhook(self, update: JSONDict) -> None:
-        try:
-            status = await self.post_update_to_webhook(
-                self.webhook["url"], update, self.webhook.get("secret_token")
+    def _queue_for_webhook(self, update: JSONDict) -> None:
+        key = _sender_id(update)
+        self._hook_queues.setdefault(key, deque()).append(update)
+        if key not in self._hook_pushers:
+            self._hook_pushers[key] = asyncio.get_running_loop().create_task(
+                self._push_queue(key), name=f"webhook-{key}"
             )
-        except aiohttp.ClientError as exc:
-            self.errors.append(f"webhook push failed: {exc!r}")
-            return
-        if status != 200:
-            self.errors.append(f"webhook answered {status}")
+
+    async def _push_queue(self, key: int) -> None:
+        """Push one user's updates in order; retry the first until the bot answers it with 2xx."""
+        try:
+            while self.webhook["url"] and not self._closing and self._hook_queues.get(key):
+                update = self._hook_queues[key][0]
+                if await self._push_once(update):
+                    queue = self._hook_queues.get(key)
+                    if queue and queue[0] is update:  # deleteWebhook may have taken it back meanwhile
+                        queue.popleft()
+                else:
+                    await asyncio.sleep(self.webhook_retry_delay)
+                await self._notify()
+        finally:
+            del self._hook_pushers[key]
+            if not self._hook_queues.get(key, True):
+                del self._hook_queues[key]
+
+    async def _push_once(self, update: JSONDict) -> bool:
+        outcome: int | str
+        try:
+            async with asyncio.timeout(self.webhook_timeout):
+                outcome = await self.post_update_to_webhook(
+                    self.webhook["url"], update, self.webhook.get("secret_token")
+                )
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            outcome = type(exc).__name__
+        self.webhook_attempts.append((update["update_id"], outcome))
+        return isinstance(outcome, int) and 200 <= outcome < 300
+
+    def _take_back_webhook_updates(self) -> None:
+        """deleteWebhook: what the webhook did not take becomes available to `getUpdates` again."""
+        taken = [update for queue in self._hook_queues.values() for update in queue]
+        for queue in self._hook_queues.values():
+            queue.clear()
+        self._hook_queues.clear()
+        if taken:
+            self._pending = deque(sorted([*self._pending, *taken], key=lambda u: int(u["update_id"])))
+            self._updates_ready.set()
 
     # ---- server side -----------------------------------------------------------------------
 
@@ -637,6 +695,7 @@ class TelegramEmulator:
 
     async def _delete_webhook(self, params: JSONDict) -> bool:
         self.webhook = {"url": "", "secret_token": None}
+        self._take_back_webhook_updates()
         if params.get("drop_pending_updates") == "true":
             self._pending.clear()
         return True
@@ -649,6 +708,7 @@ class TelegramEmulator:
         self.webhook = {"url": url, "secret_token": secret}
         if params.get("drop_pending_updates") == "true":
             self._pending.clear()
+            self._hook_queues.clear()
         # Updates queued before the webhook existed now go there, as Telegram would push them.
         while url and self._pending:
             self.enqueue(self._pending.popleft())
@@ -658,7 +718,7 @@ class TelegramEmulator:
         return {
             "url": self.webhook["url"],
             "has_custom_certificate": False,
-            "pending_update_count": len(self._pending),
+            "pending_update_count": len(self._pending) + len(self.webhook_pending),
         }
 
 
@@ -717,6 +777,15 @@ def _markup(raw: object) -> JSONDict | None:
     if markup.get("inline_keyboard") == []:
         return None  # an empty keyboard is no keyboard, as clients show it
     return markup
+
+
+def _sender_id(update: JSONDict) -> int:
+    """The user an update comes from; an update without one is a queue of its own."""
+    for key in ("message", "edited_message", "callback_query"):
+        sender = update.get(key, {}).get("from")
+        if sender:
+            return int(sender["id"])
+    return -int(update["update_id"])
 
 
 def _require_int(params: JSONDict, key: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -199,3 +200,48 @@ async def test_webhook_post_reaches_a_server(tg: TelegramEmulator) -> None:
         await runner.cleanup()
     assert status == 200
     assert seen == [("tok", json.loads(json.dumps({"update_id": 1, "message": update})))]
+
+
+async def test_webhook_retries_an_update_until_answered_2xx_one_user_at_a_time(tg: TelegramEmulator) -> None:
+    from aiohttp import web
+
+    seen: list[tuple[int, int]] = []  # (update_id, status answered)
+    tg.webhook_retry_delay = 0.01
+
+    async def hook(request: web.Request) -> web.Response:
+        update_id = (await request.json())["update_id"]
+        status = 500 if (update_id, 500) not in seen and update_id == 1 else 200
+        seen.append((update_id, status))
+        return web.Response(status=status)
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        async with make_bot(tg) as bot:
+            await bot.set_webhook(f"http://127.0.0.1:{runner.addresses[0][1]}/hook", secret_token="s")
+            tg.send_text(4, "first")
+            tg.send_text(4, "second")
+            await tg.wait_for(lambda: not tg.webhook_pending)
+    finally:
+        await runner.cleanup()
+    assert seen == [(1, 500), (1, 200), (2, 200)]  # the second waited until the first was taken
+    assert tg.webhook_attempts == seen
+
+
+async def test_delete_webhook_hands_unanswered_updates_to_get_updates(tg: TelegramEmulator) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]  # nothing listens there once the socket is closed
+    tg.webhook_retry_delay = 0.01
+    async with make_bot(tg) as bot:
+        await bot.set_webhook(f"http://127.0.0.1:{closed_port}/hook")
+        tg.send_text(3, "anyone?")
+        await tg.wait_for(lambda: len(tg.webhook_attempts) >= 2)
+        assert (await bot.get_webhook_info()).pending_update_count == 1
+        await bot.delete_webhook()
+        updates = await bot.get_updates(timeout=0)
+    assert [u.message.text for u in updates if u.message] == ["anyone?"]
+    assert {outcome for _, outcome in tg.webhook_attempts} == {"ClientConnectorError"}
