@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from dialogs.compose import join_replies
 from dialogs.context import Ctx, row
 from dialogs.kit import Kit
 from dialogs.model import Effect, Event, EventKind, Reply
@@ -32,7 +33,7 @@ def step(state: UserState | None, event: Event, now: datetime, kit: Kit) -> tupl
         # Never leave a person without an answer or a way forward.
         SCREENS[ctx.state.screen].show(ctx) if ctx.state.screen in SCREENS else show(ctx, "consent")
     _guard(ctx)
-    return ctx.state, ctx.effects
+    return ctx.state, join_replies(ctx.effects)
 
 
 def _trim(event: Event) -> Event:

@@ -38,8 +38,6 @@ async def test_tiny_suite_produces_sane_figures(tmp_path: Path) -> None:
     assert steps.ratio is not None and 0.001 < steps.ratio < 10
     for latency in _by_name(figures, "p50 at") + _by_name(figures, "p99 at"):
         assert latency.value is not None and 0 < latency.value < 60_000  # ms
-    paced = _by_name(figures, "p50 with Telegram")[0]
-    assert paced.value is not None and paced.value >= 1000, "six messages at 1/s per chat take seconds"
 
     stall = _by_name(figures, "largest loop stall")[0]
     assert stall.value is not None and 5.0 <= stall.value < 10_000  # never below the 5 ms period
