@@ -564,8 +564,12 @@ class TelegramEmulator:
         timeout = float(params.get("timeout") or 0)
         limit = int(params.get("limit") or 100)
         # Confirmation: every update with an id below `offset` is forgotten for good.
+        confirmed = False
         while self._pending and self._pending[0]["update_id"] < offset:
             self._pending.popleft()
+            confirmed = True
+        if confirmed:
+            await self._notify()  # a test waiting for `unconfirmed` need not wait out the long poll
         if not self._pending and not self._replays and timeout > 0 and not self._closing:
             self._updates_ready.clear()
             try:
