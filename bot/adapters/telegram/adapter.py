@@ -1,4 +1,8 @@
-"""Lifecycle of the Telegram side: build the python-telegram-bot Application, run it, stop it."""
+"""Lifecycle of the Telegram side: build the python-telegram-bot Application, run it, stop it.
+
+Updates come in through our own webhook server or poller, never PTB's Updater: both confirm an
+update to Telegram only after the service recorded it (see webhook.py and polling.py).
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,10 @@ from bot.adapters.telegram.inbound import ALLOWED_UPDATES, PLATFORM, to_event
 from bot.adapters.telegram.logsafe import protect_secrets
 from bot.adapters.telegram.ordering import PerUserOrder
 from bot.adapters.telegram.outbound import TelegramSender, is_harmless
+from bot.adapters.telegram.polling import Poller, PollingTuning
+from bot.adapters.telegram.processing import Outcome, process_update, report
 from bot.adapters.telegram.ratelimit import PerChatRateLimiter, RateLimits
+from bot.adapters.telegram.webhook import WebhookServer
 from bot.config import Settings
 from bot.delivery import Sender
 from dialogs.model import Event
@@ -35,7 +42,7 @@ class ChatServiceLike(Protocol):
 
     def register_sender(self, sender: Sender) -> None: ...
 
-    async def handle(self, event: Event) -> object: ...
+    async def handle(self, event: Event) -> bool: ...
 
     async def deliver_pending(self, platform: str) -> object: ...
 
@@ -48,10 +55,24 @@ class Tuning:
     request_timeout: float = 10.0
     poll_timeout: float = 10.0
     limits: RateLimits = field(default_factory=RateLimits)
+    # While an update is handled (and its replies sent) Telegram holds its connection open, so allow
+    # Telegram's maximum of parallel webhook connections; one user's updates still go one at a time.
+    webhook_connections: int = 100
+    poll_pause: float = 0.1  # see PollingTuning
+    redeliver_after: float = 5.0  # polling: before an update the database did not take is tried again
 
 
 class TelegramAdapter:
-    __slots__ = ("_app", "_sender", "_service", "_settings", "_started", "_tuning", "_webhook_secret")
+    __slots__ = (
+        "_app",
+        "_listener",
+        "_sender",
+        "_service",
+        "_settings",
+        "_started",
+        "_tuning",
+        "_webhook_secret",
+    )
 
     def __init__(self, settings: Settings, service: ChatServiceLike, tuning: Tuning | None = None) -> None:
         if settings.telegram_bot_token is None:
@@ -67,6 +88,7 @@ class TelegramAdapter:
         self._app = self._build(token)
         self._sender = TelegramSender(self._app.bot)
         self._started = False
+        self._listener: WebhookServer | Poller | None = None
 
     def _build(self, token: str) -> TelegramApp:
         base_url = self._settings.telegram_api_base_url
@@ -77,6 +99,7 @@ class TelegramAdapter:
             .base_url(base_url)
             .base_file_url(_file_url(base_url))
             .job_queue(None)  # the project's own scheduler owns timed work
+            .updater(None)  # it confirms updates before they are handled; see webhook.py, polling.py
             .concurrent_updates(PerUserOrder(tuning.concurrency))
             .rate_limiter(PerChatRateLimiter(tuning.limits))
             .connection_pool_size(max(8, tuning.concurrency * 2))
@@ -109,34 +132,63 @@ class TelegramAdapter:
         await self._register_commands()
         await self._app.start()
         await self._service.deliver_pending(PLATFORM)
-        updater = self._app.updater
-        assert updater is not None
         if self.webhook_mode:
-            url = self._settings.telegram_webhook_url or ""
-            await updater.start_webhook(
-                listen=self._settings.telegram_webhook_listen,
-                port=self._settings.telegram_webhook_port,
-                url_path=urlsplit(url).path.lstrip("/"),
-                webhook_url=url,
-                secret_token=self._webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
+            await self._start_webhook()
         else:
-            await updater.start_polling(
-                timeout=int(self._tuning.poll_timeout),
-                allowed_updates=ALLOWED_UPDATES,
-                error_callback=_polling_error,
+            tuning = self._tuning
+            poller = Poller(
+                self._app.bot,
+                self.process,
+                ALLOWED_UPDATES,
+                PollingTuning(
+                    timeout=tuning.poll_timeout,
+                    pause=tuning.poll_pause,
+                    redeliver_after=tuning.redeliver_after,
+                ),
             )
+            self._listener = poller
+            await poller.start()
+
+    async def _start_webhook(self) -> None:
+        url = self._settings.telegram_webhook_url or ""
+        server = WebhookServer(
+            self._app.bot,
+            self.process,
+            secret=self._webhook_secret,
+            listen=self._settings.telegram_webhook_listen,
+            port=self._settings.telegram_webhook_port,
+            path=urlsplit(url).path,
+            shutdown_timeout=self._tuning.request_timeout,
+        )
+        self._listener = server
+        await server.start()  # listen first, so Telegram's first push finds the server
+        await self._app.bot.set_webhook(
+            url,
+            secret_token=self._webhook_secret,
+            allowed_updates=ALLOWED_UPDATES,
+            max_connections=self._tuning.webhook_connections,
+        )
+
+    async def process(self, update: Update) -> Outcome:
+        """Handle one update in per-user order; RECORDED means Telegram may forget it."""
+        return await process_update(self._app, update)
+
+    async def wait(self) -> None:
+        """Block while the adapter listens; raise if polling gave up (Telegram refused the token)."""
+        if isinstance(self._listener, Poller):
+            await self._listener.wait()
+        else:
+            await asyncio.Event().wait()
 
     async def stop(self) -> None:
         """Stop listening, let in-flight updates finish, release connections. Safe to call twice."""
         if not self._started:
             return
         self._started = False
+        listener, self._listener = self._listener, None
         try:
-            updater = self._app.updater
-            if updater is not None and updater.running:
-                await updater.stop()
+            if listener is not None:
+                await listener.stop()
             if self._app.running:
                 await self._app.stop()
         finally:
@@ -152,10 +204,17 @@ class TelegramAdapter:
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         event = to_event(update)
         if event is None:
+            report(Outcome.RECORDED)  # nothing the service keeps: confirm it
             return
         if update.callback_query is not None:
             await self._acknowledge(update.callback_query)
-        await self._service.handle(event)
+        try:
+            recorded = await self._service.handle(event)
+        except ConnectionError:
+            # The store's StoreUnavailable is one: the database's fault, not this update's.
+            report(Outcome.NOT_RECORDED)
+            raise
+        report(Outcome.RECORDED if recorded else Outcome.NOT_RECORDED)
 
     async def _acknowledge(self, query: CallbackQuery) -> None:
         """Stop the button's spinner first, then take the used keyboard away."""
@@ -173,10 +232,6 @@ class TelegramAdapter:
         log.debug("telegram update %s failed", update_id, exc_info=context.error)
 
 
-def _polling_error(exc: TelegramError) -> None:
-    log.warning("polling Telegram failed, will retry: %s", type(exc).__name__)
-
-
 def _file_url(base_url: str) -> str:
     """`https://host/bot` -> `https://host/file/bot`, the layout of Telegram and of self-hosted servers."""
     root, sep, tail = base_url.rstrip("/").rpartition("/")
@@ -188,6 +243,6 @@ async def run_telegram(settings: Settings, service: ChatServiceLike) -> None:
     adapter = TelegramAdapter(settings, service)
     await adapter.start()
     try:
-        await asyncio.Event().wait()
+        await adapter.wait()
     finally:
         await adapter.stop()

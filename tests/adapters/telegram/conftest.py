@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,19 @@ async def echo(tg: TelegramEmulator) -> AsyncIterator[Application]:  # type: ign
 
 
 RunAdapter = Callable[..., Awaitable[TelegramAdapter]]
-FAST = Tuning(request_timeout=2.0, poll_timeout=1.0, limits=RateLimits(1000.0, 1000.0, 1000))
+FAST = Tuning(
+    request_timeout=2.0,
+    poll_timeout=1.0,
+    limits=RateLimits(1000.0, 1000.0, 1000),
+    poll_pause=0.02,
+    redeliver_after=0.05,
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def telegram_settings(tg: TelegramEmulator, tmp_path: Path, **extra: Any) -> Settings:
@@ -70,16 +83,17 @@ class EchoService:
     def register_sender(self, sender: Sender) -> None:
         self.sender = sender
 
-    async def handle(self, event: Event) -> None:
+    async def handle(self, event: Event) -> bool:
         self.events.append(event)
         reply = self._reply(event)
         if reply is None or self.sender is None:
-            return
+            return True
         try:
             await self.sender.send(event.user_id, reply)
             self.outcomes.append(None)
         except DeliveryError as exc:
             self.outcomes.append(exc)
+        return True
 
     async def deliver_pending(self, platform: str) -> int:
         self.pending_calls.append(platform)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 
+import aiohttp
 import pytest
 
 from dialogs.model import Button, EventKind, Reply
-from tests.adapters.telegram.conftest import EchoService, RunAdapter
+from tests.adapters.telegram.conftest import EchoService, RunAdapter, free_port
 from tests.emulators.telegram import Fault, TelegramEmulator
 
 CHOICE = Reply("Pick one", ((Button("Yes", "yes"), Button("No", "no")),), nonce=12)
@@ -139,12 +139,6 @@ async def test_token_never_reaches_the_logs(
     assert not any("diary" in r.getMessage() or "private thought" in r.getMessage() for r in loud)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def test_webhook_mode_checks_the_secret(run_adapter: RunAdapter, tg: TelegramEmulator) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/tg-hook"
@@ -179,3 +173,16 @@ async def test_webhook_mode_makes_up_a_secret_when_none_is_set(
     secret = tg.webhook["secret_token"]
     assert secret and len(secret) >= 32
     assert await tg.post_update_to_webhook(url, {"update_id": 1}) == 403
+
+
+async def test_webhook_refuses_a_body_that_is_not_an_update(run_adapter: RunAdapter, tg: TelegramEmulator) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/hook"
+    service = EchoService()
+    await run_adapter(service, telegram_webhook_url=url, telegram_webhook_port=port, telegram_webhook_secret="s-1")
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s-1", "Content-Type": "application/json"}
+    async with aiohttp.ClientSession() as session:
+        for body in (b"{not json", b"[1, 2]", b'{"message": "no update_id"}'):
+            async with session.post(url, data=body, headers=headers) as resp:
+                assert resp.status == 400, body
+    assert service.events == []
