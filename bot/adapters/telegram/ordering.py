@@ -24,8 +24,9 @@ class _Slot:
 class PerUserOrder(BaseUpdateProcessor):
     """Up to `max_concurrent_updates` at once; one user's updates one at a time, in arrival order.
 
-    The Application starts one task per update in arrival order; both the semaphore and
-    `asyncio.Lock` wake waiters first-in first-out, so a user's updates keep their order.
+    The poller starts one task per update in id order, the webhook server one per request as it
+    arrives; both the semaphore and `asyncio.Lock` wake waiters first-in first-out, so a user's
+    updates keep that order.
     """
 
     __slots__ = ("_slots",)
