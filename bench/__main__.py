@@ -2,6 +2,10 @@
 
 `python -m bench --quick` runs small sizes in under a minute and writes bench/results/ instead,
 so a quick check never replaces the committed figures.
+
+`--only sweep` (repeatable: `--only updates --only sweep`) runs some parts of the suite, in the
+suite's order and at the chosen sizes, and writes bench/results/ too: a partial report never
+replaces the committed one.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from bench.analysis import analysis
 from bench.machine import describe
 from bench.report import markdown
 from bench.results import table
-from bench.suite import FULL, QUICK, run_suite
+from bench.suite import FULL, QUICK, SECTIONS, run_suite
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,18 +38,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, under a minute")
     parser.add_argument("--out", type=Path, help="where to write the Markdown report")
+    parser.add_argument(
+        "--only", action="append", choices=SECTIONS, help="run only this part of the suite (repeatable)"
+    )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
-    default = ROOT / "bench" / "results" / "benchmarks-quick.md" if args.quick else ROOT / "docs" / "benchmarks.md"
-    out = args.out or default
+    only = [s for s in SECTIONS if s in args.only] if args.only else list(SECTIONS)
+    name = "-".join(
+        ["benchmarks", *(["quick"] if args.quick else []), *(["only", *only] if args.only else [])]
+    )
+    results = ROOT / "bench" / "results" / f"{name}.md"
+    out = args.out or (results if args.quick or args.only else ROOT / "docs" / "benchmarks.md")
     logging.basicConfig(level=logging.ERROR)  # the bot's own INFO lines would drown the progress
     machine = describe()
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rekindle-bench-") as tmp:
-        figures = asyncio.run(run_suite(sizes, Path(tmp), _progress))
+        figures = asyncio.run(run_suite(sizes, Path(tmp), _progress, only))
     seconds = time.perf_counter() - start
     print(table(figures))
-    command = "python -m bench" + (" --quick" if args.quick else "")
+    command = " ".join(
+        ["python -m bench", *(["--quick"] if args.quick else []), *(f"--only {s}" for s in args.only or ())]
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(markdown(figures, machine, command, seconds, analysis(figures)), encoding="utf-8")
     _progress(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out} in {seconds:.0f} s")

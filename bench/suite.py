@@ -6,7 +6,7 @@ import importlib.util
 import logging
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from bench.sweep import idle_heartbeat, sweep, tick_cost
 from bench.updates import echo_runner, open_loop, rekindle_runner, throughput
 from bot.adapters.telegram import RateLimits
 
-__all__ = ["FULL", "QUICK", "TINY", "Sizes", "run_suite"]
+__all__ = ["FULL", "QUICK", "SECTIONS", "TINY", "Sizes", "run_suite"]
 
 log = logging.getLogger("bench")
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,17 +48,29 @@ QUICK = Sizes("quick", 200, {100: 0.5, 500: 0.5}, 2, 500, (1_000, 5_000), 100, 2
 TINY = Sizes("tiny", 40, {100: 0.2, 500: 0.1}, 1, 100, (200, 400), 20, 1, ((30.0, 10),), (100,), 1)
 
 Progress = Callable[[str], None]
+# The suite's parts in the order a run takes them; `--only` picks some (they share one process).
+SECTIONS = ("updates", "sweep", "fanout", "startup", "postgres")
 
 
-async def run_suite(sizes: Sizes, workdir: Path, progress: Progress = lambda _: None) -> list[Figure]:
+async def run_suite(
+    sizes: Sizes, workdir: Path, progress: Progress = lambda _: None, only: Collection[str] = SECTIONS
+) -> list[Figure]:
+    unknown = set(only) - set(SECTIONS)
+    if unknown:
+        raise ValueError(f"unknown sections {sorted(unknown)}; choose from {SECTIONS}")
     progress("onboarding one user through the service to clone")
     template = await make_template(workdir)
     figures: list[Figure] = []
-    figures += await _updates(sizes, workdir, template, progress)
-    figures += await _sweep(sizes, workdir, template, progress)
-    figures += await _fanout(sizes, workdir, template, progress)
-    figures += await _startup(sizes, template.state, progress)
-    figures.append(_postgres())
+    if "updates" in only:
+        figures += await _updates(sizes, workdir, template, progress)
+    if "sweep" in only:
+        figures += await _sweep(sizes, workdir, template, progress)
+    if "fanout" in only:
+        figures += await _fanout(sizes, workdir, template, progress)
+    if "startup" in only:
+        figures += await _startup(sizes, template.state, progress)
+    if "postgres" in only:
+        figures.append(_postgres())
     return figures
 
 

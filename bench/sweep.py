@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench.data import DAY, Template, at_once, fill, migrate_async, spread
-from bot.app import build_service
+from bot.app import build_service, settle_heap
 from bot.config import Settings
 from bot.scheduler import Dispatcher
 from bot.service import ChatService
@@ -90,6 +90,7 @@ async def _service(db: Path, clock: FakeClock) -> tuple[ChatService, CountingSen
     service = await build_service(Settings(_env_file=None, database_url=f"sqlite:///{db}"), clock=clock)
     sender = CountingSender()
     service.register_sender(sender)
+    settle_heap()  # as `bot.app.run` does once the bot is wired, before any tick
     return service, sender
 
 

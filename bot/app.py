@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from dataclasses import replace
 from datetime import timedelta
@@ -14,7 +15,7 @@ from bot.store import open_store
 from dialogs.content import CONTENT_DIR
 from dialogs.kit import load_kit
 
-__all__ = ["build_service", "run"]
+__all__ = ["build_service", "run", "settle_heap"]
 
 log = logging.getLogger("rekindle")
 
@@ -34,6 +35,19 @@ async def build_service(settings: Settings, *, clock: Clock = utc_now) -> ChatSe
     )
 
 
+def settle_heap() -> None:
+    """Once start-up is done, keep the garbage collector's full passes off everything alive now.
+
+    A full (generation-2) collection walks every tracked object while holding the event loop:
+    with python-telegram-bot imported a bot holds about 85,000 (100,000 with discord.py), and each
+    full pass then stalled the loop for 30-140 ms on 2 cores, about twice a minute during a check-in
+    sweep. Frozen objects (modules, content, the wiring) are never walked again, so a full pass
+    walks what the running bot allocates instead (about 1 ms in the sweep bench).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 async def run(settings: Settings) -> None:
     """Run every configured platform in one process, sharing the store and the scheduler."""
     from bot.scheduler import start_scheduler
@@ -49,6 +63,7 @@ async def run(settings: Settings) -> None:
 
         runners.append(run_discord(settings, service))
     scheduler = start_scheduler(service, settings) if settings.run_scheduler else None
+    settle_heap()
     try:
         await asyncio.gather(*runners)
     finally:
