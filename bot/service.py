@@ -288,11 +288,11 @@ class ChatService:
                 return True
             if item.not_before and item.not_before > now:
                 return False  # keep order: nothing after a postponed reply goes first
-            if not await self._send_one(sender, item, now):
+            if not await self._send_one(sender, item):
                 return False
         return False
 
-    async def _send_one(self, sender: Sender, item: OutboxItem, now: datetime) -> bool:
+    async def _send_one(self, sender: Sender, item: OutboxItem) -> bool:
         key = item.key
         try:
             image, files = await self._render(item)
@@ -304,7 +304,8 @@ class ChatService:
                 await self.store.drop(rest)
             return False
         except RetryLater as exc:
-            await self.store.postpone(item, now + timedelta(seconds=max(exc.seconds, 0.5)))
+            # From when the platform answered, not from when the send began: it may have waited.
+            await self.store.postpone(item, self.clock() + timedelta(seconds=max(exc.seconds, 0.5)))
             return False
         except Uncertain:
             log.warning("a send to a %s user may have arrived; not repeating it", key.platform)
@@ -315,7 +316,7 @@ class ChatService:
             if item.attempts + 1 >= MAX_ATTEMPTS:
                 await self.store.drop(item)
                 return True
-            await self.store.postpone(item, now + timedelta(seconds=2 ** min(item.attempts, 8)))
+            await self.store.postpone(item, self.clock() + timedelta(seconds=2 ** min(item.attempts, 8)))
             return False
         await self.store.delivered(item)
         return True

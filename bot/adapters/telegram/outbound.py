@@ -109,7 +109,9 @@ class TelegramSender:
                 raise  # never left this machine: an ordinary transient failure, safe to retry
             raise Uncertain(f"timed out: {exc.message}") from exc
         except NetworkError as exc:
-            if isinstance(exc.__cause__, _NOT_SENT):
+            # No cause: Telegram answered with a 5xx status, a definite "that failed", so the send is
+            # retried. A dropped connection leaves the cause set and the outcome unknown.
+            if exc.__cause__ is None or isinstance(exc.__cause__, _NOT_SENT):
                 raise
             raise Uncertain(f"network: {exc.message}") from exc
 

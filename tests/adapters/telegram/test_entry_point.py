@@ -32,11 +32,11 @@ async def test_python_m_bot_runs_telegram(tg: TelegramEmulator, tmp_path: Path, 
     )
     try:
         tg.send_command(77, "/start")
-        sent = await tg.wait_for_messages(77, 2, timeout=30)
+        sent = await tg.wait_for_messages(77, 1, timeout=30)
         assert sent[0].body.startswith("Hi, I'm Rekindle")
         assert "start" in [c["command"] for c in tg.commands]
         tg.send_text(77, PRIVATE)
-        await tg.wait_for_messages(77, 3, timeout=30)
+        await tg.wait_for_messages(77, 2, timeout=30)
     finally:
         if proc.returncode is None:
             proc.send_signal(signal.SIGINT)

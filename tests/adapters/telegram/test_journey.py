@@ -21,7 +21,7 @@ from tests.emulators.telegram import BotMessage, Fault, TelegramEmulator
 
 INTAKE = ("I'm 18+ and I agree", "Skip", "This week", "I did", "Communication", "Done",
           "No contact at the moment", "Done", "London", "No daily check-ins")
-STEP = re.compile(r"^Step (\d+) of (\d+):")
+STEP = re.compile(r"^Step (\d+) of (\d+):", re.MULTILINE)
 EXPIRED = "That button has expired"
 
 
@@ -114,7 +114,7 @@ class User:
 
 def step_of(messages: list[BotMessage]) -> int | None:
     for message in messages:
-        match = STEP.match(message.body)
+        match = STEP.search(message.body)
         if match:
             return int(match.group(1))
     return None
@@ -136,7 +136,7 @@ async def test_full_journey_from_start_to_the_end_of_the_guide(bot: Bot, tg: Tel
     for label in INTAKE:
         replies = await user.tap(label)
     steps = [step_of(replies)]
-    total = int(STEP.match(next(m.body for m in replies if STEP.match(m.body))).group(2))  # type: ignore[union-attr]
+    total = int(STEP.search(next(m.body for m in replies if STEP.search(m.body))).group(2))  # type: ignore[union-attr]
     while True:
         replies = await user.tap("Next")
         if step_of(replies) is None:
@@ -240,13 +240,14 @@ async def test_persistent_flood_postpones_and_delivers_later(bot: Bot, tg: Teleg
     await asyncio.sleep(1.0)
     await bot.service.deliver_pending("telegram")
     assert tg.messages(507)[0].body.startswith("Hi, I'm Rekindle")
-    assert len(tg.messages(507)) == 2
+    assert len(tg.messages(507)) == 1
 
 
 async def test_maybe_delivered_reply_is_not_sent_twice(bot: Bot, tg: TelegramEmulator) -> None:
     tg.fail("sendMessage", Fault.dropped(delivered=True, chat_id=508))
-    await User(tg, 508).command("/start")
-    await tg.wait_for_messages(508, 2)
+    user = User(tg, 508)
+    await user.command("/start")
+    await user.command("/help")
     bodies = [m.body for m in tg.messages(508)]
     assert len(bodies) == 2 and len(set(bodies)) == 2  # the lost answer was not repeated
 
@@ -265,6 +266,6 @@ async def test_a_hundred_users_at_once_all_answered(bot: Bot, tg: TelegramEmulat
         for user in users:
             tg.send_command(user, "/help" if i % 2 else "/about")
     for user in users:
-        sent = await tg.wait_for_messages(user, 21, timeout=90)
-        kinds = [kind_of(m.body) for m in sent[2:]]
+        sent = await tg.wait_for_messages(user, 20, timeout=90)
+        kinds = [kind_of(m.body) for m in sent[1:]]
         assert kinds == ["about" if i % 2 == 0 else "help" for i in range(19)]

@@ -98,7 +98,7 @@ async def test_repeated_flood_wait_is_handed_back_as_retry_later(
     assert info.value.seconds == 7 and tg.messages(9) == []
 
 
-@pytest.mark.parametrize("fault", [Fault.slow(3.0), Fault.dropped(delivered=True), Fault.server_error(502)])
+@pytest.mark.parametrize("fault", [Fault.slow(3.0), Fault.dropped(delivered=True)])
 async def test_maybe_delivered_is_uncertain_and_not_repeated(
     sender: TelegramSender, tg: TelegramEmulator, fault: Fault
 ) -> None:
@@ -107,6 +107,18 @@ async def test_maybe_delivered_is_uncertain_and_not_repeated(
         await sender.send("9", Reply("did this arrive?"))
     await asyncio.sleep(0 if not fault.delay else fault.delay - 1.5)
     assert len(tg.method_calls("sendMessage")) == 1  # the library did not resend it on its own
+
+
+@pytest.mark.parametrize("status", [500, 502])
+async def test_a_server_error_answer_is_an_ordinary_failure_to_retry(
+    sender: TelegramSender, tg: TelegramEmulator, status: int
+) -> None:
+    tg.fail("sendMessage", Fault.server_error(status))
+    with pytest.raises(NetworkError) as info:
+        await sender.send("9", Reply("try me again"))
+    assert not isinstance(info.value, Uncertain) and tg.messages(9) == []
+    await sender.send("9", Reply("try me again"))
+    assert [m.body for m in tg.messages(9)] == ["try me again"]
 
 
 async def test_a_send_that_never_left_is_an_ordinary_failure(
