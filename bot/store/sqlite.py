@@ -8,6 +8,8 @@ Other processes on the same file are kept in order by BEGIN IMMEDIATE and busy_t
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
@@ -33,6 +35,7 @@ from dialogs.progress import CheckinRecord, UrgeRecord
 
 __all__ = ["SqliteStore", "open_sqlite"]
 
+log = logging.getLogger("rekindle.store")
 MIGRATIONS = ("sqlite_001_init.sql", "sqlite_002_send_leases.sql")
 
 
@@ -74,7 +77,12 @@ class SqliteStore:
 
     async def close(self) -> None:
         async with self._lock:
-            await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try:
+                await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError as exc:
+                # A statement cut short by shutdown can still hold the table; the WAL is folded in
+                # on the next start instead, and nothing committed is lost either way.
+                log.info("no WAL checkpoint at close (%s)", exc)
             await self._db.close()
 
     async def checkpoint(self) -> None:
