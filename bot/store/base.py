@@ -151,6 +151,12 @@ class Store(Protocol):
         """Forget a holder's leases (it is known to be dead); return how many."""
         ...
 
+    async def reserve_send_slot(self, name: str, interval: float, window: float) -> float:
+        """Take the next send slot of budget `name` (see bot.budget): the slot after the last one
+        taken, or now when the budget is idle, but never more than `window` seconds in the past.
+        Return how many seconds from now the slot starts (zero or less: send now)."""
+        ...
+
     async def delivered(self, item: OutboxItem) -> None:
         """The reply arrived: remove it from the outbox and remember it for /report."""
         ...

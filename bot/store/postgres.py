@@ -335,6 +335,21 @@ class PostgresStore:
         status = await self._retrying(lambda con: con.execute("DELETE FROM send_leases WHERE holder = $1", holder))
         return _count(status)
 
+    async def reserve_send_slot(self, name: str, interval: float, window: float) -> float:
+        # The server's clock, not ours: workers on several machines share one timeline.
+        wait = await self._retrying(
+            lambda con: con.fetchval(
+                "WITH t AS (SELECT extract(epoch FROM clock_timestamp())::float8 AS now)"
+                " INSERT INTO send_budgets AS b (name, next_at) SELECT $1, t.now - $3 + $2 FROM t"
+                " ON CONFLICT (name) DO UPDATE SET next_at = greatest(b.next_at, (SELECT now FROM t) - $3) + $2"
+                " RETURNING next_at - $2 - (SELECT now FROM t)",
+                name,
+                interval,
+                window,
+            )
+        )
+        return float(wait)
+
     async def delivered(self, item: OutboxItem) -> None:
         async def run(con: Any) -> None:
             async with con.transaction():

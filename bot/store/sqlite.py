@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
@@ -172,6 +173,19 @@ class SqliteStore:
         async with self._lock:
             cursor = await self._db.execute("DELETE FROM send_leases WHERE holder = ?", (holder,))
             return cursor.rowcount
+
+    async def reserve_send_slot(self, name: str, interval: float, window: float) -> float:
+        async with self._lock:
+            now = time.time()
+            rows = list(
+                await self._db.execute_fetchall(
+                    "INSERT INTO send_budgets (name, next_at) VALUES (?, ?)"
+                    " ON CONFLICT (name) DO UPDATE SET next_at = max(next_at, ?) + ?"
+                    " RETURNING next_at",
+                    (name, now - window + interval, now - window, interval),
+                )
+            )
+        return float(rows[0][0]) - interval - now
 
     async def delivered(self, item: OutboxItem) -> None:
         async with self._lock:

@@ -114,6 +114,14 @@ async def test_a_dead_holders_leases_can_be_dropped(store):
     assert await store.claim_outbox(ALICE, "alive", NOW, lease) == []
 
 
+async def test_send_slots_follow_one_another_after_a_burst(store):
+    # Slots 10 s apart with a 20 s burst, so the few milliseconds between calls do not matter.
+    waits = [await store.reserve_send_slot("telegram:1", 10.0, 20.0) for _ in range(5)]
+    for got, expected in zip(waits, (-20.0, -10.0, 0.0, 10.0, 20.0), strict=True):
+        assert abs(got - expected) < 1.0, waits
+    assert await store.reserve_send_slot("telegram:2", 10.0, 20.0) < -19.0, "each token has its own budget"
+
+
 async def test_release_reports_only_a_ready_reply(store):
     lease = timedelta(seconds=60)
     async with store.user(ALICE) as tx:

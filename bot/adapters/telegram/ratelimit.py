@@ -3,6 +3,9 @@
 PTB's `AIORateLimiter` covers the overall rate, group chats and `RetryAfter` retries, but does not
 pace private chats; this wraps it and adds a per-chat leaky bucket that still allows a short burst
 (one reply is often two or three messages).
+
+When several processes send with one token, the overall rate is theirs together: `RateLimits.shared`
+then takes the place of the per-process overall limiter (see bot.budget).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from typing import Any
 from aiolimiter import AsyncLimiter
 from telegram.ext import AIORateLimiter, BaseRateLimiter
 
+from bot.budget import SendBudget
+
 __all__ = ["PerChatRateLimiter", "RateLimits"]
 
 JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
@@ -26,6 +31,7 @@ class RateLimits:
     per_chat_per_second: float = 1.0
     per_chat_burst: int = 3
     retries_after_flood: int = 1  # on RetryAfter: wait the given time, then send once more
+    shared: SendBudget | None = None  # the overall pace shared with other processes, if any
 
 
 class PerChatRateLimiter(BaseRateLimiter[int]):
@@ -34,7 +40,9 @@ class PerChatRateLimiter(BaseRateLimiter[int]):
     def __init__(self, limits: RateLimits) -> None:
         self._limits = limits
         self._inner = AIORateLimiter(
-            overall_max_rate=limits.overall_per_second, max_retries=limits.retries_after_flood
+            # 0 turns PTB's own overall limiter off when the shared budget paces instead.
+            overall_max_rate=0 if limits.shared else limits.overall_per_second,
+            max_retries=limits.retries_after_flood,
         )
         self._chats: dict[int, AsyncLimiter] = {}
 
@@ -72,7 +80,8 @@ class PerChatRateLimiter(BaseRateLimiter[int]):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> JSONResult:
-        async with self._chat_limiter(data.get("chat_id")):
-            return await self._inner.process_request(
-                callback, args, kwargs, endpoint, data, rate_limit_args
-            )
+        chat_id = data.get("chat_id")
+        async with self._chat_limiter(chat_id):
+            if self._limits.shared is not None and chat_id is not None:
+                await self._limits.shared.wait_turn()  # what Telegram counts: messages to a chat
+            return await self._inner.process_request(callback, args, kwargs, endpoint, data, rate_limit_args)

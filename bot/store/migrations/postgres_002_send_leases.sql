@@ -7,3 +7,10 @@ CREATE TABLE send_leases (
     until     TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (platform, user_id)
 );
+
+-- The shared send pace per bot token (bot.budget): the moment the next message may go, in Unix seconds
+-- of the database server's clock, so workers on different machines agree on it.
+CREATE TABLE send_budgets (
+    name     TEXT PRIMARY KEY,
+    next_at  DOUBLE PRECISION NOT NULL
+);

@@ -7,3 +7,9 @@ CREATE TABLE send_leases (
     until     TEXT NOT NULL,
     PRIMARY KEY (platform, user_id)
 );
+
+-- The shared send pace per bot token (bot.budget): the moment the next message may go, in Unix seconds.
+CREATE TABLE send_budgets (
+    name     TEXT PRIMARY KEY,
+    next_at  REAL NOT NULL
+);
