@@ -2,6 +2,7 @@
 
 python -m bot                   run Telegram/Discord if their tokens are set, else the terminal chat
 python -m bot chat [--clock "2026-03-29 08:59"] [--user NAME]
+python -m bot scheduler         send check-ins only: no polling, webhook or gateway (several processes)
 python -m bot content check     validate every content file and exit
 python -m bot safety classify   one message per line on stdin -> one label per line
 python -m bot gen-key           print a new REKINDLE_DATA_KEY
@@ -30,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="chat in the terminal")
     chat.add_argument("--clock", help='start the clock at this UTC time, e.g. "2026-03-29 08:59"')
     chat.add_argument("--user", default="local", help="which local user to be (default: local)")
+    sub.add_parser("scheduler", help="send due check-ins and waiting replies; take no messages")
     content = sub.add_parser("content", help="content tools")
     content.add_argument("action", choices=["check"])
     safety = sub.add_parser("safety", help="safety tools")
@@ -66,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_rotate(settings, tuple(args.old)))
         if args.command == "reports":
             return asyncio.run(_reports(settings))
+        if args.command == "scheduler":
+            return _scheduler(settings)
         if args.command == "chat" or not (settings.telegram_bot_token or settings.discord_bot_token):
             clock = getattr(args, "clock", None)
             return asyncio.run(
@@ -80,6 +84,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 0
+
+
+def _scheduler(settings: Settings) -> int:
+    if not (settings.telegram_bot_token or settings.discord_bot_token):
+        print("rekindle: the scheduler sends to Telegram or Discord; set a bot token", file=sys.stderr)
+        return 2
+    from bot.app import run
+
+    asyncio.run(run(settings, listen=False))
+    return 0
 
 
 def _parse_clock(text: str) -> datetime:

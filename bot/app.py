@@ -8,6 +8,7 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
+from bot.budget import SendBudget, StoreBudget
 from bot.config import Settings
 from bot.crypto import Cipher
 from bot.service import ChatService, Clock, utc_now
@@ -15,7 +16,7 @@ from bot.store import open_store
 from dialogs.content import CONTENT_DIR
 from dialogs.kit import load_kit
 
-__all__ = ["build_service", "run", "settle_heap"]
+__all__ = ["build_service", "run", "settle_heap", "telegram_budget"]
 
 log = logging.getLogger("rekindle")
 
@@ -48,8 +49,24 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-async def run(settings: Settings) -> None:
-    """Run every configured platform in one process, sharing the store and the scheduler."""
+def telegram_budget(settings: Settings, service: ChatService) -> SendBudget | None:
+    """On PostgreSQL several processes may send with one token: pace them together through the
+    database. On SQLite there is one process, and its own limiter is enough."""
+    from bot.adapters.telegram import RateLimits
+
+    if settings.telegram_bot_token is None or settings.sqlite_path is not None:
+        return None
+    bot_id = settings.telegram_bot_token.get_secret_value().split(":", 1)[0]  # public; the secret half is not
+    rate = RateLimits().overall_per_second
+    return StoreBudget(service.store, f"telegram:{bot_id}", rate=rate, burst=rate)
+
+
+async def run(settings: Settings, *, listen: bool = True) -> None:
+    """Run every configured platform in one process, sharing the store and the scheduler.
+
+    `listen=False` is the scheduler process: no webhook, polling or gateway, only the dispatcher and
+    the senders it needs, so check-ins go out while workers elsewhere take the messages.
+    """
     from bot.scheduler import start_scheduler
 
     service = await build_service(settings)
@@ -57,12 +74,13 @@ async def run(settings: Settings) -> None:
     if settings.telegram_bot_token:
         from bot.adapters.telegram import run_telegram
 
-        runners.append(run_telegram(settings, service))
+        runners.append(run_telegram(settings, service, budget=telegram_budget(settings, service), listen=listen))
     if settings.discord_bot_token:
         from bot.adapters.discord import run_discord
 
-        runners.append(run_discord(settings, service))
-    scheduler = start_scheduler(service, settings) if settings.run_scheduler else None
+        runners.append(run_discord(settings, service, listen=listen))
+    dispatch = settings.run_scheduler or not listen
+    scheduler = start_scheduler(service, settings) if dispatch else None
     settle_heap()
     try:
         await asyncio.gather(*runners)

@@ -70,9 +70,21 @@ class DiscordAdapter:
 
     # ---- lifecycle -------------------------------------------------------------------------
 
-    async def start(self, ready_within: float = 60.0) -> None:
-        """Register the sender, log in, connect, and return once the gateway session is ready."""
+    async def start(self, ready_within: float = 60.0, *, listen: bool = True) -> None:
+        """Register the sender, log in, connect, and return once the gateway session is ready.
+
+        With `listen=False` there is no gateway session: sending needs only the HTTP API, which is
+        all the scheduler process does. The gateway process receives the DMs and button presses.
+        """
         self._service.register_sender(self._sender)
+        if not listen:
+            try:
+                await self._client.login(self._token.get_secret_value())
+            except BaseException:
+                await self.stop()
+                raise
+            self._backlog = asyncio.create_task(self._deliver_backlog(), name="discord-backlog")
+            return
         try:
             await self._client.login(self._token.get_secret_value())
             self._connection = asyncio.create_task(
@@ -162,11 +174,14 @@ class DiscordAdapter:
             _log.info("discord: could not answer /rekindle %s (%s)", interaction.id, exc.status)
 
 
-async def run_discord(settings: Settings, service: ChatServiceLike) -> None:
+async def run_discord(settings: Settings, service: ChatServiceLike, *, listen: bool = True) -> None:
     """Run the Discord adapter until cancelled (or until the gateway fails for good)."""
     adapter = DiscordAdapter(settings, service)
-    await adapter.start()
+    await adapter.start(listen=listen)
     try:
-        await adapter.wait_closed()
+        if listen:
+            await adapter.wait_closed()
+        else:
+            await asyncio.Event().wait()
     finally:
         await adapter.stop()

@@ -26,6 +26,7 @@ from bot.adapters.telegram.polling import Poller, PollingTuning
 from bot.adapters.telegram.processing import Outcome, process_update, report
 from bot.adapters.telegram.ratelimit import PerChatRateLimiter, RateLimits
 from bot.adapters.telegram.webhook import WebhookServer
+from bot.budget import SendBudget
 from bot.config import Settings
 from bot.delivery import Sender
 from dialogs.model import Event
@@ -124,14 +125,21 @@ class TelegramAdapter:
     def webhook_mode(self) -> bool:
         return bool(self._settings.telegram_webhook_url)
 
-    async def start(self) -> None:
-        """Connect (getMe), register the menu, deliver what a previous run left unsent, then listen."""
+    async def start(self, *, listen: bool = True) -> None:
+        """Connect (getMe), register the menu, deliver what a previous run left unsent, then listen.
+
+        With `listen=False` the adapter only sends: the scheduler process delivers check-ins while
+        the web or polling workers take the updates.
+        """
         await self._app.initialize()
         self._started = True
         self._service.register_sender(self._sender)
-        await self._register_commands()
+        if listen:
+            await self._register_commands()
         await self._app.start()
         await self._service.deliver_pending(PLATFORM)
+        if not listen:
+            return
         if self.webhook_mode:
             await self._start_webhook()
         else:
@@ -238,10 +246,16 @@ def _file_url(base_url: str) -> str:
     return f"{root}/file/{tail}" if sep else base_url
 
 
-async def run_telegram(settings: Settings, service: ChatServiceLike) -> None:
-    """Run until cancelled; the entry point gathers this with the other platforms."""
-    adapter = TelegramAdapter(settings, service)
-    await adapter.start()
+async def run_telegram(
+    settings: Settings, service: ChatServiceLike, *, budget: SendBudget | None = None, listen: bool = True
+) -> None:
+    """Run until cancelled; the entry point gathers this with the other platforms.
+
+    `budget` is the send pace shared with other processes using the same token (see bot.budget);
+    without it, this process paces itself alone.
+    """
+    adapter = TelegramAdapter(settings, service, Tuning(limits=RateLimits(shared=budget)))
+    await adapter.start(listen=listen)
     try:
         await adapter.wait()
     finally:

@@ -83,10 +83,10 @@ class Adapters:
         self._emu, self._tmp_path = emu, tmp_path
         self.started: list[DiscordAdapter] = []
 
-    async def start(self, service: Any, **options: Any) -> DiscordAdapter:
+    async def start(self, service: Any, *, listen: bool = True, **options: Any) -> DiscordAdapter:
         options.setdefault("requests_per_second", FAST_RATE)
         adapter = DiscordAdapter(discord_settings(self._emu, self._tmp_path), service, **options)
-        await adapter.start()
+        await adapter.start(listen=listen)
         self.started.append(adapter)
         return adapter
 

@@ -32,6 +32,20 @@ async def test_start_up_connects_syncs_the_command_and_delivers_pending(
     assert emu.intents & privileged == 0 and emu.intents & (1 << 12)
 
 
+async def test_a_send_only_adapter_delivers_without_a_gateway_session(
+    run_adapter: RunAdapter, emu: DiscordEmulator
+) -> None:
+    service = EchoService()
+    adapter = await run_adapter(service, listen=False)
+    await asyncio.sleep(0.2)
+    assert emu.identifies == 0, "the scheduler process opens no gateway session"
+    await service.send("41", Reply("time for today's check-in", buttons=((Button("1", "1"),),), nonce=2))
+    [message] = await emu.wait_for_messages(41, 1)
+    assert message.body == "time for today's check-in"
+    assert service.outcomes == [None] and service.pending_calls == ["discord"]
+    assert adapter.client.ws is None
+
+
 async def test_every_kind_of_dm_reaches_the_core(run_adapter: RunAdapter, emu: DiscordEmulator) -> None:
     service = EchoService()
     await run_adapter(service)
