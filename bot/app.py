@@ -57,8 +57,9 @@ def telegram_budget(settings: Settings, service: ChatService) -> SendBudget | No
     if settings.telegram_bot_token is None or settings.sqlite_path is not None:
         return None
     bot_id = settings.telegram_bot_token.get_secret_value().split(":", 1)[0]  # public; the secret half is not
-    rate = RateLimits().overall_per_second
-    return StoreBudget(service.store, f"telegram:{bot_id}", rate=rate, burst=rate)
+    limits = RateLimits()
+    rate, burst = limits.overall_per_second * limits.headroom, limits.overall_per_second * limits.burst_share
+    return StoreBudget(service.store, f"telegram:{bot_id}", rate=rate, burst=burst)
 
 
 async def run(settings: Settings, *, listen: bool = True) -> None:

@@ -4,8 +4,8 @@ PTB's `AIORateLimiter` covers the overall rate, group chats and `RetryAfter` ret
 pace private chats; this wraps it and adds a per-chat leaky bucket that still allows a short burst
 (one reply is often two or three messages).
 
-When several processes send with one token, the overall rate is theirs together: `RateLimits.shared`
-then takes the place of the per-process overall limiter (see bot.budget).
+The overall rate is a budget from bot.budget: this process's own, or, when several processes send
+with one token, `RateLimits.shared`, which they take turns from together.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 from aiolimiter import AsyncLimiter
 from telegram.ext import AIORateLimiter, BaseRateLimiter
 
-from bot.budget import SendBudget
+from bot.budget import LocalBudget, SendBudget
 
 __all__ = ["PerChatRateLimiter", "RateLimits"]
 
@@ -31,19 +31,26 @@ class RateLimits:
     per_chat_per_second: float = 1.0
     per_chat_burst: int = 3
     retries_after_flood: int = 1  # on RetryAfter: wait the given time, then send once more
+    # Telegram's counter and ours never tick together: pacing exactly at its rate, a send that lands
+    # a little early is refused with a 429 and a whole second's wait. A few percent under the rate,
+    # and a burst a little under a second's worth, leave room for that drift.
+    headroom: float = 0.98
+    burst_share: float = 0.9
     shared: SendBudget | None = None  # the overall pace shared with other processes, if any
+
+    def budget(self) -> LocalBudget:
+        return LocalBudget(self.overall_per_second * self.headroom, self.overall_per_second * self.burst_share)
 
 
 class PerChatRateLimiter(BaseRateLimiter[int]):
-    __slots__ = ("_chats", "_inner", "_limits")
+    __slots__ = ("_chats", "_inner", "_limits", "_overall")
 
     def __init__(self, limits: RateLimits) -> None:
         self._limits = limits
-        self._inner = AIORateLimiter(
-            # 0 turns PTB's own overall limiter off when the shared budget paces instead.
-            overall_max_rate=0 if limits.shared else limits.overall_per_second,
-            max_retries=limits.retries_after_flood,
-        )
+        self._overall: SendBudget = limits.shared or limits.budget()
+        # PTB's overall limiter is off (0): the budget above paces instead. PTB still paces groups and
+        # waits out a RetryAfter for every request.
+        self._inner = AIORateLimiter(overall_max_rate=0, max_retries=limits.retries_after_flood)
         self._chats: dict[int, AsyncLimiter] = {}
 
     async def initialize(self) -> None:
@@ -82,6 +89,6 @@ class PerChatRateLimiter(BaseRateLimiter[int]):
     ) -> JSONResult:
         chat_id = data.get("chat_id")
         async with self._chat_limiter(chat_id):
-            if self._limits.shared is not None and chat_id is not None:
-                await self._limits.shared.wait_turn()  # what Telegram counts: messages to a chat
+            if chat_id is not None:
+                await self._overall.wait_turn()  # what Telegram counts: messages to a chat
             return await self._inner.process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
