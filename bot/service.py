@@ -46,6 +46,7 @@ MAX_ATTEMPTS = 8
 # Waits between whole-step retries while the database is unreachable (PostgreSQL restarting, failover).
 STORE_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
 URGE_FOLLOWUP_HOUR = 10
+APOLOGY_GAP = timedelta(minutes=10)
 # How long one process may deliver a user's replies before another may take over (after a crash).
 SEND_LEASE = timedelta(seconds=60)
 
@@ -74,9 +75,10 @@ def next_due(state: UserState, now: datetime) -> calendar.Due | None:
 
 
 class _NotRecorded(Exception):
-    def __init__(self, replies: list[Reply]) -> None:
+    def __init__(self, replies: list[Reply], *, crisis: bool) -> None:
         super().__init__("the event was not recorded")
         self.replies = replies
+        self.crisis = crisis
 
 
 @dataclass
@@ -104,6 +106,7 @@ class ChatService:
         self._locks = KeyedLocks()
         self._retention = retention
         self._holder = new_holder()
+        self._apologised: dict[UserKey, datetime] = {}
 
     def register_sender(self, sender: Sender) -> None:
         self._senders[sender.platform] = sender
@@ -122,7 +125,8 @@ class ChatService:
             try:
                 direct = await self._commit(key, event)
             except _NotRecorded as lost:
-                await self._send_direct(key, lost.replies)
+                if lost.crisis or self._may_apologise(key):
+                    await self._send_direct(key, lost.replies)
                 return False
             if direct:  # only an erase sends without the outbox
                 await self.store.checkpoint()
@@ -148,7 +152,7 @@ class ChatService:
                 event.kind,
                 key.platform,
             )
-            raise _NotRecorded(self._fallback(event)) from None
+            raise _NotRecorded(self._fallback(event), crisis=self._is_crisis(event)) from None
 
     async def _commit_once(self, key: UserKey, event: Event) -> list[Reply]:
         now = self.clock()
@@ -179,10 +183,25 @@ class ChatService:
         if event.kind == EventKind.DUE:
             return []
         text = "Something went wrong on my side, and I'm sorry. Please try again in a moment, or type /menu."
-        if event.text and self.kit.safety.assess(event.text) == SafetyLabel.CRISIS:
+        if self._is_crisis(event):
             lines = self.kit.resources.format_lines(self.kit.resources.crisis_lines(""))
             text = self.kit.resources.texts.crisis.format(lines=lines, name="friend")
         return [Reply(text)]
+
+    def _is_crisis(self, event: Event) -> bool:
+        return bool(event.text) and self.kit.safety.assess(event.text) == SafetyLabel.CRISIS
+
+    def _may_apologise(self, key: UserKey) -> bool:
+        """While the database is down the platform redelivers the same update again and again; one
+        apology per person per APOLOGY_GAP is enough (crisis help is never held back)."""
+        now = self.clock()
+        last = self._apologised.get(key)
+        if last is not None and now - last < APOLOGY_GAP:
+            return False
+        if len(self._apologised) > 4096:
+            self._apologised = {k: t for k, t in self._apologised.items() if now - t < APOLOGY_GAP}
+        self._apologised[key] = now
+        return True
 
     async def _apply(
         self, tx: UserTx, key: UserKey, state: UserState, effects: list[Effect], now: datetime

@@ -168,5 +168,16 @@ async def test_an_event_the_database_never_took_is_reported_unrecorded_so_the_pl
     )
     assert await service.handle(event) is False
     assert "went wrong on my side" in user.texts[-1]
+    apologies = len(user.texts)
+    outage["left"] = 3
+    assert await service.handle(event) is False, "redelivered during the same outage"
+    assert len(user.texts) == apologies, "one apology per outage is enough"
+    outage["left"] = 3
+    crisis = Event(
+        kind=EventKind.TEXT, platform="test", user_id="u1", event_id="e-crisis", at=clock(),
+        text="i want to kill myself",
+    )
+    assert await service.handle(crisis) is False
+    assert "988" in user.texts[-1] or "findahelpline" in user.texts[-1], "crisis help is never held back"
     assert await service.handle(event) is True, "the redelivered event is handled"
     assert await service.handle(event) is True, "and a third delivery is a harmless replay"
