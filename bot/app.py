@@ -57,7 +57,7 @@ def telegram_budget(settings: Settings, service: ChatService) -> SendBudget | No
     if settings.telegram_bot_token is None or settings.sqlite_path is not None:
         return None
     bot_id = settings.telegram_bot_token.get_secret_value().split(":", 1)[0]  # public; the secret half is not
-    limits = RateLimits()
+    limits = RateLimits(overall_per_second=settings.telegram_messages_per_second)
     rate, burst = limits.overall_per_second * limits.headroom, limits.overall_per_second * limits.burst_share
     return StoreBudget(service.store, f"telegram:{bot_id}", rate=rate, burst=burst)
 

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
     telegram_webhook_secret: SecretStr | None = None
+    # Telegram's overall limit for a bot: about 30/s, up to 1000/s with paid broadcasts. On PostgreSQL the
+    # processes sending with one token share it.
+    telegram_messages_per_second: float = Field(default=30.0, gt=0)
     discord_bot_token: SecretStr | None = None
     rekindle_data_key: SecretStr | None = None
     content_dir: Path | None = None

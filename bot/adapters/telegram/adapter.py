@@ -254,7 +254,8 @@ async def run_telegram(
     `budget` is the send pace shared with other processes using the same token (see bot.budget);
     without it, this process paces itself alone.
     """
-    adapter = TelegramAdapter(settings, service, Tuning(limits=RateLimits(shared=budget)))
+    limits = RateLimits(overall_per_second=settings.telegram_messages_per_second, shared=budget)
+    adapter = TelegramAdapter(settings, service, Tuning(limits=limits))
     await adapter.start(listen=listen)
     try:
         await adapter.wait()
