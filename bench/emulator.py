@@ -1,14 +1,21 @@
 """The test suite's Telegram emulator, plus what a bench needs: send timestamps and a global rate limit.
 
-Only two hooks are overridden: the sendMessage handler (to time each message per chat) and the
-fault lookup (to answer 429 beyond the configured rate, as Telegram does).
+The hooks overridden: the sendMessage handler (to time each message per chat), the fault lookup
+(to answer 429 beyond the configured rate, as Telegram does), setWebhook (to count the workers that
+registered) and the webhook POST (to spread pushes over several workers, as a load balancer in
+front of them would, over kept-alive connections as Telegram's servers hold them).
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import time
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from typing import Any
+
+import aiohttp
 
 from tests.emulators.telegram import BASE_TIME, BotMessage, Fault, TelegramEmulator
 
@@ -45,10 +52,47 @@ class BenchEmulator(TelegramEmulator):
         self.sends: dict[int, int] = defaultdict(int)
         self.last_send: dict[int, float] = {}  # chat -> perf_counter() of its latest accepted sendMessage
         self.last_any = 0.0
+        self.webhooks_set = 0  # setWebhook calls: each webhook worker makes one once it listens
+        self._targets: Iterator[str] | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._max_connections = 40  # Telegram's default; setWebhook's max_connections replaces it
 
     async def __aenter__(self) -> BenchEmulator:
         await self.start()
         return self
+
+    async def stop(self) -> None:
+        try:
+            await super().stop()
+        finally:
+            if self._session is not None:
+                await self._session.close()
+                self._session = None
+
+    def spread_webhook(self, urls: Sequence[str]) -> None:
+        """Push each update to the next of `urls` in turn, whichever URL a worker registered last."""
+        self._targets = itertools.cycle(list(urls))
+
+    async def post_update_to_webhook(
+        self, url: str, update: JSONDict, secret_token: str | None = None
+    ) -> int:
+        if self._targets is not None:
+            url = next(self._targets)
+        if self._session is None:
+            # Telegram opens at most max_connections at once to a bot's webhook, whatever is behind it.
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self._max_connections))
+        headers = {"Content-Type": "application/json"}
+        if secret_token is not None:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = secret_token
+        async with self._session.post(url, data=json.dumps(update), headers=headers) as resp:
+            await resp.read()
+            return resp.status
+
+    async def _set_webhook(self, params: JSONDict) -> bool:
+        result = await super()._set_webhook(params)
+        self._max_connections = int(params.get("max_connections") or self._max_connections)
+        self.webhooks_set += 1
+        return result
 
     async def _send_message(self, params: JSONDict) -> JSONDict:
         result = await super()._send_message(params)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import shutil
-import subprocess
+import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.cpu import CpuSplit
 from bench.data import Template, make_template
 from bench.emulator import BenchEmulator
 from bench.fanout import fanout
+from bench.pg import dsn_or_reason, scratch_database, server_version
+from bench.postgres import TICK, Steps, Sweep, echo_steps, sweep_checkins, worker_steps
 from bench.results import Figure
 from bench.startup import startup
 from bench.sweep import idle_heartbeat, sweep, tick_cost
@@ -70,7 +71,7 @@ async def run_suite(
     if "startup" in only:
         figures += await _startup(sizes, template.state, progress)
     if "postgres" in only:
-        figures.append(_postgres())
+        figures += await _postgres(sizes, workdir, template, progress)
     return figures
 
 
@@ -188,19 +189,90 @@ async def _startup(sizes: Sizes, state: str, progress: Progress) -> list[Figure]
     return figures
 
 
-def postgres_reason() -> str | None:
-    """Why the PostgreSQL figures cannot be measured here, or None when they could be."""
-    if importlib.util.find_spec("bot.store.postgres") is None:
-        return "bot/store/postgres.py is not in the tree yet"
-    script = ROOT / "scripts" / "pg.sh"
-    if not script.exists() or shutil.which("bash") is None:
-        return "scripts/pg.sh is missing"
-    status = subprocess.run(["bash", str(script), "status"], capture_output=True, text=True, check=False)
-    if status.returncode != 0:
-        return "no PostgreSQL is running (scripts/pg.sh start)"
-    return "the multi-worker PostgreSQL bench is not written yet"
+@dataclass(frozen=True, slots=True)
+class PgSizes:
+    workers: tuple[int, ...]  # webhook worker processes on one PostgreSQL, one measurement each
+    rounds: int  # batches per measurement; the figure is their median
+    updates: int  # Next presses per batch
+    warm: int  # presses per worker before the first batch
+    sqlite: bool  # measure one SQLite worker too
+    sweep_processes: tuple[int, ...]  # scheduler processes, one sweep each
+    sweep_users: int
 
 
-def _postgres() -> Figure:
-    return Figure("6. PostgreSQL", "updates/s with 1, 2 and 4 workers", None, "updates/s",
-                  note=f"not measured: {postgres_reason()}")
+CORES = os.cpu_count() or 1
+PG_SIZES = {
+    "full": PgSizes((1, 2, 4), 3, 700, 20, True, (1, 2, 4), 2000),
+    "quick": PgSizes((1, 2, 4), 2, 150, 10, True, (1, 2, 4), 300),
+    "tiny": PgSizes((2,), 1, 10, 2, False, (2,), 10),
+}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 'es' if word.endswith('s') else 's'}"
+
+
+def cpu_note(cpu: CpuSplit, count: int, bots: str, unit: str) -> str:
+    """Who used the CPU, per unit of work, and how full the machine was (other processes included)."""
+    ours, pg, bench = cpu.per(count)
+    return (f"CPU per {unit}: {bots} {ours:.1f} ms, PostgreSQL {pg:.1f} ms, emulator {bench:.1f} ms;"
+            f" {cpu.cores_ours:.1f} of {CORES} cores ours, {cpu.cores_busy:.1f} busy in all")
+
+
+def _rates(steps: Steps) -> str:
+    if len(steps.rates) == 1:
+        return ""
+    return f"median of {len(steps.rates)} batches ({', '.join(f'{r:.0f}' for r in steps.rates)}); "
+
+
+async def _postgres(sizes: Sizes, workdir: Path, template: Template, progress: Progress) -> list[Figure]:
+    section = "6. PostgreSQL"
+    dsn, reason = dsn_or_reason()
+    if dsn is None:
+        return [Figure(section, "guide steps per second, 1, 2 and 4 workers", None, "updates/s",
+                       note=f"not measured: {reason}")]
+    pg = PG_SIZES[sizes.name]
+    server = f"PostgreSQL {await server_version(dsn)} on the same machine; "
+    presses = f"{pg.rounds} x {pg.updates}"
+    progress(f"echo bot in its own process: {presses} updates")
+    echo = await echo_steps(workdir, pg.warm, pg.rounds, pg.updates)
+    runs: list[Steps] = []
+    if pg.sqlite:
+        progress(f"1 webhook worker on SQLite: {presses} Next presses")
+        runs.append(await worker_steps(workdir, template, None, 1, pg.warm, pg.rounds, pg.updates))
+    for n in pg.workers:
+        progress(f"{_plural(n, 'webhook worker')} on one PostgreSQL: {presses} Next presses")
+        async with scratch_database(dsn) as db:
+            runs.append(await worker_steps(workdir, template, db, n, pg.warm, pg.rounds, pg.updates))
+    figures = []
+    for run in runs:
+        store = "SQLite" if run.label == "sqlite" else "PostgreSQL"
+        where = server if run.label == "postgres" and run.workers == min(pg.workers) else ""
+        total = run.updates * len(run.rates)
+        figures.append(Figure(
+            section, f"guide steps per second, {_plural(run.workers, 'worker')}, {store}", run.rate, "updates/s",
+            echo.rate, "echo bot, own process",
+            note=f"{where}{_rates(run)}{run.updates} chats at once per batch, pushed to the workers in turn;"
+                 f" every press answered once and one step on (asserted); {run.retried} pushes retried."
+                 f" {cpu_note(run.cpu, total, 'workers', 'step')}",
+        ))
+    figures.append(Figure(
+        section, "echo bot (the baseline above)", echo.rate, "updates/s",
+        note=f"{_rates(echo)}tests/emulators/echo_bot.py in its own process, long polling the same emulator."
+             f" {cpu_note(echo.cpu, echo.updates * len(echo.rates), 'echo', 'update')}",
+    ))
+    sweeps: list[Sweep] = []
+    for n in pg.sweep_processes:
+        progress(f"check-in sweep: {pg.sweep_users:,} users, {_plural(n, 'scheduler process')}")
+        async with scratch_database(dsn) as db:
+            sweeps.append(await sweep_checkins(db, workdir, template, n, pg.sweep_users))
+    base = sweeps[0]
+    for result in sweeps:
+        figures.append(Figure(
+            section, f"check-in sweep, {result.users:,} users, {_plural(result.processes, 'scheduler process')}",
+            result.seconds, "s", base.seconds, _plural(base.processes, "process"), higher_is_better=False,
+            note=f"`python -m bot scheduler`, everyone due at once, to the last message (including up to one"
+                 f" {TICK} s tick interval); each check-in sent once (asserted), {result.messages:,} messages."
+                 f" {cpu_note(result.cpu, result.users, 'schedulers', 'check-in')}",
+        ))
+    return figures
