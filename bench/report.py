@@ -11,7 +11,7 @@ __all__ = ["markdown"]
 METHOD = """\
 ## How it is measured
 
-- Everything runs on 127.0.0.1 in one process and one event loop: the Telegram emulator from the
+- Sections 1-5 run on 127.0.0.1 in one process and one event loop: the Telegram emulator from the
   test suite (`tests/emulators/telegram.py`), the bot, and the load generator. Absolute numbers are
   therefore lower than a bot would reach with Telegram on another machine; the ratios against the
   baseline, measured in the same run on the same emulator, are what to read.
@@ -35,6 +35,11 @@ METHOD = """\
 - Start-up: `python -m bench.ready <db>` in a subprocess, timed from before the process starts to
   the line it prints after the scheduler's first tick on a store where nobody is due; RSS is
   `VmRSS` at that moment. The store files are generated once under `bench/results/` (gitignored).
+- PostgreSQL (section 6): real `python -m bot` processes in webhook mode on one PostgreSQL database,
+  the emulator spreading its webhook pushes round-robin over them as a load balancer would, against
+  the echo bot in its own process polling the same emulator; then 1, 2 and 4 `python -m bot
+  scheduler` processes sweeping the same due check-ins. Each run checks that every update was
+  answered once and every check-in sent once.
 """
 
 
