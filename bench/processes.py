@@ -77,7 +77,9 @@ async def _stop(processes: Sequence[BotProcess]) -> None:
             p.proc.send_signal(signal.SIGINT)
     for p in processes:
         try:
-            await asyncio.wait_for(p.proc.wait(), 15)
+            # A web worker waits up to its request timeout (10 s) for open webhook connections, then
+            # closes its pools: allow for that on a loaded machine before calling it hung.
+            await asyncio.wait_for(p.proc.wait(), 40)
         except TimeoutError:
             p.proc.kill()
             await p.proc.wait()
