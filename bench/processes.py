@@ -55,6 +55,10 @@ def _environment(extra: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 async def _spawn(args: Sequence[str], env: Mapping[str, str], workdir: Path, name: str) -> BotProcess:
     log = workdir / f"{name}.log"
     with log.open("wb") as out:
@@ -66,6 +70,9 @@ async def _spawn(args: Sequence[str], env: Mapping[str, str], workdir: Path, nam
             stdout=out,
             stderr=out,
             stdin=asyncio.subprocess.DEVNULL,
+            # A bench started in the background (`cmd &`) inherits an ignored SIGINT, and Python then
+            # never turns Ctrl-C into a graceful stop: give each worker the default back.
+            preexec_fn=_default_sigint,
         )
     return BotProcess(proc, log)
 
