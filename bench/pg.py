@@ -21,6 +21,7 @@ import asyncpg
 
 from bench.data import Due
 from bot.crypto import Cipher
+from bot.lease import process_alive
 from bot.store.base import ts
 
 __all__ = ["dsn_or_reason", "scratch_database", "seed_users", "server_version", "user_states"]
@@ -44,16 +45,6 @@ def dsn_or_reason() -> tuple[str | None, str]:
     return status.stdout.strip().splitlines()[-1], ""
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _with_database(dsn: str, name: str) -> str:
     parts = urlsplit(dsn)
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
@@ -68,7 +59,7 @@ async def scratch_database(dsn: str) -> AsyncIterator[str]:
         for (old,) in await admin.fetch(
             "SELECT datname FROM pg_database WHERE datname LIKE 'rk\\_bench\\_%'"
         ):
-            if not _alive(int(str(old).removeprefix(PREFIX).split("_", 1)[0])):
+            if not process_alive(int(str(old).removeprefix(PREFIX).split("_", 1)[0])):
                 await admin.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')  # a run that died
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.execute(f'CREATE DATABASE "{name}"')

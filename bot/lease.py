@@ -11,7 +11,7 @@ import os
 import socket
 import uuid
 
-__all__ = ["dead_on_this_host", "new_holder"]
+__all__ = ["dead_on_this_host", "new_holder", "process_alive"]
 
 
 def new_holder() -> str:
@@ -28,12 +28,15 @@ def dead_on_this_host(holder: str, me: str) -> bool:
         return False
     if holder == me or host != me.split(":")[0]:
         return False
-    if pid == os.getpid():
-        return True
+    return pid == os.getpid() or not process_alive(pid)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (under any user)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return True
+        return False
     except PermissionError:
-        return False  # alive, under another user
-    return False
+        return True  # alive, under another user
+    return True

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from bot.lease import process_alive
+
 __all__ = ["database_dsn", "drop_database", "fresh_database"]
 
 PREFIX = "rk_test_"
@@ -70,18 +72,8 @@ async def _sweep_dead(admin: asyncpg.Connection) -> None:
     names = [r[0] for r in await admin.fetch("SELECT datname FROM pg_database WHERE datname LIKE 'rk\\_test\\_%'")]
     for name in names:
         pid = int(name.removeprefix(PREFIX).split("_", 1)[0])
-        if pid != os.getpid() and not _alive(pid):
+        if pid != os.getpid() and not process_alive(pid):
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 async def _drop_all() -> None:
