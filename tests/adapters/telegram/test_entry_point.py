@@ -16,6 +16,18 @@ PRIVATE = "my quiet words about Sam"
 ROOT = Path(__file__).resolve().parents[3]
 
 
+async def _interrupt(proc: asyncio.subprocess.Process) -> bytes:
+    """Ctrl-C the bot (killing it if it hangs) and return everything it printed."""
+    if proc.returncode is None:
+        proc.send_signal(signal.SIGINT)
+    try:
+        output, _ = await asyncio.wait_for(proc.communicate(), 20)
+    except TimeoutError:
+        proc.kill()
+        output, _ = await proc.communicate()
+    return output
+
+
 @pytest.mark.parametrize("level", ["DEBUG", "INFO"])
 async def test_python_m_bot_runs_telegram(tg: TelegramEmulator, tmp_path: Path, level: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DISCORD_", "DATABASE_"))}
@@ -38,13 +50,7 @@ async def test_python_m_bot_runs_telegram(tg: TelegramEmulator, tmp_path: Path, 
         tg.send_text(77, PRIVATE)
         await tg.wait_for_messages(77, 2, timeout=30)
     finally:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGINT)
-        try:
-            output, _ = await asyncio.wait_for(proc.communicate(), 20)
-        except TimeoutError:
-            proc.kill()
-            output, _ = await proc.communicate()
+        output = await _interrupt(proc)
     log = output.decode(errors="replace")
     assert proc.returncode == 0, log[-2000:]
     assert "getUpdates" in log or "Telegram" in log or "telegram" in log, log[-2000:]
@@ -105,13 +111,7 @@ async def test_the_scheduler_process_sends_check_ins_and_takes_no_updates(
         tg.send_command(4242, "/help")  # nobody in this process listens for it
         await asyncio.sleep(1.0)
     finally:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGINT)
-        try:
-            output, _ = await asyncio.wait_for(proc.communicate(), 20)
-        except TimeoutError:
-            proc.kill()
-            output, _ = await proc.communicate()
+        output = await _interrupt(proc)
     assert proc.returncode == 0, output.decode(errors="replace")[-2000:]
     assert "How is your mood today" in checkin.body
     assert len(tg.messages(4242)) == 1, "the /help waits for a worker that takes updates"
