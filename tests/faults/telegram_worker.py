@@ -14,18 +14,13 @@ import asyncio
 import signal
 import sys
 
-from bot.adapters.telegram import RateLimits, TelegramAdapter, Tuning
+from bot.adapters.telegram import TelegramAdapter
 from bot.app import build_service
 from bot.config import load_settings
+from tests.adapters.telegram.conftest import FAST
 from tests.faults.kit import START
 
-TUNING = Tuning(
-    request_timeout=2.0,
-    poll_timeout=1.0,
-    limits=RateLimits(1000.0, 1000.0, 1000),
-    poll_pause=0.02,
-    redeliver_after=0.05,
-)
+TUNING = FAST  # the adapter tests' timings: short timeouts, limits lifted
 
 
 async def run(db_url: str, base_url: str, token: str, webhook: tuple[str, str] | None) -> None:
