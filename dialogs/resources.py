@@ -32,7 +32,6 @@ __all__ = [
     "RESOURCES_FILE",
     "Helpline",
     "ReplyKind",
-    "ReplyTexts",
     "SafetyPlanStep",
     "SafetyReplies",
     "SafetyResources",
@@ -46,18 +45,20 @@ __all__ = [
 RESOURCES_FILE = Path("safety") / "resources.yaml"
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-ReplyKind = Literal["crisis", "danger", "boundary", "moved_on"]
+ReplyKind = Literal["crisis", "attempt", "danger", "danger_by_user", "boundary", "moved_on"]
 PlanStepId = Literal["warning_signs", "coping", "people", "professionals", "safe_place"]
 PLAN_STEPS: tuple[PlanStepId, ...] = ("warning_signs", "coping", "people", "professionals", "safe_place")
 
 # Which placeholders each reply may use; {lines} is required where listed.
 _PLACEHOLDERS: dict[str, frozenset[str]] = {
-    "crisis": frozenset({"lines", "name"}),
-    "danger": frozenset({"lines", "name"}),
+    "crisis": frozenset({"lines", "name", "emergency"}),
+    "attempt": frozenset({"lines", "name", "emergency"}),
+    "danger": frozenset({"lines", "name", "emergency"}),
+    "danger_by_user": frozenset({"lines", "name"}),
     "boundary": frozenset({"name"}),
     "moved_on": frozenset({"name"}),
 }
-_NEEDS_LINES = frozenset({"crisis", "danger"})
+_NEEDS_LINES = frozenset({"crisis", "attempt", "danger", "danger_by_user"})
 _PLACEHOLDER = re.compile(r"{([^{}]*)}")
 
 
@@ -74,8 +75,15 @@ class Helpline(_Strict):
 
 class CountryLines(_Strict):
     name: str = Field(min_length=1)
+    aliases: list[Annotated[str, StringConstraints(to_lower=True, min_length=2)]] = Field(
+        default_factory=list
+    )
+    emergency: Helpline  # the number for an emergency in progress
     crisis: list[Helpline] = Field(min_length=1)
     abuse: list[Helpline] = Field(default_factory=list)
+    # For someone worried about their own behaviour towards a partner (or under an order): not
+    # victim services, which are for the people they harm.
+    behaviour: list[Helpline] = Field(default_factory=list)
 
 
 class SafetyPlanStep(_Strict):
@@ -84,22 +92,22 @@ class SafetyPlanStep(_Strict):
     question: Message
 
 
-class ReplyTexts(_Strict):
-    """Each reply as one string, its messages joined by a blank line; fill with str.format."""
-
-    crisis: str
-    danger: str
-    boundary: str
-    moved_on: str
-
-
 class SafetyReplies(_Strict):
     crisis: list[Message] = Field(min_length=1, max_length=3)
-    danger: list[Message] = Field(min_length=1, max_length=3)
+    attempt: list[Message] = Field(min_length=1, max_length=3)  # something already taken or done
+    danger: list[Message] = Field(min_length=1, max_length=3)  # harm done to the user
+    danger_by_user: list[Message] = Field(min_length=1, max_length=3)  # harm done or threatened by the user
     boundary: list[Message] = Field(min_length=1, max_length=3)
     moved_on: list[Message] = Field(min_length=1, max_length=3)
 
-    @field_validator("crisis", "danger", "boundary", "moved_on")
+    @field_validator("attempt")
+    @classmethod
+    def _emergency_first(cls, messages: list[str]) -> list[str]:
+        if "{emergency}" not in messages[0].split("\n", 1)[0]:
+            raise ValueError("[0]: the first line must give the emergency number: put {emergency} in it")
+        return messages
+
+    @field_validator("crisis", "attempt", "danger", "danger_by_user", "boundary", "moved_on")
     @classmethod
     def _placeholders(cls, messages: list[str], info: ValidationInfo) -> list[str]:
         kind = info.field_name or ""
@@ -121,6 +129,7 @@ class SafetyReplies(_Strict):
 class SafetyResources(_Strict):
     countries: dict[CountryCode, CountryLines] = Field(min_length=1)
     international: list[Helpline] = Field(min_length=1)  # when the country is unknown or has no line
+    international_emergency: Helpline  # the wording when the emergency number is not known
     timezones: dict[str, CountryCode]
     grounding: list[Message] = Field(min_length=3, max_length=8)  # 5-4-3-2-1 senses, one step each
     breathing: list[Message] = Field(min_length=3, max_length=8)  # paced breathing, one step each
@@ -158,32 +167,58 @@ class SafetyResources(_Strict):
         lines = self.countries.get(country.strip().upper())
         return list(lines.abuse) if lines and lines.abuse else list(self.international)
 
+    def behaviour_lines(self, country: str) -> list[Helpline]:
+        lines = self.countries.get(country.strip().upper())
+        return list(lines.behaviour) if lines and lines.behaviour else list(self.international)
+
+    def emergency(self, country: str) -> Helpline:
+        lines = self.countries.get(country.strip().upper())
+        return lines.emergency if lines else self.international_emergency
+
+    def country_for_text(self, text: str) -> str:
+        """The country a person named ("uk", "Ireland", "aus"), or "" when none is recognised."""
+        words = " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+        if not words:
+            return ""
+        for code, lines in self.countries.items():
+            names = {code.casefold(), lines.name.casefold(), *lines.aliases}
+            if words in names:
+                return code
+        for code, lines in self.countries.items():
+            for name in (lines.name.casefold(), *lines.aliases):
+                # Short names ("us", "uk", "in") only count after "in" or "from": "tell us" is no country.
+                before = r"\b(?:in|from|to)\s+(?:the\s+)?" if len(name) <= 3 else r"(?<!south )(?<!latin )\b"
+                if re.search(rf"{before}{re.escape(name)}\b", words):
+                    return code
+        return ""
+
     def country_for_timezone(self, tz: str) -> str:
         return self.timezones.get(tz.strip(), "")
-
-    @property
-    def texts(self) -> ReplyTexts:
-        """The replies as single strings with {lines} and {name} left to fill; `reply()` does it for you."""
-        r = self.replies
-        return ReplyTexts(
-            crisis="\n\n".join(r.crisis),
-            danger="\n\n".join(r.danger),
-            boundary="\n\n".join(r.boundary),
-            moved_on="\n\n".join(r.moved_on),
-        )
 
     @staticmethod
     def format_lines(lines: Sequence[Helpline]) -> str:
         return format_lines(lines)
 
+    def lines_for(self, kind: ReplyKind, country: str) -> list[Helpline]:
+        if kind == "danger":
+            return self.abuse_lines(country)
+        if kind == "danger_by_user":
+            return self.behaviour_lines(country)
+        return self.crisis_lines(country)
+
     def reply(self, kind: ReplyKind, country: str = "", name: str = "") -> list[str]:
-        """The messages for one safety label, with the right lines and the user's name filled in."""
-        lines = self.abuse_lines(country) if kind == "danger" else self.crisis_lines(country)
+        """The messages for one safety finding, with the right lines, number and name filled in."""
+        lines = format_lines(self.lines_for(kind, country))
+        emergency = self.emergency(country).how
         out = []
         for text in getattr(self.replies, kind):
             if not name.strip():
                 text = text.replace(", {name}", "")
-            out.append(text.replace("{name}", name.strip()).replace("{lines}", format_lines(lines)))
+            out.append(
+                text.replace("{name}", name.strip())
+                .replace("{lines}", lines)
+                .replace("{emergency}", emergency)
+            )
         return out
 
 

@@ -28,6 +28,7 @@ from pydantic import (
     field_validator,
 )
 
+from dialogs.assessment import Assessment, CrisisZone
 from dialogs.content import CONTENT_DIR
 from dialogs.yamlfile import load_model
 
@@ -69,10 +70,23 @@ _INVISIBLE = re.compile(
 _MARKS = re.compile("[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _QUOTES = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-        "\u00b4": "'", "\u02bc": "'", "\u02bb": "'", "\u02b9": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u02bc": "'",
+        "\u02bb": "'",
+        "\u02b9": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
     }
 )
 # Leetspeak is only undone inside a word that also has letters, and never in a number with a
@@ -209,6 +223,17 @@ class SafetyClassifier:
 
     def assess(self, text: str) -> SafetyLabel:
         return self.explain(text)[0]
+
+    def assessment(self, text: str) -> Assessment:
+        """The rules' finding in the engine's terms: used on their own only when the model is not loaded."""
+        label = self.assess(text)
+        return Assessment(
+            crisis=CrisisZone.ACT if label == SafetyLabel.CRISIS else CrisisZone.NONE,
+            danger=label == SafetyLabel.DANGER,
+            boundary=label == SafetyLabel.BOUNDARY,
+            moved_on=label == SafetyLabel.MOVED_ON,
+            source="rules",
+        )
 
     def explain(self, text: str) -> tuple[SafetyLabel, str]:
         """The label and the normalised words that triggered it ("" for NONE): for tests and review."""

@@ -1,4 +1,4 @@
-"""Safety first: the crisis reply, grounding, the personal safety plan, /sos, and the boundaries route.
+"""Crisis care: the crisis reply, grounding, the personal safety plan and /sos.
 
 Everything here runs before any lesson logic. Crisis resources and wording come from content/safety.
 """
@@ -6,76 +6,127 @@ Everything here runs before any lesson logic. Crisis resources and wording come 
 from __future__ import annotations
 
 from dialogs.context import Ctx, row
-from dialogs.safety import SafetyLabel
+from dialogs.model import Button
+from dialogs.resources import ReplyKind
+from dialogs.screens.country import ask_country, set_country
+from dialogs.screens.lines import country, lines_text, say_reply
 from dialogs.screens.registry import register, show
 
-__all__ = ["crisis", "explain_route", "moved_on", "protect", "sos"]
+__all__ = ["CARE_SCREENS", "calm", "crisis", "in_care", "sos", "still_here"]
 
-CRISIS_BUTTONS = (
-    row(("A grounding exercise", "ground"), ("My safety plan", "plan")),
-    row(("I'm safe now, go on", "goon")),
-)
+# Screens that are crisis care; a crisis here does not move "where to come back to".
+CARE_SCREENS = ("crisis", "grounding", "plan", "safety.")
 
 
-def _country(ctx: Ctx) -> str:
-    profile = ctx.state.profile
-    return profile.country or ctx.kit.resources.country_for_timezone(profile.timezone)
+def in_care(ctx: Ctx) -> bool:
+    return ctx.state.screen.startswith(CARE_SCREENS)
 
 
-def crisis_lines_text(ctx: Ctx) -> str:
-    res = ctx.kit.resources
-    return res.format_lines(res.crisis_lines(_country(ctx)))
+def _crisis_buttons(ctx: Ctx) -> list[tuple[Button, ...]]:
+    rows = [
+        row(("A grounding exercise", "ground"), ("My safety plan", "plan")),
+        row(("I'm safe now, go on", "goon")),
+    ]
+    if not ctx.state.profile.country:
+        rows.insert(1, row(("Numbers for my country", "country")))
+    return rows
 
 
-def abuse_lines_text(ctx: Ctx) -> str:
-    res = ctx.kit.resources
-    return res.format_lines(res.abuse_lines(_country(ctx)))
+def crisis(ctx: Ctx, *, attempt: bool = False, danger: ReplyKind | None = None) -> None:
+    """Answer at once, pause the guide and the cheerful reminders, and offer what people actually use.
 
-
-def crisis(ctx: Ctx) -> None:
-    """Answer at once, pause the guide and the cheerful reminders, and offer what people actually use."""
+    `attempt`: something is already taken or done, so the emergency number comes first.
+    `danger`: the same message also reported harm; its lines follow the crisis lines.
+    """
     state = ctx.state
-    if not state.screen.startswith(("crisis", "grounding", "plan")):
+    if not in_care(ctx):
         state.resume_screen = state.screen
     state.crisis_active = True
-    ctx.say(
-        ctx.kit.resources.texts.crisis.format(
-            lines=crisis_lines_text(ctx), name=state.profile.name or "friend"
-        )
-    )
+    say_reply(ctx, "attempt" if attempt else "crisis")
+    if danger is not None:
+        say_reply(ctx, danger)
     ctx.goto("crisis")
-    ctx.say_key("crisis_offer", CRISIS_BUTTONS)
+    ctx.say_key("crisis_offer", _crisis_buttons(ctx))
+
+
+def still_here(ctx: Ctx) -> None:
+    """In crisis care already: stay with them, with the same ways forward."""
+    if not ctx.state.screen.startswith("crisis"):
+        ctx.goto("crisis")
+    ctx.state.crisis_active = True
+    ctx.say_key("crisis_listening", _crisis_buttons(ctx))
 
 
 def _crisis_show(ctx: Ctx) -> None:
-    ctx.say_key("crisis_offer", CRISIS_BUTTONS)
+    ctx.say_key("crisis_offer", _crisis_buttons(ctx))
+
+
+_SAFE_NOW = (
+    "i'm safe",
+    "im safe",
+    "i am safe",
+    "safe now",
+    "go on",
+    "i'm ok",
+    "im ok",
+    "i'm okay",
+    "i'm fine",
+)
 
 
 def _crisis_handle(ctx: Ctx) -> None:
     button = ctx.event.button
+    text = ctx.event.text.strip()
     if button == "ground":
         ctx.goto("grounding", step=0)
         _grounding_show(ctx)
     elif button == "plan":
         _start_plan(ctx)
-    elif button == "goon":
-        ctx.state.crisis_active = False
-        ctx.say_key("crisis_go_on")
-        target = ctx.state.resume_screen or "menu"
-        ctx.state.resume_screen = ""
-        show(ctx, target if target not in {"crisis", "new"} else "menu")
+    elif button == "country":
+        ask_country(ctx, then="crisis")
+    elif button == "goon" or (text and any(p in text.casefold() for p in _SAFE_NOW)):
+        calm(ctx)
+    elif text and ctx.kit.resources.country_for_text(text):
+        set_country(ctx, ctx.kit.resources.country_for_text(text))
+        say_reply(ctx, "crisis")
+        _crisis_show(ctx)
     else:
-        ctx.say_key("crisis_listening", CRISIS_BUTTONS)
+        ctx.say_key("crisis_listening", _crisis_buttons(ctx))
 
 
 register("crisis", _crisis_show, _crisis_handle, takes_text=True)
+
+
+def calm(ctx: Ctx) -> None:
+    """After a crisis: a quiet place with a choice, never straight back into contact topics."""
+    ctx.state.crisis_active = False
+    ctx.state.resume_screen = ctx.state.resume_screen if ctx.state.resume_screen.startswith("guide.") else ""
+    ctx.goto("care.calm")
+    _calm_show(ctx)
+
+
+def _calm_show(ctx: Ctx) -> None:
+    ctx.say_key("crisis_go_on", [row(("Today's step", "guide"), ("Menu", "_menu")), row(("Help now", "sos"))])
+
+
+def _calm_handle(ctx: Ctx) -> None:
+    if ctx.event.button == "guide":
+        show(ctx, "guide.lesson")
+    elif ctx.event.button == "sos":
+        sos(ctx)
+    else:
+        _calm_show(ctx)
+
+
+register("care.calm", _calm_show, _calm_handle, takes_text=False)
 
 
 def _grounding_show(ctx: Ctx) -> None:
     steps = ctx.kit.resources.grounding
     index = ctx.data_int("step")
     if index >= len(steps):
-        ctx.say_key("grounding_done", CRISIS_BUTTONS if ctx.state.crisis_active else [row(("Back", "_back"))])
+        after = _crisis_buttons(ctx) if ctx.state.crisis_active else [row(("Back", "_back"))]
+        ctx.say_key("grounding_done", after)
         ctx.goto("crisis" if ctx.state.crisis_active else ctx.state.resume_screen or "menu")
         return
     ctx.say(steps[index], [row(("Next", "next"), ("Stop", "stop"))])
@@ -107,7 +158,7 @@ def _plan_show(ctx: Ctx) -> None:
         _show_plan(ctx)
         ctx.goto("crisis" if ctx.state.crisis_active else ctx.state.resume_screen or "menu")
         if ctx.state.crisis_active:
-            ctx.say_key("crisis_offer", CRISIS_BUTTONS)
+            ctx.say_key("crisis_offer", _crisis_buttons(ctx))
         else:
             ctx.say_key("after_info", [row(("Back", "_back"), ("Menu", "_menu"))])
         return
@@ -148,11 +199,15 @@ def _show_plan(ctx: Ctx) -> None:
 
 def sos(ctx: Ctx) -> None:
     """/sos from anywhere: people to reach now, the safety plan if there is one, and ways to calm down."""
-    if not ctx.state.screen.startswith(("crisis", "grounding", "plan")):
+    if not in_care(ctx):
         ctx.state.resume_screen = ctx.state.screen
-    ctx.say_key("sos", lines=crisis_lines_text(ctx))
+    ctx.say_key(
+        "sos", lines=lines_text(ctx, "crisis"), emergency=ctx.kit.resources.emergency(country(ctx)).how
+    )
     if "danger" in ctx.state.flags:
-        ctx.say_key("sos_abuse", lines=abuse_lines_text(ctx))
+        ctx.say_key("sos_abuse", lines=lines_text(ctx, "danger"))
+    if "danger_by_user" in ctx.state.flags:
+        ctx.say_key("sos_behaviour", lines=lines_text(ctx, "danger_by_user"))
     _show_plan(ctx)
     ctx.goto("sos")
     _sos_show(ctx)
@@ -160,9 +215,11 @@ def sos(ctx: Ctx) -> None:
 
 def _sos_show(ctx: Ctx) -> None:
     plan_label = "Update my safety plan" if ctx.state.safety_plan else "Make a safety plan"
-    ctx.say_key(
-        "sos_offer", [row(("A grounding exercise", "ground"), (plan_label, "plan")), row(("Back", "_back"))]
-    )
+    rows = [row(("A grounding exercise", "ground"), (plan_label, "plan"))]
+    if not ctx.state.profile.country:
+        rows.append(row(("Numbers for my country", "country")))
+    rows.append(row(("Back", "_back")))
+    ctx.say_key("sos_offer", rows)
 
 
 def _sos_handle(ctx: Ctx) -> None:
@@ -171,93 +228,10 @@ def _sos_handle(ctx: Ctx) -> None:
         _grounding_show(ctx)
     elif ctx.event.button == "plan":
         _start_plan(ctx)
+    elif ctx.event.button == "country":
+        ask_country(ctx, then="sos")
     else:
         _sos_show(ctx)
 
 
 register("sos", _sos_show, _sos_handle, takes_text=False)
-
-
-# --- boundaries ----------------------------------------------------------------------------------------------
-def protect(ctx: Ctx, label: SafetyLabel) -> bool:
-    """Danger or a clear boundary: contact is never coached again; move to moving on, for good.
-
-    Returns False when nothing needed saying (a boundary already known on the moving-on track), so
-    the message is handled as usual, for example saved as the answer to a reflection.
-    """
-    flag = "danger" if label == SafetyLabel.DANGER else "boundary"
-    first_time = flag not in ctx.state.flags
-    if not first_time and label == SafetyLabel.BOUNDARY and ctx.state.track == "moving_on":
-        return False
-    if first_time:
-        ctx.state.flags = [*ctx.state.flags, flag]  # type: ignore[list-item]
-    if ctx.state.track != "moving_on":
-        ctx.state.track = "moving_on"
-        ctx.state.lesson_index = 0
-    texts = ctx.kit.resources.texts
-    name = ctx.state.profile.name or "friend"
-    if label == SafetyLabel.DANGER:
-        ctx.say(texts.danger.format(lines=abuse_lines_text(ctx), name=name))
-    elif first_time:
-        ctx.say(texts.boundary.format(name=name, lines=""))
-    if ctx.state.screen in {"new", "consent"}:
-        return True
-    ctx.goto("notice")
-    ctx.say_key("protect_next", [row(("Continue", "_back"), ("Help now", "sos"))])
-    return True
-
-
-def explain_route(ctx: Ctx) -> None:
-    texts = ctx.kit.resources.texts
-    name = ctx.state.profile.name or "friend"
-    if "danger" in ctx.state.flags:
-        ctx.say(texts.danger.format(lines=abuse_lines_text(ctx), name=name))
-    else:
-        ctx.say(texts.boundary.format(name=name, lines=""))
-    ctx.say_key("route_moving_on")
-
-
-def moved_on(ctx: Ctx) -> bool:
-    """Respect a new relationship; True when the user was offered the switch and nothing else should run."""
-    if "moved_on" in ctx.state.flags:
-        return False
-    ctx.state.flags = [*ctx.state.flags, "moved_on"]
-    ctx.say(ctx.kit.resources.texts.moved_on.format(name=ctx.state.profile.name or "friend", lines=""))
-    if (
-        ctx.state.track == "reconnect"
-        and ctx.state.screen not in {"new", "consent"}
-        and not ctx.state.screen.startswith("intake")
-    ):
-        ctx.goto("track.offer")
-        ctx.say_key("offer_moving_on", [row(("Switch to moving on", "yes"), ("Not now", "_back"))])
-        return True
-    return False
-
-
-def _notice_show(ctx: Ctx) -> None:
-    ctx.say_key("protect_next", [row(("Continue", "_back"), ("Help now", "sos"))])
-
-
-def _notice_handle(ctx: Ctx) -> None:
-    if ctx.event.button == "sos":
-        sos(ctx)
-    else:
-        show(ctx, "guide.lesson")
-
-
-register("notice", _notice_show, _notice_handle, takes_text=False)
-
-
-def _offer_show(ctx: Ctx) -> None:
-    ctx.say_key("offer_moving_on", [row(("Switch to moving on", "yes"), ("Not now", "_back"))])
-
-
-def _offer_handle(ctx: Ctx) -> None:
-    if ctx.event.button == "yes":
-        ctx.state.track = "moving_on"
-        ctx.state.lesson_index = 0
-        ctx.say_key("switched")
-    show(ctx, "guide.lesson")
-
-
-register("track.offer", _offer_show, _offer_handle, takes_text=False)

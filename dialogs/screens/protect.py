@@ -1,0 +1,123 @@
+"""When contact is the wrong goal: danger in either direction, the ex's boundary, a new partner.
+
+A danger or boundary finding moves the person to the moving-on track for good and records why; the
+engine's final guard then drops any contact coaching, whichever screen produced it.
+"""
+
+from __future__ import annotations
+
+from dialogs.assessment import Assessment
+from dialogs.context import Ctx, row
+from dialogs.pacing import start_track
+from dialogs.resources import ReplyKind
+from dialogs.screens.care import sos
+from dialogs.screens.lessons import open_today
+from dialogs.screens.lines import say_reply
+from dialogs.screens.registry import register
+from dialogs.state import SafetyFlag
+
+__all__ = ["danger_reply", "explain_route", "moved_on", "record", "settle"]
+
+
+def danger_reply(a: Assessment) -> ReplyKind | None:
+    if not a.danger:
+        return None
+    return "danger_by_user" if a.danger_by_user else "danger"
+
+
+def record(ctx: Ctx, a: Assessment) -> list[ReplyKind]:
+    """Set the flags and the track for a danger or boundary finding; return the replies still owed
+    (a boundary is explained once; danger lines are given every time it is reported)."""
+    state = ctx.state
+    owed: list[ReplyKind] = []
+    new: list[SafetyFlag] = []
+    kind = danger_reply(a)
+    if kind is not None:
+        new.append("danger")
+        if kind == "danger_by_user":
+            new.append("danger_by_user")
+        owed.append(kind)
+    if a.boundary:
+        if "boundary" not in state.flags and not (kind and state.track == "moving_on"):
+            owed.append("boundary")
+        new.append("boundary")
+    state.flags = [*state.flags, *(f for f in dict.fromkeys(new) if f not in state.flags)]
+    start_track(state, "moving_on", ctx.today)
+    return owed
+
+
+# Screens where the message is still an answer to finish: intake must end on the moving-on track,
+# and a check-in note is kept.
+_KEEP_GOING = ("intake.", "checkin.note")
+
+
+def settle(ctx: Ctx, owed: list[ReplyKind]) -> bool:
+    """Say what a danger or boundary finding needs, then decide what happens to the message.
+
+    True: the message is answered. False: the screen handles it too (intake goes on, notes are kept).
+    """
+    for kind in owed:
+        say_reply(ctx, kind)
+    screen = ctx.state.screen
+    if screen in {"new", "consent"}:
+        return bool(owed)
+    if screen.startswith(_KEEP_GOING):
+        return False
+    if not owed:
+        return False  # nothing new to say (a boundary already known): handle the message as usual
+    ctx.goto("notice")
+    ctx.say_key("protect_next", [row(("Continue", "_back"), ("Help now", "sos"))])
+    return True
+
+
+def explain_route(ctx: Ctx) -> None:
+    if "danger" in ctx.state.flags:
+        say_reply(ctx, "danger_by_user" if "danger_by_user" in ctx.state.flags else "danger")
+    else:
+        say_reply(ctx, "boundary")
+    ctx.say_key("route_moving_on")
+
+
+def moved_on(ctx: Ctx) -> bool:
+    """Respect a new relationship; True when the user was offered the switch and nothing else should run."""
+    if "moved_on" in ctx.state.flags:
+        return False
+    ctx.state.flags = [*ctx.state.flags, "moved_on"]
+    say_reply(ctx, "moved_on")
+    if (
+        ctx.state.track == "reconnect"
+        and ctx.state.screen not in {"new", "consent"}
+        and not ctx.state.screen.startswith("intake")
+    ):
+        ctx.goto("track.offer")
+        ctx.say_key("offer_moving_on", [row(("Switch to moving on", "yes"), ("Not now", "_back"))])
+        return True
+    return False
+
+
+def _notice_show(ctx: Ctx) -> None:
+    ctx.say_key("protect_next", [row(("Continue", "_back"), ("Help now", "sos"))])
+
+
+def _notice_handle(ctx: Ctx) -> None:
+    if ctx.event.button == "sos":
+        sos(ctx)
+    else:
+        open_today(ctx)
+
+
+register("notice", _notice_show, _notice_handle, takes_text=False)
+
+
+def _offer_show(ctx: Ctx) -> None:
+    ctx.say_key("offer_moving_on", [row(("Switch to moving on", "yes"), ("Not now", "_back"))])
+
+
+def _offer_handle(ctx: Ctx) -> None:
+    if ctx.event.button == "yes":
+        start_track(ctx.state, "moving_on", ctx.today)
+        ctx.say_key("switched")
+    open_today(ctx)
+
+
+register("track.offer", _offer_show, _offer_handle, takes_text=False)

@@ -1,0 +1,103 @@
+"""Asking directly: "Are you having thoughts of ending your life?", when the safety check is unsure
+or a check-in mood says things are bad. Asking does not put the idea in anyone's head; it is what
+trained listeners do. Yes and Not sure lead to crisis care; No carries on where the person was.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+from dialogs.context import Ctx, row
+from dialogs.screens.care import crisis
+from dialogs.screens.registry import SCREENS, register
+from dialogs.state import JSON
+
+__all__ = ["ask", "declined_recently", "low_mood_needs_asking"]
+
+ANSWERS = (row(("Yes", "yes"), ("Not sure", "unsure"), ("No", "no")),)
+# After a "No", a message in the unsure zone gets a gentle line rather than the same question again.
+DECLINE_HOLDS = timedelta(hours=6)
+
+# Typed answers, checked in this order: "not sure" before "no", "no" before "yes".
+_UNSURE = re.compile(r"\b(not sure|unsure|idk|i don'?t know|dunno|don'?t know|maybe|not certain)\b")
+_NO = re.compile(r"^(no|nope|nah|n|not really|i'?m not|im not|never)\b|\bno,? i'?m (not|ok|fine)\b")
+_YES = re.compile(
+    r"\b(yes|yeah|yea|yep|ya|y|kind of|kinda|sort of|sorta|a bit|a little|sometimes|i am|i do)\b"
+)
+
+
+def ask(ctx: Ctx, *, held: str = "", mood: int = 0) -> None:
+    """Ask the question. `held`: the message that raised it, handled as usual after a "No".
+    `mood`: a check-in is under way; after a "No" it goes on from the mood it recorded."""
+    state = ctx.state
+    state.screened_on = ctx.today
+    if not state.screen.startswith("safety."):
+        # Where they were, with that screen's own data, so a "No" returns them exactly there.
+        ctx.goto("safety.ask", back=state.screen, back_data=json.dumps(state.data), held=held, mood=mood)
+    else:
+        state.data = {**state.data, "held": held, "mood": mood}
+    ctx.say_key("screen_question", ANSWERS)
+
+
+def declined_recently(ctx: Ctx) -> bool:
+    at = ctx.state.screen_declined_at
+    return at is not None and ctx.now - at < DECLINE_HOLDS
+
+
+def low_mood_needs_asking(ctx: Ctx, mood: int) -> bool:
+    """A mood of 1, or 2 or less three days running; at most once a day."""
+    if ctx.state.screened_on == ctx.today:
+        return False
+    if mood <= 1:
+        return True
+    if mood > 2:
+        return False
+    days = [(ctx.today - timedelta(days=n)).isoformat() for n in (1, 2)]
+    return all(ctx.state.mood_log.get(day, 5) <= 2 for day in days)
+
+
+def _show(ctx: Ctx) -> None:
+    ctx.say_key("screen_question", ANSWERS)
+
+
+def _answer(ctx: Ctx) -> str:
+    if ctx.event.button in {"yes", "unsure", "no"}:
+        return ctx.event.button
+    words = " ".join(ctx.event.text.casefold().replace("’", "'").split()).strip(" .!?")
+    for answer, pattern in (("unsure", _UNSURE), ("no", _NO), ("yes", _YES)):
+        if pattern.search(words):
+            return answer
+    return ""
+
+
+def _handle(ctx: Ctx) -> None:
+    answer = _answer(ctx)
+    if answer in {"yes", "unsure"}:
+        ctx.say_key("screen_thanks_yes" if answer == "yes" else "screen_thanks_unsure")
+        crisis(ctx)
+        return
+    if answer != "no":
+        ctx.say_key("screen_again", ANSWERS)
+        return
+    state = ctx.state
+    state.screen_declined_at = ctx.now
+    data = state.data
+    back, held, mood = str(data.get("back") or ""), str(data.get("held") or ""), ctx.data_int("mood")
+    ctx.say_key("screen_no")
+    restored: dict[str, JSON]
+    if mood:  # a check-in goes on from the mood it recorded
+        back, restored = "checkin.urge", {"mood": mood}
+    else:
+        restored = json.loads(str(data.get("back_data") or "{}"))
+    if back not in SCREENS:
+        back, restored = "menu", {}
+    state.screen, state.data = back, restored
+    if held:
+        ctx.replay = held  # the engine handles the message as usual now
+    else:
+        SCREENS[back].show(ctx)
+
+
+register("safety.ask", _show, _handle, takes_text=True)

@@ -1,0 +1,51 @@
+"""Acting on the safety check, before any screen sees the message.
+
+The order is the policy: a crisis is answered first, whatever else the message says; an unsure
+reading asks directly; danger and boundaries set the person on the moving-on track for good (and
+their lines follow a crisis reply rather than replace it); a new partner is respected.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from dialogs.assessment import Assessment, CrisisZone
+from dialogs.context import Ctx
+from dialogs.model import EventKind
+from dialogs.screens import care, protect, screening
+from dialogs.screens.lines import say_reply
+
+__all__ = ["Outcome", "respond"]
+
+
+class Outcome(Enum):
+    NOTHING = "nothing"  # carry on as usual
+    SAID = "said"  # a safety reply was given; a command may still run, typed text stops here
+    ANSWERED = "answered"  # the message is answered; nothing else runs
+
+
+def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
+    owed = protect.record(ctx, a) if (a.danger or a.boundary) else []
+    unsure_again = a.crisis == CrisisZone.ASK and ctx.state.screen == "safety.ask"
+    if a.crisis == CrisisZone.ACT or unsure_again:
+        care.crisis(ctx, attempt=a.attempt, danger=protect.danger_reply(a))
+        return Outcome.ANSWERED
+    if care.in_care(ctx) and (owed or a.crisis == CrisisZone.ASK):
+        # Already in crisis care: give any new lines and keep the crisis follow-up.
+        for kind in owed:
+            say_reply(ctx, kind)
+        care.still_here(ctx)
+        return Outcome.ANSWERED
+    if a.crisis == CrisisZone.ASK:
+        if not screening.declined_recently(ctx):
+            for kind in owed:
+                say_reply(ctx, kind)
+            held = text if ctx.event.kind == EventKind.TEXT else ""
+            screening.ask(ctx, held=held)
+            return Outcome.ANSWERED
+        ctx.say_key("screen_reminder")
+    if a.danger or a.boundary:
+        return Outcome.SAID if protect.settle(ctx, owed) else Outcome.NOTHING
+    if a.moved_on and protect.moved_on(ctx):
+        return Outcome.ANSWERED
+    return Outcome.NOTHING

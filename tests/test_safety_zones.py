@@ -1,0 +1,375 @@
+"""The engine's answer to each safety finding, and every path to contact coaching that testing found.
+
+The safety model's reading is given as an `Assessment` (what the service attaches to an event), so
+these tests pin the engine's behaviour for each zone whatever the model scores; the model itself is
+measured in tests/safety/test_model.py.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from dialogs.assessment import Assessment, CrisisZone
+from dialogs.model import Reply
+from tests.driver import Conversation
+
+ACT = Assessment(crisis=CrisisZone.ACT, source="model")
+ASK = Assessment(crisis=CrisisZone.ASK, source="model")
+ATTEMPT = Assessment(crisis=CrisisZone.ACT, attempt=True, source="model")
+DANGER = Assessment(danger=True, source="model")
+BY_USER = Assessment(danger=True, danger_by_user=True, source="model")
+BOUNDARY = Assessment(boundary=True, source="model")
+NONE = Assessment(source="model")
+
+
+def texts(replies: list[Reply]) -> str:
+    return "\n".join(r.text for r in replies)
+
+
+@pytest.fixture
+def conv(kit) -> Conversation:
+    c = Conversation(kit)
+    c.onboard()
+    return c
+
+
+def test_high_zone_gives_the_crisis_reply_at_once(conv: Conversation, kit) -> None:
+    said = texts(conv.say("whatever, tonight's the night", ACT))
+    assert "Samaritans: call 116 123" in said, "the UK person gets the UK line"
+    assert conv.screen == "crisis" and conv.state.crisis_active
+    assert conv.labels()[:2] == ["A grounding exercise", "My safety plan"]
+    assert kit.content.text("screen_question") not in said
+
+
+def test_middle_zone_asks_directly_with_three_answers(conv: Conversation, kit) -> None:
+    said = texts(conv.say("i dont see the point of anything anymore", ASK))
+    assert "Are you having thoughts of ending your life?" in said
+    assert conv.labels() == ["Yes", "Not sure", "No"]
+    assert "Samaritans" not in said, "the question comes before any crisis reply"
+    assert not conv.state.crisis_active
+
+
+@pytest.mark.parametrize("answer", ["Yes", "Not sure"])
+def test_yes_and_not_sure_lead_to_crisis_care(conv: Conversation, answer: str) -> None:
+    conv.say("i dont see the point of anything anymore", ASK)
+    said = texts(conv.tap(f"^{answer}$"))
+    assert "Samaritans: call 116 123" in said
+    assert conv.screen == "crisis" and conv.state.crisis_active
+
+
+def test_typed_yes_counts_as_yes(conv: Conversation) -> None:
+    conv.say("i dont see the point", ASK)
+    assert "Samaritans" in texts(conv.say("kinda yeah"))
+    assert conv.screen == "crisis"
+
+
+def test_no_thanks_them_mentions_sos_and_handles_the_held_message(conv: Conversation) -> None:
+    lesson = conv.state.data["lesson"]
+    conv.say("honestly what's the point of even trying, but ok: i keep replaying the last fight", ASK)
+    said = texts(conv.tap("^No$"))
+    assert "Thank you for telling me" in said and "/sos" in said
+    assert conv.screen == "guide.after" and conv.state.data["lesson"] == lesson
+    assert not conv.state.crisis_active
+    journal = [e for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert journal and "last fight" in journal[0].text, "the held answer was filed as the reflection it was"
+
+
+def test_after_a_no_the_same_zone_gets_a_gentle_line_not_the_question_again(conv: Conversation, kit) -> None:
+    conv.say("what's the point", ASK)
+    conv.tap("^No$")
+    conv.advance(minutes=30)
+    said = texts(conv.say("everything is pointless tbh", ASK))
+    assert kit.content.text("screen_question") not in said
+    assert "/sos" in said
+    conv.advance(hours=7)
+    assert kit.content.text("screen_question") in texts(conv.say("what's the point", ASK))
+
+
+def test_unsure_again_on_the_question_screen_is_crisis_care(conv: Conversation) -> None:
+    conv.say("i'm so tired of everything", ASK)
+    said = texts(conv.say("i just don't want to wake up tomorrow", ASK))
+    assert "Samaritans" in said and conv.screen == "crisis"
+
+
+def test_attempt_in_progress_puts_the_emergency_number_first(conv: Conversation) -> None:
+    replies = conv.say("i took all of them an hour ago", ATTEMPT)
+    first_line = replies[0].text.splitlines()[0]
+    assert "999" in first_line
+    assert "Samaritans" in texts(replies), "the crisis line follows"
+
+
+def test_attempt_with_an_unknown_country_still_says_call_now(kit) -> None:
+    conv = Conversation(kit)
+    conv.command("start")
+    replies = conv.say("swallowed the lot", ATTEMPT)
+    assert "local emergency number" in replies[0].text.splitlines()[0]
+    assert "Numbers for my country" in conv.labels()
+
+
+def test_crisis_and_danger_in_one_message_set_both(conv: Conversation) -> None:
+    said = texts(
+        conv.say("he strangled me again and i want to die", Assessment(crisis=CrisisZone.ACT, danger=True))
+    )
+    assert conv.state.crisis_active and "danger" in conv.state.flags
+    assert conv.state.track == "moving_on"
+    assert said.index("Samaritans") < said.index("Refuge"), "crisis lines first, abuse lines after"
+    assert conv.screen == "crisis"
+
+
+def test_danger_reported_during_a_crisis_keeps_the_crisis_follow_up(conv: Conversation) -> None:
+    conv.say("i want to end it", ACT)
+    said = texts(conv.say("and he keeps turning up at my door at night", DANGER))
+    assert "Refuge" in said or "Stalking" in said
+    assert conv.screen == "crisis" and conv.state.crisis_active
+    assert "danger" in conv.state.flags
+    assert "A grounding exercise" in conv.labels()
+
+
+def test_safe_now_returns_to_a_calm_place_not_into_contact_topics(kit) -> None:
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard()
+    conv.command("urge")
+    assert conv.screen.startswith("urge.")
+    conv.say("i want to kill myself", ACT)
+    said = texts(conv.say("i'm safe now, go on", NONE))
+    assert conv.screen == "care.calm"
+    assert not conv.state.crisis_active
+    assert "urge" not in said.lower() and not conv.screen.startswith(("urge", "draft"))
+    assert conv.labels() == ["Today's step", "Menu", "Help now"]
+
+
+def test_text_on_the_crisis_screen_is_assessed_again(conv: Conversation) -> None:
+    conv.say("i want to die", ACT)
+    said = texts(conv.say("i already took some", ATTEMPT))
+    assert "999" in said.splitlines()[0]
+
+
+def test_a_threat_in_a_draft_is_danger_never_a_style_review(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.advance(days=31)
+    said = texts(
+        conv.command("draft", "if you dont answer me tonight ill come to your house and wait", BY_USER)
+    )
+    assert "danger_by_user" in conv.state.flags and conv.state.track == "moving_on"
+    own_behaviour = kit.resources.reply("danger_by_user", "GB", "Sam")
+    assert own_behaviour[0] in said
+    assert "Refuge" not in said, "victim services are not for the person who threatens"
+    assert "tone" not in said.lower() and "suggest" not in said.lower()
+
+
+def test_the_rules_still_catch_a_threatening_draft_without_the_model(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.advance(days=31)
+    conv.command("draft", "i know where you live and ill make you regret ignoring me")
+    assert "danger" in conv.state.flags
+
+
+def test_i_slipped_gets_the_moving_on_answer_when_contact_is_forbidden(conv: Conversation, kit) -> None:
+    entry = next(e for e in kit.content.faq if e.id == "i_slipped")
+    assert entry.contact_coaching and entry.moving_on_answer
+    conv.say("she told me to never contact her again", BOUNDARY)
+    conv.command("faq", "i slipped and texted her")
+    said = texts(conv.history[-3:])
+    assert "restart your count" not in said
+    assert "please don't send anything more" in said
+
+
+def test_every_faq_answer_that_permits_contact_has_a_moving_on_version(kit) -> None:
+    permits = ("restart your count", "quick hello", "limited contact", "keep them short")
+    for entry in kit.content.faq:
+        answer = " ".join(entry.answer).lower()
+        if any(p in answer for p in permits):
+            assert entry.contact_coaching and entry.moving_on_answer, entry.id
+
+
+@pytest.mark.parametrize("screen_word", ["name", "when", "contact"])
+def test_a_boundary_typed_during_intake_still_finishes_intake(kit, screen_word: str) -> None:
+    conv = Conversation(kit)
+    conv.command("start")
+    conv.tap("agree")
+    if screen_word != "name":
+        conv.say("Sam")
+    if screen_word == "contact":
+        conv.tap("1-4 weeks")
+        conv.tap("They did")
+        conv.tap("Done")
+    said = texts(conv.say("she said never contact her again, she meant it", BOUNDARY))
+    assert "boundary" in conv.state.flags and conv.state.track == "moving_on"
+    assert conv.screen.startswith("intake."), "intake goes on"
+    assert "moving-on" in said.lower() or "moving on" in said.lower()
+    # Finish whatever is left, by buttons, and land on the moving-on track's guide.
+    for _ in range(12):
+        if conv.screen == "guide.lesson":
+            break
+        labels = conv.labels()
+        pick = next(
+            (lb for lb in labels if lb in {"Skip", "1-4 weeks ago", "They did", "Done", "London"}), None
+        )
+        if conv.screen == "intake.name":
+            conv.say("Sam")
+        elif conv.screen == "intake.contact":
+            conv.tap("asked me not")
+        elif conv.screen == "intake.shares":
+            conv.tap("^No$")
+        elif conv.screen == "intake.safety":
+            conv.tap("None of these")
+        elif conv.screen == "intake.country":
+            conv.tap("United Kingdom")
+        elif conv.screen == "intake.time":
+            conv.tap("09:00")
+        else:
+            assert pick, f"stuck on {conv.screen} with {labels}"
+            conv.tap(pick)
+    assert conv.screen == "guide.lesson"
+    assert conv.state.profile.country == "GB" and conv.state.checkins.time is not None
+    assert conv.state.track == "moving_on"
+
+
+def test_none_of_these_never_clears_ticked_concerns_without_asking(kit) -> None:
+    conv = Conversation(kit)
+    conv.command("start")
+    conv.tap("agree")
+    conv.say("Sam")
+    conv.tap("1-4 weeks")
+    conv.tap("They did")
+    conv.tap("Done")
+    conv.tap("No contact")
+    conv.tap("^No$")
+    conv.tap("Threats")
+    said = texts(conv.tap("None of these"))
+    assert "threats" in said.lower() and conv.state.profile.safety_screen == ["threats"]
+    conv.tap("Keep what I ticked")
+    assert conv.state.profile.safety_screen == ["threats"]
+    assert conv.screen == "intake.timezone"
+
+
+def test_none_of_these_can_be_confirmed(kit) -> None:
+    conv = Conversation(kit)
+    conv.command("start")
+    conv.tap("agree")
+    conv.say("Sam")
+    conv.tap("1-4 weeks")
+    conv.tap("They did")
+    conv.tap("Done")
+    conv.tap("No contact")
+    conv.tap("^No$")
+    conv.tap("Threats")
+    conv.tap("None of these")
+    conv.tap("None of these apply")
+    assert conv.state.profile.safety_screen == [] and conv.screen == "intake.timezone"
+
+
+def test_a_photo_caption_is_read_like_any_message(conv: Conversation) -> None:
+    said = texts(conv.media("photo", caption="the last pic of us. i want to die"))
+    assert "Samaritans" in said and conv.state.crisis_active
+
+
+def test_a_caption_with_nothing_in_it_gets_the_usual_media_reply(conv: Conversation, kit) -> None:
+    said = texts(conv.media("photo", caption="us at the beach", assessment=NONE))
+    assert not conv.state.crisis_active
+    assert kit.content.text("media_photo").split(".")[0] in said
+
+
+def test_without_the_model_the_rules_decide(conv: Conversation) -> None:
+    said = texts(conv.say("i want to kill myself"))
+    assert "Samaritans" in said and conv.screen == "crisis"
+
+
+# --- check-ins ------------------------------------------------------------------------------------------
+def _checkin_to_mood(conv: Conversation, mood: int) -> str:
+    conv.due()
+    return texts(conv.tap(f"^{mood}"))
+
+
+def test_a_mood_of_one_brings_care_and_the_question_once_a_day(kit) -> None:
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    said = _checkin_to_mood(conv, 1)
+    assert kit.content.text("low_mood_care") in said
+    assert "Are you having thoughts of ending your life?" in said
+    said = texts(conv.tap("^No$"))
+    assert kit.content.checkins.urge_question in said, "the check-in goes on after a No"
+    conv.tap("^3$")
+    conv.tap("^No$")
+    conv.tap("Skip")
+    conv.command("checkin")
+    said = texts(conv.tap("^1"))
+    assert "ending your life" not in said, "at most once a day"
+
+
+def test_low_mood_three_days_running_brings_the_question(kit) -> None:
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    asked = []
+    for day in range(3):
+        conv.now = datetime(2026, 3, 2 + day, 9, 0, tzinfo=UTC)
+        said = _checkin_to_mood(conv, 2)
+        asked.append("ending your life" in said)
+        if conv.screen == "safety.ask":
+            conv.tap("^No$")
+        conv.tap("^3$")
+        conv.tap("^No$")
+        conv.tap("Skip")
+    assert asked == [False, False, True]
+
+
+def test_yes_during_a_check_in_records_the_mood_and_gives_crisis_care(kit) -> None:
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    conv.due()
+    conv.tap("^1")
+    writes = [e for e in conv.effects if type(e).__name__ == "CheckinWrite"]
+    assert writes and writes[0].mood == 1
+    assert "Samaritans" in texts(conv.tap("^Yes$"))
+    assert conv.state.crisis_active
+
+
+# --- country ----------------------------------------------------------------------------------------------
+def test_intake_asks_the_country_with_the_time_zone_guess_ticked(kit) -> None:
+    conv = Conversation(kit)
+    conv.command("start")
+    conv.tap("agree")
+    conv.say("Sam")
+    conv.tap("1-4 weeks")
+    conv.tap("They did")
+    conv.tap("Done")
+    conv.tap("No contact")
+    conv.tap("^No$")
+    conv.tap("None of these")
+    conv.tap("New York")
+    assert conv.screen == "intake.country"
+    assert conv.labels()[0] == "✓ United States"
+    conv.tap("Ireland")
+    assert conv.state.profile.country == "IE"
+
+
+def test_the_country_changes_in_settings_and_the_lines_follow(conv: Conversation) -> None:
+    conv.command("settings")
+    conv.tap("Country")
+    conv.tap("^United States$")
+    assert conv.state.profile.country == "US"
+    assert "988" in texts(conv.say("i want to die", ACT))
+
+
+def test_crisis_before_intake_offers_the_country_and_localises(kit) -> None:
+    conv = Conversation(kit)
+    conv.command("start")
+    said = texts(conv.say("i want to die", ACT))
+    assert "findahelpline" in said.lower()
+    conv.tap("Numbers for my country")
+    said = texts(conv.tap("^United Kingdom$"))
+    assert "116 123" in said
+    assert conv.screen == "crisis" and conv.state.crisis_active
+
+
+def test_typing_a_country_on_the_crisis_screen_gives_its_lines(kit) -> None:
+    conv = Conversation(kit)
+    conv.command("start")
+    conv.say("i want to die", ACT)
+    assert "116 123" in texts(conv.say("im in the uk", NONE))
