@@ -40,6 +40,7 @@ __all__ = [
     "milestone_for",
     "next_checkin",
     "no_contact_day",
+    "no_contact_days_left",
     "no_contact_ends_on",
     "zone_of",
 ]
@@ -267,6 +268,14 @@ def no_contact_ends_on(state: UserState) -> date | None:
     if nc.start is None or nc.days < 1:
         return None
     return nc.start + timedelta(days=nc.days - 1)
+
+
+def no_contact_days_left(state: UserState, today: date) -> int:
+    """Days until the reconnect phase opens; 0 from the last no-contact day on."""
+    ends_on = no_contact_ends_on(state)
+    if ends_on is None:
+        return state.no_contact.days
+    return max(0, (ends_on - today).days)
 
 
 def no_contact_day(state: UserState, today: date) -> int | None:

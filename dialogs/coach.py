@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import string
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -143,6 +144,9 @@ class Rule(_Strict):
     example: Short
     patterns: list[Pattern] | None = Field(default=None, min_length=1)
     check: Check | None = None
+    # Drafts (or sentences of drafts) with this problem, in people's own words: the understanding
+    # model flags a draft whose sentences read like these, whatever words they use.
+    examples: list[Short] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_detector(self) -> Rule:
@@ -189,6 +193,8 @@ class ReviewTexts(_Strict):
 class CoachFile(_Strict):
     texts: ReviewTexts
     rules: list[Rule] = Field(min_length=1)
+    # Drafts that are fine as they are: what the model compares a problem against.
+    good_examples: list[Short] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> CoachFile:
@@ -250,14 +256,29 @@ class Coach:
     def rule_ids(self) -> tuple[str, ...]:
         return tuple(rule.id for rule in self.spec.rules)
 
-    def review(self, draft: str, *, local_time: dt.time, no_contact_days_left: int) -> Review:
+    def review(
+        self,
+        draft: str,
+        *,
+        local_time: dt.time,
+        no_contact_days_left: int,
+        meaning: Mapping[str, str] | None = None,
+    ) -> Review:
+        """`meaning`: rule id -> the sentence the understanding model read as that problem; it finds
+        what the patterns miss (blame dressed as a wish, polite pressure, sarcasm)."""
         text = draft.strip()
         plain = _Plain(text[:SCAN_LIMIT])
-        findings = [
-            finding
-            for compiled in self._compiled
-            if (finding := _apply(compiled, text, plain, local_time, no_contact_days_left)) is not None
-        ]
+        findings = []
+        for compiled in self._compiled:
+            finding = _apply(compiled, text, plain, local_time, no_contact_days_left)
+            sentence = (meaning or {}).get(compiled.rule.id)
+            if finding is None and sentence and text:
+                rule = compiled.rule
+                finding = Finding(
+                    rule.id, rule.title, rule.explain, rule.example, _clip(sentence, 0, len(sentence))
+                )
+            if finding is not None:
+                findings.append(finding)
         return Review(tuple(findings), len(text), self.spec.texts)
 
 

@@ -1,8 +1,8 @@
 """Fold a step's short replies into as few messages as read well.
 
-A step often says two or three things in a row (a greeting, a counter, a question). Sent apart,
-they are three notifications late at night and three messages against the platform's send limits;
-joined, they read as one message. Only plain text joins: a reply with a picture or a document stays
+A step often says two or three short things in a row (an acknowledgement, a counter, a question).
+Sent apart, they are three notifications late at night; joined, they read as one message, as long
+as the result stays within the voice's 500 characters. Only plain text joins: a reply with a picture or a document stays
 on its own, and the buttons of the last reply in a run stay with the joined message.
 """
 
@@ -14,8 +14,9 @@ from dialogs.model import Effect, Reply
 
 __all__ = ["MERGED_LIMIT", "join_replies"]
 
-# Discord allows 2,000 characters in a message, Telegram 4,096: stay under both, so no join is split.
-MERGED_LIMIT = 1900
+# The voice: a message is read on a phone, late at night; about 500 characters at most. Short
+# replies in a row join up to that, never beyond it.
+MERGED_LIMIT = 500
 
 
 def _joinable(first: Reply, second: Reply) -> bool:

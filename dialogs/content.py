@@ -13,60 +13,43 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from dialogs.lessons import Lesson, PhaseFile, Tracks
 from dialogs.yamlfile import ContentError, load_model
 
 __all__ = [
     "CONTENT_DIR",
-    "PHASES",
     "Checkins",
     "Content",
     "ContentError",
     "FaqEntry",
+    "Intent",
     "Lesson",
-    "Phase",
+    "Message",
     "load_content",
 ]
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
-Phase = Literal["reflect", "space", "self", "communication", "reconnect", "rebuild", "let_go"]
-PHASES: tuple[Phase, ...] = ("reflect", "space", "self", "communication", "reconnect", "rebuild", "let_go")
-
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,30}$")]
-# The voice guide asks for one idea per message, usually under 500 characters.
-Message = Annotated[str, StringConstraints(min_length=1, max_length=700, strip_whitespace=True)]
+# The voice guide asks for one idea per message, at most about 500 characters.
+Message = Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Lesson(_Strict):
-    id: Id
-    title: str = Field(min_length=1, max_length=80)
-    topic: int = Field(ge=1, le=18, description="the topic number in GUIDE-OUTLINE.md")
-    messages: list[Message] = Field(min_length=1, max_length=4)
-    task: Message | None = None
-    question: Message
-    contact_coaching: bool = False
-    after_no_contact: bool = False  # locked until the no-contact period has ended
-
-
-class PhaseFile(_Strict):
-    phase: Phase
-    title: str
-    intro: Message
-    lessons: list[Lesson] = Field(min_length=1)
-
-
-class Tracks(_Strict):
-    reconnect: list[Id] = Field(min_length=1)
-    moving_on: list[Id] = Field(min_length=1)
+Track = Literal["reconnect", "moving_on"]
+Phrasing = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=300)]
 
 
 class FaqEntry(_Strict):
     id: Id
     question: str = Field(min_length=1, max_length=120)
+    tracks: list[Track] = Field(default=["reconnect", "moving_on"], min_length=1)  # whose list shows it
+    # How people ask it in their own words: the understanding model matches typed text against these.
+    phrasings: list[Phrasing] = Field(default_factory=list)  # TIGHTEN: min 5 once written
+    # Words that find it when the model is not loaded.
     keywords: list[Annotated[str, StringConstraints(min_length=2, to_lower=True)]] = Field(min_length=1)
     answer: list[Message] = Field(min_length=1, max_length=3)
     contact_coaching: bool = False
@@ -85,19 +68,77 @@ class FaqFile(_Strict):
     faq: list[FaqEntry] = Field(min_length=1)
 
 
+IntentAction = Literal[
+    "next",  # the next step, or today's step
+    "more",  # one more lesson today
+    "review",  # the lesson before, again
+    "menu",
+    "help",
+    "pause",  # pause check-ins: asks for how long
+    "resume",
+    "stop_checkins",
+    "stop_lessons",  # no more lessons for now: offers to pause the guide
+    "checkin",
+    "journal",
+    "progress",
+    "faq",  # the list of questions
+    "settings",
+    "export",
+    "delete",  # offers to erase everything (asks first)
+    "sos",
+    "human",  # wants a person, not a bot
+    "thanks",
+    "greeting",
+]
+
+
+class Intent(_Strict):
+    """Words that mean a command, in people's own phrasing ("stop sending me lessons")."""
+
+    id: Id
+    action: IntentAction
+    phrasings: list[Phrasing] = Field(min_length=5)
+
+
+class IntentFile(_Strict):
+    intents: list[Intent] = Field(min_length=1)
+
+
 class Milestone(_Strict):
     day: int = Field(ge=1, le=60)
     text: Message
 
+    @field_validator("text")
+    @classmethod
+    def _no_question(cls, text: str) -> str:
+        # The mood question follows at once: one question at a time.
+        if "?" in text:
+            raise ValueError("a milestone is a statement; the check-in's question follows it")
+        return text
+
+
+class Openings(_Strict):
+    """How a check-in opens, by the person's local time, and for someone who only just started."""
+
+    morning: list[Message] = Field(min_length=1)  # 05:00-11:59
+    afternoon: list[Message] = Field(min_length=1)  # 12:00-17:59
+    evening: list[Message] = Field(min_length=1)  # 18:00-21:59
+    night: list[Message] = Field(min_length=1)  # 22:00-04:59
+    new: list[Message] = Field(min_length=1)  # the first check-in after intake
+
 
 class Checkins(_Strict):
-    opening: list[Message] = Field(min_length=1)
+    opening: Openings
     mood_question: Message
+    mood_ack: dict[Annotated[int, Field(ge=1, le=5)], list[Message]]  # naming the mood they chose
     urge_question: Message
     contact_question: Message
     note_question: Message
-    thanks: Message
-    slip: list[Message] = Field(min_length=1)
+    thanks: list[Message] = Field(min_length=1)  # the check-in is done (nothing was written)
+    thanks_noted: list[Message] = Field(min_length=1)  # ... and their note is in the journal
+    low_mood_offer: Message  # the small offer after a low mood: grounding, a friend, /sos
+    slip: list[Message] = Field(min_length=1, max_length=2)
+    slip_question: Message
     milestones: list[Milestone]
     no_contact_done: Message
     reminder: list[Message] = Field(min_length=1)
@@ -106,15 +147,20 @@ class Checkins(_Strict):
 
 
 class Texts(_Strict):
-    texts: dict[str, Message]
+    # A text, or several ways of saying it: the engine varies between them, so a person does not
+    # read the same words every day.
+    texts: dict[str, Message | list[Message]]
 
     @field_validator("texts")
     @classmethod
-    def _placeholders_are_simple(cls, v: dict[str, str]) -> dict[str, str]:
-        for key, text in v.items():
-            for name in re.findall(r"{([^{}]*)}", text):
-                if not re.fullmatch(r"[a-z_]+", name):
-                    raise ValueError(f"{key}: placeholder {{{name}}} must be lower-case letters and _")
+    def _placeholders_are_simple(cls, v: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+        for key, value in v.items():
+            for text in [value] if isinstance(value, str) else value:
+                for name in re.findall(r"{([^{}]*)}", text):
+                    if not re.fullmatch(r"[a-z_]+", name):
+                        raise ValueError(f"{key}: placeholder {{{name}}} must be lower-case letters and _")
+            if isinstance(value, list) and not value:
+                raise ValueError(f"{key}: an empty list of variants")
         return v
 
 
@@ -126,19 +172,19 @@ class Content(BaseModel):
     phases: dict[str, PhaseFile]
     tracks: Tracks
     faq: list[FaqEntry]
+    intents: list[Intent]
     checkins: Checkins
-    texts: dict[str, str]
+    texts: dict[str, str | list[str]]
 
     @cached_property
     def lessons(self) -> dict[str, Lesson]:
         return {lesson.id: lesson for phase in self.phases.values() for lesson in phase.lessons}
 
-    @cached_property
-    def lesson_phase(self) -> dict[str, str]:
-        return {lesson.id: name for name, phase in self.phases.items() for lesson in phase.lessons}
-
-    def text(self, key: str, **values: object) -> str:
-        return self.texts[key].format_map(_Missing(values))
+    def text(self, key: str, *, variant: int = 0, **values: object) -> str:
+        """The text for `key`; `variant` picks one of its ways of saying it (any int, wraps round)."""
+        value = self.texts[key]
+        chosen = value if isinstance(value, str) else value[variant % len(value)]
+        return chosen.format_map(_Missing(values))
 
 
 class _Missing(dict[str, object]):
@@ -148,19 +194,27 @@ class _Missing(dict[str, object]):
 
 def _check_tracks(content: Content, tracks_file: Path) -> None:
     lessons = content.lessons
-    for track_name in ("reconnect", "moving_on"):
-        ids: list[str] = getattr(content.tracks, track_name)
+    tracks = content.tracks
+    for track_name, sections in (
+        ("reconnect", tracks.reconnect.sections),
+        ("moving_on", tracks.moving_on.sections),
+    ):
+        ids = [lesson_id for section in sections for lesson_id in section.lessons]
         for lesson_id in ids:
             if lesson_id not in lessons:
                 raise ContentError(tracks_file, None, f"{track_name}: no lesson has the id {lesson_id!r}")
         if len(set(ids)) != len(ids):
             raise ContentError(tracks_file, None, f"{track_name}: a lesson is listed twice")
-    for lesson_id in content.tracks.moving_on:
-        if lessons[lesson_id].contact_coaching:
-            raise ContentError(
-                tracks_file, None, f"moving_on: {lesson_id!r} coaches contact and cannot be on this track"
-            )
-    covered = {lessons[i].topic for i in (*content.tracks.reconnect, *content.tracks.moving_on)}
+    checks = (("moving_on", tracks.moving_on.sections), ("reconnect.before", tracks.reconnect.before))
+    for where, sections in checks:
+        for section in sections:
+            for lesson_id in section.lessons:
+                if lessons[lesson_id].contact_coaching:
+                    raise ContentError(
+                        tracks_file, None, f"{where}: {lesson_id!r} coaches contact and cannot be here"
+                    )
+    listed = [i for s in (*tracks.reconnect.sections, *tracks.moving_on.sections) for i in s.lessons]
+    covered = {lessons[i].topic for i in listed}
     missing = sorted(set(range(1, 19)) - covered)
     if missing:
         raise ContentError(
@@ -197,6 +251,9 @@ def load_content(root: Path = CONTENT_DIR, required_texts: frozenset[str] = froz
         phases=phases,
         tracks=load_model(tracks_file, Tracks),
         faq=load_model(root / "faq.yaml", FaqFile).faq,
+        intents=load_model(root / "intents.yaml", IntentFile).intents
+        if (root / "intents.yaml").exists()
+        else [],
         checkins=load_model(root / "checkins.yaml", Checkins),
         texts=texts,
     )

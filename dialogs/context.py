@@ -27,6 +27,9 @@ class Ctx:
     now: datetime
     kit: Kit
     effects: list[Effect] = field(default_factory=list)
+    # Text a screen hands back to be handled as an ordinary message, once the safety question that
+    # held it has been answered.
+    replay: str | None = None
     _nonce: int | None = None
 
     @property
@@ -41,8 +44,10 @@ class Ctx:
         return self.now.astimezone(self.zone).date()
 
     def t(self, key: str, **values: object) -> str:
+        """The text for `key`, filled in. Where content gives several ways of saying it, the step's
+        count picks one, so the same acknowledgement does not come twice in a row."""
         values.setdefault("name", self.state.profile.name or "friend")
-        return self.kit.content.text(key, **values)
+        return self.kit.content.text(key, variant=self.state.nonce + len(self.effects), **values)
 
     def _stamp(self) -> int:
         # Every prompt shown in this step shares one new nonce; older buttons expire with it.

@@ -8,26 +8,29 @@ contact-coaching reply for a user who must not be coached, whichever screen prod
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
+from dialogs import triage, understanding
 from dialogs.compose import join_replies
 from dialogs.context import Ctx, row
 from dialogs.kit import Kit
 from dialogs.model import Effect, Event, EventKind, Reply
-from dialogs.safety import SafetyLabel
-from dialogs.screens import SCREENS, care, checkin, guide
-from dialogs.screens.registry import back, show
-from dialogs.screens.tools import BEFORE_CONSENT, run_command
+from dialogs.screens import SCREENS, checkin, faq
+from dialogs.screens.commands import BEFORE_CONSENT, run_intent
+from dialogs.screens.registry import back, enter_side, run_command, show
 from dialogs.state import UserState
+from dialogs.triage import Outcome
 
 __all__ = ["MAX_TEXT", "step"]
 
 MAX_TEXT = 4000  # longer messages are answered kindly and only their start is kept
 AWAY_FOR_DISCLOSURE = timedelta(days=7)
+_ASSESSED = frozenset({EventKind.TEXT, EventKind.COMMAND, EventKind.MEDIA})
 
 
 def step(state: UserState | None, event: Event, now: datetime, kit: Kit) -> tuple[UserState, list[Effect]]:
-    ctx = Ctx(state=(state or UserState()).model_copy(deep=True), event=_trim(event), now=now, kit=kit)
+    ctx = Ctx(state=(state or UserState()).model_copy(deep=True), event=_trim(event, kit), now=now, kit=kit)
     _dispatch(ctx)
     if event.kind != EventKind.DUE and not ctx.replied:
         # Never leave a person without an answer or a way forward.
@@ -36,11 +39,12 @@ def step(state: UserState | None, event: Event, now: datetime, kit: Kit) -> tupl
     return ctx.state, join_replies(ctx.effects)
 
 
-def _trim(event: Event) -> Event:
+def _trim(event: Event, kit: Kit) -> Event:
+    """Keep the start of a very long message, but assess all of it first: risk often comes last."""
+    if event.assessment is None and event.kind in _ASSESSED and event.text.strip():
+        event = replace(event, assessment=kit.safety.assessment(event.text))
     if len(event.text) <= MAX_TEXT:
         return event
-    from dataclasses import replace
-
     return replace(event, text=event.text[:MAX_TEXT])
 
 
@@ -52,20 +56,25 @@ def _dispatch(ctx: Ctx) -> None:
     _disclose_if_returning(ctx)
     state.last_seen = ctx.now
 
-    text = event.text if event.kind in (EventKind.TEXT, EventKind.COMMAND) else ""
-    if text:
-        label = ctx.kit.safety.assess(text)
-        if label == SafetyLabel.CRISIS:
-            care.crisis(ctx)
+    # Every piece of free text, captions included, is assessed before any screen sees it.
+    if event.assessment is not None:
+        outcome = triage.respond(ctx, event.assessment, event.text)
+        if outcome == Outcome.ANSWERED:
             return
-        if label in (SafetyLabel.DANGER, SafetyLabel.BOUNDARY) and care.protect(ctx, label):
-            if state.screen in {"new", "consent"} or event.kind == EventKind.TEXT:
-                if state.screen == "new":
-                    show(ctx, "consent")
-                return
-        elif label == SafetyLabel.MOVED_ON and care.moved_on(ctx):
+        if outcome == Outcome.SAID and event.kind != EventKind.COMMAND:
+            if state.screen == "new":
+                show(ctx, "consent")
             return
 
+    _route(ctx)
+    if ctx.replay is not None:
+        # A message held by the safety question, answered "No": now it is handled as usual.
+        ctx.event, ctx.replay = replace(event, kind=EventKind.TEXT, text=ctx.replay, button=""), None
+        _route(ctx)
+
+
+def _route(ctx: Ctx) -> None:
+    event, state = ctx.event, ctx.state
     if len(ctx.event.text) >= MAX_TEXT and event.kind == EventKind.TEXT:
         ctx.say_key("too_long")
 
@@ -81,6 +90,9 @@ def _dispatch(ctx: Ctx) -> None:
         if state.consented_at is None and event.command not in BEFORE_CONSENT:
             ctx.say_key("consent_first")
             SCREENS["consent"].show(ctx)
+            return
+        if event.command == "faq" and event.text.strip():
+            _understand(ctx, question=True)  # "/faq i slipped": the words are the question
             return
         run_command(ctx, event.command)
         return
@@ -105,17 +117,32 @@ def _dispatch(ctx: Ctx) -> None:
         SCREENS[state.screen].handle(ctx)
         return
 
-    # Free text.
-    screen = SCREENS[state.screen]
-    if screen.takes_text:
+    _understand(ctx)
+
+
+def _understand(ctx: Ctx, *, question: bool = False) -> None:
+    """Typed text: a question gets its answer, command words do the command, an answer to what the
+    screen asked is handled by the screen; anything else gets a kind word and the way forward."""
+    text = ctx.event.text
+    screen = SCREENS[ctx.state.screen]
+    meaning = understanding.read(
+        text, ctx.event.understanding, ctx.kit.content, answer_screen=screen.takes_text and not question
+    )
+    if meaning.intent is not None and not question:
+        run_intent(ctx, meaning.intent)
+    elif meaning.faq is not None:
+        faq.answer(ctx, meaning.faq)
+    elif meaning.empty:
+        ctx.say_key("nothing_to_read")
+        screen.show(ctx)
+    elif screen.takes_text and not question:
         screen.handle(ctx)
-        return
-    entry = guide.match_faq(ctx.kit.content.faq, ctx.event.text)
-    if entry is not None:
-        guide.faq_answer(ctx, entry)
-        return
-    ctx.say_key("use_buttons")
-    screen.show(ctx)
+    elif question or understanding.looks_like_question(text):
+        enter_side(ctx, "faq")  # its buttons are the question list's: "See the questions" opens it
+        ctx.say_key("faq_no_answer", [row(("See the questions", "faq"), ("Back", "_back"))])
+    else:
+        ctx.say_key("use_buttons")
+        screen.show(ctx)
 
 
 def _reprompt(ctx: Ctx) -> None:

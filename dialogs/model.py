@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from dialogs.assessment import Assessment, Understanding
+
 __all__ = [
     "BUTTON_SEPARATOR",
     "Button",
@@ -50,6 +52,12 @@ class Event:
     nonce: int | None = None  # the prompt nonce the pressed button carried
     media: str = ""  # sticker, photo, voice, video, document, location, edited, other
     due: str = ""  # checkin, reminder, urge_followup, retention
+    # What the safety model made of `text`, filled in by the service off the event loop; None means
+    # the engine assesses the text itself with the rules.
+    assessment: Assessment | None = None
+    # What the text means besides its safety (a question, a command, a draft's problems); None means
+    # the engine reads it with the fallbacks in dialogs/understanding.py.
+    understanding: Understanding | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,7 +63,9 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     ),
 }
 # The `none` categories that look risky to a keyword filter and are not.
-HARD_NEGATIVES = frozenset({"figure_of_speech", "negation", "past_resolved", "others_story", "sadness", "anger"})
+HARD_NEGATIVES = frozenset(
+    {"figure_of_speech", "negation", "past_resolved", "others_story", "sadness", "anger"}
+)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 
@@ -86,7 +88,9 @@ class ExampleFile(_Strict):
     def _known_category(self) -> ExampleFile:
         allowed = CATEGORIES[self.label]
         if self.category not in allowed:
-            raise ValueError(f"category {self.category!r} is not one of {', '.join(allowed)} for {self.label}")
+            raise ValueError(
+                f"category {self.category!r} is not one of {', '.join(allowed)} for {self.label}"
+            )
         for entry in self.examples:
             if isinstance(entry, ExampleEntry) and self.label in entry.also:
                 raise ValueError(f"an example lists its own label {self.label!r} under also")

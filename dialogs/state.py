@@ -8,10 +8,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["CheckinPrefs", "NoContact", "Profile", "SafetyFlag", "Track", "UserState"]
+__all__ = [
+    "JSON",
+    "CheckinPrefs",
+    "GuideProgress",
+    "NoContact",
+    "Profile",
+    "SafetyFlag",
+    "Track",
+    "UserState",
+]
 
 Track = Literal["reconnect", "moving_on"]
-SafetyFlag = Literal["danger", "boundary", "moved_on"]
+SafetyFlag = Literal["danger", "danger_by_user", "boundary", "moved_on"]
 JSON = str | int | float | bool | None | list[str] | dict[str, str]
 
 
@@ -25,9 +34,10 @@ class Profile(_Model):
     ended_by: str = ""  # me, them, mutual
     reasons: list[str] = Field(default_factory=list)
     contact: str = ""  # none, some, blocked, asked_no_contact, new_partner, must_stay
+    shares_life: bool = False  # children, work or a home in common: limited contact may apply
     safety_screen: list[str] = Field(default_factory=list)  # violence, threats, control, order, none
     timezone: str = "UTC"
-    country: str = ""  # ISO 3166 alpha-2, asked once or inferred from the time zone
+    country: str = ""  # ISO 3166 alpha-2 as the person chose it; "ZZ" for somewhere not listed
 
 
 class NoContact(_Model):
@@ -50,6 +60,19 @@ class CheckinPrefs(_Model):
     last_answered_on: date | None = None
 
 
+class GuideProgress(_Model):
+    """Where someone is in the guide: what they have read, today's count, and which branch they are on."""
+
+    read: list[str] = Field(default_factory=list)  # lessons opened, in the order they were first opened
+    started_on: date | None = None  # local date the current track began (its lessons are paced from it)
+    branch: str = ""  # after reaching out: no_reply, warm, cool, together, let_go
+    branch_on: date | None = None  # local date the branch was chosen
+    outcome_asked_on: date | None = None  # local date "what happened?" was last asked
+    new_on: date | None = None  # local date `new_today` counts for
+    new_today: int = 0  # new lessons opened on `new_on`
+    practice_on: date | None = None  # local date a practice prompt was last given
+
+
 class UserState(_Model):
     version: int = 1
     screen: str = "new"
@@ -62,12 +85,15 @@ class UserState(_Model):
     crisis_active: bool = False  # cheerful reminders wait until the user chooses to go on
     lesson_index: int = 0  # position on the current track
     completed: list[str] = Field(default_factory=list)
+    guide: GuideProgress = Field(default_factory=GuideProgress)
     no_contact: NoContact = Field(default_factory=NoContact)
     checkins: CheckinPrefs = Field(default_factory=CheckinPrefs)
     safety_plan: dict[str, str] = Field(default_factory=dict)
     consented_at: datetime | None = None
     last_seen: datetime | None = None
     low_mood_suggested_on: date | None = None
+    screened_on: date | None = None  # local date the direct safety question was last asked
+    screen_declined_at: datetime | None = None  # when they last answered it "No"
     mood_log: dict[str, int] = Field(default_factory=dict)  # local ISO date -> mood 1-5, last 30 days
     urge_followup_on: date | None = None  # local date to ask about yesterday's unsent message
 

@@ -6,6 +6,7 @@ import itertools
 import re
 from datetime import UTC, datetime, timedelta
 
+from dialogs.assessment import Assessment
 from dialogs.engine import step
 from dialogs.kit import Kit
 from dialogs.model import Effect, Event, EventKind, Reply
@@ -42,14 +43,15 @@ class Conversation:
         self.history.extend(replies)
         return replies
 
-    def say(self, text: str) -> list[Reply]:
-        return self._event(EventKind.TEXT, text=text)
+    def say(self, text: str, assessment: Assessment | None = None) -> list[Reply]:
+        """Type a message. `assessment` stands in for the safety model's reading (None: the rules)."""
+        return self._event(EventKind.TEXT, text=text, assessment=assessment)
 
-    def command(self, name: str, args: str = "") -> list[Reply]:
-        return self._event(EventKind.COMMAND, command=name, text=args)
+    def command(self, name: str, args: str = "", assessment: Assessment | None = None) -> list[Reply]:
+        return self._event(EventKind.COMMAND, command=name, text=args, assessment=assessment)
 
-    def media(self, kind: str) -> list[Reply]:
-        return self._event(EventKind.MEDIA, media=kind)
+    def media(self, kind: str, caption: str = "", assessment: Assessment | None = None) -> list[Reply]:
+        return self._event(EventKind.MEDIA, media=kind, text=caption, assessment=assessment)
 
     def due(self, kind: str = "checkin") -> list[Reply]:
         return self._event(EventKind.DUE, due=kind)
@@ -93,8 +95,10 @@ class Conversation:
         *,
         name: str = "Sam",
         contact: str = "No contact",
+        shares: str = "^No$",
         safety: str = "None of these",
         zone: str = "London",
+        country: str = "United Kingdom",
         time: str = "09:00",
     ) -> None:
         self.command("start")
@@ -105,8 +109,11 @@ class Conversation:
         self.tap("Trust")
         self.tap("Done")
         self.tap(contact)
+        if self.screen == "intake.shares":
+            self.tap(shares)
         self.tap(safety)
         if safety != "None of these":
             self.tap("Done")
         self.tap(zone)
+        self.tap(country)
         self.tap(time)

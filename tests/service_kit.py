@@ -56,8 +56,11 @@ class User:
         await self.tap("Trust")
         await self.tap("Done")
         await self.tap(contact)
+        if "must" not in contact.lower():
+            await self.tap("^No$")  # nothing shared with the ex: children, work or a home
         await self.tap("None of these")
         await self.tap("London")
+        await self.tap("United Kingdom")
         await self.tap(time)
 
     @property

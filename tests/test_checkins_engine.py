@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from dialogs.pacing import Plan
 from tests.driver import Conversation
 
 NINE_LONDON = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # 09:00 in London before the clocks change
@@ -12,6 +13,8 @@ NINE_LONDON = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # 09:00 in London before t
 
 def answer_checkin(conv: Conversation, mood: int = 3, urge: int = 4, contacted: bool = False) -> None:
     conv.tap(f"^{mood}")
+    if conv.screen == "safety.ask":  # a very low mood brings the direct safety question first
+        conv.tap("^No$")
     conv.tap(f"^{urge}$")
     conv.tap("^Yes$" if contacted else "^No$")
     conv.tap("Skip")
@@ -33,14 +36,12 @@ def test_milestones_and_the_reconnect_phase_open_on_the_last_day(kit):
         assert text.split("{")[0][:30] in said[day], f"day {day} milestone missing"
     assert "No contact: day 2 of 30." in said[2]
     assert kit.content.checkins.no_contact_done.split("{")[0][:30] in said[30]
-    conv.command("menu")
-    conv.tap("Continue the guide")
-    while conv.screen == "guide.lesson":
-        conv.tap("^Next$")
-        lesson = kit.content.lessons.get(str(conv.state.data.get("lesson", "")))
-        if lesson and lesson.after_no_contact:
-            break
-    assert conv.screen == "guide.lesson", "on the last no-contact day the reconnect lessons are open"
+    assert "?" not in said[7].split(kit.content.checkins.mood_question)[0], "one question at a time"
+    conv.tap("Today's step")
+    assert conv.screen == "guide.lesson"
+    plan = Plan(conv.state, kit.content.tracks, kit.content.lessons, conv.now.date())
+    assert "ready_to_reach_out" in plan.ids, "on the last no-contact day the reconnect lessons are open"
+    assert conv.state.guide.read == ["emotions_name", "emotions_calm"], "lessons not read yet still come first"
 
 
 def test_one_check_in_per_local_day_even_if_due_twice(kit):
@@ -52,17 +53,30 @@ def test_one_check_in_per_local_day_even_if_due_twice(kit):
     assert conv.due() == []
 
 
-def test_slip_restart_and_limited_contact(kit):
+def test_a_slip_offers_restart_or_keep_the_count_never_limited_contact(kit):
     conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     conv.onboard(time="09:00")
     conv.now = NINE_LONDON.replace(day=5)
     conv.due()
     answer_checkin(conv, contacted=True)
     assert "shame" not in conv.text().lower() or "no shame" in conv.text().lower()
-    assert {"Restart my count", "Carry on, limited contact"} <= set(conv.labels())
+    assert conv.labels() == ["Restart my count", "Keep my count"]
     conv.tap("Restart my count")
     assert conv.state.no_contact.start == conv.now.date()
-    assert conv.state.no_contact.slips == 1
+    assert conv.state.no_contact.slips == 1 and not conv.state.no_contact.limited
+    assert conv.state.guide.started_on == datetime(2026, 3, 2).date(), "the guide keeps its own pace"
+
+
+def test_keeping_the_count_changes_nothing_but_the_slip_tally(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = NINE_LONDON.replace(day=5)
+    conv.due()
+    answer_checkin(conv, contacted=True)
+    conv.tap("Keep my count")
+    nc = conv.state.no_contact
+    assert nc.start == datetime(2026, 3, 2).date() and nc.slips == 1 and not nc.limited
+    assert conv.labels() == ["Today's step", "Menu"]
 
 
 def test_low_mood_for_two_weeks_suggests_professional_help_once(kit):

@@ -24,6 +24,9 @@ def coach() -> Coach:
 
 # (draft, expected rule ids) reviewed in the afternoon after no contact has ended.
 DRAFTS: list[tuple[str, set[str]]] = [
+    # Sarcasm the patterns know; the model reads the subtler kinds (tests/understanding).
+    ("Thanks for nothing.", {"sarcasm"}),
+    ("Wow, real mature.", {"sarcasm"}),
     # Calm, light first messages: nothing to flag.
     ("Hi Sam, I walked past that ramen place and thought of you. Hope you're doing well.", set()),
     ("Hey, I heard your sister had her baby. Congratulations to all of you, that's lovely news.", set()),
@@ -265,7 +268,7 @@ def test_everything_flagged_names_what_does_not_fit(coach: Coach) -> None:
 
 def test_shipped_rules_load() -> None:
     coach = load_coach(CONTENT_DIR)
-    assert len(coach.rule_ids) == len(set(coach.rule_ids)) == 8
+    assert len(coach.rule_ids) == len(set(coach.rule_ids)) == 9
 
 
 def _write_rules(tmp_path: Path, old: str, new: str) -> Path:

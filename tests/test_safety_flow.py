@@ -235,4 +235,4 @@ def test_a_known_boundary_written_as_a_reflection_is_simply_saved(kit):
     replies = conv.say("she said never contact me again and it still hurts")
     assert conv.effects[0].kind == "reflection"
     assert "journal" in replies[-1].text.lower()
-    assert conv.screen == "guide.lesson"
+    assert conv.screen == "guide.after"

@@ -32,7 +32,7 @@ def chat(db: Path, script: str, *args: str, **env_extra: str) -> subprocess.Comp
 
 def test_scripted_conversation_and_resume(tmp_path):
     db = tmp_path / "chat.db"
-    first = chat(db, "hello\n1\nJamie\n2\n2\n2\n8\n1\n5\n1\n2\n")
+    first = chat(db, "hello\n1\nJamie\n2\n2\n2\n8\n1\n5\n1\n1\n2\n")
     assert first.returncode == 0, first.stderr
     out = first.stdout
     assert "Rekindle: Hi, I'm Rekindle" in out
@@ -59,7 +59,7 @@ def test_bad_input_gets_kind_replies(tmp_path):
 def test_clock_option_shows_a_due_check_in(tmp_path):
     db = tmp_path / "chat.db"
     # Intake at 08:30 London time on a spring day, with a 09:00 check-in; then jump an hour.
-    script = "/start\n1\nAlex\n2\n2\n2\n8\n1\n5\n1\n2\n:advance 1h\n4\n"
+    script = "/start\n1\nAlex\n2\n2\n2\n8\n1\n5\n1\n1\n2\n:advance 1h\n4\n"
     result = chat(db, script, "--clock", "2026-03-29 07:30")
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -93,7 +93,7 @@ def test_safety_classify_cli():
     assert result.stdout.split() == ["crisis", "none"]
 
 
-INTAKE = "/start\n1\nJamie\n2\n2\n2\n8\n1\n5\n1\n2\n"
+INTAKE = "/start\n1\nJamie\n2\n2\n2\n8\n1\n5\n1\n1\n2\n"
 
 
 def test_journal_urge_draft_and_progress_in_the_terminal(tmp_path):

@@ -1,6 +1,40 @@
 """The screens of the conversation. Importing this package registers all of them."""
 
-from dialogs.screens import care, checkin, guide, onboarding, tools
+from dialogs.screens import (
+    care,
+    checkin,
+    commands,
+    country,
+    data,
+    draft,
+    faq,
+    lessons,
+    menu,
+    onboarding,
+    outcome,
+    protect,
+    screening,
+    settings,
+    urge,
+)
 from dialogs.screens.registry import SCREENS, Screen
 
-__all__ = ["SCREENS", "Screen", "care", "checkin", "guide", "onboarding", "tools"]
+__all__ = [
+    "SCREENS",
+    "Screen",
+    "care",
+    "checkin",
+    "commands",
+    "country",
+    "data",
+    "draft",
+    "faq",
+    "lessons",
+    "menu",
+    "onboarding",
+    "outcome",
+    "protect",
+    "screening",
+    "settings",
+    "urge",
+]

@@ -1,6 +1,8 @@
 """The daily check-in: mood, urge, contact, one line for the journal, and today's step.
 
-It runs when the scheduler says it is due, or when the user asks with /checkin.
+It runs when the scheduler says it is due, or when the person asks with /checkin. One question at
+a time; the mood they chose is named back; a low mood gets care first, and the direct safety
+question when it is very low or has stayed low.
 """
 
 from __future__ import annotations
@@ -8,13 +10,14 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from dialogs.calendar import checkin_owed
+from dialogs.calendar import checkin_owed, no_contact_ends_on
 from dialogs.context import Ctx, row
 from dialogs.model import CheckinWrite
-from dialogs.screens.guide import no_contact_days_left
-from dialogs.screens.registry import enter_side, register, show
+from dialogs.screens import screening
+from dialogs.screens.lessons import open_today
+from dialogs.screens.registry import command, enter_side, register, run_command
 
-__all__ = ["no_contact_day", "on_due", "start_checkin"]
+__all__ = ["URGE_BUTTONS", "no_contact_day", "on_due", "start_checkin"]
 
 MOOD_BUTTONS = (row(("1 awful", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5 good", "5")),)
 URGE_BUTTONS = (
@@ -31,9 +34,9 @@ def no_contact_day(ctx: Ctx) -> int | None:
     return day if 1 <= day <= ctx.state.no_contact.days else None
 
 
-def _pick(options: list[str], seed: date) -> str:
-    # Deterministic variety: the same day always gets the same wording.
-    return random.Random(seed.toordinal()).choice(options)
+def _pick(options: list[str], seed: date, salt: str = "") -> str:
+    # Deterministic variety: the same day always gets the same wording, different days differ.
+    return random.Random(f"{seed.toordinal()}:{salt}").choice(options)
 
 
 def on_due(ctx: Ctx) -> None:
@@ -47,37 +50,60 @@ def on_due(ctx: Ctx) -> None:
                 "urge_followup", [row(("I'm glad I waited", "waited")), row(("I still want to", "still"))]
             )
         return
-    if ctx.state.consented_at is None or ctx.state.screen.startswith(("crisis", "grounding", "plan")):
+    if ctx.state.consented_at is None or ctx.state.screen.startswith(
+        ("crisis", "grounding", "plan", "safety.")
+    ):
         return
     owed = checkin_owed(ctx.state, ctx.now)
     if owed is None or prefs.last_sent_on == owed.local_date:
         return
+    first = prefs.last_sent_on is None
     if prefs.last_sent_on is not None and prefs.last_answered_on != prefs.last_sent_on:
         prefs.unanswered += 1
     prefs.last_sent_on = owed.local_date
     if prefs.unanswered == 3:
         ctx.say(ctx.kit.content.checkins.gentle_backoff)
-    start_checkin(ctx)
+    start_checkin(ctx, first=first)
 
 
-def start_checkin(ctx: Ctx) -> None:
+def _opening(ctx: Ctx, *, first: bool) -> str:
+    openings = ctx.kit.content.checkins.opening
+    hour = ctx.now.astimezone(ctx.zone).hour
+    if first:
+        options = openings.new
+    elif 5 <= hour < 12:
+        options = openings.morning
+    elif 12 <= hour < 18:
+        options = openings.afternoon
+    elif 18 <= hour < 22:
+        options = openings.evening
+    else:
+        options = openings.night
+    text = _pick(options, ctx.today, "open")
+    name = ctx.state.profile.name
+    return text.replace(", {name}", "").replace(" {name}", "") if not name else text.replace("{name}", name)
+
+
+def start_checkin(ctx: Ctx, *, first: bool = False) -> None:
     checkins = ctx.kit.content.checkins
-    opening = _pick(checkins.opening, ctx.today).format(name=ctx.state.profile.name or "friend")
-    ctx.say(opening)
+    ctx.say(_opening(ctx, first=first))
     day = no_contact_day(ctx)
     if day is not None and not ctx.state.no_contact.limited:
-        milestone = next((m for m in checkins.milestones if m.day == day), None)
         days = ctx.state.no_contact.days
+        milestone = next((m for m in checkins.milestones if m.day == day), None)
         if day == days:
-            ctx.say(
-                checkins.no_contact_done.format(day=day, days=days, name=ctx.state.profile.name or "friend")
-            )
+            ctx.say(checkins.no_contact_done.format(day=day, days=days))
         elif milestone:
-            ctx.say(milestone.text.format(day=day, days=days, name=ctx.state.profile.name or "friend"))
+            ctx.say(milestone.text.format(day=day, days=days))
         else:
             ctx.say_key("no_contact_counter", day=str(day), days=str(days))
     enter_side(ctx, "checkin.mood")
     ctx.say(checkins.mood_question, MOOD_BUTTONS)
+
+
+@command("checkin")
+def _checkin(ctx: Ctx) -> None:
+    start_checkin(ctx)
 
 
 def _value(ctx: Ctx, low: int, high: int) -> int | None:
@@ -97,8 +123,16 @@ def _mood_handle(ctx: Ctx) -> None:
         ctx.say_key("checkin_number", low="1", high="5")
         _mood_show(ctx)
         return
+    checkins = ctx.kit.content.checkins
+    if screening.low_mood_needs_asking(ctx, mood):
+        # Record the mood now: the check-in may end in crisis care instead of its last step.
+        ctx.emit(CheckinWrite(local_date=ctx.today, mood=mood, urge=None, contacted=None))
+        ctx.say_key("low_mood_care")
+        screening.ask(ctx, mood=mood)
+        return
+    ctx.say(_pick(checkins.mood_ack[mood], ctx.today, "mood"))
     ctx.goto("checkin.urge", mood=mood)
-    ctx.say(ctx.kit.content.checkins.urge_question, URGE_BUTTONS)
+    ctx.say(checkins.urge_question, URGE_BUTTONS)
 
 
 register("checkin.mood", _mood_show, _mood_handle, takes_text=True)
@@ -152,10 +186,10 @@ def _note_handle(ctx: Ctx) -> None:
     if not note and ctx.event.button != "skip":
         _note_show(ctx)
         return
-    data = ctx.state.data
+    checkins = ctx.kit.content.checkins
     mood = ctx.data_int("mood", -1)
     urge = ctx.data_int("urge", -1)
-    contacted = bool(data.get("contacted"))
+    contacted = bool(ctx.state.data.get("contacted"))
     ctx.emit(
         CheckinWrite(
             local_date=ctx.today,
@@ -172,14 +206,15 @@ def _note_handle(ctx: Ctx) -> None:
     if mood >= 1:
         log = {**ctx.state.mood_log, ctx.today.isoformat(): mood}
         ctx.state.mood_log = dict(sorted(log.items())[-30:])
-    ctx.say(ctx.kit.content.checkins.thanks)
+    ctx.say(_pick(checkins.thanks_noted if note else checkins.thanks, ctx.today, "thanks"))
     _maybe_suggest_help(ctx)
-    in_no_contact = no_contact_days_left(ctx) > 0 and not ctx.state.no_contact.limited
+    ends = no_contact_ends_on(ctx.state)
+    in_no_contact = ends is not None and ctx.today < ends and not ctx.state.no_contact.limited
     if contacted and in_no_contact and not ctx.state.contact_forbidden:
         ctx.goto("checkin.slip")
         _slip_show(ctx)
         return
-    _todays_step(ctx)
+    _todays_step(ctx, low=1 <= mood <= 2)
 
 
 register("checkin.note", _note_show, _note_handle, takes_text=True)
@@ -200,44 +235,67 @@ def _maybe_suggest_help(ctx: Ctx) -> None:
             ctx.say(message)
 
 
+# --- a slip during no contact: a plain choice, no shame, no change of plan --------------------------------
+SLIP_BUTTONS = (row(("Restart my count", "restart"), ("Keep my count", "keep")),)
+
+
 def _slip_show(ctx: Ctx) -> None:
-    for message in ctx.kit.content.checkins.slip:
+    checkins = ctx.kit.content.checkins
+    for message in checkins.slip:
         ctx.say(message)
-    ctx.say_key(
-        "slip_choice", [row(("Restart my count", "restart")), row(("Carry on, limited contact", "limited"))]
-    )
+    ctx.say(checkins.slip_question, SLIP_BUTTONS)
 
 
 def _slip_handle(ctx: Ctx) -> None:
     nc = ctx.state.no_contact
     if ctx.event.button == "restart":
+        # The guide keeps its own pace: a new count does not hold lessons back.
+        ctx.state.guide.started_on = ctx.state.guide.started_on or nc.start
         nc.start = ctx.today
         nc.slips += 1
         ctx.say_key("slip_restarted", days=str(nc.days))
-    elif ctx.event.button == "limited":
-        nc.limited = True
+    elif ctx.event.button == "keep":
         nc.slips += 1
-        ctx.say_key("slip_limited")
+        ctx.say_key("slip_kept")
     else:
-        _slip_show(ctx)
+        ctx.say(ctx.kit.content.checkins.slip_question, SLIP_BUTTONS)
         return
-    _todays_step(ctx)
+    _todays_step(ctx, low=False)
 
 
 register("checkin.slip", _slip_show, _slip_handle, takes_text=False)
 
 
-def _todays_step(ctx: Ctx) -> None:
-    ctx.goto("checkin.next")
-    ctx.say_key("checkin_next", [row(("Today's step", "_back"), ("Menu", "_menu"))])
+def _todays_step(ctx: Ctx, *, low: bool) -> None:
+    ctx.goto("checkin.next", low=low)
+    _next_show(ctx)
 
 
 def _next_show(ctx: Ctx) -> None:
-    _todays_step(ctx)
+    if ctx.state.data.get("low"):
+        ctx.say(
+            ctx.kit.content.checkins.low_mood_offer,
+            [
+                row(("Breathe with me", "breathe"), ("Help now", "sos")),
+                row(("Today's step", "today"), ("Menu", "_menu")),
+            ],
+        )
+        return
+    ctx.say_key("checkin_next", [row(("Today's step", "today"), ("Menu", "_menu"))])
 
 
 def _next_handle(ctx: Ctx) -> None:
-    show(ctx, "guide.lesson")
+    button = ctx.event.button
+    if button == "breathe":
+        ctx.say("\n\n".join(ctx.kit.resources.breathing))
+        ctx.say_key("checkin_next", [row(("Today's step", "today"), ("Menu", "_menu"))])
+        ctx.state.data = {}
+    elif button == "sos":
+        run_command(ctx, "sos")
+    elif button == "today":
+        open_today(ctx)
+    else:
+        _next_show(ctx)
 
 
 register("checkin.next", _next_show, _next_handle, takes_text=False)

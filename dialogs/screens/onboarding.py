@@ -9,6 +9,9 @@ from datetime import timedelta
 from dialogs.context import Ctx, row
 from dialogs.model import Button
 from dialogs.parsing import parse_ago, parse_clock, parse_timezone
+from dialogs.screens.country import ask_country
+from dialogs.screens.lessons import open_today
+from dialogs.screens.protect import explain_route
 from dialogs.screens.registry import register, show
 from dialogs.state import SafetyFlag
 
@@ -250,11 +253,36 @@ def _contact_handle(ctx: Ctx) -> None:
         _contact_show(ctx)
         return
     ctx.state.profile.contact = choice
-    ctx.state.data = {"screen": []}
-    show(ctx, "intake.safety")
+    if choice == "must":
+        ctx.state.profile.shares_life = True
+        show(ctx, "intake.safety")
+    else:
+        show(ctx, "intake.shares")
 
 
 register("intake.contact", _contact_show, _contact_handle, takes_text=True)
+
+SHARES_BUTTONS = (row(("Yes, we share one of those", "yes")), row(("No", "no")))
+
+
+def _shares_show(ctx: Ctx) -> None:
+    ctx.say_key("ask_shares", SHARES_BUTTONS)
+
+
+def _shares_handle(ctx: Ctx) -> None:
+    answer = ctx.event.button or ("yes" if _yes(ctx.event.text) else "no" if _no(ctx.event.text) else "")
+    if answer not in {"yes", "no"}:
+        ctx.say_key("pick_a_button", SHARES_BUTTONS)
+        return
+    ctx.state.profile.shares_life = answer == "yes"
+    show(ctx, "intake.safety")
+
+
+register("intake.shares", _shares_show, _shares_handle, takes_text=True)
+
+
+def _no(text: str) -> bool:
+    return text.strip().lower().rstrip(".!") in {"no", "n", "nope", "nah", "no we don't", "none"}
 
 
 def _safety_keyboard(ctx: Ctx) -> list[tuple[Button, ...]]:
@@ -277,16 +305,28 @@ def _safety_handle(ctx: Ctx) -> None:
         ctx.state.profile.safety_screen = [k for k in chosen if k != key] if key in chosen else [*chosen, key]
         ctx.say(ctx.t("safety_toggled"), _safety_keyboard(ctx))
         return
-    if button == "none":
+    if button == "clear":  # confirmed: none of the ticked concerns apply after all
         ctx.state.profile.safety_screen = []
-    elif button != "done":
-        low = ctx.event.text.lower().strip()
-        if low in {"no", "none", "nope", "none of these", "no."}:
-            ctx.state.profile.safety_screen = []
-        else:
-            ctx.say(ctx.t("pick_a_button"), _safety_keyboard(ctx))
+    elif button == "keep":
+        pass
+    elif button == "none" or (not button and _says_none(ctx.event.text)):
+        if chosen:
+            # "None of these" never silently clears a concern someone ticked: ask first.
+            ticked = ", ".join(SAFETY[k].lower() for k in chosen if k in SAFETY)
+            ctx.say_key(
+                "safety_confirm_clear",
+                [row(("Keep what I ticked", "keep")), row(("None of these apply", "clear"))],
+                ticked=ticked,
+            )
             return
+    elif button != "done":
+        ctx.say(ctx.t("pick_a_button"), _safety_keyboard(ctx))
+        return
     show(ctx, "intake.timezone")
+
+
+def _says_none(text: str) -> bool:
+    return text.lower().strip().rstrip(".!") in {"no", "none", "nope", "none of these", "nothing like that"}
 
 
 register("intake.safety", _safety_show, _safety_handle, takes_text=True)
@@ -311,9 +351,8 @@ def _tz_handle(ctx: Ctx) -> None:
         ctx.say_key("timezone_again")
         return
     ctx.state.profile.timezone = zone
-    ctx.state.profile.country = ctx.kit.resources.country_for_timezone(zone) or ctx.state.profile.country
     if ctx.state.screen == "intake.timezone":
-        show(ctx, "intake.time")
+        ask_country(ctx, then="intake")
     else:  # changed from settings
         ctx.say_key("timezone_changed", [row(("Back", "_back"))], zone=zone)
         ctx.goto(str(ctx.state.resume_screen or "menu"))
@@ -373,9 +412,7 @@ def finish_intake(ctx: Ctx) -> None:
     ctx.state.flags = flags
     ctx.state.no_contact.start = ctx.today
     ctx.state.no_contact.limited = profile.contact == "must"
-    ctx.state.lesson_index = 0
-    from dialogs.screens.care import explain_route  # care imports onboarding's constants
-
+    ctx.state.guide.started_on = ctx.today
     if "danger" in flags or "boundary" in flags:
         ctx.state.track = "moving_on"
         explain_route(ctx)
@@ -386,4 +423,4 @@ def finish_intake(ctx: Ctx) -> None:
         ctx.say_key("route_reconnect", days=str(ctx.state.no_contact.days))
         if ctx.state.no_contact.limited:
             ctx.say_key("route_limited")
-    show(ctx, "guide.lesson")
+    open_today(ctx)

@@ -1,32 +1,72 @@
-"""Screens by name. A screen shows its prompt and handles the user's answer to it."""
+"""Screens and commands by name.
+
+A screen shows its prompt and handles the answer to it; a command runs from anywhere. Both are
+registered here, so any screen can open another or run a command by name without importing the
+module that defines it: the screens never import each other in a circle.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dialogs.context import Ctx
+from dialogs.context import Ctx, row
 
-__all__ = ["MAIN_SCREENS", "SCREENS", "Screen", "back", "enter_side", "register", "show"]
+__all__ = [
+    "COMMANDS",
+    "MAIN_SCREENS",
+    "SCREENS",
+    "Screen",
+    "back",
+    "command",
+    "enter_side",
+    "register",
+    "run_command",
+    "show",
+]
+
+Handler = Callable[[Ctx], None]
 
 
 @dataclass(frozen=True, slots=True)
 class Screen:
     name: str
-    show: Callable[[Ctx], None]
-    handle: Callable[[Ctx], None]  # a button press (nonce already checked) or typed text
-    takes_text: bool = False  # typed text is an answer here; elsewhere it may be a question for the FAQ
+    show: Handler
+    handle: Handler  # a button press (nonce already checked) or typed text
+    # The screen asked a question that typed text answers (a reflection, a note, a name). Elsewhere
+    # typed text is read for a question or a command, and otherwise gets a kind pointer onward.
+    takes_text: bool = False
 
 
 SCREENS: dict[str, Screen] = {}
+COMMANDS: dict[str, Handler] = {}
 
 
-def register(
-    name: str, show: Callable[[Ctx], None], handle: Callable[[Ctx], None], *, takes_text: bool
-) -> None:
+def register(name: str, show: Handler, handle: Handler, *, takes_text: bool) -> None:
     if name in SCREENS:
         raise RuntimeError(f"screen {name!r} registered twice")
     SCREENS[name] = Screen(name, show, handle, takes_text)
+
+
+def command(*names: str) -> Callable[[Handler], Handler]:
+    """Register a function as the command (or commands) of these names."""
+
+    def add(handler: Handler) -> Handler:
+        for name in names:
+            if name in COMMANDS:
+                raise RuntimeError(f"command {name!r} registered twice")
+            COMMANDS[name] = handler
+        return handler
+
+    return add
+
+
+def run_command(ctx: Ctx, name: str) -> None:
+    handler = COMMANDS.get(name)
+    if handler is None:
+        ctx.say_key("unknown_command", [row(("Back", "_back"), ("Menu", "_menu"))], command=name[:32])
+        return
+    handler(ctx)
 
 
 def show(ctx: Ctx, name: str) -> None:
@@ -51,7 +91,7 @@ def enter_side(ctx: Ctx, name: str) -> None:
 
 
 def back(ctx: Ctx) -> None:
-    """Return to where the user was in the guide, with fresh buttons."""
+    """Return to where the user was in the guide: one line and its buttons, not the whole lesson."""
     if is_main(ctx.state.screen):
         SCREENS[ctx.state.screen].show(ctx)
         return

@@ -20,7 +20,7 @@ from tests.adapters.telegram.conftest import FAST, telegram_settings
 from tests.emulators.telegram import BotMessage, Fault, TelegramEmulator
 
 INTAKE = ("I'm 18+ and I agree", "Skip", "This week", "I did", "Communication", "Done",
-          "No contact at the moment", "Done", "London", "No daily check-ins")
+          "No contact at the moment", "No", "Done", "London", "✓ United Kingdom", "No daily check-ins")
 STEP = re.compile(r"^Step (\d+) of (\d+):", re.MULTILINE)
 EXPIRED = "That button has expired"
 

@@ -18,8 +18,10 @@ INTAKE = (
     "Communication",
     "Done",
     "No contact at the moment",
+    "No",
     "None of these",
     "London",
+    "✓ United Kingdom",
     "09:00",
 )
 USERS = range(700, 707)

@@ -1,0 +1,96 @@
+"""Commands that work from anywhere and belong to no one screen: start, help, about, /sos, and
+what to do with words that mean a command ("stop sending me lessons", "i need a real person")."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from dialogs.content import Intent
+from dialogs.context import Ctx, row
+from dialogs.model import EventKind
+from dialogs.screens import care
+from dialogs.screens.registry import SCREENS, back, command, run_command, show
+
+__all__ = ["BEFORE_CONSENT", "run_intent"]
+
+BACK = (row(("Back", "_back"), ("Menu", "_menu")),)
+# What a user may do before agreeing to the terms: get help, learn what this is, and leave.
+BEFORE_CONSENT = frozenset({"start", "help", "about", "sos", "export", "delete"})
+
+
+@command("start")
+def _start(ctx: Ctx) -> None:
+    if ctx.state.consented_at is None:
+        show(ctx, "consent")
+        return
+    ctx.say_key("welcome_back")
+    back(ctx)
+
+
+@command("help")
+def _help(ctx: Ctx) -> None:
+    ctx.say_key("help", BACK)
+
+
+@command("about")
+def _about(ctx: Ctx) -> None:
+    ctx.say_key("about", BACK)
+
+
+@command("sos")
+def _sos(ctx: Ctx) -> None:
+    care.sos(ctx)
+
+
+# Intent action -> the command that does it. Actions not listed here have their own handling below.
+_BY_COMMAND = {
+    "more": "more",
+    "review": "review",
+    "menu": "menu",
+    "help": "help",
+    "pause": "pause",
+    "resume": "resume",
+    "stop_checkins": "stop",
+    "stop_lessons": "pause",
+    "checkin": "checkin",
+    "journal": "journal",
+    "progress": "progress",
+    "faq": "faq",
+    "settings": "settings",
+    "export": "export",
+    "delete": "delete",
+    "sos": "sos",
+}
+
+
+def run_intent(ctx: Ctx, intent: Intent) -> None:
+    """Do what the words meant, or offer it where it needs a yes first (delete asks; pause asks how long)."""
+    action = intent.action
+    screen = ctx.state.screen
+    if action == "next":
+        if screen in {"guide.lesson", "guide.after"}:
+            # On a lesson "next" means going on past its question; after it, one more step.
+            value = "skip" if screen == "guide.lesson" else "more"
+            ctx.event = replace(
+                ctx.event, kind=EventKind.BUTTON, button=value, text="", nonce=ctx.state.nonce
+            )
+            SCREENS[screen].handle(ctx)
+        else:
+            run_command(ctx, "today")
+        return
+    if action == "stop_lessons":
+        ctx.say_key("stop_lessons_offer")
+    if action in _BY_COMMAND:
+        run_command(ctx, _BY_COMMAND[action])
+        return
+    if action == "human":
+        ctx.say_key("human", [row(("Help now", "sos"), ("Menu", "_menu"))])
+        return
+    ctx.say_key("thanks_reply" if action == "thanks" else "greeting_reply")
+    _way_forward(ctx)
+
+
+def _way_forward(ctx: Ctx) -> None:
+    screen = SCREENS.get(ctx.state.screen)
+    if screen is not None and ctx.state.consented_at is not None:
+        screen.show(ctx)

@@ -1,0 +1,96 @@
+"""What the service fetches or changes in the store for a person: journal pages, progress, export,
+a report of a bad reply, erasing everything, and starting the guide over."""
+
+from __future__ import annotations
+
+from dialogs.context import Ctx, row
+from dialogs.screens.checkin import no_contact_day
+from dialogs.screens.lessons import open_today, plan_for
+from dialogs.screens.registry import back, command, enter_side, register
+
+__all__: list[str] = []
+
+BACK = (row(("Back", "_back"), ("Menu", "_menu")),)
+
+
+@command("progress")
+def _progress(ctx: Ctx) -> None:
+    ctx.request("progress")
+    p = plan_for(ctx)
+    day = no_contact_day(ctx)
+    track = "moving on" if ctx.state.track == "moving_on" else "reconnecting"
+    read = len(p.ids) - len(p.unread)
+    ctx.say_key(
+        "progress",
+        BACK,
+        track=track,
+        step=str(read),
+        total=str(len(p.ids)),
+        no_contact=ctx.t("progress_nc", day=str(day), days=str(ctx.state.no_contact.days)) if day else "",
+    )
+
+
+@command("journal")
+def _journal(ctx: Ctx) -> None:
+    words = ctx.event.text.strip().split()
+    page = "0"
+    query = ""
+    if words and words[0].isdigit():
+        page = str(max(0, int(words[0]) - 1))
+    elif words:
+        query = " ".join(words)[:50]
+    ctx.request("journal", page=page, query=query)
+    ctx.say_key("journal_hint", BACK)
+
+
+@command("export")
+def _export(ctx: Ctx) -> None:
+    ctx.request("export")
+    ctx.say_key("export_sent", BACK)
+
+
+@command("report")
+def _report(ctx: Ctx) -> None:
+    ctx.request("report", note=ctx.event.text.strip()[:500])
+    ctx.say_key("report_thanks", BACK)
+
+
+@command("stats")
+def _stats(ctx: Ctx) -> None:
+    ctx.request("stats")
+
+
+@command("delete")
+def _delete(ctx: Ctx) -> None:
+    enter_side(ctx, "delete.confirm")
+    ctx.say_key("delete_confirm", [row(("Delete everything", "yes"), ("Keep my data", "_back"))])
+
+
+def _delete_handle(ctx: Ctx) -> None:
+    if ctx.event.button == "yes":
+        ctx.request("delete")
+    else:
+        back(ctx)
+
+
+register("delete.confirm", _delete, _delete_handle, takes_text=False)
+
+
+@command("restart")
+def _restart(ctx: Ctx) -> None:
+    enter_side(ctx, "restart.confirm")
+    ctx.say_key("restart_confirm", [row(("Yes, start over", "yes"), ("No, keep my place", "_back"))])
+
+
+def _restart_handle(ctx: Ctx) -> None:
+    if ctx.event.button == "yes":
+        guide = ctx.state.guide
+        guide.read, guide.branch, guide.branch_on = [], "", None
+        guide.started_on, guide.new_on, guide.new_today = ctx.today, None, 0
+        ctx.say_key("restarted")
+        open_today(ctx)
+    else:
+        back(ctx)
+
+
+register("restart.confirm", _restart, _restart_handle, takes_text=False)

@@ -1,0 +1,53 @@
+"""/draft: the message coach reads a message meant for the ex and says what might land badly.
+
+Only on the reconnect track, when contact is allowed: the safety check has already read the draft
+as the person's own words, so a threat written to the ex never reaches this screen.
+"""
+
+from __future__ import annotations
+
+from dialogs.calendar import no_contact_days_left
+from dialogs.coach import format_review
+from dialogs.context import Ctx, row
+from dialogs.screens.registry import command, enter_side, register
+
+__all__: list[str] = []
+
+BACK = (row(("Back", "_back"), ("Menu", "_menu")),)
+
+
+@command("draft")
+def _draft(ctx: Ctx) -> None:
+    if ctx.state.contact_forbidden:
+        key = "draft_refused_danger" if {"danger", "boundary"} & set(ctx.state.flags) else "draft_refused"
+        ctx.say_key(key, BACK)
+        return
+    enter_side(ctx, "draft")
+    if ctx.event.text.strip():
+        _handle(ctx)
+    else:
+        ctx.say_key("draft_ask", BACK)
+
+
+def _handle(ctx: Ctx) -> None:
+    text = ctx.event.text.strip()
+    if ctx.event.button == "again" or not text:
+        ctx.say_key("draft_ask", BACK)
+        return
+    if ctx.state.contact_forbidden:
+        ctx.say_key("draft_refused", BACK)
+        return
+    understood = ctx.event.understanding
+    review = ctx.kit.coach.review(
+        text,
+        local_time=ctx.now.astimezone(ctx.zone).time(),
+        no_contact_days_left=no_contact_days_left(ctx.state, ctx.today),
+        meaning=dict(understood.coach) if understood else None,
+    )
+    messages = format_review(review, ctx.state.profile.name)
+    for i, message in enumerate(messages):
+        last = i == len(messages) - 1
+        ctx.say(message, [row(("Review another", "again"), ("Back", "_back"))] if last else (), coaching=True)
+
+
+register("draft", lambda ctx: ctx.say_key("draft_ask", BACK), _handle, takes_text=True)

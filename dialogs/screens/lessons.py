@@ -1,0 +1,310 @@
+"""The guide: today's step, a lesson in a few short messages, its one question, and what comes after.
+
+One new lesson a day by default (see dialogs/pacing.py); on a day with nothing new, a small practice
+from a lesson already read; one more on request, at most two extra a day; any lesson read can be
+read again. Returning to a lesson shows one line and its buttons, never the whole lesson again.
+"""
+
+from __future__ import annotations
+
+from dialogs.branching import moment
+from dialogs.context import Ctx, Keyboard, row
+from dialogs.dates import human_date
+from dialogs.lessons import Lesson
+from dialogs.model import Button
+from dialogs.pacing import Plan
+from dialogs.screens.registry import SCREENS, command, enter_side, register, show
+
+__all__ = ["open_today", "plan_for", "read_again"]
+
+NC_LENGTHS = (21, 30, 45, 60)
+
+
+def plan_for(ctx: Ctx) -> Plan:
+    content = ctx.kit.content
+    return Plan(ctx.state, content.tracks, content.lessons, ctx.today)
+
+
+def _lesson(ctx: Ctx, lesson_id: str) -> Lesson:
+    return ctx.kit.content.lessons[lesson_id]
+
+
+def _current(ctx: Ctx) -> str:
+    chosen = ctx.state.data.get("lesson")
+    if isinstance(chosen, str) and chosen in ctx.kit.content.lessons:
+        return chosen
+    read = ctx.state.guide.read
+    return read[-1] if read else ""
+
+
+# --- today's step --------------------------------------------------------------------------------------------
+def open_today(ctx: Ctx) -> None:
+    """ "Today's step": the day's new lesson, the reconnect question, a practice, or when the next opens."""
+    p = plan_for(ctx)
+    if moment(ctx.state, ctx.today, branch_read=not p.unread):
+        show(ctx, "guide.outcome")  # what happened after reaching out decides what comes next
+        return
+    due = p.due_today()
+    if due is not None:
+        _open(ctx, due, p, new=True)
+        return
+    if not p.unread and not p.ids:
+        ctx.goto("guide.today")
+        ctx.say_key("guide_empty", [row(("Menu", "_menu"))])
+        return
+    _nothing_new(ctx, p)
+
+
+def _nothing_new(ctx: Ctx, p: Plan) -> None:
+    ctx.goto("guide.today")
+    practice = _practice(ctx)
+    if practice:
+        ctx.state.guide.practice_on = ctx.today
+        ctx.state.data = {"practice": practice[0]}
+        ctx.say_key("practice_intro")
+        more = [("One more step now", "more")] if p.one_more() is not None else []
+        ctx.say(practice[1], [row(("Skip it", "skip"), *more), row(("Menu", "_menu"))])
+        return
+    ctx.say(_what_next_text(ctx, p), _what_next_buttons(ctx, p))
+
+
+def _practice(ctx: Ctx) -> tuple[str, str] | None:
+    """Today's small practice: a follow-up on the latest lesson read that has one, once a day."""
+    if ctx.state.guide.practice_on == ctx.today:
+        return None
+    for lesson_id in reversed(ctx.state.guide.read):
+        text = _lesson(ctx, lesson_id).text_for(ctx.state.track)
+        if text.practice:
+            return lesson_id, text.practice
+    return None
+
+
+def _what_next_text(ctx: Ctx, p: Plan) -> str:
+    if not p.unread:
+        return ctx.t("guide_all_read")
+    opens = p.next_opens_on()
+    if opens is None:
+        return ctx.t("guide_waiting")
+    return ctx.t("guide_next_opens", date=human_date(opens, ctx.today))
+
+
+def _what_next_buttons(ctx: Ctx, p: Plan) -> Keyboard:
+    first: list[tuple[str, str]] = []
+    if p.one_more() is not None:
+        first.append(("One more step now", "more"))
+    if ctx.state.guide.read:
+        first.append(("Read one again", "review"))
+    return [row(*first), row(("Menu", "_menu"))] if first else [row(("Menu", "_menu"))]
+
+
+def _today_show(ctx: Ctx) -> None:
+    ctx.say(_what_next_text(ctx, plan_for(ctx)), _what_next_buttons(ctx, plan_for(ctx)))
+
+
+def _today_handle(ctx: Ctx) -> None:
+    button = ctx.event.button
+    if button == "more":
+        _one_more(ctx)
+    elif button == "review":
+        _review_list(ctx)
+    elif button == "skip":
+        ctx.say(_what_next_text(ctx, plan_for(ctx)), _what_next_buttons(ctx, plan_for(ctx)))
+    elif ctx.event.text.strip() and "practice" in ctx.state.data:
+        ctx.journal("practice", ctx.event.text.strip(), ref=str(ctx.state.data["practice"]))
+        ctx.state.data = {}
+        ctx.say(ctx.t("ack_practice"), _what_next_buttons(ctx, plan_for(ctx)))
+    else:
+        _today_show(ctx)
+
+
+register("guide.today", _today_show, _today_handle, takes_text=True)
+
+
+# --- a lesson ------------------------------------------------------------------------------------------------
+def _open(ctx: Ctx, lesson_id: str, p: Plan, *, new: bool) -> None:
+    lesson = _lesson(ctx, lesson_id)
+    text = lesson.text_for(ctx.state.track)
+    guide = ctx.state.guide
+    coaching = lesson.contact_coaching
+    if new:
+        if guide.new_on != ctx.today:
+            guide.new_on, guide.new_today = ctx.today, 0
+        guide.new_today += 1
+        if lesson_id not in guide.read:
+            guide.read = [*guide.read, lesson_id]
+        section = p.section_of(lesson_id)
+        first_in_section = (
+            section is not None and next((i for i in p.ids if p.section_of(i) is section), None) == lesson_id
+        )
+        if section is not None and first_in_section:
+            ctx.say(section.intro, coaching=coaching)
+    ctx.goto("guide.lesson", lesson=lesson_id)
+    heading = ctx.t("lesson_heading", title=lesson.title)
+    messages = [f"{heading}\n\n{text.messages[0]}", *text.messages[1:]]
+    for message in messages:
+        ctx.say(message, coaching=coaching)
+    if text.task:
+        ctx.say(ctx.t("lesson_task", task=text.task), coaching=coaching)
+    ctx.say(ctx.t("lesson_question", question=text.question), _question_buttons(lesson), coaching=coaching)
+
+
+def _question_buttons(lesson: Lesson) -> Keyboard:
+    if lesson.asks == "nc_length":
+        return [row(*((f"{days} days", f"nc:{days}") for days in NC_LENGTHS))]
+    return [row(("Skip the question", "skip"), ("Menu", "_menu"))]
+
+
+def read_again(ctx: Ctx, lesson_id: str) -> None:
+    """A lesson already read, in full, without counting as a new step."""
+    _open(ctx, lesson_id, plan_for(ctx), new=False)
+
+
+def _lesson_show(ctx: Ctx) -> None:
+    """Coming back to a lesson: one line and the buttons, not the whole lesson again."""
+    lesson_id = _current(ctx)
+    if not lesson_id:
+        open_today(ctx)
+        return
+    ctx.state.data = {"lesson": lesson_id}
+    ctx.say_key(
+        "lesson_return",
+        [row(("Read it again", "again"), ("Today's step", "today")), row(("Menu", "_menu"))],
+        title=_lesson(ctx, lesson_id).title,
+    )
+
+
+def _lesson_handle(ctx: Ctx) -> None:
+    lesson_id = _current(ctx)
+    button = ctx.event.button
+    if not lesson_id:
+        open_today(ctx)
+    elif button.startswith("nc:") and button[3:].isdigit() and int(button[3:]) in NC_LENGTHS:
+        _set_nc_length(ctx, int(button[3:]))
+    elif button == "again":
+        read_again(ctx, lesson_id)
+    elif button == "today":
+        open_today(ctx)
+    elif button in {"skip", "next"}:
+        _after(ctx, answered=False)
+    elif ctx.event.text.strip():
+        lesson = _lesson(ctx, lesson_id)
+        if lesson.asks == "nc_length":
+            from dialogs.parsing import parse_int
+
+            days = parse_int(ctx.event.text, 21, 60)
+            if days in NC_LENGTHS:
+                _set_nc_length(ctx, days)
+                return
+        ctx.journal("reflection", ctx.event.text.strip(), ref=lesson_id)
+        _after(ctx, answered=True)
+    else:
+        _lesson_show(ctx)
+
+
+register("guide.lesson", _lesson_show, _lesson_handle, takes_text=True)
+
+
+def _set_nc_length(ctx: Ctx, days: int) -> None:
+    from dialogs.calendar import no_contact_ends_on
+
+    ctx.state.no_contact.days = days
+    ends = no_contact_ends_on(ctx.state)
+    ctx.say_key("nc_length_set", days=str(days), date=human_date(ends, ctx.today) if ends else "")
+    _after(ctx, answered=True, acknowledged=True)
+
+
+def _after(ctx: Ctx, *, answered: bool, acknowledged: bool = False) -> None:
+    """After the lesson's question: done for today, one more if allowed, or the menu."""
+    p = plan_for(ctx)
+    lesson_id = _current(ctx)
+    ctx.goto("guide.after", lesson=lesson_id)
+    buttons: list[tuple[Button, ...]] = []
+    more = p.one_more() is not None
+    buttons.append(row(("Done for today", "done"), *((("One more step", "more"),) if more else ())))
+    buttons.append(row(("Menu", "_menu")))
+    if answered and not acknowledged:
+        ctx.say(ctx.t("ack_reflection"), buttons)
+    else:
+        ctx.say(ctx.t("after_lesson"), buttons)
+
+
+def _after_show(ctx: Ctx) -> None:
+    _after(ctx, answered=False)
+
+
+def _after_handle(ctx: Ctx) -> None:
+    button = ctx.event.button
+    if button == "more":
+        _one_more(ctx)
+    elif button == "done":
+        p = plan_for(ctx)
+        opens = p.next_opens_on()
+        when = human_date(opens, ctx.today) if opens else ""
+        ctx.goto("guide.today")
+        key = "done_for_today" if when else "done_for_now"
+        ctx.say_key(key, [row(("Menu", "_menu"))], date=when)
+    elif ctx.event.text.strip():
+        # A second thought after answering: it belongs with the same lesson.
+        ctx.journal("reflection", ctx.event.text.strip(), ref=_current(ctx))
+        ctx.say(ctx.t("ack_more_words"), [row(("Done for today", "done"), ("Menu", "_menu"))])
+    else:
+        _after_show(ctx)
+
+
+register("guide.after", _after_show, _after_handle, takes_text=True)
+
+
+def _one_more(ctx: Ctx) -> None:
+    p = plan_for(ctx)
+    lesson_id = p.one_more()
+    if lesson_id is None:
+        opens = p.next_opens_on()
+        key = "more_limit" if p.unread else "guide_all_read"
+        ctx.goto("guide.today")
+        ctx.say_key(key, _what_next_buttons(ctx, p), date=human_date(opens, ctx.today) if opens else "")
+        return
+    _open(ctx, lesson_id, p, new=True)
+
+
+# --- reviewing -----------------------------------------------------------------------------------------------
+def _review_list(ctx: Ctx) -> None:
+    read = ctx.state.guide.read[-8:]
+    if not read:
+        ctx.say_key("review_none", [row(("Today's step", "today"), ("Menu", "_menu"))])
+        return
+    enter_side(ctx, "guide.review")
+    rows = [row((_lesson(ctx, i).title, f"r:{i}")) for i in reversed(read)]
+    rows.append(row(("Back", "_back")))
+    ctx.say_key("review_pick", rows)
+
+
+def _review_handle(ctx: Ctx) -> None:
+    button = ctx.event.button
+    if button.startswith("r:") and button[2:] in ctx.state.guide.read:
+        read_again(ctx, button[2:])
+    elif button == "today":
+        open_today(ctx)
+    else:
+        _review_list(ctx)
+
+
+register("guide.review", _review_list, _review_handle, takes_text=False)
+
+
+@command("today", "next")
+def _today_command(ctx: Ctx) -> None:
+    open_today(ctx)
+
+
+@command("more")
+def _more_command(ctx: Ctx) -> None:
+    _one_more(ctx)
+
+
+@command("review")
+def _review_command(ctx: Ctx) -> None:
+    _review_list(ctx)
+
+
+def is_guide(screen: str) -> bool:
+    return screen in SCREENS and screen.startswith("guide.")

@@ -1,0 +1,80 @@
+"""The menu, and switching tracks: what the person's track allows, nothing it refuses."""
+
+from __future__ import annotations
+
+from dialogs.context import Ctx, row
+from dialogs.pacing import start_track
+from dialogs.screens.lessons import open_today
+from dialogs.screens.registry import command, enter_side, register, run_command
+
+__all__ = ["show_menu"]
+
+
+def show_menu(ctx: Ctx) -> None:
+    forbidden = bool({"danger", "boundary"} & set(ctx.state.flags))
+    rows = [
+        row(("Today's step", "today"), ("Check in now", "checkin")),
+        row(("Journal", "journal"), ("Progress", "progress")),
+        row(("Questions", "faq"), ("Urge to text", "urge")),
+        row(("Read one again", "review"), ("Settings", "settings")),
+    ]
+    if ctx.state.track == "reconnect":
+        rows.append(row(("Message coach", "draft"), ("Move on instead", "switch")))
+    elif not forbidden and "moved_on" not in ctx.state.flags:
+        rows.append(
+            row(
+                ("Reconnect track", "switch"),
+            )
+        )
+    rows.append(row(("Help now", "sos")))
+    ctx.say_key("menu", rows)
+
+
+def _menu_handle(ctx: Ctx) -> None:
+    choice = ctx.event.button
+    if choice == "today":
+        open_today(ctx)
+    elif choice == "switch":
+        enter_side(ctx, "track.switch")
+        _switch_show(ctx)
+    elif choice:
+        run_command(ctx, choice)
+    else:
+        show_menu(ctx)
+
+
+register("menu", show_menu, _menu_handle, takes_text=False)
+
+
+@command("menu")
+def _menu(ctx: Ctx) -> None:
+    enter_side(ctx, "menu")
+    show_menu(ctx)
+
+
+def _switch_show(ctx: Ctx) -> None:
+    if ctx.state.track == "moving_on":
+        if ctx.state.flags:
+            ctx.say_key("switch_locked", [row(("Back", "_back"))])
+            return
+        ctx.say_key("switch_to_reconnect", [row(("Yes, switch", "yes"), ("Stay", "_back"))])
+    else:
+        ctx.say_key("switch_to_moving_on", [row(("Yes, switch", "yes"), ("Stay", "_back"))])
+
+
+def _switch_handle(ctx: Ctx) -> None:
+    if ctx.event.button == "yes" and not ctx.state.flags:
+        start_track(ctx.state, "reconnect" if ctx.state.track == "moving_on" else "moving_on", ctx.today)
+        ctx.say_key("switched")
+        open_today(ctx)
+    else:
+        _switch_show(ctx)
+
+
+register("track.switch", _switch_show, _switch_handle, takes_text=False)
+
+
+@command("movingon")
+def _movingon(ctx: Ctx) -> None:
+    enter_side(ctx, "track.switch")
+    _switch_show(ctx)

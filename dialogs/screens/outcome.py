@@ -1,0 +1,89 @@
+"""Reaching out, and what really happened: the question that decides the reconnect path's branch.
+
+Asked the day after the first-message lesson, and again a week after each answer: no reply yet,
+a warm reply, a cool one, they asked me to stop, they are with someone. Couple lessons open only
+when the person says they are talking again; a request to stop moves them to moving on for good.
+"""
+
+from __future__ import annotations
+
+from dialogs.assessment import Assessment
+from dialogs.branching import let_go_first, moment
+from dialogs.context import Ctx, row
+from dialogs.model import Button
+from dialogs.screens import lessons, protect
+from dialogs.screens.lines import say_reply
+from dialogs.screens.registry import register
+
+__all__ = ["ask"]
+
+_STOP = ("They asked me to stop", "stop")
+_NEW = ("They're with someone new", "moved_on")
+_WARM = ("They replied warmly", "warm")
+_COOL = ("They replied, but coolly", "cool")
+_LET_GO = ("I'm ready to let go", "let_go")
+ANSWERS: dict[str, tuple[tuple[str, str], ...]] = {
+    "first": (("Not sent yet", "unsent"), ("No reply yet", "no_reply"), _WARM, _COOL, _STOP, _NEW),
+    "no_reply": (("Still nothing", "no_reply"), _WARM, _COOL, _STOP, _NEW, _LET_GO),
+    "warm": (
+        ("Yes, we're talking again", "together"),
+        ("Not yet, still slow", "warm"),
+        ("It's cooled off", "cool"),
+        _STOP,
+    ),
+    "cool": (("It's warmer now", "warm"), ("Still cool", "cool"), _LET_GO, _STOP),
+}
+
+
+def _branch_read(ctx: Ctx) -> bool:
+    return not lessons.plan_for(ctx).unread
+
+
+def _keyboard(ctx: Ctx, when: str) -> list[tuple[Button, ...]]:
+    answers = list(ANSWERS[when])
+    if when == "no_reply" and let_go_first(ctx.state, ctx.today):
+        answers.remove(_LET_GO)
+        answers.insert(0, _LET_GO)
+    return [row(answer) for answer in answers]
+
+
+def ask(ctx: Ctx) -> None:
+    when = moment(ctx.state, ctx.today, _branch_read(ctx)) or "first"
+    ctx.state.guide.outcome_asked_on = ctx.today
+    ctx.goto("guide.outcome", moment=when)
+    key = (
+        "outcome_no_reply_long"
+        if when == "no_reply" and let_go_first(ctx.state, ctx.today)
+        else f"outcome_{when}"
+    )
+    ctx.say_key(key, _keyboard(ctx, when))
+
+
+def _handle(ctx: Ctx) -> None:
+    when = str(ctx.state.data.get("moment") or "first")
+    allowed = {value for _, value in ANSWERS.get(when, ANSWERS["first"])}
+    answer = ctx.event.button
+    if answer not in allowed:
+        ctx.say_key("outcome_pick", _keyboard(ctx, when if when in ANSWERS else "first"))
+        return
+    guide = ctx.state.guide
+    if answer == "unsent":
+        ctx.goto("guide.today")
+        ctx.say_key("outcome_unsent", [row(("Menu", "_menu"))])
+    elif answer == "stop":
+        for kind in protect.record(ctx, Assessment(boundary=True)):
+            say_reply(ctx, kind)
+        lessons.open_today(ctx)
+    elif answer == "moved_on":
+        if not protect.moved_on(ctx):
+            lessons.open_today(ctx)
+    elif answer == guide.branch:
+        ctx.say_key(f"branch_same_{answer}")
+        lessons.open_today(ctx)
+    else:
+        guide.branch, guide.branch_on = answer, ctx.today
+        ctx.say_key(f"branch_{answer}")
+        lessons.open_today(ctx)
+
+
+register("guide.outcome", ask, _handle, takes_text=False)

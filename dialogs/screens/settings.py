@@ -1,0 +1,172 @@
+"""/settings and the check-in controls: time, time zone, country, no-contact length, quiet hours,
+pause (for how long the person chooses), snooze, stop and resume."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import timedelta
+
+from dialogs.context import Ctx, row
+from dialogs.dates import human_date
+from dialogs.parsing import parse_int
+from dialogs.screens.country import ask_country
+from dialogs.screens.registry import back, command, enter_side, register
+
+__all__: list[str] = []
+
+BACK = (row(("Back", "_back"), ("Menu", "_menu")),)
+NC_BUTTONS = (row(("21", "21"), ("30", "30"), ("45", "45"), ("60", "60")),)
+QUIET = {"22-8": (22, 8), "23-7": (23, 7), "21-9": (21, 9)}
+QUIET_BUTTONS = (row(("22:00-08:00", "22-8"), ("23:00-07:00", "23-7"), ("21:00-09:00", "21-9")),)
+PAUSES = {"p:1": 1, "p:3": 3, "p:7": 7, "p:back": 0}
+PAUSE_BUTTONS = (
+    row(("A day", "p:1"), ("Three days", "p:3"), ("A week", "p:7")),
+    row(("Until I'm back", "p:back"), ("Never mind", "_back")),
+)
+
+
+@command("settings")
+def _settings(ctx: Ctx) -> None:
+    enter_side(ctx, "settings")
+    _settings_show(ctx)
+
+
+def _settings_show(ctx: Ctx) -> None:
+    prefs = ctx.state.checkins
+    stop_label = "Start check-ins" if prefs.stopped else "Stop check-ins"
+    country = ctx.kit.resources.countries.get(ctx.state.profile.country)
+    ctx.say_key(
+        "settings",
+        [
+            row(("Check-in time", "time"), ("Time zone", "tz")),
+            row(("Country for helplines", "country"), ("Quiet hours", "quiet")),
+            row(("No-contact length", "nc"), ("Pause", "pause")),
+            row((stop_label, "stop"), ("Back", "_back")),
+        ],
+        time=prefs.time.strftime("%H:%M") if prefs.time and not prefs.stopped else "off",
+        zone=ctx.state.profile.timezone,
+        country=country.name if country else "not set",
+        days=str(ctx.state.no_contact.days),
+        quiet=f"{prefs.quiet_start:%H:%M}-{prefs.quiet_end:%H:%M}",
+    )
+
+
+def _settings_handle(ctx: Ctx) -> None:
+    choice = ctx.event.button
+    prefs = ctx.state.checkins
+    if choice == "time":
+        ctx.goto("settings.time")
+        ctx.say_key("ask_time_settings")
+    elif choice == "tz":
+        ctx.goto("settings.timezone")
+        ctx.say_key("ask_timezone")
+    elif choice == "country":
+        ask_country(ctx, then="settings")
+    elif choice == "nc":
+        ctx.goto("settings.nc")
+        ctx.say_key("ask_nc_length", NC_BUTTONS)
+    elif choice == "quiet":
+        ctx.goto("settings.quiet")
+        ctx.say_key("ask_quiet", QUIET_BUTTONS)
+    elif choice == "pause":
+        _ask_pause(ctx)
+    elif choice == "stop":
+        prefs.stopped = not prefs.stopped
+        if not prefs.stopped and prefs.time is None:
+            ctx.goto("settings.time")
+            ctx.say_key("ask_time_settings")
+            return
+        ctx.say_key("stopped" if prefs.stopped else "resumed", BACK)
+    else:
+        _settings_show(ctx)
+
+
+register("settings", _settings_show, _settings_handle, takes_text=False)
+
+
+def _nc_handle(ctx: Ctx) -> None:
+    days = parse_int(ctx.event.button or ctx.event.text, 21, 60)
+    if days not in {21, 30, 45, 60}:
+        ctx.say_key("ask_nc_length", NC_BUTTONS)
+        return
+    ctx.state.no_contact.days = days
+    ctx.say_key("nc_changed", BACK, days=str(days))
+
+
+register("settings.nc", lambda ctx: ctx.say_key("ask_nc_length", NC_BUTTONS), _nc_handle, takes_text=True)
+
+
+def _quiet_handle(ctx: Ctx) -> None:
+    if ctx.event.button not in QUIET:
+        ctx.say_key("ask_quiet", QUIET_BUTTONS)
+        return
+    start, end = QUIET[ctx.event.button]
+    ctx.state.checkins.quiet_start = dt.time(start, 0)
+    ctx.state.checkins.quiet_end = dt.time(end, 0)
+    ctx.say_key("quiet_changed", BACK, quiet=f"{start:02d}:00-{end:02d}:00")
+
+
+register(
+    "settings.quiet", lambda ctx: ctx.say_key("ask_quiet", QUIET_BUTTONS), _quiet_handle, takes_text=False
+)
+
+
+# --- pause: for how long the person chooses ---------------------------------------------------------------
+def _ask_pause(ctx: Ctx) -> None:
+    enter_side(ctx, "pause")
+    ctx.say_key("ask_pause", PAUSE_BUTTONS)
+
+
+def _pause_for(ctx: Ctx, days: int) -> None:
+    """Pause check-ins (and the daily step they bring) for `days`; 0 means until they come back."""
+    prefs = ctx.state.checkins
+    if days == 0:
+        prefs.stopped = True
+        ctx.say_key("paused_until_back", BACK)
+        return
+    prefs.paused_until = ctx.today + timedelta(days=days)
+    ctx.say_key("paused", BACK, date=human_date(prefs.paused_until, ctx.today))
+
+
+def _pause_handle(ctx: Ctx) -> None:
+    if ctx.event.button in PAUSES:
+        _pause_for(ctx, PAUSES[ctx.event.button])
+        return
+    days = parse_int(ctx.event.text, 1, 60) if ctx.event.text else None
+    if days:
+        _pause_for(ctx, days)
+        return
+    ctx.say_key("ask_pause", PAUSE_BUTTONS)
+
+
+register("pause", lambda ctx: ctx.say_key("ask_pause", PAUSE_BUTTONS), _pause_handle, takes_text=True)
+
+
+@command("pause")
+def _pause(ctx: Ctx) -> None:
+    days = parse_int(ctx.event.text, 1, 60) if ctx.event.text.strip() else None
+    if days:
+        _pause_for(ctx, days)
+        return
+    _ask_pause(ctx)
+
+
+@command("resume")
+def _resume(ctx: Ctx) -> None:
+    prefs = ctx.state.checkins
+    prefs.paused_until = None
+    prefs.stopped = False if prefs.time else prefs.stopped
+    ctx.say_key("resumed")
+    back(ctx)
+
+
+@command("stop")
+def _stop(ctx: Ctx) -> None:
+    ctx.state.checkins.stopped = True
+    ctx.say_key("stopped", BACK)
+
+
+@command("snooze")
+def _snooze(ctx: Ctx) -> None:
+    ctx.state.checkins.snoozed_on = ctx.today
+    ctx.say_key("snoozed", BACK)

@@ -1,0 +1,112 @@
+"""/urge: the urge to contact the ex, written down instead of sent, with a follow-up the next day."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dialogs.context import Ctx, row
+from dialogs.model import UrgeWrite
+from dialogs.parsing import parse_int
+from dialogs.screens.checkin import URGE_BUTTONS, no_contact_day
+from dialogs.screens.registry import back, command, enter_side, register
+
+__all__: list[str] = []
+
+BACK = (row(("Back", "_back"), ("Menu", "_menu")),)
+GROUND_OFFER = (row(("Yes, let's breathe", "ground"), ("No, write it out", "write")),)
+
+
+@command("urge")
+def _urge(ctx: Ctx) -> None:
+    enter_side(ctx, "urge.strength")
+    _strength_show(ctx)
+
+
+def _strength_show(ctx: Ctx) -> None:
+    ctx.say_key("urge_strength", URGE_BUTTONS)
+
+
+def _strength_handle(ctx: Ctx) -> None:
+    strength = parse_int(ctx.event.button or ctx.event.text, 0, 10)
+    if strength is None:
+        ctx.say_key("checkin_number", low="0", high="10")
+        _strength_show(ctx)
+        return
+    ctx.emit(UrgeWrite(local_date=ctx.today, strength=strength))
+    ctx.goto("urge.trigger", strength=strength)
+    ctx.say_key("urge_trigger", [row(("Skip", "skip"))])
+
+
+register("urge.strength", _strength_show, _strength_handle, takes_text=True)
+
+
+def _trigger_handle(ctx: Ctx) -> None:
+    if ctx.event.text.strip():
+        ctx.journal("urge", ctx.event.text.strip(), ref=f"strength {ctx.state.data.get('strength')}")
+    ctx.goto("urge.ground")
+    ctx.say_key("urge_ground_offer", GROUND_OFFER)
+
+
+register(
+    "urge.trigger",
+    lambda ctx: ctx.say_key("urge_trigger", [row(("Skip", "skip"))]),
+    _trigger_handle,
+    takes_text=True,
+)
+
+
+def _ground_handle(ctx: Ctx) -> None:
+    if ctx.event.button == "ground":
+        ctx.say("\n\n".join(ctx.kit.resources.grounding))
+    ctx.goto("urge.unsent")
+    ctx.say_key("urge_unsent", [row(("I'd rather not", "skip"))])
+
+
+register(
+    "urge.ground",
+    lambda ctx: ctx.say_key("urge_ground_offer", GROUND_OFFER),
+    _ground_handle,
+    takes_text=False,
+)
+
+
+def _unsent_handle(ctx: Ctx) -> None:
+    text = ctx.event.text.strip()
+    if text:
+        ctx.journal("unsent", text)
+        ctx.state.urge_followup_on = ctx.today + timedelta(days=1)
+        ctx.say_key("urge_unsent_saved")
+    day = no_contact_day(ctx)
+    if day and not ctx.state.contact_forbidden:
+        ctx.say_key("urge_distance", day=str(day), days=str(ctx.state.no_contact.days))
+    elif ctx.state.contact_forbidden:
+        ctx.say_key("urge_distance_boundary")
+    ctx.goto("urge.done")
+    ctx.say_key("urge_done", BACK)
+
+
+register(
+    "urge.unsent",
+    lambda ctx: ctx.say_key("urge_unsent", [row(("I'd rather not", "skip"))]),
+    _unsent_handle,
+    takes_text=True,
+)
+register("urge.done", lambda ctx: ctx.say_key("urge_done", BACK), back, takes_text=False)
+
+
+def _followup_handle(ctx: Ctx) -> None:
+    if ctx.event.button == "still":
+        ctx.say_key("urge_still_boundary" if ctx.state.contact_forbidden else "urge_still", BACK)
+    else:
+        ctx.say_key("urge_waited", BACK)
+    ctx.goto("urge.done")
+
+
+register(
+    "urge.followup",
+    lambda ctx: ctx.say_key(
+        "urge_followup", [row(("I'm glad I waited", "waited")), row(("I still want to", "still"))]
+    ),
+    _followup_handle,
+    takes_text=False,
+)

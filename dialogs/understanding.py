@@ -1,0 +1,106 @@
+"""What typed text means, besides its safety: a question for the FAQ, words that mean a command, or
+an answer to what the screen asked.
+
+The service's reader fills an `Understanding` with scores from the sentence-embedding model. When
+the model is not loaded, `fallback` reads the text itself: an exact command phrase ("next",
+"menu"), or FAQ keywords in something that looks like a question.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from dialogs.assessment import Understanding
+from dialogs.content import Content, FaqEntry, Intent
+
+__all__ = ["Understanding", "looks_like_question", "normalise", "read"]
+
+
+@dataclass(frozen=True, slots=True)
+class Meaning:
+    faq: FaqEntry | None = None
+    intent: Intent | None = None
+    empty: bool = False  # nothing to read: emoji only, invisible characters, punctuation
+
+
+_QUESTION_START = re.compile(
+    r"^(how|what|whats|what's|why|when|where|who|which|should|shall|can|could|would|will|is|are|am|do|does|"
+    r"did|have|has|was|were|any|anyone|idk how|so how|ok how|but how|wait)\b"
+)
+_WORDS = re.compile(r"[^\W_]+")
+# An answer on a screen that asked a question must clear a higher bar before it is read as a
+# question for the FAQ or a command: most of what people type there is their answer.
+ANSWER_SCREEN_MARGIN = 0.08
+MAX_COMMAND_WORDS = 8  # longer text is not taken for a command, whatever it resembles
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
+    return " ".join(_WORDS.findall(text))
+
+
+def looks_like_question(text: str) -> bool:
+    low = normalise(text)
+    return "?" in text or bool(_QUESTION_START.match(low))
+
+
+def read(text: str, u: Understanding | None, content: Content, *, answer_screen: bool) -> Meaning:
+    """What the text means on this screen. `answer_screen`: the screen asked a question, so text
+    is an answer unless it clearly is a question or a command."""
+    words = normalise(text)
+    if not words:
+        return Meaning(empty=True)
+    exact = _exact_intents(content).get(words)
+    if exact is not None:
+        return Meaning(intent=exact)
+    if u is None:
+        return _fallback(text, words, content, answer_screen=answer_screen)
+    margin = ANSWER_SCREEN_MARGIN if answer_screen else 0.0
+    intents = {i.id: i for i in content.intents}
+    if u.intent and len(words.split()) <= MAX_COMMAND_WORDS:
+        name, score = u.intent[0]
+        if score >= u.intent_bar + margin and name in intents:
+            return Meaning(intent=intents[name])
+    entries = {e.id: e for e in content.faq}
+    if u.faq and (looks_like_question(text) or not answer_screen):
+        name, score = u.faq[0]
+        if score >= u.faq_bar + margin and name in entries:
+            return Meaning(faq=entries[name])
+    return Meaning()
+
+
+def _fallback(text: str, words: str, content: Content, *, answer_screen: bool) -> Meaning:
+    if not looks_like_question(text) and answer_screen:
+        return Meaning()
+    best: tuple[int, FaqEntry] | None = None
+    for entry in content.faq:
+        score = sum(1 for keyword in entry.keywords if _keyword_re(keyword).search(words))
+        if score and (best is None or score > best[0]):
+            best = (score, entry)
+    return Meaning(faq=best[1]) if best and len(words) >= 6 else Meaning()
+
+
+@lru_cache(maxsize=4096)
+def _keyword_re(word: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(normalise(word)) + r"(?!\w)")
+
+
+_EXACT: dict[int, dict[str, Intent]] = {}
+
+
+def _exact_intents(content: Content) -> dict[str, Intent]:
+    """Phrasings short enough to mean only the command, matched exactly after normalising."""
+    key = id(content)
+    table = _EXACT.get(key)
+    if table is None:
+        table = {}
+        for intent in content.intents:
+            for phrase in intent.phrasings:
+                norm = normalise(phrase)
+                if norm and len(norm.split()) <= 3:
+                    table.setdefault(norm, intent)
+        _EXACT[key] = table
+    return table
