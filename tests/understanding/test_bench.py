@@ -21,5 +21,5 @@ def test_tiny_encoder_bench_produces_figures() -> None:
     assert sum(name.startswith("p99, one short message") for name in names) == 2  # 1 and 2 threads
     for figure in figures:
         assert figure.value is not None and math.isfinite(figure.value) and figure.value > 0, figure
-    rss = next(f for f in figures if f.name.startswith("RSS growth"))
+    rss = next(f for f in figures if f.name.startswith("RSS added by loading"))
     assert rss.value is not None and 10 < rss.value < 1_000  # MiB: the model alone is 30 MB on disk
