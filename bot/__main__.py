@@ -4,10 +4,13 @@ python -m bot                   run Telegram/Discord if their tokens are set, el
 python -m bot chat [--clock "2026-03-29 08:59"] [--user NAME]
 python -m bot scheduler         send check-ins only: no polling, webhook or gateway (several processes)
 python -m bot content check     validate every content file and exit
-python -m bot safety classify   one message per line on stdin -> one label per line
+python -m bot safety classify   one message per line on stdin -> label, tab, scores per line
+python -m bot safety eval FILE.tsv   recall, precision and every miss on labelled messages
+python -m bot safety train      rebuild the safety model's head from content/safety/examples/train
 python -m bot gen-key           print a new REKINDLE_DATA_KEY
 python -m bot rotate-key --old KEY   re-encrypt every row with the current REKINDLE_DATA_KEY
 python -m bot reports           list replies users flagged with /report
+python -m bot transcripts       write docs/transcripts/*.md from their scripted inputs
 """
 
 from __future__ import annotations
@@ -35,11 +38,17 @@ def _parser() -> argparse.ArgumentParser:
     content = sub.add_parser("content", help="content tools")
     content.add_argument("action", choices=["check"])
     safety = sub.add_parser("safety", help="safety tools")
-    safety.add_argument("action", choices=["classify"])
+    safety_actions = safety.add_subparsers(dest="action", required=True)
+    safety_actions.add_parser("classify", help="one message per line on stdin -> one label per line")
+    evaluate = safety_actions.add_parser("eval", help="measure the safety check on a labelled file")
+    evaluate.add_argument("file", nargs="?", help="a TSV with columns label, text (default: the held-out split)")
+    evaluate.add_argument("--misses", action="store_true", help="list every miss")
+    safety_actions.add_parser("train", help="rebuild the model head from the training examples")
     sub.add_parser("gen-key", help="print a new data key")
     rotate = sub.add_parser("rotate-key", help="re-encrypt every row with REKINDLE_DATA_KEY")
     rotate.add_argument("--old", action="append", default=[], help="a previous key (repeatable)")
     sub.add_parser("reports", help="list reports users made with /report")
+    sub.add_parser("transcripts", help="write docs/transcripts/*.md from their scripts")
     return parser
 
 
@@ -53,8 +62,12 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "content":
             return _content_check()
+        if args.command == "transcripts":
+            return _transcripts()
         if args.command == "safety":
-            return _classify()
+            from bot.safety_cli import run_safety
+
+            return run_safety(args.action, getattr(args, "file", None), getattr(args, "misses", False))
         settings = load_settings()
         from bot.logs import setup_logging
 
@@ -96,6 +109,16 @@ def _scheduler(settings: Settings) -> int:
     return 0
 
 
+def _transcripts() -> int:
+    from bot.transcripts import render_all
+    from bot.understanding.reader import load_safety_model
+    from dialogs.kit import load_kit
+
+    for path in render_all(load_kit(CONTENT_DIR), load_safety_model(CONTENT_DIR.resolve())):
+        print(path)
+    return 0
+
+
 def _parse_clock(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text).replace(tzinfo=UTC)
@@ -111,15 +134,6 @@ def _content_check() -> int:
         f"content OK: {len(kit.content.lessons)} lessons, {len(kit.content.faq)} questions, "
         f"{len(kit.content.texts)} texts"
     )
-    return 0
-
-
-def _classify() -> int:
-    from dialogs.safety import load_classifier
-
-    classifier = load_classifier(CONTENT_DIR)
-    for line in sys.stdin:
-        print(classifier.assess(line.rstrip("\n")).value, flush=True)
     return 0
 
 

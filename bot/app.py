@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.crypto import Cipher
 from bot.service import ChatService, Clock, utc_now
 from bot.store import open_store
+from bot.understanding.reader import Reader, load_safety_model
 from dialogs.content import CONTENT_DIR
 from dialogs.kit import load_kit
 
@@ -29,10 +30,17 @@ def make_cipher(settings: Settings) -> Cipher:
 
 
 async def build_service(settings: Settings, *, clock: Clock = utc_now) -> ChatService:
-    kit = replace(load_kit(settings.content_dir or CONTENT_DIR), retention_days=settings.retention_days)
+    content_root = (settings.content_dir or CONTENT_DIR).resolve()
+    kit = replace(load_kit(content_root), retention_days=settings.retention_days)
+    reader = Reader(load_safety_model(content_root))
     store = await open_store(settings, make_cipher(settings))
     return ChatService(
-        store, kit, clock=clock, admin_ids=settings.admin_ids, retention=timedelta(days=settings.retention_days)
+        store,
+        kit,
+        clock=clock,
+        admin_ids=settings.admin_ids,
+        retention=timedelta(days=settings.retention_days),
+        reader=reader,
     )
 
 

@@ -19,7 +19,9 @@ from bot.delivery import RetryLater, Sender, Uncertain, Unreachable
 from bot.lease import dead_on_this_host, new_holder
 from bot.locks import KeyedLocks
 from bot.store.base import OutboxItem, Store, StoreUnavailable, UserKey, UserTx
+from bot.understanding.reader import Reader
 from dialogs import calendar
+from dialogs.assessment import CrisisZone
 from dialogs.engine import step
 from dialogs.kit import Kit
 from dialogs.model import (
@@ -34,7 +36,6 @@ from dialogs.model import (
     UrgeWrite,
 )
 from dialogs.progress import CheckinRecord, UrgeRecord, summarise, summary_text
-from dialogs.safety import SafetyLabel
 from dialogs.state import UserState
 from dialogs.views import JournalLine, export_json, export_text, journal_page
 
@@ -97,9 +98,11 @@ class ChatService:
         clock: Clock = utc_now,
         admin_ids: Sequence[str] = (),
         retention: timedelta = timedelta(days=365),
+        reader: Reader | None = None,
     ) -> None:
         self.store = store
         self.kit = kit
+        self.reader = reader
         self.clock = clock
         self._admins = frozenset(admin_ids)
         self._senders: dict[str, Sender] = {}
@@ -122,6 +125,10 @@ class ChatService:
         error, an unconfirmed poll) should do so."""
         key = UserKey(event.platform, event.user_id)
         async with self._locks.hold(key):
+            if self.reader is not None:
+                # The safety model reads typed text first, in a worker thread, before the database is
+                # touched: its finding rides on the event, and still counts if the database is down.
+                event = await self.reader.read(event)
             try:
                 direct = await self._commit(key, event)
             except _NotRecorded as lost:
@@ -129,6 +136,8 @@ class ChatService:
                     await self._send_direct(key, lost.replies)
                 return False
             if direct:  # only an erase sends without the outbox
+                if self.reader is not None:
+                    self.reader.forget(key.platform, key.user_id)
                 await self.store.checkpoint()
                 await self._send_direct(key, direct)
             await self._deliver_locked(key)
@@ -184,12 +193,16 @@ class ChatService:
             return []
         text = "Something went wrong on my side, and I'm sorry. Please try again in a moment, or type /menu."
         if self._is_crisis(event):
-            lines = self.kit.resources.format_lines(self.kit.resources.crisis_lines(""))
-            text = self.kit.resources.texts.crisis.format(lines=lines, name="friend")
+            # Without the database there is no state, so no country: the international lines.
+            attempt = event.assessment is not None and event.assessment.attempt
+            return [Reply(message) for message in self.kit.resources.reply("attempt" if attempt else "crisis")]
         return [Reply(text)]
 
     def _is_crisis(self, event: Event) -> bool:
-        return bool(event.text) and self.kit.safety.assess(event.text) == SafetyLabel.CRISIS
+        if not event.text.strip():
+            return False
+        assessment = event.assessment or self.kit.safety.assessment(event.text)
+        return assessment.crisis != CrisisZone.NONE
 
     def _may_apologise(self, key: UserKey) -> bool:
         """While the database is down the platform redelivers the same update again and again; one
@@ -397,4 +410,6 @@ class ChatService:
         await self.store.prune_events(now - max(self._retention, timedelta(days=60)))
 
     async def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
         await self.store.close()

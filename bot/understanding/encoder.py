@@ -63,10 +63,21 @@ class Encoder:
     thread executor off the event loop.
     """
 
+    dim: Final = DIMENSION
+
     def __init__(self, session: ort.InferenceSession, tokenizer: Tokenizer, directory: Path) -> None:
         self._session = session
         self._tokenizer = tokenizer
         self.directory = directory
+
+    @property
+    def fingerprint(self) -> str:
+        """The model file's sha256 from the manifest: what a trained head records it was made with."""
+        try:
+            files = json.loads((self.directory / MANIFEST_FILE).read_text(encoding="utf-8"))["files"]
+            return str(files[MODEL_FILE]["sha256"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return ""
 
     @classmethod
     def load(cls, path: Path = DEFAULT_DIR, *, threads: int = 1, verify: bool = False) -> Encoder:

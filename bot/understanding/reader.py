@@ -1,0 +1,130 @@
+"""Reading what people type, off the event loop, before the engine sees it.
+
+The service hands every typed message (captions and command arguments too) to `Reader.read`, which
+runs the model in a worker thread and returns the event with its `Assessment` (safety) and its
+`Understanding` (a question, a command, a draft's problems) attached. It
+keeps each person's messages of the last few minutes in memory only, so a thought split across two
+sends is read as one. When the model could not load, events pass through untouched and the engine
+falls back to the rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict, deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from bot.understanding.encoder import Encoder, ModelUnavailable
+
+from bot.understanding.head import HeadUnavailable, load_head
+from bot.understanding.meaning import PhraseBank, bank_digest, bank_texts, load_bank
+from bot.understanding.model import Model
+from bot.understanding.safety_model import embed_pieces
+from dialogs.kit import Kit, load_kit
+from dialogs.model import Event, EventKind
+from dialogs.safety import load_classifier
+from dialogs.safety_examples import examples_digest
+
+__all__ = ["RECENT", "Reader", "load_safety_model"]
+
+log = logging.getLogger("rekindle.understanding")
+
+RECENT = timedelta(minutes=10)
+_RECENT_MESSAGES = 4
+_PEOPLE = 10_000  # how many people's recent messages are kept before the oldest are forgotten
+_READ = frozenset({EventKind.TEXT, EventKind.COMMAND, EventKind.MEDIA})
+
+
+@lru_cache(maxsize=4)
+def load_safety_model(content_root: Path, threads: int = 1) -> Model | None:
+    """The model, or None (logged loudly) when it cannot load: the bot then runs on the rules."""
+    try:
+        encoder = Encoder.load(threads=threads)
+        head = load_head(content_root)
+    except (ModelUnavailable, HeadUnavailable) as exc:
+        log.error("THE SAFETY MODEL DID NOT LOAD (%s); safety checks run on the rules only", exc)
+        return None
+    if head.meta.get("encoder") != encoder.fingerprint:
+        log.error(
+            "THE SAFETY MODEL'S HEAD was trained with another encoder; safety checks run on the rules only"
+        )
+        return None
+    try:
+        stale = head.meta.get("examples_digest") != examples_digest(content_root)
+    except OSError:
+        stale = False  # a deployment without the example files: the head is what it is
+    if stale:
+        log.warning(
+            "the safety examples changed since the model was trained; run `python -m bot safety train`"
+        )
+    kit = load_kit(content_root)
+    return Model(encoder, head, load_classifier(content_root), _bank(content_root, encoder, kit))
+
+
+def _bank(content_root: Path, encoder: Encoder, kit: Kit) -> PhraseBank | None:
+    texts = bank_texts(kit.content, kit.coach)
+    try:
+        bank = load_bank(content_root)
+    except (OSError, ValueError, KeyError) as exc:
+        log.error("the phrase bank did not load (%s); typed questions are matched by keywords", exc)
+        return None
+    if bank.digest != bank_digest(texts):
+        # A counsellor edited the FAQ, the commands or the coach without retraining: embed the
+        # phrasings now (about a second) and keep the trained bars.
+        log.warning("the FAQ, commands or coach examples changed; run `python -m bot safety train`")
+        vectors = embed_pieces(encoder, [text for _, text in texts])
+        bank = PhraseBank([label for label, _ in texts], vectors, bank.bars, bank_digest(texts))
+    return bank
+
+
+class Reader:
+    def __init__(self, model: Model | None, *, workers: int = 2) -> None:
+        self.model = model
+        self._pool = (
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rekindle-read") if model else None
+        )
+        self._recent: OrderedDict[tuple[str, str], deque[tuple[datetime, str]]] = OrderedDict()
+
+    async def read(self, event: Event) -> Event:
+        if self.model is None or self._pool is None or event.kind not in _READ or not event.text.strip():
+            return event
+        who = (event.platform, event.user_id)
+        recent = self._take_recent(who, event.at)
+        try:
+            loop = asyncio.get_running_loop()
+            assessment, understanding = await loop.run_in_executor(
+                self._pool, self.model.read, event.text, recent
+            )
+        except Exception:
+            log.exception("the safety model failed on a message; the rules read it instead")
+            return event
+        self._remember(who, event.at, event.text)
+        return replace(event, assessment=assessment, understanding=understanding)
+
+    def _take_recent(self, who: tuple[str, str], now: datetime) -> list[str]:
+        kept = self._recent.get(who)
+        if not kept:
+            return []
+        while kept and now - kept[0][0] > RECENT:
+            kept.popleft()
+        return [text for _, text in kept]
+
+    def _remember(self, who: tuple[str, str], at: datetime, text: str) -> None:
+        kept = self._recent.setdefault(who, deque(maxlen=_RECENT_MESSAGES))
+        kept.append((at, text))
+        self._recent.move_to_end(who)
+        while len(self._recent) > _PEOPLE:
+            self._recent.popitem(last=False)
+
+    def forget(self, platform: str, user_id: str) -> None:
+        """After /delete: nothing of theirs stays, not even in memory."""
+        self._recent.pop((platform, user_id), None)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
