@@ -81,6 +81,7 @@ REQUIRED_TEXTS = frozenset(
         "reasons_saved",
         "reasons_toggled",
         "reflection_saved",
+        "reply_failed",
         "report_thanks",
         "restart_confirm",
         "restarted",

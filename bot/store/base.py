@@ -128,7 +128,9 @@ class Store(Protocol):
         """This user's undelivered replies, oldest first."""
         ...
 
-    async def pending_keys(self, platform: str, now: datetime) -> list[UserKey]: ...
+    async def pending_keys(self, platform: str, now: datetime) -> list[UserKey]:
+        """Users on this platform with a reply ready to send now (not waiting for a retry)."""
+        ...
 
     async def claim_outbox(
         self, key: UserKey, holder: str, now: datetime, lease: timedelta
@@ -139,7 +141,7 @@ class Store(Protocol):
         ...
 
     async def release_outbox(self, key: UserKey, holder: str, now: datetime) -> bool:
-        """Give the lease up; True when a reply is ready to send (another process may have committed
+        """Give the lease up; True when a reply is ready to send now (another process may have committed
         one while this holder had the lease, and left it to the holder)."""
         ...
 
@@ -164,6 +166,11 @@ class Store(Protocol):
     async def postpone(self, item: OutboxItem, not_before: datetime) -> None: ...
 
     async def drop(self, item: OutboxItem) -> None: ...
+
+    async def revise(self, item: OutboxItem, reply: Reply) -> None:
+        """Put `reply` in this item's place, ready to send at once: a plainer message for one that
+        could not be sent."""
+        ...
 
     async def set_unreachable(self, key: UserKey, unreachable: bool) -> None: ...
 

@@ -268,11 +268,10 @@ class PostgresStore:
     async def pending_keys(self, platform: str, now: datetime) -> list[UserKey]:
         rows = await self._retrying(
             lambda con: con.fetch(
-                # A user is ready when the head of their queue is: order is kept per user.
+                # Any ready reply makes the user ready: one waiting for a retry holds nothing back.
                 "SELECT o.user_id FROM outbox o JOIN users u USING (platform, user_id)"
                 " WHERE o.platform = $1 AND u.unreachable = 0 AND (o.not_before = '' OR o.not_before <= $2)"
-                " AND o.id = (SELECT min(id) FROM outbox h WHERE h.platform = o.platform AND h.user_id = o.user_id)"
-                " ORDER BY o.id",
+                " GROUP BY o.user_id ORDER BY min(o.id)",
                 platform,
                 ts(now),
             )
@@ -310,22 +309,23 @@ class PostgresStore:
         return None if rows is None else [outbox_item(key, row, self._cipher) for row in rows]
 
     async def release_outbox(self, key: UserKey, holder: str, now: datetime) -> bool:
-        async def run(con: Any) -> str | None:
+        async def run(con: Any) -> bool:
             await con.execute(
                 "DELETE FROM send_leases WHERE platform = $1 AND user_id = $2 AND holder = $3",
                 key.platform,
                 key.user_id,
                 holder,
             )
-            head: str | None = await con.fetchval(
-                "SELECT not_before FROM outbox WHERE platform = $1 AND user_id = $2 ORDER BY id LIMIT 1",
+            ready = await con.fetchval(
+                "SELECT true FROM outbox WHERE platform = $1 AND user_id = $2"
+                " AND (not_before = '' OR not_before <= $3) LIMIT 1",
                 key.platform,
                 key.user_id,
+                ts(now),
             )
-            return head
+            return bool(ready)
 
-        head = await self._retrying(run)
-        return head is not None and (head == "" or head <= ts(now))
+        return await self._retrying(run)
 
     async def lease_holders(self) -> set[str]:
         rows = await self._retrying(lambda con: con.fetch("SELECT DISTINCT holder FROM send_leases"))
@@ -374,6 +374,15 @@ class PostgresStore:
 
     async def drop(self, item: OutboxItem) -> None:
         await self._retrying(lambda con: con.execute("DELETE FROM outbox WHERE id = $1", item.id))
+
+    async def revise(self, item: OutboxItem, reply: Reply) -> None:
+        await self._retrying(
+            lambda con: con.execute(
+                "UPDATE outbox SET payload = $1, attempts = 0, not_before = '' WHERE id = $2",
+                self._cipher.encrypt(reply_to_json(reply)),
+                item.id,
+            )
+        )
 
     async def set_unreachable(self, key: UserKey, unreachable: bool) -> None:
         await self._retrying(

@@ -115,10 +115,10 @@ class SqliteStore:
     async def pending_keys(self, platform: str, now: datetime) -> list[UserKey]:
         async with self._lock:
             rows = await self._db.execute_fetchall(
-                # A user is ready when the head of their queue is: order is kept per user.
+                # Any ready reply makes the user ready: one waiting for a retry holds nothing back.
                 "SELECT o.user_id FROM outbox o JOIN users u USING (platform, user_id)"
                 " WHERE o.platform = ? AND u.unreachable = 0 AND (o.not_before = '' OR o.not_before <= ?)"
-                " AND o.id = (SELECT min(id) FROM outbox h WHERE h.platform = o.platform AND h.user_id = o.user_id)",
+                " GROUP BY o.user_id ORDER BY min(o.id)",
                 (platform, ts(now)),
             )
         return [UserKey(platform, row[0]) for row in rows]
@@ -158,11 +158,12 @@ class SqliteStore:
             )
             rows = list(
                 await self._db.execute_fetchall(
-                    "SELECT not_before FROM outbox WHERE platform = ? AND user_id = ? ORDER BY id LIMIT 1",
-                    (key.platform, key.user_id),
+                    "SELECT 1 FROM outbox WHERE platform = ? AND user_id = ?"
+                    " AND (not_before = '' OR not_before <= ?) LIMIT 1",
+                    (key.platform, key.user_id, ts(now)),
                 )
             )
-        return bool(rows) and (rows[0][0] == "" or rows[0][0] <= ts(now))
+        return bool(rows)
 
     async def lease_holders(self) -> set[str]:
         async with self._lock:
@@ -207,6 +208,13 @@ class SqliteStore:
     async def drop(self, item: OutboxItem) -> None:
         async with self._lock:
             await self._db.execute("DELETE FROM outbox WHERE id = ?", (item.id,))
+
+    async def revise(self, item: OutboxItem, reply: Reply) -> None:
+        async with self._lock:
+            await self._db.execute(
+                "UPDATE outbox SET payload = ?, attempts = 0, not_before = '' WHERE id = ?",
+                (self._cipher.encrypt(reply_to_json(reply)), item.id),
+            )
 
     async def set_unreachable(self, key: UserKey, unreachable: bool) -> None:
         async with self._lock:

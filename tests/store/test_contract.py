@@ -59,7 +59,25 @@ async def test_outbox_keeps_order_and_round_trips_replies(store):
     left = await store.pending(ALICE)
     assert [p.reply.text for p in left] == ["two", "three"]
     assert left[0].attempts == 1 and left[0].not_before == NOW + timedelta(seconds=5)
+    assert await store.pending_keys("test", NOW) == [ALICE], "a reply waiting for its retry holds none back"
+    await store.postpone(left[1], NOW + timedelta(seconds=5))
     assert await store.pending_keys("test", NOW) == [], "nothing is ready before not_before"
+    assert await store.pending_keys("test", NOW + timedelta(seconds=5)) == [ALICE]
+
+
+async def test_a_revised_reply_takes_the_failed_ones_place_ready_at_once(store):
+    async with store.user(ALICE) as tx:
+        await tx.save_state("{}", NOW, None)
+        await tx.enqueue([Reply("with buttons", ((Button("Go", "go"),),), nonce=4, urgent=True), Reply("after")], NOW)
+    first, second = await store.pending(ALICE)
+    await store.postpone(first, NOW + timedelta(minutes=5))
+    await store.revise((await store.pending(ALICE))[0], Reply("plain", urgent=True))
+    revised, after = await store.pending(ALICE)
+    assert (revised.id, revised.reply, revised.attempts, revised.not_before) == (
+        first.id, Reply("plain", urgent=True), 0, None
+    )
+    assert after == second
+    assert await store.pending_keys("test", NOW) == [ALICE]
 
 
 async def test_one_holder_at_a_time_delivers_a_users_outbox(store):
@@ -130,8 +148,11 @@ async def test_release_reports_only_a_ready_reply(store):
     items = await store.claim_outbox(ALICE, "w", NOW, lease)
     assert items is not None
     await store.postpone(items[0], NOW + timedelta(seconds=30))
-    assert await store.release_outbox(ALICE, "w", NOW) is False, "a postponed head is not ready yet"
+    assert await store.release_outbox(ALICE, "w", NOW) is False, "a postponed reply is not ready yet"
     assert await store.release_outbox(ALICE, "w", NOW + timedelta(seconds=30)) is True
+    async with store.user(ALICE) as tx:
+        await tx.enqueue([Reply("now")], NOW)
+    assert await store.release_outbox(ALICE, "w", NOW) is True, "a ready reply behind a postponed one counts"
 
 
 async def test_claim_due_takes_each_due_user_once(store):
