@@ -23,14 +23,15 @@ log = logging.getLogger("rekindle")
 
 def make_cipher(settings: Settings) -> Cipher:
     key = settings.rekindle_data_key.get_secret_value() if settings.rekindle_data_key else None
-    if key is None:
-        log.warning("REKINDLE_DATA_KEY is not set: journal text is stored unencrypted")
     return Cipher(key)
 
 
 async def build_service(settings: Settings, *, clock: Clock = utc_now) -> ChatService:
     kit = replace(load_kit(settings.content_dir or CONTENT_DIR), retention_days=settings.retention_days)
-    store = await open_store(settings, make_cipher(settings))
+    cipher = make_cipher(settings)
+    store = await open_store(settings, cipher)  # a bad DATABASE_URL stops here, in one line
+    if not cipher.enabled:
+        log.warning("REKINDLE_DATA_KEY is not set: journal text is stored unencrypted")
     return ChatService(
         store, kit, clock=clock, admin_ids=settings.admin_ids, retention=timedelta(days=settings.retention_days)
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.config import Settings
 from bot.crypto import Cipher
-from bot.store.base import Store, UserKey
+from bot.store.base import BadDatabase, Store, UserKey
 
-__all__ = ["Store", "UserKey", "open_store"]
+__all__ = ["BadDatabase", "Store", "UserKey", "open_store"]
 
 
 async def open_store(settings: Settings, cipher: Cipher) -> Store:
@@ -17,5 +17,5 @@ async def open_store(settings: Settings, cipher: Cipher) -> Store:
         return await open_sqlite(path, cipher)
     from bot.store.postgres import open_postgres  # type: ignore[import-not-found,unused-ignore]
 
-    store: Store = await open_postgres(settings.database_url, cipher)
+    store: Store = await open_postgres(settings.database_url, cipher, wait=settings.database_wait_seconds)
     return store

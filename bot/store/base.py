@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
+from bot.config import SettingsError
 from dialogs.calendar import Due
 from dialogs.model import Reply
 from dialogs.progress import CheckinRecord, UrgeRecord
 
 __all__ = [
+    "BadDatabase",
+    "DatabaseUnreachable",
     "Due",
     "DueRow",
     "JournalEntry",
@@ -30,6 +33,21 @@ class StoreUnavailable(ConnectionError):
 
     Retrying is safe: a step that did commit is refused by `claim_event` on the next attempt.
     """
+
+
+class BadDatabase(SettingsError):
+    """DATABASE_URL cannot be used as it is: `str()` is one line naming the setting and what is wrong,
+    without the password. The command line prints it and exits with status 2, like any bad setting."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"bad setting DATABASE_URL: {problem}")
+
+
+class DatabaseUnreachable(StoreUnavailable, BadDatabase):
+    """The database server did not answer at start-up, for as long as the bot waited for it."""
+
+    def __init__(self, problem: str) -> None:
+        StoreUnavailable.__init__(self, f"bad setting DATABASE_URL: {problem}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,12 +23,15 @@ from contextlib import asynccontextmanager, suppress
 from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import asyncpg
 from asyncpg import exceptions as pgerr
 
 from bot.crypto import Cipher
 from bot.store.base import (
+    BadDatabase,
+    DatabaseUnreachable,
     Due,
     DueRow,
     JournalEntry,
@@ -664,18 +667,33 @@ class _PgUserTx:
 async def open_postgres(
     dsn: str, cipher: Cipher, *, min_size: int = 1, max_size: int = 10, wait: float = 10.0
 ) -> PostgresStore:
-    """Connect a pool (waiting up to `wait` seconds for the server to come up) and migrate."""
+    """Connect a pool (waiting up to `wait` seconds for the server to come up) and migrate.
+
+    A URL that cannot work fails at once with BadDatabase; a server that stays silent for `wait`
+    seconds with DatabaseUnreachable. Neither message carries the password.
+    """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     while True:
         try:
             pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size)
             break
+        except (ValueError, OverflowError, pgerr.ClientConfigurationError) as exc:
+            raise BadDatabase(f"not a usable PostgreSQL URL ({_without(dsn, str(exc))})") from None
+        except pgerr.PostgresError as exc:
+            if is_connection_error(exc) and loop.time() < deadline:
+                await asyncio.sleep(0.5)  # starting up, or too many connections for a moment
+                continue
+            # The server answered and said no: a wrong password, user or database name.
+            raise BadDatabase(f"PostgreSQL at {_where(dsn)} refused: {_without(dsn, str(exc))}") from None
         except Exception as exc:
             if not is_connection_error(exc):
                 raise
             if loop.time() >= deadline:
-                raise StoreUnavailable("cannot reach PostgreSQL at DATABASE_URL") from exc
+                reason = getattr(exc, "strerror", None) or type(exc).__name__
+                raise DatabaseUnreachable(
+                    f"cannot reach PostgreSQL at {_where(dsn)} ({reason}; waited {wait:g} s)"
+                ) from None
             await asyncio.sleep(0.5)
     store = PostgresStore(pool, cipher)
     try:
@@ -684,3 +702,22 @@ async def open_postgres(
         await store.close()
         raise
     return store
+
+
+def _where(dsn: str) -> str:
+    """host:port/dbname of a URL, for messages: never the user's password."""
+    try:
+        url = urlsplit(dsn)
+        host = url.hostname or "localhost"
+        return f"{host}:{url.port or 5432}{url.path or ''}"
+    except ValueError:
+        return "the given address"
+
+
+def _without(dsn: str, text: str) -> str:
+    """`text` with the URL's password taken out, in case a library quoted it."""
+    try:
+        password = urlsplit(dsn).password
+    except ValueError:
+        password = None
+    return text.replace(password, "***") if password else text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import AsyncIterator
@@ -22,6 +23,7 @@ import aiosqlite
 
 from bot.crypto import Cipher
 from bot.store.base import (
+    BadDatabase,
     Due,
     DueRow,
     JournalEntry,
@@ -460,10 +462,46 @@ class _SqliteUserTx:
             await self._db.execute(f"DELETE FROM {table} WHERE platform = ? AND user_id = ?", self._k)
 
 
+_HEADER = b"SQLite format 3\x00"
+
+
+def check_path(path: Path) -> None:
+    """Refuse, in one line, a path SQLite cannot use, before SQLite answers with a traceback."""
+    if path.is_dir():
+        raise BadDatabase(f"{path} is a folder; name a file in it, like sqlite:///{path / 'rekindle.db'}")
+    if not path.parent.is_dir():
+        raise BadDatabase(f"the folder {path.parent} does not exist; create it, or fix the path")
+    if not path.exists():
+        return
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(_HEADER))
+    except OSError as exc:
+        raise BadDatabase(f"{path} cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if head and head != _HEADER:
+        raise BadDatabase(f"{path} is not an SQLite database")
+
+
+def _prepare(path: Path) -> None:
+    """Check the path, and create a new database file readable by its owner only (SQLite gives the
+    WAL and the shared-memory file the same mode as the database file)."""
+    check_path(path)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            log.warning("%s can be read by other users of this machine; chmod 600 it and its -wal, -shm", path)
+    except OSError as exc:
+        raise BadDatabase(f"cannot create {path} ({exc.strerror or type(exc).__name__})") from None
+
+
 async def open_sqlite(path: Path, cipher: Cipher) -> SqliteStore:
     if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
-    db = await aiosqlite.connect(path, isolation_level=None)
+        _prepare(path)
+    try:
+        db = await aiosqlite.connect(path, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise BadDatabase(f"cannot open {path} ({exc})") from None
     try:
         for pragma in (
             "journal_mode = WAL",
@@ -475,6 +513,9 @@ async def open_sqlite(path: Path, cipher: Cipher) -> SqliteStore:
             await db.execute(f"PRAGMA {pragma}")
         store = SqliteStore(db, cipher, path)
         await store._migrate()
+    except sqlite3.DatabaseError as exc:
+        await db.close()
+        raise BadDatabase(f"{path} cannot be used ({exc})") from None
     except BaseException:
         await db.close()
         raise
