@@ -7,6 +7,7 @@ python -m bot content check     validate every content file and exit
 python -m bot safety classify   one message per line on stdin -> one label per line
 python -m bot gen-key           print a new REKINDLE_DATA_KEY
 python -m bot rotate-key --old KEY   re-encrypt every row with the current REKINDLE_DATA_KEY
+python -m bot encrypt           encrypt, in place, text stored before REKINDLE_DATA_KEY was set
 python -m bot reports           list replies users flagged with /report
 """
 
@@ -39,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("gen-key", help="print a new data key")
     rotate = sub.add_parser("rotate-key", help="re-encrypt every row with REKINDLE_DATA_KEY")
     rotate.add_argument("--old", action="append", default=[], help="a previous key (repeatable)")
+    sub.add_parser("encrypt", help="encrypt text stored before REKINDLE_DATA_KEY was set, in place")
     sub.add_parser("reports", help="list reports users made with /report")
     return parser
 
@@ -66,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         setup_logging(settings.log_level, secrets)
         if args.command == "rotate-key":
             return asyncio.run(_rotate(settings, tuple(args.old)))
+        if args.command == "encrypt":
+            return asyncio.run(_encrypt(settings))
         if args.command == "reports":
             return asyncio.run(_reports(settings))
         if args.command == "scheduler":
@@ -158,6 +162,23 @@ async def _rotate(settings: Settings, old: tuple[str, ...]) -> int:
     finally:
         await store.close()
     print(f"re-encrypted {touched} rows")
+    return 0
+
+
+async def _encrypt(settings: Settings) -> int:
+    from bot.crypto import Cipher
+    from bot.progressbar import ProgressBar
+    from bot.store import open_store
+
+    if not settings.rekindle_data_key:
+        print("rekindle: set REKINDLE_DATA_KEY to the key to encrypt with first", file=sys.stderr)
+        return 2
+    store = await open_store(settings, Cipher(settings.rekindle_data_key.get_secret_value()), allow_plain=True)
+    try:
+        done = await store.encrypt_plain(500, ProgressBar("encrypting"))
+    finally:
+        await store.close()
+    print(f"encrypted {done} rows; the bot can start with REKINDLE_DATA_KEY now")
     return 0
 
 

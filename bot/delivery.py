@@ -8,11 +8,20 @@ that do not depend on the platform.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from dialogs.model import Reply
 
-__all__ = ["BUILD_ERRORS", "DeliveryError", "Rejected", "RetryLater", "Sender", "Uncertain", "Unreachable"]
+__all__ = [
+    "BUILD_ERRORS",
+    "DeliveryError",
+    "KeepsFiles",
+    "Rejected",
+    "RetryLater",
+    "Sender",
+    "Uncertain",
+    "Unreachable",
+]
 
 
 class DeliveryError(Exception):
@@ -71,4 +80,13 @@ class Sender(Protocol):
         as Rejected); any other exception is a passing failure (a 5xx answer, a network error before
         the request left) and the reply is retried later, while the replies after it go on.
         """
+        ...
+
+
+@runtime_checkable
+class KeepsFiles(Protocol):
+    """A Sender that writes what it sends to disk (the terminal chat saves pictures and exports)."""
+
+    async def forget(self, user_id: str) -> None:
+        """Remove every file kept for this user: their data was erased (/delete, retention)."""
         ...

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.delivery import BUILD_ERRORS, Rejected, RetryLater, Sender, Uncertain, Unreachable
+from bot.delivery import BUILD_ERRORS, KeepsFiles, Rejected, RetryLater, Sender, Uncertain, Unreachable
 from bot.lease import dead_on_this_host, new_holder
 from bot.locks import KeyedLocks
 from bot.store.base import OutboxItem, Store, StoreUnavailable, UserKey, UserTx
@@ -48,6 +48,10 @@ Clock = Callable[[], datetime]
 MAX_ATTEMPTS = 8
 URGENT_RETRY_CAP = timedelta(seconds=30)
 _PERMANENT: tuple[type[Exception], ...] = (Rejected, *BUILD_ERRORS)
+# After /delete, the WAL checkpoint is tried at once and after these waits (seconds) while the person
+# waits for the answer; then in the background, doubling up to ERASE_RETRY_CAP.
+ERASE_WAITS = (0.05, 0.1, 0.2, 0.4, 0.8)
+ERASE_RETRY_CAP = timedelta(seconds=30)
 # Waits between whole-step retries while the database is unreachable (PostgreSQL restarting, failover).
 STORE_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
 URGE_FOLLOWUP_HOUR = 10
@@ -102,6 +106,7 @@ class ChatService:
         clock: Clock = utc_now,
         admin_ids: Sequence[str] = (),
         retention: timedelta = timedelta(days=365),
+        erase_waits: Sequence[float] = ERASE_WAITS,
     ) -> None:
         self.store = store
         self.kit = kit
@@ -116,6 +121,9 @@ class ChatService:
         self._retry_timers: dict[UserKey, asyncio.TimerHandle] = {}
         self._retry_tasks: set[asyncio.Task[None]] = set()
         self._closing = False
+        self._erase_waits = tuple(erase_waits)
+        self._erase_owed: set[UserKey] = set()  # erased, told "finishing", to be told "done"
+        self._checkpointer: asyncio.Task[None] | None = None
 
     def register_sender(self, sender: Sender) -> None:
         self._senders[sender.platform] = sender
@@ -138,8 +146,7 @@ class ChatService:
                     await self._send_direct(key, lost.replies)
                 return False
             if direct:  # only an erase sends without the outbox
-                await self.store.checkpoint()
-                await self._send_direct(key, direct)
+                await self._after_erase(key, direct)
             await self._deliver_locked(key)
             return True
 
@@ -284,6 +291,53 @@ class ChatService:
             out.direct.append(Reply(content.text("deleted", name=name)))
         else:
             log.warning("unknown data request %r", request.kind)
+
+    # --- erasing -----------------------------------------------------------------------------------------------
+    async def _after_erase(self, key: UserKey, confirmation: list[Reply]) -> None:
+        """Say "erased" only once the person's data has left every file, and make nobody else wait.
+
+        The rows are gone with the commit, but their old bytes stay in SQLite's WAL while another
+        connection (a backup, a second process) reads an older snapshot. The checkpoint never waits
+        for that reader: it is tried a few times while this person waits, then in the background,
+        and the person is told which it is, and told again when it is done.
+        """
+        await self._forget_files(key)
+        for delay in (0.0, *self._erase_waits):
+            await asyncio.sleep(delay)
+            if await self.store.checkpoint():
+                await self._send_direct(key, confirmation)
+                return
+        log.info("an erase waits for another database connection to finish reading; finishing later")
+        await self._send_direct(key, [Reply(self.kit.content.text("deleted_finishing"))])
+        self._owe_checkpoint(key)
+
+    async def _forget_files(self, key: UserKey) -> None:
+        sender = self._senders.get(key.platform)
+        if isinstance(sender, KeepsFiles):
+            await sender.forget(key.user_id)
+
+    def _owe_checkpoint(self, key: UserKey | None) -> None:
+        """Keep trying the checkpoint in the background; tell `key` (if any) once it went through."""
+        if key is not None:
+            self._erase_owed.add(key)
+        if self._closing or (self._checkpointer is not None and not self._checkpointer.done()):
+            return  # stopping: the store's close, or the next start, folds the WAL in
+        self._checkpointer = asyncio.get_running_loop().create_task(self._checkpoint_until_done())
+
+    async def _checkpoint_until_done(self) -> None:
+        delay = max(self._erase_waits[-1] if self._erase_waits else 0.0, 0.01)
+        while True:
+            delay = min(delay * 2, ERASE_RETRY_CAP.total_seconds())
+            await asyncio.sleep(delay)
+            try:
+                if await self.store.checkpoint():
+                    break
+            except Exception as exc:
+                log.warning("a checkpoint failed (%s); trying again", type(exc).__name__)
+        owed, self._erase_owed = self._erase_owed, set()
+        log.info("a delayed erase finished; telling %d people", len(owed))
+        for key in owed:
+            await self._send_direct(key, [Reply(self.kit.content.text("deleted_finished"))])
 
     # --- delivery ----------------------------------------------------------------------------------------------
     async def deliver_pending(self, platform: str) -> int:
@@ -518,17 +572,23 @@ class ChatService:
         now = self.clock()
         erased = 0
         for key in await self.store.inactive_since(now - self._retention, 500):
-            async with self._locks.hold(key), self.store.user(key) as tx:
-                await tx.erase()
+            async with self._locks.hold(key):
+                async with self.store.user(key) as tx:
+                    await tx.erase()
+                await self._forget_files(key)
             erased += 1
         if erased:
-            await self.store.checkpoint()
+            if not await self.store.checkpoint():
+                self._owe_checkpoint(None)
             log.info("erased %d users inactive for %d days", erased, self._retention.days)
         await self.store.prune_events(now - max(self._retention, timedelta(days=60)))
 
     async def close(self) -> None:
         """Stop the retry timers (what they would send stays in the outbox) and close the store."""
         self._closing = True
+        if self._checkpointer is not None:
+            self._checkpointer.cancel()
+            await asyncio.gather(self._checkpointer, return_exceptions=True)
         for timer in self._retry_timers.values():
             timer.cancel()
         self._retry_timers.clear()

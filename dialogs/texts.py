@@ -37,6 +37,8 @@ REQUIRED_TEXTS = frozenset(
         "crisis_offer",
         "delete_confirm",
         "deleted",
+        "deleted_finished",
+        "deleted_finishing",
         "draft_ask",
         "draft_refused",
         "draft_refused_danger",

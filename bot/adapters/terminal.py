@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import re
+import shutil
 import sys
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -38,7 +40,11 @@ class OffsetClock:
 
 
 class TerminalSender:
-    """Prints replies. Remembers the last buttons so a typed number can press one."""
+    """Prints replies. Remembers the last buttons so a typed number can press one.
+
+    Pictures and exports are saved under `files_dir/<user>/`, readable by their owner only, and
+    removed when that user's data is erased (`forget`, see bot.delivery.KeepsFiles).
+    """
 
     def __init__(self, out: TextIO, files_dir: Path) -> None:
         self._out = out
@@ -55,9 +61,9 @@ class TerminalSender:
     ) -> None:
         lines = [reply.text]
         if image is not None:
-            lines.append(f"[picture saved to {self._save('rekindle-progress.png', image)}]")
+            lines.append(f"[picture saved to {self._save(user_id, 'rekindle-progress.png', image)}]")
         for name, data in files:
-            lines.append(f"[file saved to {self._save(name, data)}]")
+            lines.append(f"[file saved to {self._save(user_id, name, data)}]")
         if reply.buttons and reply.nonce is not None:
             self.buttons, self.labels = [], []
             for button in itertools.chain.from_iterable(reply.buttons):
@@ -69,11 +75,22 @@ class TerminalSender:
         )
         self._out.flush()
 
-    def _save(self, name: str, data: bytes) -> Path:
-        self._files_dir.mkdir(parents=True, exist_ok=True)
-        path = self._files_dir / name
-        path.write_bytes(data)
+    def _folder(self, user_id: str) -> Path:
+        return self._files_dir / (re.sub(r"[^A-Za-z0-9_.-]", "_", user_id).lstrip(".") or "_")
+
+    def _save(self, user_id: str, name: str, data: bytes) -> Path:
+        folder = self._folder(user_id)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = folder / Path(name).name
+        # Created 0600 whatever the umask; an older file of the same name is made private too.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
         return path
+
+    async def forget(self, user_id: str) -> None:
+        shutil.rmtree(self._folder(user_id), ignore_errors=True)
 
 
 _DURATION = re.compile(r"^:advance\s+(\d+)\s*([dhm])$")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -208,8 +209,18 @@ class Store(Protocol):
         """Re-encrypt every sensitive value with the current primary key; return rows touched."""
         ...
 
-    async def checkpoint(self) -> None:
-        """Make erased data leave every file on disk now (SQLite folds and truncates its WAL)."""
+    async def encrypt_plain(self, batch: int, progress: Callable[[int, int], None]) -> int:
+        """Encrypt every value stored as plain text with the key, `batch` rows per transaction (a
+        stopped run resumes), then record the key's check value; `progress(done, total)` after each
+        batch. Returns the rows encrypted. Only a store opened with `allow_plain` reaches this."""
+        ...
+
+    async def checkpoint(self) -> bool:
+        """Make erased data leave every file on disk now (SQLite folds and truncates its WAL).
+
+        Never waits on other connections: False when one still reads an older snapshot and the
+        erased bytes must stay until it is done; the caller tries again later.
+        """
         ...
 
     async def close(self) -> None: ...
