@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Until the running bot takes over SIGTERM (bot.lifecycle), let it stop start-up the way Ctrl-C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     args = _parser().parse_args(argv)
     try:
         if args.command == "gen-key":
@@ -88,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 0
+    except asyncio.CancelledError:  # a second SIGTERM or Ctrl-C: stopped without finishing
+        return 1
 
 
 def _scheduler(settings: Settings) -> int:
@@ -132,6 +137,7 @@ async def _chat(settings: Settings, start: datetime | None, user: str) -> int:
 
     from bot.adapters.terminal import OffsetClock, TerminalChat, TerminalSender
     from bot.app import build_service
+    from bot.lifecycle import stop_signals
     from bot.scheduler import Dispatcher
 
     logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
@@ -141,11 +147,12 @@ async def _chat(settings: Settings, start: datetime | None, user: str) -> int:
     sender = TerminalSender(sys.stdout, db_dir / "rekindle-files")
     service.register_sender(sender)
     dispatcher = Dispatcher(service, service.store, clock=clock)
-    try:
-        await service.deliver_pending("terminal")
-        await TerminalChat(service.handle, sender, clock, dispatcher.tick, user_id=user).run()
-    finally:
-        await service.close()
+    async with stop_signals() as stop:
+        try:
+            await service.deliver_pending("terminal")
+            await TerminalChat(service.handle, sender, clock, dispatcher.tick, user_id=user).run(stop)
+        finally:
+            await service.close()
     return 0
 
 

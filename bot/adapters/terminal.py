@@ -8,11 +8,14 @@ Terminal-only commands: `:advance 1d` (or 3h, 30m) moves the clock forward to tr
 from __future__ import annotations
 
 import asyncio
+import codecs
+import contextlib
 import itertools
 import os
 import re
 import shutil
 import sys
+import threading
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -133,16 +136,20 @@ class TerminalChat:
         self._out = out
         self._echo = not stdin.isatty()
 
-    async def run(self) -> None:
-        loop = asyncio.get_running_loop()
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Chat until end of input, `:quit`, or `stop` (SIGTERM, Ctrl-C): a line being handled is
+        finished first, and lines not yet read are left unread."""
+        stop = stop or asyncio.Event()
+        lines = _LineReader(self._stdin)
+        lines.start()
         if not self._echo:
             self._out.write(
                 "Rekindle in your terminal. Type a message, a number to tap a button, or :quit.\n\n"
             )
         await self._tick()
         while True:
-            line = await loop.run_in_executor(None, self._stdin.readline)
-            if not line:
+            line = await lines.next(stop)
+            if line is None:
                 return
             line = line.rstrip("\n")
             if self._echo and line.strip():
@@ -161,3 +168,56 @@ class TerminalChat:
             if event is not None:
                 await self._handle(event)
             await self._tick()
+
+
+class _LineReader:
+    """Lines from stdin, read by a daemon thread so that a stop never waits for the next line.
+
+    The thread reads the file descriptor itself rather than the buffered `sys.stdin`, whose lock
+    a thread blocked in `readline` would still hold when the interpreter shuts down.
+    """
+
+    def __init__(self, stdin: TextIO) -> None:
+        self._stdin = stdin
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self._loop = asyncio.get_running_loop()
+
+    def start(self) -> None:
+        threading.Thread(target=self._read, name="terminal-stdin", daemon=True).start()
+
+    async def next(self, stop: asyncio.Event) -> str | None:
+        """The next line; None at end of input or once `stop` is set."""
+        if stop.is_set():
+            return None
+        got = asyncio.ensure_future(self._queue.get())
+        stopped = asyncio.ensure_future(stop.wait())
+        done, _ = await asyncio.wait({got, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if got in done:
+            return got.result()
+        got.cancel()
+        return None
+
+    def _put(self, line: str | None) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the chat is over
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, line)
+
+    def _read(self) -> None:
+        try:
+            fd = self._stdin.fileno()
+        except (AttributeError, OSError, ValueError):
+            for line in iter(self._stdin.readline, ""):  # an in-memory stream: no lock to hold
+                self._put(line)
+            self._put(None)
+            return
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        pending = ""
+        while chunk := os.read(fd, 65536):
+            pending += decoder.decode(chunk)
+            *complete, pending = pending.split("\n")
+            for line in complete:
+                self._put(line + "\n")
+        pending += decoder.decode(b"", final=True)
+        if pending:
+            self._put(pending)
+        self._put(None)
