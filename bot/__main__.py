@@ -9,6 +9,7 @@ python -m bot safety eval FILE.tsv   recall, precision and every miss on labelle
 python -m bot safety train      rebuild the safety model's head from content/safety/examples/train
 python -m bot gen-key           print a new REKINDLE_DATA_KEY
 python -m bot rotate-key --old KEY   re-encrypt every row with the current REKINDLE_DATA_KEY
+python -m bot encrypt           encrypt, in place, text stored before REKINDLE_DATA_KEY was set
 python -m bot reports           list replies users flagged with /report
 python -m bot transcripts       write docs/transcripts/*.md from their scripted inputs
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,12 +49,15 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("gen-key", help="print a new data key")
     rotate = sub.add_parser("rotate-key", help="re-encrypt every row with REKINDLE_DATA_KEY")
     rotate.add_argument("--old", action="append", default=[], help="a previous key (repeatable)")
+    sub.add_parser("encrypt", help="encrypt text stored before REKINDLE_DATA_KEY was set, in place")
     sub.add_parser("reports", help="list reports users made with /report")
     sub.add_parser("transcripts", help="write docs/transcripts/*.md from their scripts")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Until the running bot takes over SIGTERM (bot.lifecycle), let it stop start-up the way Ctrl-C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     args = _parser().parse_args(argv)
     try:
         if args.command == "gen-key":
@@ -79,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         setup_logging(settings.log_level, secrets)
         if args.command == "rotate-key":
             return asyncio.run(_rotate(settings, tuple(args.old)))
+        if args.command == "encrypt":
+            return asyncio.run(_encrypt(settings))
         if args.command == "reports":
             return asyncio.run(_reports(settings))
         if args.command == "scheduler":
@@ -97,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 0
+    except asyncio.CancelledError:  # a second SIGTERM or Ctrl-C: stopped without finishing
+        return 1
 
 
 def _scheduler(settings: Settings) -> int:
@@ -142,6 +151,7 @@ async def _chat(settings: Settings, start: datetime | None, user: str) -> int:
 
     from bot.adapters.terminal import OffsetClock, TerminalChat, TerminalSender
     from bot.app import build_service
+    from bot.lifecycle import stop_signals
     from bot.scheduler import Dispatcher
 
     logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
@@ -151,11 +161,12 @@ async def _chat(settings: Settings, start: datetime | None, user: str) -> int:
     sender = TerminalSender(sys.stdout, db_dir / "rekindle-files")
     service.register_sender(sender)
     dispatcher = Dispatcher(service, service.store, clock=clock)
-    try:
-        await service.deliver_pending("terminal")
-        await TerminalChat(service.handle, sender, clock, dispatcher.tick, user_id=user).run()
-    finally:
-        await service.close()
+    async with stop_signals() as stop:
+        try:
+            await service.deliver_pending("terminal")
+            await TerminalChat(service.handle, sender, clock, dispatcher.tick, user_id=user).run(stop)
+        finally:
+            await service.close()
     return 0
 
 
@@ -172,6 +183,23 @@ async def _rotate(settings: Settings, old: tuple[str, ...]) -> int:
     finally:
         await store.close()
     print(f"re-encrypted {touched} rows")
+    return 0
+
+
+async def _encrypt(settings: Settings) -> int:
+    from bot.crypto import Cipher
+    from bot.progressbar import ProgressBar
+    from bot.store import open_store
+
+    if not settings.rekindle_data_key:
+        print("rekindle: set REKINDLE_DATA_KEY to the key to encrypt with first", file=sys.stderr)
+        return 2
+    store = await open_store(settings, Cipher(settings.rekindle_data_key.get_secret_value()), allow_plain=True)
+    try:
+        done = await store.encrypt_plain(500, ProgressBar("encrypting"))
+    finally:
+        await store.close()
+    print(f"encrypted {done} rows; the bot can start with REKINDLE_DATA_KEY now")
     return 0
 
 

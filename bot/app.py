@@ -5,35 +5,43 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import timedelta
+from typing import TYPE_CHECKING, Protocol
 
 from bot.budget import SendBudget, StoreBudget
 from bot.config import Settings
 from bot.crypto import Cipher
+from bot.lifecycle import STOP_GRACE, stop_signals
 from bot.service import ChatService, Clock, utc_now
 from bot.store import open_store
 from bot.understanding.reader import Reader, load_safety_model
 from dialogs.content import CONTENT_DIR
 from dialogs.kit import load_kit
 
+if TYPE_CHECKING:
+    from bot.scheduler import Scheduler
+
 __all__ = ["build_service", "run", "settle_heap", "telegram_budget"]
 
 log = logging.getLogger("rekindle")
+OUTBOX_GRACE = 5.0  # at a stop, how long delivering what waits in the outbox may take, per platform
 
 
 def make_cipher(settings: Settings) -> Cipher:
     key = settings.rekindle_data_key.get_secret_value() if settings.rekindle_data_key else None
-    if key is None:
-        log.warning("REKINDLE_DATA_KEY is not set: journal text is stored unencrypted")
     return Cipher(key)
 
 
 async def build_service(settings: Settings, *, clock: Clock = utc_now) -> ChatService:
     content_root = (settings.content_dir or CONTENT_DIR).resolve()
     kit = replace(load_kit(content_root), retention_days=settings.retention_days)
+    cipher = make_cipher(settings)
+    store = await open_store(settings, cipher)  # a bad DATABASE_URL stops here, in one line
+    if not cipher.enabled:
+        log.warning("REKINDLE_DATA_KEY is not set: journal text is stored unencrypted")
     reader = Reader(load_safety_model(content_root))
-    store = await open_store(settings, make_cipher(settings))
     return ChatService(
         store,
         kit,
@@ -70,8 +78,15 @@ def telegram_budget(settings: Settings, service: ChatService) -> SendBudget | No
     return StoreBudget(service.store, f"telegram:{bot_id}", rate=rate, burst=burst)
 
 
-async def run(settings: Settings, *, listen: bool = True) -> None:
-    """Run every configured platform in one process, sharing the store and the scheduler.
+class _Adapter(Protocol):
+    async def stop_listening(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+async def run(settings: Settings, *, listen: bool = True, grace: float = STOP_GRACE) -> None:
+    """Run every configured platform in one process, sharing the store and the scheduler, until
+    SIGTERM or SIGINT (or cancellation); then stop in order (see `_stop`).
 
     `listen=False` is the scheduler process: no webhook, polling or gateway, only the dispatcher and
     the senders it needs, so check-ins go out while workers elsewhere take the messages.
@@ -79,21 +94,79 @@ async def run(settings: Settings, *, listen: bool = True) -> None:
     from bot.scheduler import start_scheduler
 
     service = await build_service(settings)
-    runners = []
-    if settings.telegram_bot_token:
-        from bot.adapters.telegram import run_telegram
+    adapters: list[_Adapter] = []
+    watch: list[Awaitable[object]] = []  # what ends by itself only on a fatal error (a refused token)
+    scheduler: Scheduler | None = None
+    async with stop_signals() as stop:
+        try:
+            if settings.telegram_bot_token:
+                from bot.adapters.telegram import RateLimits, TelegramAdapter, Tuning
 
-        runners.append(run_telegram(settings, service, budget=telegram_budget(settings, service), listen=listen))
-    if settings.discord_bot_token:
-        from bot.adapters.discord import run_discord
+                limits = RateLimits(
+                    overall_per_second=settings.telegram_messages_per_second,
+                    shared=telegram_budget(settings, service),
+                )
+                telegram = TelegramAdapter(settings, service, Tuning(limits=limits, stop_grace=grace))
+                adapters.append(telegram)
+                await telegram.start(listen=listen)
+                if listen:
+                    watch.append(telegram.wait())
+            if settings.discord_bot_token:
+                from bot.adapters.discord import DiscordAdapter
 
-        runners.append(run_discord(settings, service, listen=listen))
-    dispatch = settings.run_scheduler or not listen
-    scheduler = start_scheduler(service, settings) if dispatch else None
-    settle_heap()
+                discord = DiscordAdapter(settings, service, stop_grace=grace)
+                adapters.append(discord)
+                await discord.start(listen=listen)
+                if listen:
+                    watch.append(discord.wait_closed())
+            if settings.run_scheduler or not listen:
+                scheduler = start_scheduler(service, settings)
+            settle_heap()
+            await _until(stop, watch)
+        finally:
+            await _stop(service, adapters, scheduler, grace)
+
+
+async def _until(stop: asyncio.Event, watch: list[Awaitable[object]]) -> None:
+    """Wait for a stop signal, or for a platform that ended by itself (raise what ended it)."""
+    tasks = [asyncio.ensure_future(w) for w in (stop.wait(), *watch)]
     try:
-        await asyncio.gather(*runners)
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            task.result()
     finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _stop(
+    service: ChatService, adapters: list[_Adapter], scheduler: Scheduler | None, grace: float
+) -> None:
+    """Stop taking new work (listeners, and the scheduler's claims) and let the work in hand finish
+    within `grace`; deliver what waits in the outbox; then close the connections and the store.
+
+    Cancelled midway (a second signal), it skips to closing: what was not sent stays in the outbox.
+    """
+    try:
+        log.info("stopping: no new work; up to %.0fs for the work in hand", grace)
+        intake = [a.stop_listening() for a in adapters]
         if scheduler is not None:
-            scheduler.shutdown()
+            intake.append(scheduler.stop(grace))
+        results = await asyncio.gather(*intake, return_exceptions=True)
+        for failed in (r for r in results if isinstance(r, Exception)):
+            log.warning("stopping: %s while stopping the intake", type(failed).__name__)
+        for platform in service.platforms:
+            try:
+                async with asyncio.timeout(OUTBOX_GRACE):
+                    await service.deliver_pending(platform)
+            except Exception as exc:  # the outbox keeps it: the next start sends it
+                log.warning("stopping: the %s outbox was not emptied (%s)", platform, type(exc).__name__)
+    finally:
+        for adapter in adapters:
+            try:
+                await adapter.close()
+            except Exception as exc:
+                log.warning("stopping: %s while closing a platform", type(exc).__name__)
         await service.close()
+        log.info("stopped")

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = "sqlite:///rekindle.db"
+    # How long start-up waits for PostgreSQL to answer (a database container starting beside the bot).
+    database_wait_seconds: float = Field(default=10.0, ge=0)
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_webhook_url: str | None = None
@@ -43,6 +45,8 @@ class Settings(BaseSettings):
     def _known_store(cls, v: str) -> str:
         if not (v.startswith("sqlite:///") or v.startswith(("postgresql://", "postgres://"))):
             raise ValueError("must start with sqlite:/// or postgresql://")
+        if v.startswith("sqlite:///") and not v.removeprefix("sqlite:///").strip():
+            raise ValueError("needs a file after sqlite:///, like sqlite:///rekindle.db")
         return v
 
     @field_validator("log_level")
@@ -78,4 +82,4 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         err = exc.errors()[0]
         name = ".".join(str(p) for p in err["loc"]).upper() or "settings"
-        raise SettingsError(f"bad setting {name}: {err['msg']}") from None
+        raise SettingsError(f"bad setting {name}: {err['msg'].removeprefix('Value error, ')}") from None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-__all__ = ["PREFIX", "Cipher", "WrongKeyError", "generate_key"]
+__all__ = ["PREFIX", "Cipher", "PlainTextStored", "WrongKeyError", "generate_key"]
 
 PREFIX = "enc1:"
 KEY_CHECK = "rekindle-key-check"
@@ -16,6 +16,17 @@ KEY_CHECK = "rekindle-key-check"
 
 class WrongKeyError(Exception):
     """The data was written with a different key than the one configured."""
+
+
+class PlainTextStored(WrongKeyError):
+    """A key is set, but the database holds text written without one: starting would leave that text
+    readable on disk while the operator believes everything is encrypted."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "REKINDLE_DATA_KEY is set but this database holds text stored without encryption: stop the bot "
+            "and run `python -m bot encrypt` to encrypt it in place (or unset the key)"
+        )
 
 
 def generate_key() -> str:
@@ -51,6 +62,12 @@ class Cipher:
             raise WrongKeyError(
                 "REKINDLE_DATA_KEY does not match the key this database was written with"
             ) from exc
+
+    def seal(self, stored: str) -> str:
+        """Encrypt a value stored as plain text; leave an encrypted or empty one as it is."""
+        if self._fernet is None or not stored or stored.startswith(PREFIX):
+            return stored
+        return self.encrypt(stored)
 
     def rotate(self, stored: str) -> str:
         """Re-encrypt with the primary key (decrypting with any key given); plain text gets encrypted."""

@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.delivery import RetryLater, Sender, Uncertain, Unreachable
+from bot.delivery import BUILD_ERRORS, KeepsFiles, Rejected, RetryLater, Sender, Uncertain, Unreachable
 from bot.lease import dead_on_this_host, new_holder
 from bot.locks import KeyedLocks
 from bot.store.base import OutboxItem, Store, StoreUnavailable, UserKey, UserTx
@@ -36,6 +36,7 @@ from dialogs.model import (
     UrgeWrite,
 )
 from dialogs.progress import CheckinRecord, UrgeRecord, summarise, summary_text
+from dialogs.resources import ReplyKind
 from dialogs.state import UserState
 from dialogs.views import JournalLine, export_json, export_text, journal_page
 
@@ -43,7 +44,16 @@ __all__ = ["ChatService", "Clock", "next_due"]
 
 log = logging.getLogger("rekindle.service")
 Clock = Callable[[], datetime]
+# A reply that fails for a passing reason (a 5xx, a network error before sending) is tried again after
+# 1, 2, 4 ... 128 s, and given up after MAX_ATTEMPTS; crisis help is tried at least every
+# URGENT_RETRY_CAP until the platform confirms it.
 MAX_ATTEMPTS = 8
+URGENT_RETRY_CAP = timedelta(seconds=30)
+_PERMANENT: tuple[type[Exception], ...] = (Rejected, *BUILD_ERRORS)
+# After /delete, the WAL checkpoint is tried at once and after these waits (seconds) while the person
+# waits for the answer; then in the background, doubling up to ERASE_RETRY_CAP.
+ERASE_WAITS = (0.05, 0.1, 0.2, 0.4, 0.8)
+ERASE_RETRY_CAP = timedelta(seconds=30)
 # Waits between whole-step retries while the database is unreachable (PostgreSQL restarting, failover).
 STORE_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
 URGE_FOLLOWUP_HOUR = 10
@@ -99,6 +109,7 @@ class ChatService:
         admin_ids: Sequence[str] = (),
         retention: timedelta = timedelta(days=365),
         reader: Reader | None = None,
+        erase_waits: Sequence[float] = ERASE_WAITS,
     ) -> None:
         self.store = store
         self.kit = kit
@@ -110,6 +121,13 @@ class ChatService:
         self._retention = retention
         self._holder = new_holder()
         self._apologised: dict[UserKey, datetime] = {}
+        self._hold_until: dict[UserKey, datetime] = {}  # the platform said "wait" (a 429) until then
+        self._retry_timers: dict[UserKey, asyncio.TimerHandle] = {}
+        self._retry_tasks: set[asyncio.Task[None]] = set()
+        self._closing = False
+        self._erase_waits = tuple(erase_waits)
+        self._erase_owed: set[UserKey] = set()  # erased, told "finishing", to be told "done"
+        self._checkpointer: asyncio.Task[None] | None = None
 
     def register_sender(self, sender: Sender) -> None:
         self._senders[sender.platform] = sender
@@ -138,8 +156,7 @@ class ChatService:
             if direct:  # only an erase sends without the outbox
                 if self.reader is not None:
                     self.reader.forget(key.platform, key.user_id)
-                await self.store.checkpoint()
-                await self._send_direct(key, direct)
+                await self._after_erase(key, direct)
             await self._deliver_locked(key)
             return True
 
@@ -179,7 +196,10 @@ class ChatService:
                 await tx.save_state(new_state.model_dump_json(), now, next_due(new_state, now))
                 if event.kind != EventKind.DUE:
                     await tx.touch_reachable()
-                await tx.enqueue(outcome.replies, now)
+                replies = outcome.replies
+                if self._is_urgent(event):
+                    replies = [replace(r, urgent=True) for r in replies]
+                await tx.enqueue(replies, now)
                 return []
         except StoreUnavailable:
             raise  # nothing is wrong with the step: _commit runs it again
@@ -191,18 +211,26 @@ class ChatService:
     def _fallback(self, event: Event) -> list[Reply]:
         if event.kind == EventKind.DUE:
             return []
-        text = "Something went wrong on my side, and I'm sorry. Please try again in a moment, or type /menu."
         if self._is_crisis(event):
             # Without the database there is no state, so no country: the international lines.
             attempt = event.assessment is not None and event.assessment.attempt
-            return [Reply(message) for message in self.kit.resources.reply("attempt" if attempt else "crisis")]
-        return [Reply(text)]
+            kind: ReplyKind = "attempt" if attempt else "crisis"
+            return [Reply(message, urgent=True) for message in self.kit.resources.reply(kind)]
+        return [Reply("Something went wrong on my side, and I'm sorry. Please try again in a moment, or type /menu.")]
+
+    def _crisis_text(self) -> str:
+        """The crisis message with the international helplines, for when nothing more is known."""
+        return "\n\n".join(self.kit.resources.reply("crisis"))
 
     def _is_crisis(self, event: Event) -> bool:
         if not event.text.strip():
             return False
         assessment = event.assessment or self.kit.safety.assessment(event.text)
         return assessment.crisis != CrisisZone.NONE
+
+    def _is_urgent(self, event: Event) -> bool:
+        """Replies to crisis words, or to /sos, are crisis help: first in line, retried until confirmed."""
+        return (event.kind == EventKind.COMMAND and event.command == "sos") or self._is_crisis(event)
 
     def _may_apologise(self, key: UserKey) -> bool:
         """While the database is down the platform redelivers the same update again and again; one
@@ -243,8 +271,9 @@ class ChatService:
         if request.kind == "journal":
             entries = [JournalLine(e.at, e.kind, e.text) for e in await tx.journal()]
             page = int(request.params.get("page", "0") or 0)
+            # Its buttons carry the prompt nonce the step left, like every other keyboard shown now.
             out.replies.extend(
-                journal_page(entries, page, request.params.get("query", ""), content, _zone(state))
+                journal_page(entries, page, request.params.get("query", ""), content, _zone(state), state.nonce)
             )
         elif request.kind == "progress":
             today = now.astimezone(_zone(state)).date()
@@ -278,6 +307,53 @@ class ChatService:
         else:
             log.warning("unknown data request %r", request.kind)
 
+    # --- erasing -----------------------------------------------------------------------------------------------
+    async def _after_erase(self, key: UserKey, confirmation: list[Reply]) -> None:
+        """Say "erased" only once the person's data has left every file, and make nobody else wait.
+
+        The rows are gone with the commit, but their old bytes stay in SQLite's WAL while another
+        connection (a backup, a second process) reads an older snapshot. The checkpoint never waits
+        for that reader: it is tried a few times while this person waits, then in the background,
+        and the person is told which it is, and told again when it is done.
+        """
+        await self._forget_files(key)
+        for delay in (0.0, *self._erase_waits):
+            await asyncio.sleep(delay)
+            if await self.store.checkpoint():
+                await self._send_direct(key, confirmation)
+                return
+        log.info("an erase waits for another database connection to finish reading; finishing later")
+        await self._send_direct(key, [Reply(self.kit.content.text("deleted_finishing"))])
+        self._owe_checkpoint(key)
+
+    async def _forget_files(self, key: UserKey) -> None:
+        sender = self._senders.get(key.platform)
+        if isinstance(sender, KeepsFiles):
+            await sender.forget(key.user_id)
+
+    def _owe_checkpoint(self, key: UserKey | None) -> None:
+        """Keep trying the checkpoint in the background; tell `key` (if any) once it went through."""
+        if key is not None:
+            self._erase_owed.add(key)
+        if self._closing or (self._checkpointer is not None and not self._checkpointer.done()):
+            return  # stopping: the store's close, or the next start, folds the WAL in
+        self._checkpointer = asyncio.get_running_loop().create_task(self._checkpoint_until_done())
+
+    async def _checkpoint_until_done(self) -> None:
+        delay = max(self._erase_waits[-1] if self._erase_waits else 0.0, 0.01)
+        while True:
+            delay = min(delay * 2, ERASE_RETRY_CAP.total_seconds())
+            await asyncio.sleep(delay)
+            try:
+                if await self.store.checkpoint():
+                    break
+            except Exception as exc:
+                log.warning("a checkpoint failed (%s); trying again", type(exc).__name__)
+        owed, self._erase_owed = self._erase_owed, set()
+        log.info("a delayed erase finished; telling %d people", len(owed))
+        for key in owed:
+            await self._send_direct(key, [Reply(self.kit.content.text("deleted_finished"))])
+
     # --- delivery ----------------------------------------------------------------------------------------------
     async def deliver_pending(self, platform: str) -> int:
         """Send what is waiting in the outbox for every user on this platform (after a restart, a 429)."""
@@ -297,37 +373,59 @@ class ChatService:
                 log.info("took over %d delivery leases from a process that is gone", dropped)
 
     async def _deliver_locked(self, key: UserKey) -> None:
-        """Send this user's waiting replies in order, while holding their lease in the store, so that
-        no other process sharing the database sends them too."""
+        """Send this user's waiting replies while holding their lease in the store, so that no other
+        process sharing the database sends them too. Crisis help goes first; a reply that failed is
+        set aside for its retry and the ones after it go on."""
         sender = self._senders.get(key.platform)
         if sender is None:
             return
-        while True:
+        while not self._held(key):
             items = await self.store.claim_outbox(key, self._holder, self.clock(), SEND_LEASE)
             if items is None:
                 return  # another process holds the lease and is sending these
-            if await self._send_in_order(sender, items):
+            if await self._send_batch(sender, items):
                 continue  # the lease is half used: renew it before sending more
             if not await self.store.release_outbox(key, self._holder, self.clock()):
                 return
 
-    async def _send_in_order(self, sender: Sender, items: list[OutboxItem]) -> bool:
-        """Send until done or blocked; True when the lease must be renewed to go on."""
+    def _held(self, key: UserKey) -> bool:
+        """Whether the platform asked us to wait before sending this user anything more."""
+        until = self._hold_until.get(key)
+        if until is None:
+            return False
+        if until > self.clock():
+            return True
+        del self._hold_until[key]
+        return False
+
+    async def _send_batch(self, sender: Sender, items: list[OutboxItem]) -> bool:
+        """Send what is ready, crisis help first; True when the lease must be renewed to go on."""
         renew_at = self.clock() + SEND_LEASE / 2
-        for item in items:
+        for item in sorted(items, key=lambda i: not i.reply.urgent):  # stable: id order otherwise
             now = self.clock()
             if now >= renew_at:
                 return True
             if item.not_before and item.not_before > now:
-                return False  # keep order: nothing after a postponed reply goes first
+                continue  # waiting for its retry; it holds nothing else back
             if not await self._send_one(sender, item):
                 return False
         return False
 
     async def _send_one(self, sender: Sender, item: OutboxItem) -> bool:
+        """Send one reply and record what became of it; False when nothing more may go to this user now.
+
+        Nothing logged here carries what the reply says or what the platform quoted back.
+        """
         key = item.key
         try:
             image, files = await self._render(item)
+        except (StoreUnavailable, OSError) as exc:
+            await self._retry(item, exc)
+            return True
+        except Exception as exc:
+            await self._give_up(item, exc, "built")
+            return True
+        try:
             await sender.send(key.user_id, item.reply, image, files)
         except Unreachable:
             log.info("a %s user is unreachable; scheduled sends stop until they write again", key.platform)
@@ -337,21 +435,109 @@ class ChatService:
             return False
         except RetryLater as exc:
             # From when the platform answered, not from when the send began: it may have waited.
-            await self.store.postpone(item, self.clock() + timedelta(seconds=max(exc.seconds, 0.5)))
+            until = self.clock() + timedelta(seconds=max(exc.seconds, 0.5))
+            await self.store.postpone(item, until)
+            self._hold_until[key] = until
+            self._retry_soon(key, until)
             return False
         except Uncertain:
-            log.warning("a send to a %s user may have arrived; not repeating it", key.platform)
-            await self.store.drop(item)
-            return True
-        except Exception:
-            log.exception("sending to a %s user failed (attempt %d)", key.platform, item.attempts + 1)
-            if item.attempts + 1 >= MAX_ATTEMPTS:
+            if item.reply.urgent:
+                log.warning("crisis help to a %s user may not have arrived; sending it again", key.platform)
+                await self._retry(item, None)
+            else:
+                log.warning("a send to a %s user may have arrived; not repeating it", key.platform)
                 await self.store.drop(item)
-                return True
-            await self.store.postpone(item, self.clock() + timedelta(seconds=2 ** min(item.attempts, 8)))
-            return False
+            return True
+        except _PERMANENT as exc:
+            await self._give_up(item, exc, "sent")
+            return True
+        except Exception as exc:
+            await self._retry(item, exc)
+            return True
         await self.store.delivered(item)
         return True
+
+    async def _retry(self, item: OutboxItem, exc: Exception | None) -> None:
+        """A passing failure: try this reply again later. Crisis help is tried until it is confirmed."""
+        key, urgent = item.key, item.reply.urgent
+        if not urgent and item.attempts + 1 >= MAX_ATTEMPTS:
+            log.warning(
+                "a reply to a %s user failed %d times (last: %s); it is given up",
+                key.platform,
+                item.attempts + 1,
+                type(exc).__name__,
+            )
+            await self.store.drop(item)
+            return
+        delay = float(2 ** min(item.attempts, 8))
+        if urgent:
+            delay = min(delay, URGENT_RETRY_CAP.total_seconds())
+        log.info(
+            "sending to a %s user failed (%s, attempt %d); retrying in %.0fs",
+            key.platform,
+            "may have arrived" if exc is None else type(exc).__name__,
+            item.attempts + 1,
+            delay,
+        )
+        until = self.clock() + timedelta(seconds=delay)
+        await self.store.postpone(item, until)
+        self._retry_soon(key, until)
+
+    async def _give_up(self, item: OutboxItem, exc: Exception, what: str) -> None:
+        """A permanent failure: one line in the log, and something kind in the reply's place."""
+        fallback = self._fallback_for(item.reply)
+        log.warning(
+            "a reply to a %s user could not be %s (%s); %s",
+            item.key.platform,
+            what,
+            type(exc).__name__,
+            "it is dropped" if fallback is None else "a plainer message goes in its place",
+        )
+        if fallback is None:
+            await self.store.drop(item)
+        else:
+            await self.store.revise(item, fallback)
+
+    def _fallback_for(self, reply: Reply) -> Reply | None:
+        """What to send instead of a reply that cannot be sent; None once the fallback itself failed."""
+        if reply.urgent:
+            # The crisis text carries the helplines: first try it alone, then the built-in one.
+            for candidate in (Reply(reply.text, urgent=True), Reply(self._crisis_text(), urgent=True)):
+                if candidate != reply:
+                    return candidate
+            return None
+        key = "export_failed" if reply.attachment == "export" else "reply_failed"
+        kind = Reply(self.kit.content.text(key))
+        return None if reply == kind else kind
+
+    def _retry_soon(self, key: UserKey, at: datetime) -> None:
+        """Come back to this user's outbox at `at` rather than at the next housekeeping round."""
+        if self._closing:
+            return  # what is left stays in the outbox for the next start
+        loop = asyncio.get_running_loop()
+        when = loop.time() + max((at - self.clock()).total_seconds(), 0.0)
+        timer = self._retry_timers.get(key)
+        if timer is not None:
+            if timer.when() <= when:
+                return
+            timer.cancel()
+
+        def fire() -> None:
+            self._retry_timers.pop(key, None)
+            task = loop.create_task(self._deliver_one_user(key))
+            self._retry_tasks.add(task)
+            task.add_done_callback(self._retry_tasks.discard)
+
+        self._retry_timers[key] = loop.call_at(when, fire)
+
+    async def _deliver_one_user(self, key: UserKey) -> None:
+        try:
+            async with self._locks.hold(key):
+                await self._deliver_locked(key)
+        except Exception as exc:
+            log.warning(
+                "a retry for a %s user failed (%s); housekeeping tries again", key.platform, type(exc).__name__
+            )
 
     async def _send_direct(self, key: UserKey, replies: list[Reply]) -> None:
         sender = self._senders.get(key.platform)
@@ -401,15 +587,29 @@ class ChatService:
         now = self.clock()
         erased = 0
         for key in await self.store.inactive_since(now - self._retention, 500):
-            async with self._locks.hold(key), self.store.user(key) as tx:
-                await tx.erase()
+            async with self._locks.hold(key):
+                async with self.store.user(key) as tx:
+                    await tx.erase()
+                await self._forget_files(key)
             erased += 1
         if erased:
-            await self.store.checkpoint()
+            if not await self.store.checkpoint():
+                self._owe_checkpoint(None)
             log.info("erased %d users inactive for %d days", erased, self._retention.days)
         await self.store.prune_events(now - max(self._retention, timedelta(days=60)))
 
     async def close(self) -> None:
+        """Stop the retry timers (what they would send stays in the outbox) and close the store."""
+        self._closing = True
         if self.reader is not None:
             self.reader.close()
+        if self._checkpointer is not None:
+            self._checkpointer.cancel()
+            await asyncio.gather(self._checkpointer, return_exceptions=True)
+        for timer in self._retry_timers.values():
+            timer.cancel()
+        self._retry_timers.clear()
+        for task in list(self._retry_tasks):
+            task.cancel()
+        await asyncio.gather(*self._retry_tasks, return_exceptions=True)
         await self.store.close()

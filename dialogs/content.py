@@ -180,7 +180,7 @@ class Content(BaseModel):
     def lessons(self) -> dict[str, Lesson]:
         return {lesson.id: lesson for phase in self.phases.values() for lesson in phase.lessons}
 
-    def text(self, key: str, *, variant: int = 0, **values: object) -> str:
+    def text(self, key: str, variant: int = 0, /, **values: object) -> str:
         """The text for `key`; `variant` picks one of its ways of saying it (any int, wraps round)."""
         value = self.texts[key]
         chosen = value if isinstance(value, str) else value[variant % len(value)]

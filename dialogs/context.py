@@ -47,7 +47,7 @@ class Ctx:
         """The text for `key`, filled in. Where content gives several ways of saying it, the step's
         count picks one, so the same acknowledgement does not come twice in a row."""
         values.setdefault("name", self.state.profile.name or "friend")
-        return self.kit.content.text(key, variant=self.state.nonce + len(self.effects), **values)
+        return self.kit.content.text(key, self.state.nonce + len(self.effects), **values)
 
     def _stamp(self) -> int:
         # Every prompt shown in this step shares one new nonce; older buttons expire with it.

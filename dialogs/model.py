@@ -84,6 +84,9 @@ class Reply:
     image: Image | None = None
     contact_coaching: bool = False  # text that coaches contact with the ex; never shown when forbidden
     attachment: str = ""  # a document the service builds when sending, e.g. "export"
+    # Crisis help: sent before anything else waiting for the person, and retried until the platform
+    # confirms it (a duplicate is better than none). The service sets it; screens need not.
+    urgent: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,9 +33,12 @@ class JournalLine:
 
 
 def journal_page(
-    entries: Sequence[JournalLine], page: int, query: str, content: Content, tz: Any
+    entries: Sequence[JournalLine], page: int, query: str, content: Content, tz: Any, nonce: int
 ) -> list[Reply]:
-    """One page of the journal, newest first, optionally filtered by a word."""
+    """One page of the journal, newest first, optionally filtered by a word.
+
+    `nonce` is the user's current prompt nonce: the page's Back and Menu buttons are pressed against it.
+    """
     if query:
         needle = query.casefold()
         entries = [e for e in entries if needle in e.text.casefold()]
@@ -51,7 +54,7 @@ def journal_page(
         when = entry.at.astimezone(tz).strftime("%d %b %Y")
         text = entry.text if len(entry.text) <= 600 else entry.text[:600] + "…"
         lines.append(f"\n{when}, {_KIND_LABELS.get(entry.kind, entry.kind)}:\n{text}")
-    return [Reply("\n".join(lines), buttons=(row(("Back", "_back"), ("Menu", "_menu")),))]
+    return [Reply("\n".join(lines), buttons=(row(("Back", "_back"), ("Menu", "_menu")),), nonce=nonce)]
 
 
 def export_json(data: dict[str, list[dict[str, Any]]]) -> bytes:

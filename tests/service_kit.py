@@ -68,8 +68,12 @@ class User:
         return self.sender.texts(self.id)
 
 
-async def make_service(db_path, clock: FakeClock, **settings: object) -> tuple[ChatService, RecordingSender]:
+async def make_service(
+    db_path, clock: FakeClock, *, erase_waits: tuple[float, ...] | None = None, **settings: object
+) -> tuple[ChatService, RecordingSender]:
     service = await build_service(Settings(database_url=f"sqlite:///{db_path}", **settings), clock=clock)
+    if erase_waits is not None:  # the same store and content, with short waits for a delayed erase
+        service = ChatService(service.store, service.kit, clock=clock, erase_waits=erase_waits)
     sender = RecordingSender()
     service.register_sender(sender)
     return service, sender

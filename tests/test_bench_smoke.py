@@ -44,7 +44,13 @@ async def test_tiny_suite_produces_sane_figures(tmp_path: Path) -> None:
     stall = _by_name(figures, "largest loop stall")[0]
     assert stall.value is not None and 5.0 <= stall.value < 10_000  # never below the 5 ms period
     fan = _by_name(figures, "10 check-ins")[0]
-    assert fan.value is not None and fan.baseline is not None and fan.value >= 0.9 * fan.baseline
+    assert fan.value is not None and fan.baseline is not None
+    assert " 0 answered 429" in fan.note, fan.note  # the shared pace kept under Telegram's limit
+    # Ten messages fit in the one second of burst Telegram allows, so no floor applies to how fast
+    # they may go (the figure's 1/rate floor held only when the machine happened to be slow).
+    messages = int(fan.note.split(" messages", 1)[0].replace(",", ""))
+    if messages > 30:
+        assert fan.value >= 0.9 * fan.baseline
     rss = _by_name(figures, "RSS when ready")[0]
     assert rss.value is not None and 20 < rss.value < 2000
 

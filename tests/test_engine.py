@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 import pytest
 
 from dialogs.model import Reply
 from dialogs.screens import SCREENS
 from dialogs.state import UserState
 from tests.driver import Conversation
-
 
 OUTCOME_ANSWERS = {
     "first": "^No reply yet$",
@@ -233,30 +235,198 @@ def test_danger_route_cannot_be_undone_with_a_button(kit):
     assert conv.state.track == "moving_on"
 
 
-@pytest.mark.parametrize("screen", sorted(SCREENS))
-@pytest.mark.parametrize("command", ["help", "menu", "sos", "nonsense"])
-def test_every_screen_answers_global_commands(kit, screen, command):
+# --- every screen, every global command, unknown text and media ---------------------------------------
+#
+# What each screen must show when it is shown again, and what an unexpected typed line gets there.
+# A text is named by its key in content/texts.yaml, by a path into the kit ("kit.content.checkins..."),
+# or by a literal fragment; each must appear, in order, with only the placeholders left open.
+# When a screen changes, change its line here.
+
+
+@dataclass(frozen=True)
+class Expect:
+    shows: tuple[str, ...]  # its prompt, as a sticker brings it back
+    offers: tuple[str, ...] | str  # the buttons on it, in order (or FAQ: every question, then Back)
+    typed: tuple[str, ...]  # what a line of nonsense typed there gets
+    then: str = ""  # the screen after that line ("": the same screen)
+    typed_offers: tuple[str, ...] | str | None = None  # the buttons after it (None: the same as `offers`)
+
+
+def asks(*shows: str, offers: tuple[str, ...] | str) -> Expect:
+    """A screen that is answered with its buttons: typed words get "use the buttons" and the prompt again."""
+    return Expect(shows, offers, ("use_buttons", *shows))
+
+
+FAQ = "every FAQ question, then Back"
+MENU = ("Continue the guide", "Check in now", "Journal", "Progress", "Questions", "Urge to text", "Settings",
+        "Move on instead", "Help now")  # fmt: skip
+SOS = ("A grounding exercise", "Make a safety plan", "Back")
+CRISIS = ("A grounding exercise", "My safety plan", "I'm safe now, go on")
+ZERO_TO_TEN = tuple(str(n) for n in range(11))
+TIMES = ("08:00", "09:00", "12:30", "18:00", "20:00", "21:30", "No daily check-ins")
+ZONES = ("London", "Berlin / Paris", "New York", "Chicago", "Los Angeles", "Sydney")
+REASONS = ("Communication", "✓ Trust", "Different goals or values", "Constant arguments", "Growing apart",
+           "Not enough independence", "Lack of intimacy", "Done")  # fmt: skip
+CONTACT = ("No contact at the moment", "We still talk sometimes", "They blocked me everywhere",
+           "They asked me not to contact them", "They are with someone new",
+           "We must stay in touch (children, work, home)")  # fmt: skip
+DANGER = ("Violence or physical harm", "Threats", "Controlling behaviour", "A protection or restraining order",
+          "None of these", "Done")  # fmt: skip
+
+SCREEN_TABLE: dict[str, Expect] = {
+    "checkin.contact": Expect(("kit.content.checkins.contact_question",), ("No", "Yes"),
+                              typed=("kit.content.checkins.contact_question",)),
+    "checkin.mood": Expect(("kit.content.checkins.mood_question",), ("1 awful", "2", "3", "4", "5 good"),
+                           typed=("checkin_number", "kit.content.checkins.mood_question")),
+    "checkin.next": asks("checkin_next", offers=("Today's step", "Menu")),
+    "checkin.note": Expect(("kit.content.checkins.note_question",), ("Skip",),
+                           typed=("kit.content.checkins.thanks", "checkin_next"), then="checkin.next",
+                           typed_offers=("Today's step", "Menu")),
+    "checkin.slip": asks("slip_choice", offers=("Restart my count", "Carry on, limited contact")),
+    "checkin.urge": Expect(("kit.content.checkins.urge_question",), ZERO_TO_TEN,
+                           typed=("checkin_number", "kit.content.checkins.urge_question")),
+    "consent": Expect(("consent_what", "consent_terms"), ("I'm 18+ and I agree", "What do you keep?", "Not now"),
+                      typed=("consent_nudge",), typed_offers=("I'm 18+ and I agree", "Not now")),
+    "crisis": Expect(("crisis_offer",), CRISIS, typed=("crisis_listening",)),
+    "delete.confirm": asks("delete_confirm", offers=("Delete everything", "Keep my data")),
+    "draft": Expect(("draft_ask",), ("Back", "Menu"), typed=("kit.coach.spec.texts.opening",),
+                    typed_offers=("Review another", "Back")),
+    "faq": Expect(("faq_intro",), FAQ, typed=("faq_no_match", "faq_intro")),
+    "grounding": Expect(("kit.resources.grounding[0]",), ("Next", "Stop"), typed=("kit.resources.grounding[1]",)),
+    "guide.done": asks("guide_done", offers=("Start the guide again", "Journal", "Menu")),
+    "guide.lesson": Expect(("Step 1 of", "lesson_task", "lesson_question"), ("Next", "Back", "Pause", "Menu"),
+                           typed=("reflection_saved",)),
+    "guide.locked": asks("lesson_locked", offers=("Review a lesson", "Urge to text", "Menu")),
+    "intake.contact": Expect(("ask_contact",), CONTACT, typed=("pick_a_button", "ask_contact")),
+    "intake.ended_by": Expect(("ask_ended_by",), ("I did", "They did", "We both did", "It's complicated"),
+                              typed=("pick_a_button", "ask_ended_by")),
+    "intake.name": Expect(("ask_name",), ("Skip",), typed=("name_thanks", "ask_when"), then="intake.when",
+                          typed_offers=("This week", "1-4 weeks ago", "1-6 months ago", "Longer ago")),
+    "intake.reasons": Expect(("ask_reasons",), REASONS, typed=("reasons_saved",)),
+    "intake.safety": Expect(("ask_safety_why", "ask_safety"), DANGER, typed=("pick_a_button",)),
+    "intake.time": Expect(("ask_time",), TIMES, typed=("time_again",), typed_offers=()),
+    "intake.timezone": Expect(("ask_timezone",), ZONES, typed=("timezone_again",), typed_offers=()),
+    "intake.when": Expect(("ask_when",), ("This week", "1-4 weeks ago", "1-6 months ago", "Longer ago"),
+                          typed=("when_again",), typed_offers=()),
+    "menu": asks("menu", offers=MENU),
+    "notice": asks("protect_next", offers=("Continue", "Help now")),
+    "plan": Expect(("kit.resources.safety_plan[0].question",), ("Skip", "Stop for now"),
+                   typed=("kit.resources.safety_plan[1].question",)),
+    "restart.confirm": asks("restart_confirm", offers=("Yes, start over", "No, keep my place")),
+    "settings": asks("settings", offers=("Check-in time", "Time zone", "No-contact length", "Quiet hours",
+                                         "Pause 3 days", "Snooze today", "Stop check-ins", "Back")),
+    "settings.nc": Expect(("ask_nc_length",), ("21", "30", "45", "60"), typed=("ask_nc_length",)),
+    "settings.quiet": asks("ask_quiet", offers=("22:00-08:00", "23:00-07:00", "21:00-09:00")),
+    "settings.time": Expect(("ask_time",), TIMES, typed=("time_again",), typed_offers=()),
+    "settings.timezone": Expect(("ask_timezone",), ZONES, typed=("timezone_again",), typed_offers=()),
+    "sos": asks("sos_offer", offers=SOS),
+    "track.offer": asks("offer_moving_on", offers=("Switch to moving on", "Not now")),
+    "track.switch": asks("switch_to_moving_on", offers=("Yes, switch", "Stay")),
+    "urge.done": asks("urge_done", offers=("Back", "Menu")),
+    "urge.followup": asks("urge_followup", offers=("I'm glad I waited", "I still want to")),
+    "urge.ground": asks("urge_ground_offer", offers=("Yes, let's breathe", "No, write it out")),
+    "urge.strength": Expect(("urge_strength",), ZERO_TO_TEN, typed=("checkin_number", "urge_strength")),
+    "urge.trigger": Expect(("urge_trigger",), ("Skip",), typed=("urge_ground_offer",), then="urge.ground",
+                           typed_offers=("Yes, let's breathe", "No, write it out")),
+    "urge.unsent": Expect(("urge_unsent",), ("I'd rather not",),
+                          typed=("urge_unsent_saved", "urge_distance", "urge_done"), then="urge.done",
+                          typed_offers=("Back", "Menu")),
+}  # fmt: skip
+
+# The global commands answer the same from every screen; help and unknown commands leave the person
+# where they were, /menu and /sos take them there.
+GLOBAL_COMMANDS: dict[str, Expect] = {
+    "help": Expect(("help",), ("Back", "Menu"), typed=()),
+    "menu": Expect(("menu",), MENU, typed=(), then="menu"),
+    "sos": Expect(("sos", "sos_offer"), SOS, typed=(), then="sos"),
+    "nonsense": Expect(("unknown_command",), ("Back", "Menu"), typed=()),
+}
+
+
+def test_the_screen_table_covers_every_screen():
+    assert set(SCREEN_TABLE) == set(SCREENS), "add the new screen to SCREEN_TABLE (or remove the old one)"
+
+
+def _template(kit, ref: str) -> str:
+    if ref in kit.content.texts:
+        return kit.content.texts[ref]
+    if ref.startswith("kit."):
+        value = kit
+        for name, index in re.findall(r"\.(\w+)|\[(\d+)\]", ref.removeprefix("kit")):
+            value = getattr(value, name) if name else value[int(index)]
+        return str(value)
+    return ref
+
+
+def must_say(kit, text: str, refs: tuple[str, ...]) -> None:
+    """Each text, in order; the literal parts between its placeholders must all be there."""
+    at = 0
+    for ref in refs:
+        for chunk in (c.strip() for c in re.split(r"\{[^}]*\}", _template(kit, ref))):
+            if not chunk:
+                continue
+            found = text.find(chunk, at)
+            assert found >= 0, f"{ref!r} is missing ({chunk[:60]!r}) from:\n{text}"
+            at = found + len(chunk)
+
+
+def labels(kit, offers: tuple[str, ...] | str) -> list[str]:
+    return [e.question for e in kit.content.faq] + ["Back"] if offers == FAQ else list(offers)
+
+
+def _on(kit, screen: str) -> Conversation:
     conv = Conversation(kit)
     conv.onboard()
     conv.state = conv.state.model_copy(update={"screen": screen, "data": {}})
+    return conv
+
+
+def _said(replies: list[Reply]) -> str:
+    return "\n".join(r.text for r in replies)
+
+
+def _buttons(replies: list[Reply]) -> list[str]:
+    return [b.label for r in replies for row in r.buttons for b in row]
+
+
+def assert_prompt_again(kit, conv: Conversation, screen: str) -> None:
+    """A sticker there gets the kind word about stickers and the screen's own prompt and buttons again."""
+    expect = SCREEN_TABLE[screen]
+    replies = conv.media("sticker")
+    must_say(kit, _said(replies), ("media_sticker", *expect.shows))
+    assert _buttons(replies) == labels(kit, expect.offers)
+    assert conv.screen == screen
+
+
+@pytest.mark.parametrize("screen", sorted(SCREENS))
+@pytest.mark.parametrize("command", sorted(GLOBAL_COMMANDS))
+def test_every_screen_answers_global_commands(kit, screen, command):
+    conv = _on(kit, screen)
+    expect = GLOBAL_COMMANDS[command]
     replies = conv.command(command)
-    assert replies, f"{screen} gave no answer to /{command}"
-    assert any(r.buttons for r in replies) or command == "sos"
+    said = _said(replies)
+    must_say(kit, said, expect.shows)
+    assert _buttons(replies) == labels(kit, expect.offers)
+    assert conv.screen == (expect.then or screen)
     if command == "nonsense":
-        assert "/nonsense" in replies[0].text
+        assert "/nonsense" in said
     if command == "sos":
-        assert "988" in conv.text() or "116 123" in conv.text() or "findahelpline" in conv.text()
+        london = kit.resources.format_lines(kit.resources.crisis_lines("GB"))
+        assert london in said, "the helplines for where the person lives"
+    if not expect.then:
+        assert_prompt_again(kit, conv, screen)
 
 
 @pytest.mark.parametrize("screen", sorted(SCREENS))
 def test_every_screen_answers_unknown_text_and_media(kit, screen):
-    conv = Conversation(kit)
-    conv.onboard()
-    conv.state = conv.state.model_copy(update={"screen": screen, "data": {}})
-    assert conv.say("qwzx ptr")
-    conv.state = conv.state.model_copy(update={"screen": screen, "data": {}})
-    replies = conv.media("sticker")
-    assert replies and "sticker" in replies[0].text.lower()
+    expect = SCREEN_TABLE[screen]
+    assert_prompt_again(kit, _on(kit, screen), screen)
+    conv = _on(kit, screen)
+    replies = conv.say("qwzx ptr")
+    must_say(kit, _said(replies), expect.typed)
+    offers = expect.offers if expect.typed_offers is None else expect.typed_offers
+    assert _buttons(replies) == labels(kit, offers)
+    assert conv.screen == (expect.then or screen)
 
 
 def test_stale_button_changes_nothing(kit):

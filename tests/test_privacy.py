@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
+import os
+import sqlite3
+import stat
+from pathlib import Path
 
 import pytest
 
@@ -158,3 +163,108 @@ async def test_debug_logs_hold_no_token_and_no_journal_text(tmp_path):
     assert "getMe" in logged and "[redacted]" in logged, "the run logged at DEBUG and the filter worked"
     assert token not in logged and "Z" * 30 not in logged
     assert CANARY not in logged and "I stop eating" not in logged and "tired but ok" not in logged
+
+
+def _raw(folder: Path, pattern: str) -> bytes:
+    return b"".join(p.read_bytes() for p in folder.glob(pattern))
+
+
+async def test_delete_while_another_connection_reads_says_so_blocks_nobody_and_finishes(tmp_path):
+    clock = FakeClock()
+    service, sender = await make_service(tmp_path / "r.db", clock, erase_waits=(0.01, 0.01))
+    try:
+        other = User(service, sender, "keeper", clock)
+        await other.onboard()
+        user = User(service, sender, "u1", clock)
+        await _with_data(user)
+        await user.command("delete")
+        # A backup (or a second process) opens a read transaction before the erase and holds it.
+        reader = sqlite3.connect(tmp_path / "r.db", isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM journal").fetchall()
+        try:
+            erasing = asyncio.create_task(user.tap("Delete everything"))
+            await asyncio.wait_for(other.command("menu"), 5)  # not held up by the erase
+            await asyncio.wait_for(erasing, 5)
+            assert "What would you like to do?" in other.texts[-1]
+            assert "erased" not in user.texts[-1] and "still being wiped" in user.texts[-1]
+            async with service.store.user(UserKey("test", "u1")) as tx:
+                assert all(not rows for rows in (await tx.export()).values()), "the rows are gone already"
+            assert CANARY.encode() in _raw(tmp_path, "r.db*"), "the honest part: the WAL still has it"
+        finally:
+            reader.execute("COMMIT")
+            reader.close()
+        for _ in range(200):  # the background checkpoint goes through once the reader let go
+            if "gone too" in user.texts[-1]:
+                break
+            await asyncio.sleep(0.01)
+        assert "gone too" in user.texts[-1]
+        assert CANARY.encode() not in _raw(tmp_path, "r.db*")
+        assert b"I stop eating" not in _raw(tmp_path, "r.db*")
+    finally:
+        await service.close()
+
+
+async def test_terminal_files_are_private_and_deleted_with_the_data(tmp_path):
+    from bot.adapters.terminal import TerminalSender, parse_line
+
+    clock = FakeClock()
+    service, recording = await make_service(tmp_path / "r.db", clock)
+    terminal = TerminalSender(io.StringIO(), tmp_path / "rekindle-files")
+    service.register_sender(terminal)
+    old_umask = os.umask(0o022)
+    try:
+
+        async def line(text: str) -> None:
+            event = parse_line(text, "sam", terminal, clock())
+            assert event is not None
+            await service.handle(event)
+
+        for text in ("/start", "1", "Sam", "2", "2", "2", "8", "1", "5", "1", "2", CANARY, "/checkin", "2", "8",
+                     "1", "tired", "/progress", "/export"):  # fmt: skip
+            await line(text)
+        folder = tmp_path / "rekindle-files" / "sam"
+        saved = {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()}
+        assert saved == {n: 0o600 for n in ("rekindle-progress.png", "rekindle-export.json", "rekindle-export.txt")}
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert CANARY.encode() in (folder / "rekindle-export.txt").read_bytes()
+        await line("/delete")
+        await line("1")  # "Delete everything"
+        assert not folder.exists(), "the plain-text export went with the rest of the data"
+        assert recording.inbox == {}, "everything went to the terminal"
+    finally:
+        os.umask(old_umask)
+        await service.close()
+
+
+async def test_a_key_on_a_plain_text_database_refuses_in_one_line_until_encrypt_runs(tmp_path):
+    from bot.crypto import Cipher, PlainTextStored
+    from bot.store.sqlite import open_sqlite
+    from tests.test_terminal import bot_cli
+
+    db = tmp_path / "r.db"
+    clock = FakeClock()
+    service, sender = await make_service(db, clock)  # no key: text is stored as it is
+    user = User(service, sender, "u1", clock)
+    await user.onboard()
+    await user.say(CANARY)
+    await service.close()
+    key = generate_key()
+
+    refused = await asyncio.to_thread(bot_cli, "chat", DATABASE_URL=f"sqlite:///{db}", REKINDLE_DATA_KEY=key)
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [f"rekindle: {PlainTextStored()}"]
+    assert "python -m bot encrypt" in refused.stderr
+
+    encrypted = await asyncio.to_thread(bot_cli, "encrypt", DATABASE_URL=f"sqlite:///{db}", REKINDLE_DATA_KEY=key)
+    assert encrypted.returncode == 0, encrypted.stderr
+    assert "encrypting [" in encrypted.stderr and "100%" in encrypted.stderr
+    assert "encrypted" in encrypted.stdout
+    assert CANARY.encode() not in _raw(tmp_path, "r.db*") and b"Robin" not in _raw(tmp_path, "r.db*")
+
+    store = await open_sqlite(db, Cipher(key))
+    try:
+        async with store.user(UserKey("test", "u1")) as tx:
+            assert CANARY in [e.text for e in await tx.journal()]
+    finally:
+        await store.close()

@@ -8,9 +8,14 @@ Terminal-only commands: `:advance 1d` (or 3h, 30m) moves the clock forward to tr
 from __future__ import annotations
 
 import asyncio
+import codecs
+import contextlib
 import itertools
+import os
 import re
+import shutil
 import sys
+import threading
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -38,7 +43,11 @@ class OffsetClock:
 
 
 class TerminalSender:
-    """Prints replies. Remembers the last buttons so a typed number can press one."""
+    """Prints replies. Remembers the last buttons so a typed number can press one.
+
+    Pictures and exports are saved under `files_dir/<user>/`, readable by their owner only, and
+    removed when that user's data is erased (`forget`, see bot.delivery.KeepsFiles).
+    """
 
     def __init__(self, out: TextIO, files_dir: Path) -> None:
         self._out = out
@@ -55,9 +64,9 @@ class TerminalSender:
     ) -> None:
         lines = [reply.text]
         if image is not None:
-            lines.append(f"[picture saved to {self._save('rekindle-progress.png', image)}]")
+            lines.append(f"[picture saved to {self._save(user_id, 'rekindle-progress.png', image)}]")
         for name, data in files:
-            lines.append(f"[file saved to {self._save(name, data)}]")
+            lines.append(f"[file saved to {self._save(user_id, name, data)}]")
         if reply.buttons and reply.nonce is not None:
             self.buttons, self.labels = [], []
             for button in itertools.chain.from_iterable(reply.buttons):
@@ -69,11 +78,22 @@ class TerminalSender:
         )
         self._out.flush()
 
-    def _save(self, name: str, data: bytes) -> Path:
-        self._files_dir.mkdir(parents=True, exist_ok=True)
-        path = self._files_dir / name
-        path.write_bytes(data)
+    def _folder(self, user_id: str) -> Path:
+        return self._files_dir / (re.sub(r"[^A-Za-z0-9_.-]", "_", user_id).lstrip(".") or "_")
+
+    def _save(self, user_id: str, name: str, data: bytes) -> Path:
+        folder = self._folder(user_id)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = folder / Path(name).name
+        # Created 0600 whatever the umask; an older file of the same name is made private too.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
         return path
+
+    async def forget(self, user_id: str) -> None:
+        shutil.rmtree(self._folder(user_id), ignore_errors=True)
 
 
 _DURATION = re.compile(r"^:advance\s+(\d+)\s*([dhm])$")
@@ -116,16 +136,20 @@ class TerminalChat:
         self._out = out
         self._echo = not stdin.isatty()
 
-    async def run(self) -> None:
-        loop = asyncio.get_running_loop()
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Chat until end of input, `:quit`, or `stop` (SIGTERM, Ctrl-C): a line being handled is
+        finished first, and lines not yet read are left unread."""
+        stop = stop or asyncio.Event()
+        lines = _LineReader(self._stdin)
+        lines.start()
         if not self._echo:
             self._out.write(
                 "Rekindle in your terminal. Type a message, a number to tap a button, or :quit.\n\n"
             )
         await self._tick()
         while True:
-            line = await loop.run_in_executor(None, self._stdin.readline)
-            if not line:
+            line = await lines.next(stop)
+            if line is None:
                 return
             line = line.rstrip("\n")
             if self._echo and line.strip():
@@ -144,3 +168,56 @@ class TerminalChat:
             if event is not None:
                 await self._handle(event)
             await self._tick()
+
+
+class _LineReader:
+    """Lines from stdin, read by a daemon thread so that a stop never waits for the next line.
+
+    The thread reads the file descriptor itself rather than the buffered `sys.stdin`, whose lock
+    a thread blocked in `readline` would still hold when the interpreter shuts down.
+    """
+
+    def __init__(self, stdin: TextIO) -> None:
+        self._stdin = stdin
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self._loop = asyncio.get_running_loop()
+
+    def start(self) -> None:
+        threading.Thread(target=self._read, name="terminal-stdin", daemon=True).start()
+
+    async def next(self, stop: asyncio.Event) -> str | None:
+        """The next line; None at end of input or once `stop` is set."""
+        if stop.is_set():
+            return None
+        got = asyncio.ensure_future(self._queue.get())
+        stopped = asyncio.ensure_future(stop.wait())
+        done, _ = await asyncio.wait({got, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if got in done:
+            return got.result()
+        got.cancel()
+        return None
+
+    def _put(self, line: str | None) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the chat is over
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, line)
+
+    def _read(self) -> None:
+        try:
+            fd = self._stdin.fileno()
+        except (AttributeError, OSError, ValueError):
+            for line in iter(self._stdin.readline, ""):  # an in-memory stream: no lock to hold
+                self._put(line)
+            self._put(None)
+            return
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        pending = ""
+        while chunk := os.read(fd, 65536):
+            pending += decoder.decode(chunk)
+            *complete, pending = pending.split("\n")
+            for line in complete:
+                self._put(line + "\n")
+        pending += decoder.decode(b"", final=True)
+        if pending:
+            self._put(pending)
+        self._put(None)

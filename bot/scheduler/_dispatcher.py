@@ -70,7 +70,16 @@ def due_event(row: DueRowLike, at: datetime) -> Event:
 
 
 class Dispatcher:
-    __slots__ = ("_batch_size", "_concurrency", "_handler", "_lease", "_max_rows", "_now", "_source")
+    __slots__ = (
+        "_batch_size",
+        "_concurrency",
+        "_handler",
+        "_lease",
+        "_max_rows",
+        "_now",
+        "_source",
+        "_stopping",
+    )
 
     def __init__(
         self,
@@ -97,17 +106,23 @@ class Dispatcher:
         self._lease = lease
         self._concurrency = concurrency
         self._max_rows = max_rows_per_tick
+        self._stopping = False
+
+    def stop(self) -> None:
+        """Claim nothing more and start no more rows: the process is stopping. Rows claimed but not
+        started come back to any dispatcher when their lease runs out, late but not lost."""
+        self._stopping = True
 
     async def tick(self) -> TickResult:
         """Claim and handle every row due now, batch by batch; the cost follows the due rows only."""
         now = self._now()
         claimed = failed = 0
-        while claimed < self._max_rows:
+        while claimed < self._max_rows and not self._stopping:
             limit = min(self._batch_size, self._max_rows - claimed)
             rows = await self._source.claim_due(now, limit, self._lease)
             claimed += len(rows)
             failed += await self._handle_batch(rows)
-            if len(rows) < limit:
+            if len(rows) < limit or self._stopping:
                 return TickResult(claimed=claimed, failed=failed, capped=False)
         # A cap keeps one tick from running unbounded if rows keep falling due at `now`;
         # whatever is left is taken by the next tick.
@@ -122,6 +137,8 @@ class Dispatcher:
 
         async def one(row: DueRowLike) -> None:
             async with gate:
+                if self._stopping:
+                    return  # left to its lease
                 outcomes.append(await self._handle_row(row))
 
         async with asyncio.TaskGroup() as group:

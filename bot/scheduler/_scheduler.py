@@ -50,6 +50,7 @@ class Scheduler:
 
     __slots__ = (
         "_aps",
+        "_current",
         "_dispatcher",
         "_housekeeping",
         "_interval",
@@ -57,6 +58,7 @@ class Scheduler:
         "_last",
         "_lock",
         "_misfire",
+        "_stopping",
         "_ticks",
     )
 
@@ -82,6 +84,8 @@ class Scheduler:
         self._aps: AsyncIOScheduler | None = None
         self._ticks = 0
         self._last: TickResult | None = None
+        self._current: asyncio.Task[object] | None = None  # the task running a tick, if one runs
+        self._stopping = False
 
     @property
     def running(self) -> bool:
@@ -129,25 +133,41 @@ class Scheduler:
         _RUNNING.pop(self._key, None)
         aps.shutdown(wait=False)
 
-    async def stop(self) -> None:
-        """Stop ticking, letting a tick in progress finish first."""
+    async def stop(self, grace: float | None = None) -> None:
+        """Stop ticking. A tick in progress claims nothing more, finishes the rows it started, and
+        is cancelled if that takes longer than `grace` seconds (None: wait for it)."""
         aps = self._aps
         if aps is None:
             return
         self._aps = None
         _RUNNING.pop(self._key, None)
-        async with self._lock:
-            pass
-        aps.shutdown(wait=False)
+        self._stopping = True
+        self._dispatcher.stop()
+        try:
+            async with asyncio.timeout(grace):
+                async with self._lock:
+                    pass
+        except TimeoutError:
+            log.warning("a dispatch tick was still running after %.0fs; cancelled (its rows come back)", grace)
+            current = self._current
+            if current is not None:
+                current.cancel()
+                async with self._lock:
+                    pass
+        aps.shutdown(wait=False)  # after the tick: APScheduler's shutdown cancels a running job
         await asyncio.sleep(0)  # AsyncIOScheduler.shutdown runs as a loop callback
 
     async def run_once(self) -> TickResult:
         """One tick, never overlapping another; the job body, and a handle for tests and operators."""
         async with self._lock:
-            result = await self._dispatcher.tick()
-            if self._housekeeping is not None:
-                # Retry postponed replies and erase long-inactive users on the same heartbeat.
-                await self._housekeeping()
+            self._current = asyncio.current_task()
+            try:
+                result = await self._dispatcher.tick()
+                if self._housekeeping is not None and not self._stopping:
+                    # Retry postponed replies and erase long-inactive users on the same heartbeat.
+                    await self._housekeeping()
+            finally:
+                self._current = None
             self._ticks += 1
             self._last = result
         if result.claimed:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
+from bot.config import SettingsError
 from dialogs.calendar import Due
 from dialogs.model import Reply
 from dialogs.progress import CheckinRecord, UrgeRecord
 
 __all__ = [
+    "BadDatabase",
+    "DatabaseUnreachable",
     "Due",
     "DueRow",
     "JournalEntry",
@@ -30,6 +34,21 @@ class StoreUnavailable(ConnectionError):
 
     Retrying is safe: a step that did commit is refused by `claim_event` on the next attempt.
     """
+
+
+class BadDatabase(SettingsError):
+    """DATABASE_URL cannot be used as it is: `str()` is one line naming the setting and what is wrong,
+    without the password. The command line prints it and exits with status 2, like any bad setting."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"bad setting DATABASE_URL: {problem}")
+
+
+class DatabaseUnreachable(StoreUnavailable, BadDatabase):
+    """The database server did not answer at start-up, for as long as the bot waited for it."""
+
+    def __init__(self, problem: str) -> None:
+        StoreUnavailable.__init__(self, f"bad setting DATABASE_URL: {problem}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +147,9 @@ class Store(Protocol):
         """This user's undelivered replies, oldest first."""
         ...
 
-    async def pending_keys(self, platform: str, now: datetime) -> list[UserKey]: ...
+    async def pending_keys(self, platform: str, now: datetime) -> list[UserKey]:
+        """Users on this platform with a reply ready to send now (not waiting for a retry)."""
+        ...
 
     async def claim_outbox(
         self, key: UserKey, holder: str, now: datetime, lease: timedelta
@@ -139,7 +160,7 @@ class Store(Protocol):
         ...
 
     async def release_outbox(self, key: UserKey, holder: str, now: datetime) -> bool:
-        """Give the lease up; True when a reply is ready to send (another process may have committed
+        """Give the lease up; True when a reply is ready to send now (another process may have committed
         one while this holder had the lease, and left it to the holder)."""
         ...
 
@@ -165,6 +186,11 @@ class Store(Protocol):
 
     async def drop(self, item: OutboxItem) -> None: ...
 
+    async def revise(self, item: OutboxItem, reply: Reply) -> None:
+        """Put `reply` in this item's place, ready to send at once: a plainer message for one that
+        could not be sent."""
+        ...
+
     async def set_unreachable(self, key: UserKey, unreachable: bool) -> None: ...
 
     async def is_unreachable(self, key: UserKey) -> bool: ...
@@ -183,8 +209,18 @@ class Store(Protocol):
         """Re-encrypt every sensitive value with the current primary key; return rows touched."""
         ...
 
-    async def checkpoint(self) -> None:
-        """Make erased data leave every file on disk now (SQLite folds and truncates its WAL)."""
+    async def encrypt_plain(self, batch: int, progress: Callable[[int, int], None]) -> int:
+        """Encrypt every value stored as plain text with the key, `batch` rows per transaction (a
+        stopped run resumes), then record the key's check value; `progress(done, total)` after each
+        batch. Returns the rows encrypted. Only a store opened with `allow_plain` reaches this."""
+        ...
+
+    async def checkpoint(self) -> bool:
+        """Make erased data leave every file on disk now (SQLite folds and truncates its WAL).
+
+        Never waits on other connections: False when one still reads an older snapshot and the
+        erased bytes must stay until it is done; the caller tries again later.
+        """
         ...
 
     async def close(self) -> None: ...

@@ -17,6 +17,7 @@ def reply_to_json(reply: Reply) -> str:
             "nonce": reply.nonce,
             "image": [reply.image.kind, reply.image.caption] if reply.image else None,
             "attachment": reply.attachment,
+            "urgent": reply.urgent,
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -32,4 +33,5 @@ def reply_from_json(raw: str) -> Reply:
         nonce=data["nonce"],
         image=Image(image[0], image[1]) if image else None,
         attachment=data.get("attachment", ""),
+        urgent=bool(data.get("urgent", False)),
     )

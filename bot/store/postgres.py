@@ -23,12 +23,15 @@ from contextlib import asynccontextmanager, suppress
 from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import asyncpg
 from asyncpg import exceptions as pgerr
 
-from bot.crypto import Cipher
+from bot.crypto import Cipher, PlainTextStored
 from bot.store.base import (
+    BadDatabase,
+    DatabaseUnreachable,
     Due,
     DueRow,
     JournalEntry,
@@ -38,7 +41,17 @@ from bot.store.base import (
     ts,
 )
 from bot.store.codec import reply_to_json
-from bot.store.rows import USER_TABLES, checkin_record, decrypted, journal_entry, outbox_item, urge_record
+from bot.store.rows import (
+    ENCRYPTED_COLUMNS,
+    USER_TABLES,
+    Progress,
+    checkin_record,
+    decrypted,
+    journal_entry,
+    outbox_item,
+    plain_text_where,
+    urge_record,
+)
 from dialogs.model import Reply
 from dialogs.progress import CheckinRecord, UrgeRecord
 
@@ -101,9 +114,10 @@ def _count(status: str) -> int:
 
 
 class PostgresStore:
-    def __init__(self, pool: Any, cipher: Cipher) -> None:
+    def __init__(self, pool: Any, cipher: Cipher, *, allow_plain: bool = False) -> None:
         self._pool = pool
         self._cipher = cipher
+        self._allow_plain = allow_plain  # only `python -m bot encrypt` opens a plain-text store with a key
 
     # --- plumbing --------------------------------------------------------------------------------------------
     async def _retrying(self, op: Callable[[Any], Awaitable[T]]) -> T:
@@ -210,19 +224,25 @@ class PostgresStore:
                     await con.execute("INSERT INTO schema_version VALUES ($1)", len(MIGRATIONS))
                 check = await con.fetchval("SELECT value FROM meta WHERE key = 'key_check'")
                 self._cipher.verify(check)
-                if check is None and self._cipher.enabled:
+                if check is None and self._cipher.enabled and not self._allow_plain:
+                    # The first start with a key: refuse if text was stored before there was one.
+                    for table, (_, cols) in ENCRYPTED_COLUMNS.items():
+                        if await con.fetchval(f"SELECT 1 FROM {table} WHERE {plain_text_where(cols)} LIMIT 1"):
+                            raise PlainTextStored()
                     await con.execute(
                         "INSERT INTO meta (key, value) VALUES ('key_check', $1)", self._cipher.key_check()
                     )
 
         await self._retrying(migrate)
 
-    async def checkpoint(self) -> None:
+    async def checkpoint(self) -> bool:
         """Vacuum the user tables so erased rows' space is reclaimed now rather than at autovacuum's pace.
 
-        Erased bytes can still sit in WAL segments and in backups until those age out (docs/deploy.md).
+        Erased bytes can still sit in WAL segments and in backups until those age out (docs/deploy.md),
+        and VACUUM leaves rows an older open transaction may still read; it does not wait for it.
         """
         await self._retrying(lambda con: con.execute(f"VACUUM {', '.join(USER_TABLES)}"))
+        return True
 
     async def close(self) -> None:
         try:
@@ -268,11 +288,10 @@ class PostgresStore:
     async def pending_keys(self, platform: str, now: datetime) -> list[UserKey]:
         rows = await self._retrying(
             lambda con: con.fetch(
-                # A user is ready when the head of their queue is: order is kept per user.
+                # Any ready reply makes the user ready: one waiting for a retry holds nothing back.
                 "SELECT o.user_id FROM outbox o JOIN users u USING (platform, user_id)"
                 " WHERE o.platform = $1 AND u.unreachable = 0 AND (o.not_before = '' OR o.not_before <= $2)"
-                " AND o.id = (SELECT min(id) FROM outbox h WHERE h.platform = o.platform AND h.user_id = o.user_id)"
-                " ORDER BY o.id",
+                " GROUP BY o.user_id ORDER BY min(o.id)",
                 platform,
                 ts(now),
             )
@@ -310,22 +329,23 @@ class PostgresStore:
         return None if rows is None else [outbox_item(key, row, self._cipher) for row in rows]
 
     async def release_outbox(self, key: UserKey, holder: str, now: datetime) -> bool:
-        async def run(con: Any) -> str | None:
+        async def run(con: Any) -> bool:
             await con.execute(
                 "DELETE FROM send_leases WHERE platform = $1 AND user_id = $2 AND holder = $3",
                 key.platform,
                 key.user_id,
                 holder,
             )
-            head: str | None = await con.fetchval(
-                "SELECT not_before FROM outbox WHERE platform = $1 AND user_id = $2 ORDER BY id LIMIT 1",
+            ready = await con.fetchval(
+                "SELECT true FROM outbox WHERE platform = $1 AND user_id = $2"
+                " AND (not_before = '' OR not_before <= $3) LIMIT 1",
                 key.platform,
                 key.user_id,
+                ts(now),
             )
-            return head
+            return bool(ready)
 
-        head = await self._retrying(run)
-        return head is not None and (head == "" or head <= ts(now))
+        return await self._retrying(run)
 
     async def lease_holders(self) -> set[str]:
         rows = await self._retrying(lambda con: con.fetch("SELECT DISTINCT holder FROM send_leases"))
@@ -374,6 +394,15 @@ class PostgresStore:
 
     async def drop(self, item: OutboxItem) -> None:
         await self._retrying(lambda con: con.execute("DELETE FROM outbox WHERE id = $1", item.id))
+
+    async def revise(self, item: OutboxItem, reply: Reply) -> None:
+        await self._retrying(
+            lambda con: con.execute(
+                "UPDATE outbox SET payload = $1, attempts = 0, not_before = '' WHERE id = $2",
+                self._cipher.encrypt(reply_to_json(reply)),
+                item.id,
+            )
+        )
 
     async def set_unreachable(self, key: UserKey, unreachable: bool) -> None:
         await self._retrying(
@@ -456,28 +485,18 @@ class PostgresStore:
         return _count(str(status))
 
     async def rotate_key(self) -> int:
-        # table -> (key columns, encrypted columns)
-        columns = {
-            "users": (("platform", "user_id"), ("state", "last_reply")),
-            "journal": (("id",), ("text",)),
-            "outbox": (("id",), ("payload",)),
-            "reports": (("id",), ("reply", "note")),
-        }
-
         async def rotate(con: Any) -> int:
             touched = 0
             async with con.transaction():
                 # Writers wait while every row changes key; readers still see the old rows until COMMIT.
-                await con.execute(f"LOCK TABLE {', '.join(columns)}, meta IN EXCLUSIVE MODE")
-                for table, (keys, cols) in columns.items():
+                await con.execute(f"LOCK TABLE {', '.join(ENCRYPTED_COLUMNS)}, meta IN EXCLUSIVE MODE")
+                for table, (keys, cols) in ENCRYPTED_COLUMNS.items():
                     rows = await con.fetch(f"SELECT {', '.join((*keys, *cols))} FROM {table}")
                     updates = [
                         (*(self._cipher.rotate(v) for v in tuple(row)[len(keys) :]), *tuple(row)[: len(keys)])
                         for row in rows
                     ]
-                    sets = ", ".join(f"{c} = ${i}" for i, c in enumerate(cols, start=1))
-                    where = " AND ".join(f"{k} = ${i}" for i, k in enumerate(keys, start=len(cols) + 1))
-                    await con.executemany(f"UPDATE {table} SET {sets} WHERE {where}", updates)
+                    await con.executemany(_update(table, keys, cols), updates)
                     touched += len(updates)
                 await con.execute(
                     "INSERT INTO meta (key, value) VALUES ('key_check', $1)"
@@ -487,6 +506,50 @@ class PostgresStore:
             return touched
 
         return await self._retrying(rotate)
+
+    async def encrypt_plain(self, batch: int, progress: Progress) -> int:
+        counts = " + ".join(
+            f"(SELECT count(*) FROM {table} WHERE {plain_text_where(cols)})"
+            for table, (_, cols) in ENCRYPTED_COLUMNS.items()
+        )
+        total = int(await self._retrying(lambda con: con.fetchval(f"SELECT {counts}")))
+        progress(0, total)
+        done = 0
+        for table, (keys, cols) in ENCRYPTED_COLUMNS.items():
+            select = (
+                f"SELECT {', '.join((*keys, *cols))} FROM {table} WHERE {plain_text_where(cols)}"
+                f" LIMIT {int(batch)} FOR UPDATE"
+            )
+
+            async def one_batch(
+                con: Any, select: str = select, table: str = table, keys: tuple[str, ...] = keys,
+                cols: tuple[str, ...] = cols,
+            ) -> int:  # fmt: skip
+                async with con.transaction():
+                    rows = [tuple(r) for r in await con.fetch(select)]
+                    await con.executemany(
+                        _update(table, keys, cols),
+                        [(*(self._cipher.seal(v) for v in r[len(keys) :]), *r[: len(keys)]) for r in rows],
+                    )
+                return len(rows)
+
+            while count := await self._retrying(one_batch):
+                done += count
+                progress(done, total)
+        await self._retrying(
+            lambda con: con.execute(
+                "INSERT INTO meta (key, value) VALUES ('key_check', $1) ON CONFLICT (key) DO NOTHING",
+                self._cipher.key_check(),
+            )
+        )
+        await self.checkpoint()
+        return done
+
+
+def _update(table: str, keys: tuple[str, ...], cols: tuple[str, ...]) -> str:
+    sets = ", ".join(f"{c} = ${i}" for i, c in enumerate(cols, start=1))
+    where = " AND ".join(f"{k} = ${i}" for i, k in enumerate(keys, start=len(cols) + 1))
+    return f"UPDATE {table} SET {sets} WHERE {where}"
 
 
 async def _stats(con: Any, now: datetime) -> dict[str, int]:
@@ -653,25 +716,65 @@ class _PgUserTx:
 
 
 async def open_postgres(
-    dsn: str, cipher: Cipher, *, min_size: int = 1, max_size: int = 10, wait: float = 10.0
+    dsn: str,
+    cipher: Cipher,
+    *,
+    min_size: int = 1,
+    max_size: int = 10,
+    wait: float = 10.0,
+    allow_plain: bool = False,
 ) -> PostgresStore:
-    """Connect a pool (waiting up to `wait` seconds for the server to come up) and migrate."""
+    """Connect a pool (waiting up to `wait` seconds for the server to come up) and migrate.
+
+    A URL that cannot work fails at once with BadDatabase; a server that stays silent for `wait`
+    seconds with DatabaseUnreachable. Neither message carries the password.
+    """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     while True:
         try:
             pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size)
             break
+        except (ValueError, OverflowError, pgerr.ClientConfigurationError) as exc:
+            raise BadDatabase(f"not a usable PostgreSQL URL ({_without(dsn, str(exc))})") from None
+        except pgerr.PostgresError as exc:
+            if is_connection_error(exc) and loop.time() < deadline:
+                await asyncio.sleep(0.5)  # starting up, or too many connections for a moment
+                continue
+            # The server answered and said no: a wrong password, user or database name.
+            raise BadDatabase(f"PostgreSQL at {_where(dsn)} refused: {_without(dsn, str(exc))}") from None
         except Exception as exc:
             if not is_connection_error(exc):
                 raise
             if loop.time() >= deadline:
-                raise StoreUnavailable("cannot reach PostgreSQL at DATABASE_URL") from exc
+                reason = getattr(exc, "strerror", None) or type(exc).__name__
+                raise DatabaseUnreachable(
+                    f"cannot reach PostgreSQL at {_where(dsn)} ({reason}; waited {wait:g} s)"
+                ) from None
             await asyncio.sleep(0.5)
-    store = PostgresStore(pool, cipher)
+    store = PostgresStore(pool, cipher, allow_plain=allow_plain)
     try:
         await store._migrate()
     except BaseException:
         await store.close()
         raise
     return store
+
+
+def _where(dsn: str) -> str:
+    """host:port/dbname of a URL, for messages: never the user's password."""
+    try:
+        url = urlsplit(dsn)
+        host = url.hostname or "localhost"
+        return f"{host}:{url.port or 5432}{url.path or ''}"
+    except ValueError:
+        return "the given address"
+
+
+def _without(dsn: str, text: str) -> str:
+    """`text` with the URL's password taken out, in case a library quoted it."""
+    try:
+        password = urlsplit(dsn).password
+    except ValueError:
+        password = None
+    return text.replace(password, "***") if password else text

@@ -3,7 +3,7 @@ row read back becomes a record. The SQL differs per backend; this does not."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -14,11 +14,14 @@ from dialogs.progress import CheckinRecord, UrgeRecord
 
 __all__ = [
     "ENCRYPTED",
+    "ENCRYPTED_COLUMNS",
     "USER_TABLES",
+    "Progress",
     "checkin_record",
     "decrypted",
     "journal_entry",
     "outbox_item",
+    "plain_text_where",
     "urge_record",
 ]
 
@@ -33,6 +36,21 @@ USER_TABLES = {
     "users": "user_id",
 }
 ENCRYPTED = frozenset({"state", "text", "payload", "reply", "note", "last_reply"})
+# Table -> (the columns that identify a row, its encrypted columns): what rotate-key and encrypt touch.
+ENCRYPTED_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "users": (("platform", "user_id"), ("state", "last_reply")),
+    "journal": (("id",), ("text",)),
+    "outbox": (("id",), ("payload",)),
+    "reports": (("id",), ("reply", "note")),
+}
+
+
+Progress = Callable[[int, int], None]  # (done, total), for a long operation run from the command line
+
+
+def plain_text_where(columns: Sequence[str]) -> str:
+    """SQL condition: a row with any of these columns holding text that is not encrypted."""
+    return " OR ".join(f"({c} <> '' AND {c} NOT LIKE 'enc1:%')" for c in columns)
 
 
 def outbox_item(key: UserKey, row: Sequence[Any], cipher: Cipher) -> OutboxItem:

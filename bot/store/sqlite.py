@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import AsyncIterator
@@ -20,8 +21,9 @@ from typing import Any
 
 import aiosqlite
 
-from bot.crypto import Cipher
+from bot.crypto import Cipher, PlainTextStored
 from bot.store.base import (
+    BadDatabase,
     Due,
     DueRow,
     JournalEntry,
@@ -30,7 +32,17 @@ from bot.store.base import (
     ts,
 )
 from bot.store.codec import reply_to_json
-from bot.store.rows import USER_TABLES, checkin_record, decrypted, journal_entry, outbox_item, urge_record
+from bot.store.rows import (
+    ENCRYPTED_COLUMNS,
+    USER_TABLES,
+    Progress,
+    checkin_record,
+    decrypted,
+    journal_entry,
+    outbox_item,
+    plain_text_where,
+    urge_record,
+)
 from dialogs.model import Reply
 from dialogs.progress import CheckinRecord, UrgeRecord
 
@@ -38,6 +50,8 @@ __all__ = ["SqliteStore", "open_sqlite"]
 
 log = logging.getLogger("rekindle.store")
 MIGRATIONS = ("sqlite_001_init.sql", "sqlite_002_send_leases.sql")
+BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another process's write
+CLOSE_WAIT_MS = 2_000  # how long the last checkpoint at close waits for other processes' readers
 
 
 def _migration(name: str) -> str:
@@ -45,9 +59,10 @@ def _migration(name: str) -> str:
 
 
 class SqliteStore:
-    def __init__(self, db: aiosqlite.Connection, cipher: Cipher, path: Path) -> None:
+    def __init__(self, db: aiosqlite.Connection, cipher: Cipher, path: Path, *, allow_plain: bool = False) -> None:
         self._db = db
         self._cipher = cipher
+        self._allow_plain = allow_plain  # only `python -m bot encrypt` opens a plain-text store with a key
         self._lock = asyncio.Lock()
         self.path = path
 
@@ -67,7 +82,12 @@ class SqliteStore:
                     await self._db.execute("INSERT INTO schema_version VALUES (?)", (len(MIGRATIONS),))
                 rows = list(await self._db.execute_fetchall("SELECT value FROM meta WHERE key = 'key_check'"))
                 self._cipher.verify(rows[0][0] if rows else None)
-                if not rows and self._cipher.enabled:
+                if not rows and self._cipher.enabled and not self._allow_plain:
+                    # The first start with a key: refuse if text was stored before there was one.
+                    for table, (_, cols) in ENCRYPTED_COLUMNS.items():
+                        found = f"SELECT 1 FROM {table} WHERE {plain_text_where(cols)} LIMIT 1"
+                        if list(await self._db.execute_fetchall(found)):
+                            raise PlainTextStored()
                     await self._db.execute(
                         "INSERT INTO meta (key, value) VALUES ('key_check', ?)", (self._cipher.key_check(),)
                     )
@@ -79,17 +99,31 @@ class SqliteStore:
     async def close(self) -> None:
         async with self._lock:
             try:
-                await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                # Readers in other processes get a moment, not the usual ten seconds: we are stopping.
+                if not await self._checkpoint_locked(CLOSE_WAIT_MS):
+                    log.info("the WAL is folded in on the next start: another connection is reading")
             except sqlite3.OperationalError as exc:
                 # A statement cut short by shutdown can still hold the table; the WAL is folded in
                 # on the next start instead, and nothing committed is lost either way.
                 log.info("no WAL checkpoint at close (%s)", exc)
             await self._db.close()
 
-    async def checkpoint(self) -> None:
-        """Fold the WAL into the main file and truncate it, so erased bytes leave the WAL too."""
+    async def checkpoint(self) -> bool:
+        """Fold the WAL into the main file and truncate it, so erased bytes leave the WAL too.
+
+        Never waits for readers: while another connection (a backup, a second process) reads an
+        older snapshot, the WAL must stay, and this returns False at once, for a later try.
+        """
         async with self._lock:
-            await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return await self._checkpoint_locked(0)
+
+    async def _checkpoint_locked(self, wait_ms: int) -> bool:
+        await self._db.execute(f"PRAGMA busy_timeout = {wait_ms}")
+        try:
+            rows = list(await self._db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+        finally:
+            await self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return bool(rows) and rows[0][0] == 0
 
     # --- one user's transaction ------------------------------------------------------------------------------
     @asynccontextmanager
@@ -115,10 +149,10 @@ class SqliteStore:
     async def pending_keys(self, platform: str, now: datetime) -> list[UserKey]:
         async with self._lock:
             rows = await self._db.execute_fetchall(
-                # A user is ready when the head of their queue is: order is kept per user.
+                # Any ready reply makes the user ready: one waiting for a retry holds nothing back.
                 "SELECT o.user_id FROM outbox o JOIN users u USING (platform, user_id)"
                 " WHERE o.platform = ? AND u.unreachable = 0 AND (o.not_before = '' OR o.not_before <= ?)"
-                " AND o.id = (SELECT min(id) FROM outbox h WHERE h.platform = o.platform AND h.user_id = o.user_id)",
+                " GROUP BY o.user_id ORDER BY min(o.id)",
                 (platform, ts(now)),
             )
         return [UserKey(platform, row[0]) for row in rows]
@@ -158,11 +192,12 @@ class SqliteStore:
             )
             rows = list(
                 await self._db.execute_fetchall(
-                    "SELECT not_before FROM outbox WHERE platform = ? AND user_id = ? ORDER BY id LIMIT 1",
-                    (key.platform, key.user_id),
+                    "SELECT 1 FROM outbox WHERE platform = ? AND user_id = ?"
+                    " AND (not_before = '' OR not_before <= ?) LIMIT 1",
+                    (key.platform, key.user_id, ts(now)),
                 )
             )
-        return bool(rows) and (rows[0][0] == "" or rows[0][0] <= ts(now))
+        return bool(rows)
 
     async def lease_holders(self) -> set[str]:
         async with self._lock:
@@ -207,6 +242,13 @@ class SqliteStore:
     async def drop(self, item: OutboxItem) -> None:
         async with self._lock:
             await self._db.execute("DELETE FROM outbox WHERE id = ?", (item.id,))
+
+    async def revise(self, item: OutboxItem, reply: Reply) -> None:
+        async with self._lock:
+            await self._db.execute(
+                "UPDATE outbox SET payload = ?, attempts = 0, not_before = '' WHERE id = ?",
+                (self._cipher.encrypt(reply_to_json(reply)), item.id),
+            )
 
     async def set_unreachable(self, key: UserKey, unreachable: bool) -> None:
         async with self._lock:
@@ -273,18 +315,11 @@ class SqliteStore:
             return cursor.rowcount
 
     async def rotate_key(self) -> int:
-        # table -> (key columns, encrypted columns)
-        columns = {
-            "users": (("platform", "user_id"), ("state", "last_reply")),
-            "journal": (("id",), ("text",)),
-            "outbox": (("id",), ("payload",)),
-            "reports": (("id",), ("reply", "note")),
-        }
         touched = 0
         async with self._lock:
             await self._db.execute("BEGIN IMMEDIATE")
             try:
-                for table, (keys, cols) in columns.items():
+                for table, (keys, cols) in ENCRYPTED_COLUMNS.items():
                     rows = await self._db.execute_fetchall(f"SELECT {', '.join((*keys, *cols))} FROM {table}")
                     updates = [
                         (*(self._cipher.rotate(v) for v in row[len(keys) :]), *row[: len(keys)])
@@ -304,6 +339,49 @@ class SqliteStore:
                 raise
         await self.checkpoint()
         return touched
+
+    async def encrypt_plain(self, batch: int, progress: Progress) -> int:
+        """Encrypt every value stored as plain text, `batch` rows per transaction, so a large database
+        does not hold writers for long and a stopped run resumes where it was; then write the check
+        value, so the bot starts with the key. Returns the rows encrypted."""
+        total = done = 0
+        async with self._lock:
+            for table, (_, cols) in ENCRYPTED_COLUMNS.items():
+                found = f"SELECT count(*) FROM {table} WHERE {plain_text_where(cols)}"
+                [(count,)] = await self._db.execute_fetchall(found)
+                total += int(count)
+        progress(0, total)
+        for table, (keys, cols) in ENCRYPTED_COLUMNS.items():
+            select = (
+                f"SELECT {', '.join((*keys, *cols))} FROM {table} WHERE {plain_text_where(cols)} LIMIT {int(batch)}"
+            )
+            update = (
+                f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols)}"
+                f" WHERE {' AND '.join(f'{k} = ?' for k in keys)}"
+            )
+            while True:
+                async with self._lock:
+                    await self._db.execute("BEGIN IMMEDIATE")
+                    try:
+                        rows = list(await self._db.execute_fetchall(select))
+                        await self._db.executemany(
+                            update,
+                            [(*(self._cipher.seal(v) for v in r[len(keys) :]), *r[: len(keys)]) for r in rows],
+                        )
+                        await self._db.execute("COMMIT")
+                    except BaseException:
+                        await self._db.execute("ROLLBACK")
+                        raise
+                if not rows:
+                    break
+                done += len(rows)
+                progress(done, total)
+        async with self._lock:
+            await self._db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('key_check', ?)", (self._cipher.key_check(),)
+            )
+        await self.checkpoint()  # the plain text's old bytes leave the WAL too
+        return done
 
 
 async def _stats(db: aiosqlite.Connection, now: datetime) -> dict[str, int]:
@@ -452,21 +530,62 @@ class _SqliteUserTx:
             await self._db.execute(f"DELETE FROM {table} WHERE platform = ? AND user_id = ?", self._k)
 
 
-async def open_sqlite(path: Path, cipher: Cipher) -> SqliteStore:
+_HEADER = b"SQLite format 3\x00"
+
+
+def check_path(path: Path) -> None:
+    """Refuse, in one line, a path SQLite cannot use, before SQLite answers with a traceback."""
+    if path.is_dir():
+        raise BadDatabase(f"{path} is a folder; name a file in it, like sqlite:///{path / 'rekindle.db'}")
+    if not path.parent.is_dir():
+        raise BadDatabase(f"the folder {path.parent} does not exist; create it, or fix the path")
+    if not path.exists():
+        return
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(_HEADER))
+    except OSError as exc:
+        raise BadDatabase(f"{path} cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if head and head != _HEADER:
+        raise BadDatabase(f"{path} is not an SQLite database")
+
+
+def _prepare(path: Path) -> None:
+    """Check the path, and create a new database file readable by its owner only (SQLite gives the
+    WAL and the shared-memory file the same mode as the database file)."""
+    check_path(path)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            log.warning("%s can be read by other users of this machine; chmod 600 it and its -wal, -shm", path)
+    except OSError as exc:
+        raise BadDatabase(f"cannot create {path} ({exc.strerror or type(exc).__name__})") from None
+
+
+async def open_sqlite(path: Path, cipher: Cipher, *, allow_plain: bool = False) -> SqliteStore:
     if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
-    db = await aiosqlite.connect(path, isolation_level=None)
+        _prepare(path)
+    try:
+        db = await aiosqlite.connect(path, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise BadDatabase(f"cannot open {path} ({exc})") from None
     try:
         for pragma in (
             "journal_mode = WAL",
             "synchronous = NORMAL",
-            "busy_timeout = 10000",
+            f"busy_timeout = {BUSY_TIMEOUT_MS}",
             "secure_delete = ON",
             "foreign_keys = ON",
         ):
             await db.execute(f"PRAGMA {pragma}")
-        store = SqliteStore(db, cipher, path)
+        store = SqliteStore(db, cipher, path, allow_plain=allow_plain)
         await store._migrate()
+        # Fold in a WAL the last run left (an erase that was still waiting for a reader, say).
+        await store.checkpoint()
+    except sqlite3.DatabaseError as exc:
+        await db.close()
+        raise BadDatabase(f"{path} cannot be used ({exc})") from None
     except BaseException:
         await db.close()
         raise

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.understanding.encoder import Encoder
-
 from bot.understanding.head import Head
 from bot.understanding.meaning import PhraseBank
 from bot.understanding.safety_model import SafetyModel, Scores, embed_pieces, strongest

@@ -20,7 +20,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.understanding.encoder import Encoder, ModelUnavailable
-
 from bot.understanding.head import HeadUnavailable, load_head
 from bot.understanding.meaning import PhraseBank, bank_digest, bank_texts, load_bank
 from bot.understanding.model import Model

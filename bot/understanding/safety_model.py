@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from bot.understanding.encoder import Encoder
 
+from bot.understanding.encoder import Encoder
 from bot.understanding.head import FINDINGS, Head
 from bot.understanding.segments import segments
 from dialogs.assessment import Assessment, CrisisZone

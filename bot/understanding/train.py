@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from bot.understanding.encoder import Encoder
 from numpy.typing import NDArray
 
+from bot.understanding.encoder import Encoder
 from bot.understanding.head import FINDINGS, Head, Thresholds
 from bot.understanding.meaning import Bars, PhraseBank, bank_digest, bank_texts
 from bot.understanding.safety_model import Scores, embed_pieces, strongest

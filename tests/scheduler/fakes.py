@@ -1,9 +1,8 @@
-"""Test doubles for the dispatcher: a hand-moved clock, an in-memory due index, and a service.
+"""Test doubles for the dispatcher's own tests: a hand-moved clock, an in-memory due index, a recorder.
 
 `MemoryDueStore` implements only `claim_due` of the store contract, with a heap ordered by
-next_due_at, so like the indexed SQL query it touches due rows only. `CheckinService` does for a
-due event what the real service and engine do: refuse a replayed event id, ask the calendar what
-is owed, record the send, and store the next due time, all without awaiting in between.
+next_due_at, so like the indexed SQL query it touches due rows only. Check-ins themselves, with the
+engine's rules, are tested through the real service (tests/scheduler/kit.py).
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dialogs import calendar
@@ -27,6 +26,8 @@ class ManualClock:
 
     def now(self) -> datetime:
         return self._now
+
+    __call__ = now  # the service takes a plain callable, the dispatcher either
 
     def set(self, at: datetime) -> None:
         self._now = at
@@ -49,9 +50,7 @@ class Account:
     next_due_at: datetime | None = None
     due_kind: str = "checkin"
     due_local_date: date = date.min
-    unreachable: bool = False
     version: int = 0
-    processed: set[str] = field(default_factory=set)
 
 
 class MemoryDueStore:
@@ -78,13 +77,6 @@ class MemoryDueStore:
         account.due_local_date = due.local_date
         heapq.heappush(self._heap, (due.at, account.version, key))
 
-    def set_unreachable(self, key: Key, unreachable: bool) -> None:
-        account = self.accounts[key]
-        account.unreachable = unreachable
-        if not unreachable and account.next_due_at is not None:
-            account.version += 1
-            heapq.heappush(self._heap, (account.next_due_at, account.version, key))
-
     async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[Row]:
         self.claim_calls += 1
         rows: list[Row] = []
@@ -92,8 +84,8 @@ class MemoryDueStore:
             _, version, key = heapq.heappop(self._heap)
             self.rows_touched += 1
             account = self.accounts[key]
-            if version != account.version or account.unreachable:
-                continue  # superseded; an unreachable user is pushed back when reachable again
+            if version != account.version:
+                continue  # superseded by a later schedule
             rows.append(Row(key[0], key[1], account.due_kind, account.due_local_date))
             account.version += 1
             account.next_due_at = now + lease
@@ -102,48 +94,24 @@ class MemoryDueStore:
         return rows
 
 
-@dataclass(frozen=True, slots=True)
-class Sent:
-    platform: str
-    user_id: str
-    local_date: date
-    at: datetime
+class Recorder:
+    """A stand-in for the service where the dispatcher's mechanics are tested, not the calendar: it
+    records each DUE event and books the same time tomorrow. It knows none of the engine's rules;
+    the calendar itself runs through the real service (tests/scheduler/kit.py)."""
 
-
-class CheckinService:
-    """What the service does with a DUE check-in event, following the rules the engine uses."""
-
-    def __init__(self, store: MemoryDueStore, *, silent: frozenset[str] = frozenset()) -> None:
+    def __init__(self, store: MemoryDueStore) -> None:
         self.store = store
-        self.silent = silent  # users who never answer
-        self.sent: list[Sent] = []
-        self.replayed: list[str] = []
-        self.handled = 0
+        self.events: list[Event] = []
 
     async def handle(self, event: Event) -> None:
         await asyncio.sleep(0)  # the lock and the transaction
+        self.events.append(event)
         key = (event.platform, event.user_id)
-        account = self.store.accounts[key]
-        self.handled += 1
-        if event.event_id in account.processed:
-            self.replayed.append(event.event_id)
-            return
-        account.processed.add(event.event_id)
-        state = account.state
-        prefs = state.checkins
-        owed = calendar.checkin_owed(state, event.at) if event.due == calendar.CHECKIN else None
-        if owed is not None and prefs.last_sent_on != owed.local_date:
-            if prefs.last_sent_on is not None and prefs.last_answered_on != prefs.last_sent_on:
-                prefs.unanswered += 1
-            prefs.last_sent_on = owed.local_date
-            self.sent.append(Sent(event.platform, event.user_id, owed.local_date, event.at))
-            if event.user_id not in self.silent:
-                prefs.last_answered_on = owed.local_date
-                prefs.unanswered = 0
-        self.store.schedule(key, calendar.catch_up(state, event.at))
+        tomorrow = self.store.accounts[key].due_local_date + timedelta(days=1)
+        self.store.schedule(key, calendar.Due(event.at + timedelta(days=1), "checkin", tomorrow))
 
     def dates(self, user_id: str) -> list[date]:
-        return [s.local_date for s in self.sent if s.user_id == user_id]
+        return [date.fromisoformat(e.event_id.rsplit(":", 1)[1]) for e in self.events if e.user_id == user_id]
 
 
 async def wait_for(condition: Callable[[], bool], within: float = 5.0) -> None:

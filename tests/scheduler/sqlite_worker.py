@@ -1,4 +1,5 @@
-"""A second bot process for the two-process test: one dispatch tick on a shared SQLite file.
+"""A second bot process for the two-process test: one dispatch tick of the real service on a shared
+SQLite file.
 
 Usage: python -m tests.scheduler.sqlite_worker DB_PATH NOW_ISO START_AT
 Both workers wait for the wall-clock time START_AT (epoch seconds) so that their ticks overlap,
@@ -14,19 +15,21 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.scheduler import Dispatcher
-from tests.scheduler.sqlite_kit import StoreCheckinService, open_db
+from tests.scheduler.fakes import ManualClock
+from tests.scheduler.kit import open_service
 
 
 async def main(path: Path, now: datetime, start_at: float) -> str:
-    store = await open_db(path)
+    clock = ManualClock(now)
+    service = await open_service(path, clock)
     try:
         await asyncio.sleep(max(0.0, start_at - time.time()))
-        dispatcher = Dispatcher(StoreCheckinService(store), store, clock=lambda: now, batch_size=10)
+        dispatcher = Dispatcher(service, service.store, clock=clock, batch_size=10)
         began = time.time()
         result = await dispatcher.tick()
         ended = time.time()
     finally:
-        await store.close()
+        await service.close()
     return f"{result.claimed} {began} {ended}"
 
 

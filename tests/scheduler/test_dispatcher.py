@@ -1,4 +1,8 @@
-"""Dispatcher.tick against an in-memory due index: batches, event ids, failures, leases, scale."""
+"""Dispatcher.tick against an in-memory due index: batches, event ids, failures, leases, scale.
+
+The handler here only records events: what a check-in says and when one is owed is the engine's,
+tested through the real service in test_scheduler.py and test_sqlite.py.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from bot.scheduler import Dispatcher, Scheduler, SystemClock, TickResult, due_ev
 from dialogs import calendar
 from dialogs.model import Event, EventKind
 from dialogs.state import UserState
-from tests.scheduler.fakes import Account, CheckinService, ManualClock, MemoryDueStore, Row
+from tests.scheduler.fakes import Account, ManualClock, MemoryDueStore, Recorder, Row
 
 T0 = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)
 
@@ -44,7 +48,7 @@ def test_due_event_names_user_kind_and_local_date() -> None:
 def test_rejects_nonsense_settings(kwargs: dict[str, object]) -> None:
     store = MemoryDueStore()
     with pytest.raises(ValueError, match="positive"):
-        Dispatcher(CheckinService(store), store, **kwargs)  # type: ignore[arg-type]
+        Dispatcher(Recorder(store), store, **kwargs)  # type: ignore[arg-type]
 
 
 async def test_tick_takes_only_due_rows_in_batches() -> None:
@@ -54,7 +58,7 @@ async def test_tick_takes_only_due_rows_in_batches() -> None:
         store.add("telegram", f"due{i}", daily(), T0)  # 09:00 UTC
     for i in range(10):
         store.add("telegram", f"later{i}", daily(at=dt.time(18, 0)), T0)
-    service = CheckinService(store)
+    service = Recorder(store)
     dispatcher = Dispatcher(service, store, clock=clock, batch_size=10)
 
     assert await dispatcher.tick() == TickResult(claimed=0, failed=0, capped=False)
@@ -62,9 +66,9 @@ async def test_tick_takes_only_due_rows_in_batches() -> None:
     store.claim_calls = 0
     assert await dispatcher.tick() == TickResult(claimed=25, failed=0, capped=False)
     assert store.claim_calls == 3  # 10 + 10 + 5
-    assert sorted(s.user_id for s in service.sent) == sorted(f"due{i}" for i in range(25))
-    assert {s.local_date for s in service.sent} == {date(2026, 6, 1)}
-    assert {s.at for s in service.sent} == {clock.now()}
+    assert sorted(e.user_id for e in service.events) == sorted(f"due{i}" for i in range(25))
+    assert {e.event_id for e in service.events} == {"due:checkin:2026-06-01"}
+    assert {e.at for e in service.events} == {clock.now()}
     # Nothing more until tomorrow's 09:00 or the 18:00 group.
     assert (await dispatcher.tick()).claimed == 0
 
@@ -76,7 +80,7 @@ async def test_one_failing_user_does_not_stop_the_others_and_is_retried_after_th
     store = MemoryDueStore()
     for name in ("a", "b", "c"):
         store.add("discord", name, daily(), T0)
-    inner = CheckinService(store)
+    inner = Recorder(store)
     failures = {"b": 1}
 
     class Flaky:
@@ -105,7 +109,7 @@ async def test_concurrency_is_bounded() -> None:
     store = MemoryDueStore()
     for i in range(40):
         store.add("telegram", str(i), daily(), T0)
-    inner = CheckinService(store)
+    inner = Recorder(store)
     active = peak = 0
 
     class Slow:
@@ -119,7 +123,7 @@ async def test_concurrency_is_bounded() -> None:
 
     await Dispatcher(Slow(), store, clock=clock, concurrency=4, batch_size=40).tick()
     assert peak == 4
-    assert len(inner.sent) == 40
+    assert len(inner.events) == 40
 
 
 async def test_two_dispatchers_on_one_store_send_each_checkin_once() -> None:
@@ -127,50 +131,15 @@ async def test_two_dispatchers_on_one_store_send_each_checkin_once() -> None:
     store = MemoryDueStore()
     for i in range(1000):
         store.add("telegram", str(i), daily(), T0)
-    service = CheckinService(store)
+    service = Recorder(store)
     first = Dispatcher(service, store, clock=clock, batch_size=50)
     second = Dispatcher(service, store, clock=clock, batch_size=50)
     a, b = await asyncio.gather(first.tick(), second.tick())
     assert a.claimed > 0
     assert b.claimed > 0
     assert a.claimed + b.claimed == 1000
-    assert len(service.sent) == 1000
-    assert len({s.user_id for s in service.sent}) == 1000
-
-
-async def test_restart_right_after_a_send_sends_nothing_again() -> None:
-    clock = ManualClock(datetime(2026, 6, 1, 9, 1, tzinfo=UTC))
-    store = MemoryDueStore()
-    key = store.add("telegram", "u", daily(), T0)
-    service = CheckinService(store)
-    await Dispatcher(service, store, clock=clock).tick()
-    assert service.dates("u") == [date(2026, 6, 1)]
-
-    # A new process on the same data, at the same moment.
-    restarted = CheckinService(store)
-    assert (await Dispatcher(restarted, store, clock=clock).tick()).claimed == 0
-    # Even if the row came back with the same date (a lost update), the event id is refused.
-    store.schedule(key, calendar.Due(T0, "checkin", date(2026, 6, 1)))
-    assert (await Dispatcher(restarted, store, clock=clock).tick()).claimed == 1
-    assert restarted.replayed == ["due:checkin:2026-06-01"]
-    assert restarted.sent == []
-
-
-async def test_unreachable_users_are_not_claimed_until_reachable_again() -> None:
-    clock = ManualClock(datetime(2026, 6, 1, 9, 1, tzinfo=UTC))
-    store = MemoryDueStore()
-    key = store.add("discord", "gone", daily(), T0)
-    store.accounts[key].state.checkins.last_sent_on = date(2026, 5, 31)  # an existing user
-    store.set_unreachable(key, True)
-    service = CheckinService(store)
-    dispatcher = Dispatcher(service, store, clock=clock)
-    for _ in range(3):
-        assert (await dispatcher.tick()).claimed == 0
-        clock.advance(timedelta(days=1))
-    store.set_unreachable(key, False)
-    clock.set(datetime(2026, 6, 4, 10, 0, tzinfo=UTC))  # an hour after June 4's time
-    assert (await dispatcher.tick()).claimed == 1
-    assert service.dates("gone") == [date(2026, 6, 4)]  # one catch-up, not one per missed day
+    assert len(service.events) == 1000
+    assert len({e.user_id for e in service.events}) == 1000
 
 
 async def test_a_hundred_thousand_users_cost_per_tick_follows_the_due_rows() -> None:
@@ -220,6 +189,6 @@ async def test_a_hundred_thousand_users_cost_per_tick_follows_the_due_rows() -> 
 
 def test_slots() -> None:
     store = MemoryDueStore()
-    dispatcher = Dispatcher(CheckinService(store), store)
+    dispatcher = Dispatcher(Recorder(store), store)
     for obj in (dispatcher, Scheduler(dispatcher), SystemClock(), TickResult(0, 0, False)):
         assert not hasattr(obj, "__dict__"), type(obj).__name__

@@ -1,68 +1,54 @@
-"""The dispatcher on the real SQLite store: two dispatchers, two processes, restarts, leases."""
+"""The dispatcher and the real service on the real SQLite store: two dispatchers, two processes,
+restarts, leases. No sender is registered, so every check-in the engine decided to send is still in
+the outbox to be counted."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from bot.scheduler import Dispatcher, due_event
 from bot.store.base import DueRow
-from bot.store.sqlite import SqliteStore
 from tests.scheduler.fakes import ManualClock
-from tests.scheduler.sqlite_kit import StoreCheckinService, open_db, seed, sent_texts
+from tests.scheduler.kit import NOW, checkins_waiting, due_events, open_service, seed_many
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEDULED = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)
-NOW = datetime(2026, 6, 1, 9, 0, 20, tzinfo=UTC)
-ONCE = ["check-in 2026-06-01"]
+TODAY = ["due:checkin:2026-06-01"]
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Path]:
-    path = tmp_path / "rekindle.db"
-    store = await open_db(path)
+async def test_two_dispatchers_on_one_database_send_each_checkin_once(tmp_path: Path) -> None:
+    db = tmp_path / "rekindle.db"
+    clock = ManualClock(NOW)
+    services = [await open_service(db, clock), await open_service(db, clock)]
     try:
-        yield path
-    finally:
-        await store.close()
-
-
-async def test_two_dispatchers_on_one_database_send_each_checkin_once(db: Path) -> None:
-    stores = [await open_db(db), await open_db(db)]
-    try:
-        keys = await seed(stores[0], 120, SCHEDULED)
-        dispatchers = [
-            Dispatcher(StoreCheckinService(s), s, clock=lambda: NOW, batch_size=7, concurrency=4)
-            for s in stores
-        ]
+        keys = await seed_many(services[0].store, 120, SCHEDULED)
+        dispatchers = [Dispatcher(s, s.store, clock=clock, batch_size=7, concurrency=4) for s in services]
         results = await asyncio.gather(*(d.tick() for d in dispatchers))
         assert sum(r.claimed for r in results) == 120
-        assert all(r.failed == 0 for r in results)
-        texts = await sent_texts(stores[0], keys)
-        assert texts == {key.user_id: ONCE for key in keys}
+        assert all(r.claimed > 0 and r.failed == 0 for r in results), results
+        assert await checkins_waiting(services[0].store, keys) == {key.user_id: 1 for key in keys}
         # The next day, again once each.
-        tomorrow = NOW + timedelta(days=1)
-        again = [Dispatcher(StoreCheckinService(s), s, clock=lambda: tomorrow, batch_size=7) for s in stores]
-        await asyncio.gather(*(d.tick() for d in again))
-        texts = await sent_texts(stores[1], keys)
-        assert texts == {key.user_id: [*ONCE, "check-in 2026-06-02"] for key in keys}
+        clock.advance(timedelta(days=1))
+        await asyncio.gather(*(Dispatcher(s, s.store, clock=clock, batch_size=7).tick() for s in services))
+        assert await checkins_waiting(services[1].store, keys) == {key.user_id: 2 for key in keys}
+        events = await due_events(services[0].store, keys)
+        assert events == {key.user_id: [*TODAY, "due:checkin:2026-06-02"] for key in keys}
     finally:
-        for s in stores:
+        for s in services:
             await s.close()
 
 
-async def test_two_bot_processes_on_one_database_send_each_checkin_once(db: Path) -> None:
-    store = await open_db(db)
+async def test_two_bot_processes_on_one_database_send_each_checkin_once(tmp_path: Path) -> None:
+    db = tmp_path / "rekindle.db"
+    service = await open_service(db)
     try:
-        keys = await seed(store, 150, SCHEDULED)
+        keys = await seed_many(service.store, 150, SCHEDULED)
     finally:
-        await store.close()
+        await service.close()
     start_at = str(time.time() + 3)  # both past their imports, then both tick at once
     workers = [
         await asyncio.create_subprocess_exec(
@@ -78,57 +64,59 @@ async def test_two_bot_processes_on_one_database_send_each_checkin_once(db: Path
     assert sum(int(claimed) for claimed, _, _ in reports) == 150
     (_, began_a, ended_a), (_, began_b, ended_b) = reports
     assert max(float(began_a), float(began_b)) < min(float(ended_a), float(ended_b))  # the ticks overlapped
-    store = await open_db(db)
+    service = await open_service(db)
     try:
-        assert await sent_texts(store, keys) == {key.user_id: ONCE for key in keys}
+        assert await checkins_waiting(service.store, keys) == {key.user_id: 1 for key in keys}
     finally:
-        await store.close()
+        await service.close()
 
 
-async def test_restart_right_after_a_send_does_not_send_again(db: Path) -> None:
-    store = await open_db(db)
-    keys = await seed(store, 20, SCHEDULED)
-    assert (await Dispatcher(StoreCheckinService(store), store, clock=lambda: NOW).tick()).claimed == 20
-    await store.close()
+async def test_restart_right_after_a_send_does_not_send_again(tmp_path: Path) -> None:
+    db = tmp_path / "rekindle.db"
+    service = await open_service(db)
+    keys = await seed_many(service.store, 20, SCHEDULED)
+    assert (await Dispatcher(service, service.store, clock=lambda: NOW).tick()).claimed == 20
+    await service.close()
 
-    store = await open_db(db)  # the restarted process
+    clock = ManualClock(NOW)
+    service = await open_service(db, clock)  # the restarted process
     try:
-        service = StoreCheckinService(store)
         for moment in (NOW, NOW + timedelta(minutes=1), NOW + timedelta(hours=12)):
-            clock = ManualClock(moment)
-            assert (await Dispatcher(service, store, clock=clock).tick()).claimed == 0
+            clock.set(moment)
+            assert (await Dispatcher(service, service.store, clock=clock).tick()).claimed == 0
         # The same due event delivered again (a row reclaimed after its lease) is refused by its id.
         replay = DueRow(keys[0].platform, keys[0].user_id, "checkin", date(2026, 6, 1))
         await service.handle(due_event(replay, NOW))
-        assert await sent_texts(store, keys) == {key.user_id: ONCE for key in keys}
+        assert await checkins_waiting(service.store, keys) == {key.user_id: 1 for key in keys}
     finally:
-        await store.close()
+        await service.close()
 
 
-async def test_a_crashed_dispatchers_rows_come_back_after_the_lease(db: Path) -> None:
-    store: SqliteStore = await open_db(db)
+async def test_a_crashed_dispatchers_rows_come_back_after_the_lease(tmp_path: Path) -> None:
+    clock = ManualClock(NOW)
+    service = await open_service(tmp_path / "rekindle.db", clock)
     try:
-        keys = await seed(store, 5, SCHEDULED)
+        keys = await seed_many(service.store, 5, SCHEDULED)
         lease = timedelta(minutes=5)
-        taken = await store.claim_due(NOW, 100, lease)  # claimed, then the process died
+        taken = await service.store.claim_due(NOW, 100, lease)  # claimed, then the process died
         assert len(taken) == 5
-        survivor = Dispatcher(StoreCheckinService(store), store, clock=lambda: NOW + timedelta(minutes=1))
+        clock.advance(timedelta(minutes=1))
+        survivor = Dispatcher(service, service.store, clock=clock)
         assert (await survivor.tick()).claimed == 0
-        assert await sent_texts(store, keys) == {key.user_id: [] for key in keys}
-        later = NOW + lease + timedelta(seconds=1)
-        assert (await Dispatcher(StoreCheckinService(store), store, clock=lambda: later).tick()).claimed == 5
-        assert await sent_texts(store, keys) == {key.user_id: ONCE for key in keys}
+        assert await checkins_waiting(service.store, keys) == {key.user_id: 0 for key in keys}
+        clock.set(NOW + lease + timedelta(seconds=1))
+        assert (await survivor.tick()).claimed == 5
+        assert await checkins_waiting(service.store, keys) == {key.user_id: 1 for key in keys}
     finally:
-        await store.close()
+        await service.close()
 
 
-async def test_unreachable_users_are_skipped(db: Path) -> None:
-    store = await open_db(db)
+async def test_unreachable_users_are_skipped(tmp_path: Path) -> None:
+    service = await open_service(tmp_path / "rekindle.db")
     try:
-        keys = await seed(store, 3, SCHEDULED)
-        await store.set_unreachable(keys[1], True)
-        assert (await Dispatcher(StoreCheckinService(store), store, clock=lambda: NOW).tick()).claimed == 2
-        texts = await sent_texts(store, keys)
-        assert texts == {"user0": ONCE, "user1": [], "user2": ONCE}
+        keys = await seed_many(service.store, 3, SCHEDULED)
+        await service.store.set_unreachable(keys[1], True)
+        assert (await Dispatcher(service, service.store, clock=lambda: NOW).tick()).claimed == 2
+        assert await checkins_waiting(service.store, keys) == {"user0": 1, "user1": 0, "user2": 1}
     finally:
-        await store.close()
+        await service.close()

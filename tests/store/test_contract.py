@@ -59,7 +59,25 @@ async def test_outbox_keeps_order_and_round_trips_replies(store):
     left = await store.pending(ALICE)
     assert [p.reply.text for p in left] == ["two", "three"]
     assert left[0].attempts == 1 and left[0].not_before == NOW + timedelta(seconds=5)
+    assert await store.pending_keys("test", NOW) == [ALICE], "a reply waiting for its retry holds none back"
+    await store.postpone(left[1], NOW + timedelta(seconds=5))
     assert await store.pending_keys("test", NOW) == [], "nothing is ready before not_before"
+    assert await store.pending_keys("test", NOW + timedelta(seconds=5)) == [ALICE]
+
+
+async def test_a_revised_reply_takes_the_failed_ones_place_ready_at_once(store):
+    async with store.user(ALICE) as tx:
+        await tx.save_state("{}", NOW, None)
+        await tx.enqueue([Reply("with buttons", ((Button("Go", "go"),),), nonce=4, urgent=True), Reply("after")], NOW)
+    first, second = await store.pending(ALICE)
+    await store.postpone(first, NOW + timedelta(minutes=5))
+    await store.revise((await store.pending(ALICE))[0], Reply("plain", urgent=True))
+    revised, after = await store.pending(ALICE)
+    assert (revised.id, revised.reply, revised.attempts, revised.not_before) == (
+        first.id, Reply("plain", urgent=True), 0, None
+    )
+    assert after == second
+    assert await store.pending_keys("test", NOW) == [ALICE]
 
 
 async def test_one_holder_at_a_time_delivers_a_users_outbox(store):
@@ -130,8 +148,11 @@ async def test_release_reports_only_a_ready_reply(store):
     items = await store.claim_outbox(ALICE, "w", NOW, lease)
     assert items is not None
     await store.postpone(items[0], NOW + timedelta(seconds=30))
-    assert await store.release_outbox(ALICE, "w", NOW) is False, "a postponed head is not ready yet"
+    assert await store.release_outbox(ALICE, "w", NOW) is False, "a postponed reply is not ready yet"
     assert await store.release_outbox(ALICE, "w", NOW + timedelta(seconds=30)) is True
+    async with store.user(ALICE) as tx:
+        await tx.enqueue([Reply("now")], NOW)
+    assert await store.release_outbox(ALICE, "w", NOW) is True, "a ready reply behind a postponed one counts"
 
 
 async def test_claim_due_takes_each_due_user_once(store):
@@ -246,3 +267,83 @@ async def test_rotate_key_re_encrypts_every_row(backend, tmp_path):
     await store.close()
     with pytest.raises(WrongKeyError):
         await make_store(backend, tmp_path, Cipher(old))
+
+
+async def test_a_key_on_plain_text_is_refused_until_encrypt_plain_has_run(backend, tmp_path):
+    from bot.crypto import PREFIX, PlainTextStored
+
+    url = await _database(backend, tmp_path)
+    store = await _open(url, Cipher(None))
+    try:
+        async with store.user(ALICE) as tx:
+            await tx.save_state('{"screen": "menu"}', NOW, None)
+            await tx.add_journal(NOW, "reflection", "", "written before the key")
+            await tx.enqueue([Reply("a reply in waiting")], NOW)
+            await tx.add_report(NOW, "a note")
+    finally:
+        await store.close()
+    key = generate_key()
+    with pytest.raises(PlainTextStored, match="python -m bot encrypt"):
+        await _open(url, Cipher(key))
+    seen: list[tuple[int, int]] = []
+    store = await _open(url, Cipher(key), allow_plain=True)
+    try:
+        assert await store.encrypt_plain(1, lambda done, total: seen.append((done, total))) == 4
+        assert seen[0] == (0, 4) and seen[-1] == (4, 4), "the progress ends at the total"
+        assert await store.encrypt_plain(1, lambda done, total: None) == 0, "a second run finds nothing"
+    finally:
+        await store.close()
+    raw = await _raw_encrypted(url)
+    assert "written before the key" not in str(raw)
+    assert raw and all(v == "" or v.startswith(PREFIX) for v in raw), raw
+    store = await _open(url, Cipher(key))
+    try:
+        async with store.user(ALICE) as tx:
+            assert [e.text for e in await tx.journal()] == ["written before the key"]
+            assert (await tx.export())["reports"][0]["note"] == "a note"
+        assert [i.reply.text for i in await store.pending(ALICE)] == ["a reply in waiting"]
+    finally:
+        await store.close()
+    with pytest.raises(WrongKeyError):
+        await _open(url, Cipher(None))
+
+
+async def _database(backend: str, tmp_path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'plain.db'}"
+    from tests.store.conftest import PG_DSN
+    from tests.store.pg import fresh_database
+
+    return await fresh_database(PG_DSN)
+
+
+async def _open(url: str, cipher: Cipher, **options):
+    if url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        from bot.store.sqlite import open_sqlite
+
+        return await open_sqlite(Path(url.removeprefix("sqlite:///")), cipher, **options)
+    from bot.store.postgres import open_postgres
+
+    return await open_postgres(url, cipher, **options)
+
+
+async def _raw_encrypted(url: str) -> list[str]:
+    """Every encrypted column as stored, read around the store."""
+    from bot.store.rows import ENCRYPTED_COLUMNS
+
+    queries = [f"SELECT {c} FROM {t}" for t, (_, cols) in ENCRYPTED_COLUMNS.items() for c in cols]
+    if url.startswith("sqlite:///"):
+        import sqlite3
+        from contextlib import closing
+
+        with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as con:
+            return [row[0] for q in queries for row in con.execute(q)]
+    import asyncpg
+
+    con = await asyncpg.connect(url)
+    try:
+        return [row[0] for q in queries for row in await con.fetch(q)]
+    finally:
+        await con.close()

@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.delivery import Sender
 from dialogs.model import Event
 
-__all__ = ["ChatServiceLike", "DiscordAdapter", "run_discord"]
+__all__ = ["ChatServiceLike", "DiscordAdapter"]
 
 _log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ class DiscordAdapter:
         *,
         requests_per_second: float = DEFAULT_REQUESTS_PER_SECOND,
         concurrency: int = 32,
+        stop_grace: float = 10.0,
     ) -> None:
         if settings.discord_bot_token is None:
             raise ValueError("DISCORD_BOT_TOKEN is not set")
@@ -59,6 +60,7 @@ class DiscordAdapter:
         self._ready = asyncio.Event()
         self._connection: asyncio.Task[None] | None = None
         self._backlog: asyncio.Task[None] | None = None
+        self._stop_grace = stop_grace  # at a stop, how long queued events may take to finish
 
     @property
     def sender(self) -> DiscordSender:
@@ -111,11 +113,31 @@ class DiscordAdapter:
             await asyncio.shield(self._connection)
 
     async def stop(self) -> None:
+        try:
+            await self.stop_listening()
+        finally:
+            await self.close()
+
+    async def stop_listening(self) -> None:
+        """Leave the gateway (no new events), then let the queued ones finish within the stop grace.
+        Sending still works until `close`: the service can deliver what is waiting."""
         if self._backlog is not None:
             self._backlog.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._backlog
-        await self._lanes.drain(grace=10.0)
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.cancel()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await connection
+            ws = self._client.ws
+            if ws is not None and ws.open:
+                with contextlib.suppress(Exception):
+                    await ws.close(code=1000)
+        await self._lanes.drain(grace=self._stop_grace)
+
+    async def close(self) -> None:
+        """Close the HTTP session (and the gateway, if still open); nothing is sent after this."""
         await self._client.close()
         if self._connection is not None:
             with contextlib.suppress(Exception, asyncio.CancelledError):
@@ -172,16 +194,3 @@ class DiscordAdapter:
             await interaction.response.send_message(SLASH_IN_DM if in_dm else SLASH_OPENED, ephemeral=True)
         except discord.HTTPException as exc:
             _log.info("discord: could not answer /rekindle %s (%s)", interaction.id, exc.status)
-
-
-async def run_discord(settings: Settings, service: ChatServiceLike, *, listen: bool = True) -> None:
-    """Run the Discord adapter until cancelled (or until the gateway fails for good)."""
-    adapter = DiscordAdapter(settings, service)
-    await adapter.start(listen=listen)
-    try:
-        if listen:
-            await adapter.wait_closed()
-        else:
-            await asyncio.Event().wait()
-    finally:
-        await adapter.stop()

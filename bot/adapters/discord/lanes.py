@@ -45,9 +45,13 @@ class Lanes:
         return len(self._tails)
 
     async def drain(self, grace: float) -> None:
-        """Let queued jobs finish (used at shutdown); gives up after `grace` seconds."""
+        """Let queued jobs finish (used at shutdown); after `grace` seconds the rest are cancelled, so
+        nothing still runs when the store closes (a step cut short is rolled back)."""
         tails = list(self._tails.values())
         if tails:
             _, pending = await asyncio.wait(tails, timeout=grace)
             if pending:
-                _log.warning("discord: %d user queue(s) still busy at shutdown", len(pending))
+                _log.warning("discord: %d user queue(s) still busy at shutdown; cancelled", len(pending))
+                for task in pending:
+                    task.cancel()
+                await asyncio.wait(pending)

@@ -22,7 +22,7 @@ import discord
 from bot.adapters.discord.inbound import BUTTON_PREFIX, PLATFORM
 from bot.adapters.discord.pacing import Pacer
 from bot.adapters.discord.text import split_plain
-from bot.delivery import RetryLater, Uncertain, Unreachable
+from bot.delivery import Rejected, RetryLater, Uncertain, Unreachable
 from dialogs.model import Button, Reply, encode_button
 
 __all__ = ["DiscordSender", "DmChannels", "OutgoingPart", "build_view", "custom_id", "render"]
@@ -215,17 +215,19 @@ def _delivery_errors(user_id: str) -> Iterator[None]:
     except discord.Forbidden as exc:
         if exc.code == _CANNOT_DM:
             raise Unreachable(f"discord user {user_id}: DMs closed or bot blocked (50007)") from exc
-        raise
+        raise Rejected(f"discord answered 403 ({exc.code})") from exc
     except discord.NotFound as exc:
         if exc.code == _UNKNOWN_USER:
             raise Unreachable(f"discord user {user_id}: unknown user") from exc
-        raise
+        raise Rejected(f"discord answered 404 ({exc.code})") from exc
     except discord.RateLimited as exc:
         raise RetryLater(exc.retry_after) from exc
     except discord.HTTPException as exc:
         if exc.status == 429:  # discord.py gave up (e.g. a Cloudflare limit without Via)
             raise RetryLater(5.0) from exc
-        raise
+        if 400 <= exc.status < 500:  # the request itself is wrong: sending it again gets the same answer
+            raise Rejected(f"discord answered {exc.status} ({exc.code})") from exc
+        raise  # a 5xx: a passing failure, retried
     except aiohttp.ClientConnectorError:
         raise  # never reached Discord: an ordinary transient failure
     except (TimeoutError, aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:

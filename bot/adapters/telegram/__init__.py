@@ -5,7 +5,7 @@ import os
 # PTB 22 warns that some durations will become timedeltas unless opted in; opting in silences it.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from bot.adapters.telegram.adapter import ChatServiceLike, TelegramAdapter, Tuning, run_telegram
+from bot.adapters.telegram.adapter import ChatServiceLike, TelegramAdapter, Tuning
 from bot.adapters.telegram.ratelimit import RateLimits
 
-__all__ = ["ChatServiceLike", "RateLimits", "TelegramAdapter", "Tuning", "run_telegram"]
+__all__ = ["ChatServiceLike", "RateLimits", "TelegramAdapter", "Tuning"]

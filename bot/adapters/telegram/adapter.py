@@ -26,12 +26,11 @@ from bot.adapters.telegram.polling import Poller, PollingTuning
 from bot.adapters.telegram.processing import Outcome, process_update, report
 from bot.adapters.telegram.ratelimit import PerChatRateLimiter, RateLimits
 from bot.adapters.telegram.webhook import WebhookServer
-from bot.budget import SendBudget
 from bot.config import Settings
 from bot.delivery import Sender
 from dialogs.model import Event
 
-__all__ = ["ChatServiceLike", "TelegramAdapter", "Tuning", "run_telegram"]
+__all__ = ["ChatServiceLike", "TelegramAdapter", "Tuning"]
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +60,7 @@ class Tuning:
     webhook_connections: int = 100
     poll_pause: float = 0.1  # see PollingTuning
     redeliver_after: float = 5.0  # polling: before an update the database did not take is tried again
+    stop_grace: float = 10.0  # at a stop, how long updates in hand may take to finish
 
 
 class TelegramAdapter:
@@ -152,6 +152,7 @@ class TelegramAdapter:
                     timeout=tuning.poll_timeout,
                     pause=tuning.poll_pause,
                     redeliver_after=tuning.redeliver_after,
+                    stop_grace=tuning.stop_grace,
                 ),
             )
             self._listener = poller
@@ -166,7 +167,7 @@ class TelegramAdapter:
             listen=self._settings.telegram_webhook_listen,
             port=self._settings.telegram_webhook_port,
             path=urlsplit(url).path,
-            shutdown_timeout=self._tuning.request_timeout,
+            shutdown_timeout=self._tuning.stop_grace,
         )
         self._listener = server
         await server.start()  # listen first, so Telegram's first push finds the server
@@ -190,13 +191,24 @@ class TelegramAdapter:
 
     async def stop(self) -> None:
         """Stop listening, let in-flight updates finish, release connections. Safe to call twice."""
+        try:
+            await self.stop_listening()
+        finally:
+            await self.close()
+
+    async def stop_listening(self) -> None:
+        """Take no new updates; those in hand get `Tuning.stop_grace` to finish (one not recorded by
+        then is left to Telegram to deliver again). Sending still works until `close`."""
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            await listener.stop()
+
+    async def close(self) -> None:
+        """Release the connections; nothing is sent after this. Safe to call twice."""
         if not self._started:
             return
         self._started = False
-        listener, self._listener = self._listener, None
         try:
-            if listener is not None:
-                await listener.stop()
             if self._app.running:
                 await self._app.stop()
         finally:
@@ -244,20 +256,3 @@ def _file_url(base_url: str) -> str:
     """`https://host/bot` -> `https://host/file/bot`, the layout of Telegram and of self-hosted servers."""
     root, sep, tail = base_url.rstrip("/").rpartition("/")
     return f"{root}/file/{tail}" if sep else base_url
-
-
-async def run_telegram(
-    settings: Settings, service: ChatServiceLike, *, budget: SendBudget | None = None, listen: bool = True
-) -> None:
-    """Run until cancelled; the entry point gathers this with the other platforms.
-
-    `budget` is the send pace shared with other processes using the same token (see bot.budget);
-    without it, this process paces itself alone.
-    """
-    limits = RateLimits(overall_per_second=settings.telegram_messages_per_second, shared=budget)
-    adapter = TelegramAdapter(settings, service, Tuning(limits=limits))
-    await adapter.start(listen=listen)
-    try:
-        await adapter.wait()
-    finally:
-        await adapter.stop()

@@ -12,7 +12,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.adapters.telegram.inbound import PLATFORM
 from bot.adapters.telegram.text import CAPTION_LIMIT, TEXT_LIMIT, split_text, utf16_len
-from bot.delivery import RetryLater, Uncertain, Unreachable
+from bot.delivery import Rejected, RetryLater, Uncertain, Unreachable
 from dialogs.model import Reply, encode_button
 
 __all__ = ["TelegramSender", "build_keyboard", "is_harmless", "plan_messages"]
@@ -103,7 +103,7 @@ class TelegramSender:
         except BadRequest as exc:  # before NetworkError, its base class: rejected, so not delivered
             if any(s in exc.message.lower() for s in _GONE):
                 raise Unreachable(exc.message) from exc
-            raise
+            raise Rejected("Telegram answered 400 Bad Request") from exc
         except TimedOut as exc:
             if isinstance(exc.__cause__, _NOT_SENT):
                 raise  # never left this machine: an ordinary transient failure, safe to retry

@@ -44,6 +44,7 @@ class PollingTuning:
     redeliver_after: float = 5.0  # before an update that was not recorded is tried again
     max_failures: int = 3  # an update whose handling raised this often is given up (logged), not retried
     first_backoff: float = 1.0  # after a failed getUpdates; grows 1.5x up to 30 s
+    stop_grace: float = 10.0  # at a stop, how long the updates in hand may take before they are cancelled
 
 
 @dataclass(slots=True)
@@ -115,7 +116,13 @@ class Poller:
             log.debug("polling had ended: %s", type(exc).__name__)
         running = [e.task for e in self._entries.values() if e.task is not None] + list(self._strays)
         if running:
-            await asyncio.wait(running)
+            _, late = await asyncio.wait(running, timeout=self._tuning.stop_grace)
+            if late:
+                # Not confirmed, so Telegram delivers them again; a step cut short was rolled back.
+                log.warning("%d updates were still in hand at the stop; Telegram will send them again", len(late))
+                for stuck in late:
+                    stuck.cancel()
+                await asyncio.wait(late)
         if self._offset:
             try:
                 await self._bot.get_updates(

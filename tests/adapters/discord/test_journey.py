@@ -55,7 +55,17 @@ async def onboard(person: Person) -> None:
     assert "not a therapist" in welcome and "18" in welcome
     await person.tap("agree")
     assert "Sam" in await person.say("Sam")
-    intake = ("1-4 weeks", "They did", "Trust", "Done", "No contact", "^No$", "None of these", "London", "United Kingdom")
+    intake = (
+        "1-4 weeks",
+        "They did",
+        "Trust",
+        "Done",
+        "No contact",
+        "^No$",
+        "None of these",
+        "London",
+        "United Kingdom",
+    )
     for label in (*intake, "09:00"):
         await person.tap(label)
 
