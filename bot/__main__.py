@@ -137,11 +137,14 @@ def _parse_clock(text: str) -> datetime:
 
 def _content_check() -> int:
     from dialogs.kit import load_kit
+    from dialogs.safety_examples import load_examples
 
     kit = load_kit(CONTENT_DIR)
+    examples = load_examples(CONTENT_DIR)
+    held_out = sum(1 for ex in examples if ex.split == "heldout")
     print(
         f"content OK: {len(kit.content.lessons)} lessons, {len(kit.content.faq)} questions, "
-        f"{len(kit.content.texts)} texts"
+        f"{len(kit.content.texts)} texts, {len(examples)} safety examples ({held_out} held out)"
     )
     return 0
 

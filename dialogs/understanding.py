@@ -35,6 +35,7 @@ _WORDS = re.compile(r"[^\W_]+")
 # question for the FAQ or a command: most of what people type there is their answer.
 ANSWER_SCREEN_MARGIN = 0.08
 MAX_COMMAND_WORDS = 8  # longer text is not taken for a command, whatever it resembles
+STATEMENT_BAR = 0.85  # on a screen that asked a question, a statement must match this well to be a question
 
 
 def normalise(text: str) -> str:
@@ -60,15 +61,21 @@ def read(text: str, u: Understanding | None, content: Content, *, answer_screen:
         return _fallback(text, words, content, answer_screen=answer_screen)
     margin = ANSWER_SCREEN_MARGIN if answer_screen else 0.0
     intents = {i.id: i for i in content.intents}
-    if u.intent and len(words.split()) <= MAX_COMMAND_WORDS:
-        name, score = u.intent[0]
-        if score >= u.intent_bar + margin and name in intents:
-            return Meaning(intent=intents[name])
     entries = {e.id: e for e in content.faq}
-    if u.faq and (looks_like_question(text) or not answer_screen):
-        name, score = u.faq[0]
-        if score >= u.faq_bar + margin and name in entries:
-            return Meaning(faq=entries[name])
+    command = u.intent[0] if u.intent and len(words.split()) <= MAX_COMMAND_WORDS else None
+    if command is not None and (command[1] < u.intent_bar + margin or command[0] not in intents):
+        command = None
+    question = u.faq[0] if u.faq else None
+    if question is not None:
+        # Where the screen asked something, a statement is its answer unless it plainly is the
+        # question ("i really want to text him right now"); a question needs only the bar.
+        bar = u.faq_bar + margin if looks_like_question(text) or not answer_screen else max(STATEMENT_BAR, u.faq_bar)
+        if question[1] < bar or question[0] not in entries:
+            question = None
+    if command is not None and (question is None or command[1] >= question[1]):
+        return Meaning(intent=intents[command[0]])
+    if question is not None:
+        return Meaning(faq=entries[question[0]])
     return Meaning()
 
 

@@ -258,8 +258,12 @@ def asks(*shows: str, offers: tuple[str, ...] | str) -> Expect:
 
 
 FAQ = "every FAQ question, then Back"
-MENU = ("Continue the guide", "Check in now", "Journal", "Progress", "Questions", "Urge to text", "Settings",
-        "Move on instead", "Help now")  # fmt: skip
+MENU = ("Today's step", "Check in now", "Journal", "Progress", "Questions", "Urge to text", "Read one again",
+        "Settings", "Message coach", "Move on instead", "Help now")  # fmt: skip
+COUNTRIES = ("✓ United Kingdom", "United States", "Ireland", "Canada", "Australia", "New Zealand", "Germany",
+             "France", "Spain", "India", "Somewhere else")  # fmt: skip
+OUTCOMES = ("Not sent yet", "No reply yet", "They replied warmly", "They replied, but coolly", "They asked me to stop",
+            "They're with someone new")  # fmt: skip
 SOS = ("A grounding exercise", "Make a safety plan", "Back")
 CRISIS = ("A grounding exercise", "My safety plan", "I'm safe now, go on")
 ZERO_TO_TEN = tuple(str(n) for n in range(11))
@@ -274,47 +278,58 @@ DANGER = ("Violence or physical harm", "Threats", "Controlling behaviour", "A pr
           "None of these", "Done")  # fmt: skip
 
 SCREEN_TABLE: dict[str, Expect] = {
+    "care.calm": asks("crisis_go_on", offers=("Today's step", "Menu", "Help now")),
     "checkin.contact": Expect(("kit.content.checkins.contact_question",), ("No", "Yes"),
                               typed=("kit.content.checkins.contact_question",)),
     "checkin.mood": Expect(("kit.content.checkins.mood_question",), ("1 awful", "2", "3", "4", "5 good"),
                            typed=("checkin_number", "kit.content.checkins.mood_question")),
     "checkin.next": asks("checkin_next", offers=("Today's step", "Menu")),
     "checkin.note": Expect(("kit.content.checkins.note_question",), ("Skip",),
-                           typed=("kit.content.checkins.thanks", "checkin_next"), then="checkin.next",
+                           typed=("journal", "checkin_next"), then="checkin.next",
                            typed_offers=("Today's step", "Menu")),
-    "checkin.slip": asks("slip_choice", offers=("Restart my count", "Carry on, limited contact")),
+    "checkin.slip": asks("kit.content.checkins.slip[0]", "kit.content.checkins.slip[1]",
+                         "kit.content.checkins.slip_question", offers=("Restart my count", "Keep my count")),
     "checkin.urge": Expect(("kit.content.checkins.urge_question",), ZERO_TO_TEN,
                            typed=("checkin_number", "kit.content.checkins.urge_question")),
     "consent": Expect(("consent_what", "consent_terms"), ("I'm 18+ and I agree", "What do you keep?", "Not now"),
                       typed=("consent_nudge",), typed_offers=("I'm 18+ and I agree", "Not now")),
+    "country": Expect(("ask_country",), COUNTRIES, typed=("country_again",)),
     "crisis": Expect(("crisis_offer",), CRISIS, typed=("crisis_listening",)),
     "delete.confirm": asks("delete_confirm", offers=("Delete everything", "Keep my data")),
     "draft": Expect(("draft_ask",), ("Back", "Menu"), typed=("kit.coach.spec.texts.opening",),
                     typed_offers=("Review another", "Back")),
-    "faq": Expect(("faq_intro",), FAQ, typed=("faq_no_match", "faq_intro")),
+    "faq": asks("faq_intro", offers=FAQ),
     "grounding": Expect(("kit.resources.grounding[0]",), ("Next", "Stop"), typed=("kit.resources.grounding[1]",)),
-    "guide.done": asks("guide_done", offers=("Start the guide again", "Journal", "Menu")),
-    "guide.lesson": Expect(("Step 1 of", "lesson_task", "lesson_question"), ("Next", "Back", "Pause", "Menu"),
-                           typed=("reflection_saved",)),
-    "guide.locked": asks("lesson_locked", offers=("Review a lesson", "Urge to text", "Menu")),
+    "guide.after": Expect(("Done for today, or",), ("Done for today", "One more step", "Menu"),
+                          typed=("ack_more_words",), typed_offers=("Done for today", "Menu")),
+    "guide.lesson": Expect(("lesson_return",), ("Read it again", "Today's step", "Menu"), typed=("journal",),
+                           then="guide.after", typed_offers=("Done for today", "One more step", "Menu")),
+    "guide.outcome": asks("outcome_first", offers=OUTCOMES),
+    "guide.review": asks("review_pick", offers=("Name what you feel", "Back")),
+    "guide.today": asks("guide_next_opens", offers=("One more step now", "Read one again", "Menu")),
     "intake.contact": Expect(("ask_contact",), CONTACT, typed=("pick_a_button", "ask_contact")),
+    "intake.country": Expect(("ask_country",), COUNTRIES, typed=("country_again",)),
     "intake.ended_by": Expect(("ask_ended_by",), ("I did", "They did", "We both did", "It's complicated"),
                               typed=("pick_a_button", "ask_ended_by")),
     "intake.name": Expect(("ask_name",), ("Skip",), typed=("name_thanks", "ask_when"), then="intake.when",
                           typed_offers=("This week", "1-4 weeks ago", "1-6 months ago", "Longer ago")),
     "intake.reasons": Expect(("ask_reasons",), REASONS, typed=("reasons_saved",)),
     "intake.safety": Expect(("ask_safety_why", "ask_safety"), DANGER, typed=("pick_a_button",)),
+    "intake.shares": Expect(("ask_shares",), ("Yes, we share one of those", "No"), typed=("pick_a_button",)),
     "intake.time": Expect(("ask_time",), TIMES, typed=("time_again",), typed_offers=()),
     "intake.timezone": Expect(("ask_timezone",), ZONES, typed=("timezone_again",), typed_offers=()),
     "intake.when": Expect(("ask_when",), ("This week", "1-4 weeks ago", "1-6 months ago", "Longer ago"),
                           typed=("when_again",), typed_offers=()),
     "menu": asks("menu", offers=MENU),
     "notice": asks("protect_next", offers=("Continue", "Help now")),
+    "pause": Expect(("ask_pause",), ("A day", "Three days", "A week", "Until I'm back", "Never mind"),
+                    typed=("ask_pause",)),
     "plan": Expect(("kit.resources.safety_plan[0].question",), ("Skip", "Stop for now"),
                    typed=("kit.resources.safety_plan[1].question",)),
     "restart.confirm": asks("restart_confirm", offers=("Yes, start over", "No, keep my place")),
-    "settings": asks("settings", offers=("Check-in time", "Time zone", "No-contact length", "Quiet hours",
-                                         "Pause 3 days", "Snooze today", "Stop check-ins", "Back")),
+    "safety.ask": Expect(("screen_question",), ("Yes", "Not sure", "No"), typed=("screen_again",)),
+    "settings": asks("settings", offers=("Check-in time", "Time zone", "Country for helplines", "Quiet hours",
+                                         "No-contact length", "Pause", "Stop check-ins", "Back")),
     "settings.nc": Expect(("ask_nc_length",), ("21", "30", "45", "60"), typed=("ask_nc_length",)),
     "settings.quiet": asks("ask_quiet", offers=("22:00-08:00", "23:00-07:00", "21:00-09:00")),
     "settings.time": Expect(("ask_time",), TIMES, typed=("time_again",), typed_offers=()),
@@ -349,7 +364,9 @@ def test_the_screen_table_covers_every_screen():
 
 def _template(kit, ref: str) -> str:
     if ref in kit.content.texts:
-        return kit.content.texts[ref]
+        value = kit.content.texts[ref]
+        assert isinstance(value, str), f"{ref} has variants: name a fragment they share instead"
+        return value
     if ref.startswith("kit."):
         value = kit
         for name, index in re.findall(r"\.(\w+)|\[(\d+)\]", ref.removeprefix("kit")):

@@ -79,7 +79,7 @@ async def test_progress_picture_after_check_ins(tmp_path):
         assert "nothing to chart yet" in user.texts[-2] or "nothing to chart yet" in user.texts[-1]
         for day in range(5):
             await user.command("checkin")
-            await user.tap(f"^{day % 5 + 1}")
+            await user.tap(f"^{(3, 2, 4, 5, 3)[day]}")  # no 1: that brings the safety question first
             await user.tap(f"^{10 - day}$")
             await user.tap("^No$")
             await user.tap("Skip")

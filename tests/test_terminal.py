@@ -32,13 +32,13 @@ def chat(db: Path, script: str, *args: str, **env_extra: str) -> subprocess.Comp
 
 def test_scripted_conversation_and_resume(tmp_path):
     db = tmp_path / "chat.db"
-    first = chat(db, "hello\n1\nJamie\n2\n2\n2\n8\n1\n5\n1\n1\n2\n")
+    first = chat(db, "hello\n1\nJamie\n2\n2\n2\n8\n1\n2\n5\n1\n1\n2\n")
     assert first.returncode == 0, first.stderr
     out = first.stdout
     assert "Rekindle: Hi, I'm Rekindle" in out
     assert "[1] I'm 18+ and I agree" in out
     assert "You: Jamie" in out and "Nice to meet you, Jamie." in out
-    assert "Step 1 of" in out
+    assert "Name what you feel" in out, "the first step, on the first day"
     assert "Traceback" not in out + first.stderr
 
     second = chat(db, "/progress\n/start\n")
@@ -59,7 +59,7 @@ def test_bad_input_gets_kind_replies(tmp_path):
 def test_clock_option_shows_a_due_check_in(tmp_path):
     db = tmp_path / "chat.db"
     # Intake at 08:30 London time on a spring day, with a 09:00 check-in; then jump an hour.
-    script = "/start\n1\nAlex\n2\n2\n2\n8\n1\n5\n1\n1\n2\n:advance 1h\n4\n"
+    script = "/start\n1\nAlex\n2\n2\n2\n8\n1\n2\n5\n1\n1\n2\n:advance 1h\n4\n"
     result = chat(db, script, "--clock", "2026-03-29 07:30")
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -89,11 +89,13 @@ def test_content_check_and_broken_content(tmp_path):
 
 
 def test_safety_classify_cli():
-    result = bot_cli("safety", "classify", stdin="i want to die\nhi there\n")
-    assert result.stdout.split() == ["crisis", "none"]
+    result = bot_cli("safety", "classify", stdin="i want to kill myself\nhi there\n")
+    labels = [line.split("\t")[0] for line in result.stdout.splitlines()]
+    assert labels == ["crisis", "none"]
+    assert "crisis=" in result.stdout.splitlines()[0], "the scores follow the label"
 
 
-INTAKE = "/start\n1\nJamie\n2\n2\n2\n8\n1\n5\n1\n1\n2\n"
+INTAKE = "/start\n1\nJamie\n2\n2\n2\n8\n1\n2\n5\n1\n1\n2\n"
 
 
 def test_journal_urge_draft_and_progress_in_the_terminal(tmp_path):
@@ -110,7 +112,7 @@ def test_journal_urge_draft_and_progress_in_the_terminal(tmp_path):
     result = chat(db, script)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Saved to your journal" in out
+    assert "in your journal" in out, "the answer to the step's question was acknowledged"
     assert "unsent" in out.lower() and "Tomorrow I'll ask" in out
     assert "Your journal, page 1 of 1" in out and "our song came on" in out
     assert "[picture saved to " in out

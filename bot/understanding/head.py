@@ -1,12 +1,14 @@
-"""The trained part of the safety model: small classifiers over sentence embeddings.
+"""The trained part of the safety model: two small classifiers over the example categories.
 
-For each finding (crisis, danger, boundary, moved on) a logistic regression and the three nearest
-training examples each give a score, and the two are averaged: the regression generalises, the
-neighbours keep rare wordings that a line cannot separate. Two more regressions refine a finding:
-an attempt already under way (among crisis examples) and who does the harm (among danger examples).
+One reads a message's meaning (a multinomial logistic regression on its sentence embedding), the
+other its surface (the same on character and word n-gram TF-IDF, which catches slang and spellings
+the embedding model never met). Each gives a probability for every category of
+`content/safety/examples` (crisis by C-SSRS level, danger by direction and kind, ...); their mean,
+summed per label, is the score of each finding. The categories also tell an attempt in progress
+from other crisis levels, and harm done by the user from harm done to them.
 
-Stored as `content/model/safety.npz` (weights and neighbours) beside `safety.json` (thresholds, the
-digest of the examples it was trained on, and its figures), rebuilt by `python -m bot safety train`.
+Stored as `content/model/safety.npz` beside `safety.json` (thresholds, the digest of the examples it
+was trained on, its figures), rebuilt by `python -m bot safety train`.
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["FINDINGS", "HEAD_FILES", "REFINERS", "Head", "HeadUnavailable", "Thresholds", "load_head"]
+from bot.understanding.tfidf import NgramSpace
+
+__all__ = ["FINDINGS", "HEAD_FILES", "Head", "HeadUnavailable", "Thresholds", "load_head"]
 
 FINDINGS = ("crisis", "danger", "boundary", "moved_on")
-REFINERS = ("attempt", "by_user")
 HEAD_FILES = (Path("model") / "safety.npz", Path("model") / "safety.json")
-NEIGHBOURS = 3
 
 Floats = NDArray[np.float32]
 
@@ -36,34 +38,50 @@ class Thresholds:
     danger: float
     boundary: float
     moved_on: float
-    attempt: float
-    by_user: float
-    # A rules hit for these findings counts when the model's own score reaches this much lower bar.
-    rules_floor: float = 0.25
+    attempt: float  # share of the crisis score that is "attempt in progress"
+    by_user: float  # share of the danger score that is harm done or threatened by the user
+    piece_penalty: float  # a sentence alone must score this much higher than the whole message would
+    crisis_act_with_rule: float = 1.0  # with a rules hit for crisis, the full reply from this score
+    rules_floor: float = 0.25  # a rules hit for danger, boundary or moved on counts from this score
+
+
+def _softmax(logits: Floats) -> Floats:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    out: Floats = (exp / exp.sum(axis=1, keepdims=True)).astype(np.float32)
+    return out
 
 
 @dataclass
 class Head:
-    weights: Floats  # (findings + refiners, dim)
-    biases: Floats  # (findings + refiners,)
-    bank: Floats  # (examples, dim): the training examples' embeddings, for the nearest neighbours
-    bank_labels: NDArray[np.bool_]  # (examples, findings)
+    categories: list[str]  # "label:category", the columns of every probability below
+    embedding_weights: Floats  # (categories, 384)
+    embedding_biases: Floats
+    chars: NgramSpace
+    words: NgramSpace
+    ngram_weights: Floats  # (categories, character features + word features)
+    ngram_biases: Floats
     thresholds: Thresholds
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def scores(self, embeddings: Floats) -> dict[str, Floats]:
-        """Per finding and refiner, a score in [0, 1] for each row of `embeddings`."""
-        logits = embeddings @ self.weights.T + self.biases
-        probability = 1.0 / (1.0 + np.exp(-logits))
-        similarity = embeddings @ self.bank.T
-        k = min(NEIGHBOURS, similarity.shape[1])
-        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-        votes = self.bank_labels[nearest].mean(axis=1)  # (rows, findings)
-        out: dict[str, Floats] = {}
-        for i, name in enumerate(FINDINGS):
-            out[name] = (0.5 * probability[:, i] + 0.5 * votes[:, i]).astype(np.float32)
-        for j, name in enumerate(REFINERS):
-            out[name] = probability[:, len(FINDINGS) + j].astype(np.float32)
+    def __post_init__(self) -> None:
+        labels = np.array([c.split(":", 1)[0] for c in self.categories])
+        self._masks = {name: labels == name for name in FINDINGS}
+        self._attempt = np.array([c == "crisis:attempt" for c in self.categories])
+        self._by_user = np.array([c.startswith("danger:by_user") for c in self.categories])
+
+    def probabilities(self, embeddings: Floats, texts: list[str]) -> Floats:
+        """(pieces, categories): the mean of the two classifiers' probabilities."""
+        meaning = _softmax(embeddings @ self.embedding_weights.T + self.embedding_biases)
+        surface = np.stack([np.concatenate([self.chars.vector(t), self.words.vector(t)]) for t in texts])
+        form = _softmax(surface @ self.ngram_weights.T + self.ngram_biases)
+        return ((meaning + form) / 2).astype(np.float32)
+
+    def scores(self, probabilities: Floats) -> dict[str, Floats]:
+        """Per finding (and refiner) a score for each piece."""
+        out = {name: probabilities[:, mask].sum(axis=1) for name, mask in self._masks.items()}
+        out["attempt"] = probabilities[:, self._attempt].sum(axis=1) / np.maximum(out["crisis"], 1e-6)
+        out["by_user"] = probabilities[:, self._by_user].sum(axis=1) / np.maximum(out["danger"], 1e-6)
         return out
 
     def save(self, root: Path, meta: dict[str, Any]) -> None:
@@ -72,13 +90,23 @@ class Head:
         with npz.open("wb") as fh:
             np.savez_compressed(
                 fh,
-                weights=self.weights.astype(np.float32),
-                biases=self.biases.astype(np.float32),
-                bank=self.bank.astype(np.float16),
-                bank_labels=self.bank_labels,
+                embedding_weights=self.embedding_weights.astype(np.float32),
+                embedding_biases=self.embedding_biases.astype(np.float32),
+                ngram_weights=self.ngram_weights.astype(np.float16),
+                ngram_biases=self.ngram_biases.astype(np.float32),
+                char_idf=self.chars.idf.astype(np.float32),
+                word_idf=self.words.idf.astype(np.float32),
             )
-        document = {**meta, "thresholds": asdict(self.thresholds)}
-        js.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        document = {
+            **meta,
+            "categories": self.categories,
+            "thresholds": asdict(self.thresholds),
+            "char_vocabulary": sorted(self.chars.vocabulary, key=self.chars.vocabulary.__getitem__),
+            "word_vocabulary": sorted(self.words.vocabulary, key=self.words.vocabulary.__getitem__),
+        }
+        js.write_text(
+            json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+        )
 
 
 class HeadUnavailable(Exception):
@@ -90,12 +118,18 @@ def load_head(root: Path) -> Head:
     try:
         meta = json.loads(js.read_text(encoding="utf-8"))
         thresholds = Thresholds(**meta.pop("thresholds"))
+        categories = meta.pop("categories")
+        char_vocabulary = {gram: i for i, gram in enumerate(meta.pop("char_vocabulary"))}
+        word_vocabulary = {gram: i for i, gram in enumerate(meta.pop("word_vocabulary"))}
         with np.load(npz) as data:
             return Head(
-                weights=data["weights"].astype(np.float32),
-                biases=data["biases"].astype(np.float32),
-                bank=data["bank"].astype(np.float32),
-                bank_labels=data["bank_labels"].astype(bool),
+                categories=categories,
+                embedding_weights=data["embedding_weights"],
+                embedding_biases=data["embedding_biases"],
+                chars=NgramSpace(char_vocabulary, data["char_idf"], words=False),
+                words=NgramSpace(word_vocabulary, data["word_idf"], words=True),
+                ngram_weights=data["ngram_weights"].astype(np.float32),
+                ngram_biases=data["ngram_biases"],
                 thresholds=thresholds,
                 meta=meta,
             )

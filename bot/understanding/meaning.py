@@ -1,10 +1,15 @@
 """What typed text means besides its safety: which FAQ question it asks, which command its words
 mean, and, in a draft to the ex, which of the message coach's problems it shows.
 
-Every phrasing written in content (FAQ `phrasings`, `intents.yaml`, the coach's `examples` and
-`good_examples`) is embedded once into a phrase bank; a message's pieces are compared with it.
-The bars a match must clear are chosen by `python -m bot safety train` on the phrasings alone
-(each held out in turn) and stored beside the bank.
+Questions and commands: a multinomial logistic regression over sentence embeddings, trained on
+every FAQ phrasing and every command phrasing written in content, with a "none of these" class
+learnt from ordinary messages (feelings, venting, reflections); it gives each entry a probability,
+and a match must clear the bar chosen by cross-validation on those phrasings alone.
+
+The coach: each sentence of a draft is compared with the coach's example sentences (problems and
+fine ones); a problem is read where most of its nearest examples show it.
+
+Built by `python -m bot safety train` into `content/model/phrases.npz` and `phrases.json`.
 """
 
 from __future__ import annotations
@@ -22,9 +27,19 @@ from dialogs.assessment import Understanding
 from dialogs.coach import Coach
 from dialogs.content import Content
 
-__all__ = ["BANK_FILES", "Bars", "PhraseBank", "bank_digest", "bank_texts", "load_bank"]
+__all__ = [
+    "BANK_FILES",
+    "NONE",
+    "Bars",
+    "PhraseBank",
+    "bank_digest",
+    "bank_texts",
+    "coach_texts",
+    "load_bank",
+]
 
 BANK_FILES = (Path("model") / "phrases.npz", Path("model") / "phrases.json")
+NONE = "none"
 COACH_NEIGHBOURS = 5
 COACH_SHARE = 0.6  # this share of a sentence's nearest coach examples must show the same problem
 
@@ -33,79 +48,87 @@ Floats = NDArray[np.float32]
 
 @dataclass(frozen=True)
 class Bars:
-    faq: float
-    intent: float
-    coach: float
+    faq: float  # probability a question must reach
+    intent: float  # ... and a command
+    coach: float  # similarity the nearest coach example must reach
 
 
 def bank_texts(content: Content, coach: Coach) -> list[tuple[str, str]]:
-    """(label, text) for every phrasing: faq:<id>, intent:<id>, coach:<rule id>, coach:good."""
+    """(label, text) for every phrasing the classifier learns: faq:<id> and intent:<id>."""
     out: list[tuple[str, str]] = []
     for entry in content.faq:
         out += [(f"faq:{entry.id}", text) for text in (entry.question, *entry.phrasings)]
     for intent in content.intents:
         out += [(f"intent:{intent.id}", text) for text in intent.phrasings]
-    for rule in coach.spec.rules:
-        out += [(f"coach:{rule.id}", text) for text in rule.examples]
-    out += [("coach:good", text) for text in coach.spec.good_examples]
-    return out
+    return out + coach_texts(coach)
+
+
+def coach_texts(coach: Coach) -> list[tuple[str, str]]:
+    out = [(f"coach:{rule.id}", text) for rule in coach.spec.rules for text in rule.examples]
+    return out + [("coach:good", text) for text in coach.spec.good_examples]
 
 
 def bank_digest(texts: list[tuple[str, str]]) -> str:
     return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode()).hexdigest()
 
 
+def _softmax(logits: Floats) -> Floats:
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    out: Floats = (exp / exp.sum(axis=1, keepdims=True)).astype(np.float32)
+    return out
+
+
 @dataclass
 class PhraseBank:
-    labels: list[str]
-    vectors: Floats  # (phrasings, dim), L2-normalised
+    classes: list[str]  # faq:<id>, intent:<id> and "none"
+    weights: Floats  # (classes, dim)
+    biases: Floats
+    coach_labels: list[str]  # coach:<rule id> or coach:good, one per coach example
+    coach_vectors: Floats  # (coach examples, dim)
     bars: Bars
     digest: str
 
     def __post_init__(self) -> None:
-        kinds = np.array([label.split(":", 1)[0] for label in self.labels])
+        kinds = np.array([c.split(":", 1)[0] for c in self.classes])
         self._faq = np.flatnonzero(kinds == "faq")
         self._intent = np.flatnonzero(kinds == "intent")
-        self._coach = np.flatnonzero(kinds == "coach")
 
-    def _best(
-        self, rows: NDArray[np.intp], similarity: Floats, top: int = 3
+    def probabilities(self, embeddings: Floats) -> Floats:
+        return _softmax(embeddings @ self.weights.T + self.biases)
+
+    def _ranked(
+        self, columns: NDArray[np.intp], probs: Floats, top: int = 3
     ) -> tuple[tuple[str, float], ...]:
-        """Per label its best score over the given phrasings, best labels first."""
-        best: dict[str, float] = {}
-        for i in rows:
-            label = self.labels[i].split(":", 1)[1]
-            score = float(similarity[i])
-            if score > best.get(label, -1.0):
-                best[label] = score
-        ranked = sorted(best.items(), key=lambda item: -item[1])[:top]
-        return tuple((label, round(score, 4)) for label, score in ranked)
+        order = columns[np.argsort(-probs[columns])][:top]
+        return tuple((self.classes[c].split(":", 1)[1], round(float(probs[c]), 4)) for c in order)
 
     def understand(self, pieces: list[str], embeddings: Floats) -> Understanding:
-        """`pieces[0]` is the whole message; the rest are its sentences (see segments.py). The coach's
-        problems are read every time (a matrix product): the engine uses them only on a draft."""
-        similarity = embeddings @ self.vectors.T  # (pieces, phrasings)
-        faq = self._best(self._faq, similarity.max(axis=0))
-        intent = self._best(self._intent, similarity[0])
-        coach = self._coach_problems(pieces, similarity)
+        """`pieces[0]` is the whole message; the rest are its sentences (see segments.py). A question
+        may be one sentence of a longer message; a command is the whole message. The coach's problems
+        are read every time (cheap): the engine uses them only on a draft."""
+        probs = self.probabilities(embeddings)
         return Understanding(
-            faq=faq, intent=intent, faq_bar=self.bars.faq, intent_bar=self.bars.intent, coach=tuple(coach)
+            faq=self._ranked(self._faq, probs.max(axis=0)),
+            intent=self._ranked(self._intent, probs[0]),
+            faq_bar=self.bars.faq,
+            intent_bar=self.bars.intent,
+            coach=tuple(self._coach_problems(pieces, embeddings)),
         )
 
-    def _coach_problems(self, pieces: list[str], similarity: Floats) -> list[tuple[str, str]]:
+    def _coach_problems(self, pieces: list[str], embeddings: Floats) -> list[tuple[str, str]]:
+        if not len(self.coach_labels):
+            return []
         found: dict[str, str] = {}
-        sentences = range(1, len(pieces)) if len(pieces) > 1 else range(1)
-        for p in sentences:
-            scores = similarity[p, self._coach]
-            k = min(COACH_NEIGHBOURS, len(scores))
-            if k == 0:
-                break
-            nearest = np.argsort(-scores)[:k]
-            if float(scores[nearest[0]]) < self.bars.coach:
+        rows = range(1, len(pieces)) if len(pieces) > 1 else range(1)
+        similarity = embeddings @ self.coach_vectors.T
+        k = min(COACH_NEIGHBOURS, len(self.coach_labels))
+        for p in rows:
+            nearest = np.argsort(-similarity[p])[:k]
+            if float(similarity[p, nearest[0]]) < self.bars.coach:
                 continue
             votes: dict[str, int] = {}
             for n in nearest:
-                problem = self.labels[self._coach[n]].split(":", 1)[1]
+                problem = self.coach_labels[n].split(":", 1)[1]
                 votes[problem] = votes.get(problem, 0) + 1
             problem, count = max(votes.items(), key=lambda item: item[1])
             if problem != "good" and count / k >= COACH_SHARE and problem not in found:
@@ -116,8 +139,19 @@ class PhraseBank:
         npz, js = (root / p for p in BANK_FILES)
         npz.parent.mkdir(parents=True, exist_ok=True)
         with npz.open("wb") as fh:
-            np.savez_compressed(fh, vectors=self.vectors.astype(np.float16))
-        document = {**meta, "labels": self.labels, "bars": asdict(self.bars), "digest": self.digest}
+            np.savez_compressed(
+                fh,
+                weights=self.weights.astype(np.float32),
+                biases=self.biases.astype(np.float32),
+                coach_vectors=self.coach_vectors.astype(np.float16),
+            )
+        document = {
+            **meta,
+            "classes": self.classes,
+            "coach_labels": self.coach_labels,
+            "bars": asdict(self.bars),
+            "digest": self.digest,
+        }
         js.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -125,7 +159,12 @@ def load_bank(root: Path) -> PhraseBank:
     npz, js = (root / p for p in BANK_FILES)
     meta = json.loads(js.read_text(encoding="utf-8"))
     with np.load(npz) as data:
-        vectors = data["vectors"].astype(np.float32)
-    return PhraseBank(
-        labels=meta["labels"], vectors=vectors, bars=Bars(**meta["bars"]), digest=meta["digest"]
-    )
+        return PhraseBank(
+            classes=meta["classes"],
+            weights=data["weights"],
+            biases=data["biases"],
+            coach_labels=meta["coach_labels"],
+            coach_vectors=data["coach_vectors"].astype(np.float32),
+            bars=Bars(**meta["bars"]),
+            digest=meta["digest"],
+        )

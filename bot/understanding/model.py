@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from bot.understanding.encoder import Encoder
 from bot.understanding.head import Head
 from bot.understanding.meaning import PhraseBank
-from bot.understanding.safety_model import SafetyModel, Scores, embed_pieces, strongest
+from bot.understanding.safety_model import NOTHING, SafetyModel, embed_pieces, strongest
 from bot.understanding.segments import segments
 from dialogs.assessment import Assessment, Understanding
 from dialogs.safety import SafetyClassifier
@@ -28,13 +28,10 @@ class Model:
         """Safety and meaning of `text`, reading `recent` messages together with it for safety only."""
         own = segments(text)
         pieces = segments(text, recent)
+        rule = self.safety.rules.assess(text)
         if not pieces:
-            return self.safety.decide(
-                Scores(0.0, 0.0, 0.0, 0.0, 0.0, 0.0), self.safety.rules.assess(text)
-            ), None
+            return self.safety.decide(NOTHING, rule), None
         embeddings = embed_pieces(self.encoder, pieces)
-        assessment = self.safety.decide(
-            strongest(self.safety.head, embeddings), self.safety.rules.assess(text)
-        )
+        assessment = self.safety.decide(strongest(self.safety.head, embeddings, pieces), rule)
         understanding = self.bank.understand(own, embeddings[: len(own)]) if self.bank is not None else None
         return assessment, understanding

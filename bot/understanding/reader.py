@@ -23,7 +23,6 @@ from bot.understanding.encoder import Encoder, ModelUnavailable
 from bot.understanding.head import HeadUnavailable, load_head
 from bot.understanding.meaning import PhraseBank, bank_digest, bank_texts, load_bank
 from bot.understanding.model import Model
-from bot.understanding.safety_model import embed_pieces
 from dialogs.kit import Kit, load_kit
 from dialogs.model import Event, EventKind
 from dialogs.safety import load_classifier
@@ -62,22 +61,19 @@ def load_safety_model(content_root: Path, threads: int = 1) -> Model | None:
             "the safety examples changed since the model was trained; run `python -m bot safety train`"
         )
     kit = load_kit(content_root)
-    return Model(encoder, head, load_classifier(content_root), _bank(content_root, encoder, kit))
+    return Model(encoder, head, load_classifier(content_root), _bank(content_root, kit))
 
 
-def _bank(content_root: Path, encoder: Encoder, kit: Kit) -> PhraseBank | None:
-    texts = bank_texts(kit.content, kit.coach)
+def _bank(content_root: Path, kit: Kit) -> PhraseBank | None:
     try:
         bank = load_bank(content_root)
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         log.error("the phrase bank did not load (%s); typed questions are matched by keywords", exc)
         return None
-    if bank.digest != bank_digest(texts):
-        # A counsellor edited the FAQ, the commands or the coach without retraining: embed the
-        # phrasings now (about a second) and keep the trained bars.
-        log.warning("the FAQ, commands or coach examples changed; run `python -m bot safety train`")
-        vectors = embed_pieces(encoder, [text for _, text in texts])
-        bank = PhraseBank([label for label, _ in texts], vectors, bank.bars, bank_digest(texts))
+    if bank.digest != bank_digest(bank_texts(kit.content, kit.coach)):
+        log.warning(
+            "the FAQ, commands or coach examples changed since training; run `python -m bot safety train`"
+        )
     return bank
 
 

@@ -1,7 +1,10 @@
-"""The learned safety check: embeddings of a message's pieces, scored by the trained head, turned
-into the engine's `Assessment`, with the rules kept as a backstop.
+"""The learned safety check: a message's pieces scored by the trained head, turned into the
+engine's `Assessment`, with the rules kept as a backstop.
 
-`assess` is pure CPU work; the service runs it in a thread so the event loop never waits on it.
+A message is read whole, and sentence by sentence: a sentence on its own counts when it scores
+higher than the whole by more than the head's `piece_penalty`, so risk buried in a long, chatty
+message is found without every long message looking risky. `assess` is pure CPU work; the service
+runs it in a thread so the event loop never waits on it.
 """
 
 from __future__ import annotations
@@ -17,14 +20,13 @@ from bot.understanding.segments import segments
 from dialogs.assessment import Assessment, CrisisZone
 from dialogs.safety import SafetyClassifier, SafetyLabel
 
-__all__ = ["SafetyModel", "Scores", "embed_pieces", "strongest"]
-
-_BATCH = 16
+__all__ = ["NOTHING", "SafetyModel", "Scores", "embed_pieces", "strongest"]
 
 
 @dataclass(frozen=True, slots=True)
 class Scores:
-    """The highest score each finding reached over a message's pieces, and the refiners there."""
+    """Each finding's score: the whole message's, or a piece's less the penalty when that is higher;
+    the refiners where the finding peaked."""
 
     crisis: float
     danger: float
@@ -34,26 +36,28 @@ class Scores:
     by_user: float
 
 
+NOTHING = Scores(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+
 def embed_pieces(encoder: Encoder, pieces: Sequence[str]) -> np.ndarray:
-    """Embed in batches of similar length, so short sentences are not padded to a long one."""
-    order = sorted(range(len(pieces)), key=lambda i: len(pieces[i]))
-    out = np.empty((len(pieces), encoder.dim), dtype=np.float32)
-    for start in range(0, len(order), _BATCH):
-        chunk = order[start : start + _BATCH]
-        out[chunk] = encoder.embed([pieces[i] for i in chunk])
-    return out
+    return encoder.embed(list(pieces))
 
 
-def strongest(head: Head, embeddings: np.ndarray) -> Scores:
-    """The highest score of each finding over a message's pieces (the refiners where it peaked)."""
-    per_piece = head.scores(embeddings)
-    top = {name: float(per_piece[name].max()) for name in FINDINGS}
-    crisis_at = int(per_piece["crisis"].argmax())
-    danger_at = int(per_piece["danger"].argmax())
+def strongest(head: Head, embeddings: np.ndarray, pieces: Sequence[str]) -> Scores:
+    """Pieces: the whole message first (see segments.py), then its sentences."""
+    per_piece = head.scores(head.probabilities(embeddings, list(pieces)))
+    penalty = np.zeros(len(pieces), dtype=np.float32)
+    penalty[1:] = head.thresholds.piece_penalty
+    top: dict[str, float] = {}
+    at: dict[str, int] = {}
+    for name in FINDINGS:
+        adjusted = per_piece[name] - penalty
+        at[name] = int(adjusted.argmax())
+        top[name] = float(adjusted[at[name]])
     return Scores(
         **top,
-        attempt=float(per_piece["attempt"][crisis_at]),
-        by_user=float(per_piece["by_user"][danger_at]),
+        attempt=float(per_piece["attempt"][at["crisis"]]),
+        by_user=float(per_piece["by_user"][at["danger"]]),
     )
 
 
@@ -66,8 +70,8 @@ class SafetyModel:
     def scores(self, text: str, recent: Sequence[str] = ()) -> Scores:
         pieces = segments(text, recent)
         if not pieces:
-            return Scores(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        return strongest(self.head, embed_pieces(self.encoder, pieces))
+            return NOTHING
+        return strongest(self.head, embed_pieces(self.encoder, pieces), pieces)
 
     def assess(self, text: str, recent: Sequence[str] = ()) -> Assessment:
         return self.decide(self.scores(text, recent), self.rules.assess(text))
@@ -75,7 +79,7 @@ class SafetyModel:
     def decide(self, s: Scores, rule: SafetyLabel) -> Assessment:
         t = self.head.thresholds
         zone = CrisisZone.NONE
-        if s.crisis >= t.crisis_act:
+        if s.crisis >= t.crisis_act or (rule == SafetyLabel.CRISIS and s.crisis >= t.crisis_act_with_rule):
             zone = CrisisZone.ACT
         elif s.crisis >= t.crisis_ask or rule == SafetyLabel.CRISIS:
             zone = CrisisZone.ASK  # the rules backstop: a hit always earns at least the question
@@ -92,12 +96,5 @@ class SafetyModel:
             boundary=found(s.boundary, t.boundary, SafetyLabel.BOUNDARY),
             moved_on=found(s.moved_on, t.moved_on, SafetyLabel.MOVED_ON),
             source="model",
-            scores=(
-                ("crisis", round(s.crisis, 3)),
-                ("danger", round(s.danger, 3)),
-                ("boundary", round(s.boundary, 3)),
-                ("moved_on", round(s.moved_on, 3)),
-                ("attempt", round(s.attempt, 3)),
-                ("by_user", round(s.by_user, 3)),
-            ),
+            scores=tuple((name, round(getattr(s, name), 3)) for name in Scores.__slots__),
         )

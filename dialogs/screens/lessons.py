@@ -114,6 +114,8 @@ def _today_handle(ctx: Ctx) -> None:
         ctx.state.data = {}
         ctx.say(ctx.t("ack_practice"), _what_next_buttons(ctx, plan_for(ctx)))
     else:
+        if ctx.event.text.strip():
+            ctx.say_key("use_buttons")
         _today_show(ctx)
 
 

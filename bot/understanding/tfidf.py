@@ -1,0 +1,69 @@
+"""Character and word n-gram TF-IDF, computed the way scikit-learn's TfidfVectorizer does.
+
+The safety head reads a message two ways: its meaning (sentence embeddings) and its surface
+(n-grams catch slang, typos and spellings the embedding model never saw: "kms", "unalive",
+"sewerslide"). Training uses scikit-learn; at run time this module turns a fitted vocabulary and
+its idf weights into the same vectors without it (tests/understanding checks they agree).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["CHAR_NGRAMS", "WORD_NGRAMS", "NgramSpace", "char_wb_ngrams", "word_ngrams"]
+
+CHAR_NGRAMS = (2, 5)
+WORD_NGRAMS = (1, 2)
+_WHITE = re.compile(r"\s\s+")
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+def char_wb_ngrams(text: str, low: int = CHAR_NGRAMS[0], high: int = CHAR_NGRAMS[1]) -> list[str]:
+    """N-grams of characters inside word boundaries, each word padded with a space either side."""
+    out: list[str] = []
+    for word in _WHITE.sub(" ", text.lower()).split():
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(low, high + 1):
+            offset = 0
+            out.append(padded[offset : offset + n])
+            while offset + n < size:
+                offset += 1
+                out.append(padded[offset : offset + n])
+            if offset == 0:  # a word shorter than n is counted once
+                break
+    return out
+
+
+def word_ngrams(text: str, low: int = WORD_NGRAMS[0], high: int = WORD_NGRAMS[1]) -> list[str]:
+    tokens = _TOKEN.findall(text.lower())
+    out: list[str] = []
+    for n in range(low, high + 1):
+        out += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+    return out
+
+
+@dataclass
+class NgramSpace:
+    """One fitted vocabulary: term -> column, and each column's idf."""
+
+    vocabulary: dict[str, int]
+    idf: NDArray[np.float32]
+    words: bool  # word n-grams rather than character n-grams
+
+    def vector(self, text: str) -> NDArray[np.float32]:
+        """Sublinear tf times idf, L2-normalised: a dense row for one text."""
+        grams = word_ngrams(text) if self.words else char_wb_ngrams(text)
+        out = np.zeros(len(self.idf), dtype=np.float32)
+        for gram, count in Counter(grams).items():
+            column = self.vocabulary.get(gram)
+            if column is not None:
+                out[column] = (1.0 + math.log(count)) * self.idf[column]
+        norm = float(np.linalg.norm(out))
+        return out / norm if norm > 0 else out

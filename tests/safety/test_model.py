@@ -1,0 +1,157 @@
+"""The learned safety model: trained on the current examples, measured on data it never saw,
+read off the event loop, and replaced by the rules when it cannot load.
+
+The floors below sit just under the figures docs/safety.md reports for the held-out split and the
+realistic set (written by authors who never saw the training files), so a change that makes the
+model worse fails here; they are not the issue's targets, which docs/safety.md compares against.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.understanding.evaluate import cases_from_examples, evaluate, read_tsv
+from bot.understanding.head import HEAD_FILES
+from bot.understanding.meaning import bank_digest, bank_texts
+from bot.understanding.model import Model
+from bot.understanding.reader import Reader, load_safety_model
+from bot.understanding.tfidf import NgramSpace
+from dialogs.assessment import CrisisZone
+from dialogs.content import CONTENT_DIR
+from dialogs.kit import load_kit
+from dialogs.model import Event, EventKind
+from dialogs.safety_examples import examples_digest, load_examples
+
+REALISTIC = Path(__file__).with_name("realistic.tsv")
+
+
+@pytest.fixture(scope="module")
+def model() -> Model:
+    loaded = load_safety_model(CONTENT_DIR.resolve())
+    assert loaded is not None, "the shipped model must load"
+    return loaded
+
+
+def test_the_head_was_trained_on_the_current_examples_and_encoder(model: Model) -> None:
+    meta = model.safety.head.meta
+    assert meta["examples_digest"] == examples_digest(CONTENT_DIR), "examples changed: python -m bot safety train"
+    assert meta["encoder"] == model.encoder.fingerprint
+    kit = load_kit(CONTENT_DIR)
+    assert model.bank is not None
+    assert model.bank.digest == bank_digest(bank_texts(kit.content, kit.coach)), "FAQ, intents or coach changed"
+
+
+def test_the_head_reads_its_own_training_examples(model: Model) -> None:
+    sample = load_examples(CONTENT_DIR, ("train",))[::9]
+    crisis = [model.safety.assess(ex.text) for ex in sample if "crisis" in ex.labels]
+    ordinary = [model.safety.assess(ex.text) for ex in sample if ex.labels == {"none"}]
+    assert np.mean([a.crisis != CrisisZone.NONE for a in crisis]) >= 0.9
+    assert np.mean([a.crisis != CrisisZone.NONE for a in ordinary]) <= 0.1
+
+
+def test_held_out_split(model: Model) -> None:
+    report = evaluate(cases_from_examples(load_examples(CONTENT_DIR, ("heldout",))), model.safety.assess)
+    assert report.recall["crisis"] >= 0.88
+    assert report.crisis_act_precision >= 0.90
+    assert report.ordinary_asked <= 0.10
+    assert report.recall["danger"] >= 0.85
+    assert report.recall["boundary"] >= 0.88
+
+
+def test_realistic_set_written_by_others(model: Model) -> None:
+    report = evaluate(read_tsv(REALISTIC), model.safety.assess)
+    assert report.recall["crisis"] >= 0.84
+    assert report.crisis_act_precision >= 0.90
+    assert report.ordinary_asked <= 0.10
+    assert report.recall["danger"] >= 0.80
+    assert report.recall["boundary"] >= 0.88
+
+
+def test_an_attempt_in_progress_and_harm_by_the_user_are_told_apart(model: Model) -> None:
+    attempt = model.safety.assess("i took all of them 20 mins ago and now im scared")
+    assert attempt.crisis == CrisisZone.ACT and attempt.attempt
+    mine = model.safety.assess("if she doesnt answer tonight im going round to hers and i wont leave")
+    assert mine.danger and mine.danger_by_user
+    theirs = model.safety.assess("he grabbed me by the throat last night when i said it was over")
+    assert theirs.danger and not theirs.danger_by_user
+
+
+def test_risk_buried_in_a_long_message_is_found(model: Model) -> None:
+    chat = "so work was a nightmare again, the rota changed twice and my manager blamed me for it. "
+    text = chat * 4 + "anyway ive counted out the pills and i think this weekend is it. " + chat
+    assert model.safety.assess(text).crisis != CrisisZone.NONE
+
+
+def test_the_ngram_vectors_match_scikit_learn() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = ["i can't do this anymore 😭", "KMS lol", "he won't stop  texting me", "ok", "sewerslide tbh"]
+    for words, vectorizer in (
+        (False, TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+        (True, TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
+    ):
+        expected = vectorizer.fit_transform(texts).toarray()
+        space = NgramSpace({g: int(i) for g, i in vectorizer.vocabulary_.items()}, vectorizer.idf_, words=words)
+        got = np.stack([space.vector(t) for t in texts])
+        assert np.allclose(got, expected, atol=1e-6)
+
+
+def test_without_the_model_the_bot_starts_on_the_rules_and_says_so(tmp_path: Path, caplog) -> None:
+    import shutil
+
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, copy)
+    (copy / HEAD_FILES[0]).unlink()
+    with caplog.at_level(logging.ERROR, logger="rekindle.understanding"):
+        assert load_safety_model(copy.resolve()) is None
+    assert "THE SAFETY MODEL DID NOT LOAD" in caplog.text
+    reader = Reader(None)
+    event = Event(EventKind.TEXT, "test", "u", "e1", datetime.now(UTC), text="i want to die")
+    assert asyncio.run(reader.read(event)) is event, "no assessment: the engine uses the rules"
+
+
+def test_reading_happens_off_the_event_loop(model: Model) -> None:
+    threads: list[str] = []
+    original = model.read
+
+    def spy(text: str, recent):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return original(text, recent)
+
+    reader = Reader(model)
+    reader.model = type("Spy", (), {"read": staticmethod(spy)})()  # type: ignore[assignment]
+    event = Event(EventKind.TEXT, "test", "u", "e1", datetime.now(UTC), text="hello there")
+
+    async def run() -> Event:
+        return await reader.read(event)
+
+    read = asyncio.run(run())
+    reader.close()
+    assert read.assessment is not None and threads and threads[0] != threading.main_thread().name
+
+
+def test_messages_within_ten_minutes_are_read_together(model: Model) -> None:
+    reader = Reader(model)
+    start = datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
+
+    def event(text: str, at: datetime, n: int) -> Event:
+        return Event(EventKind.TEXT, "test", "u", f"e{n}", at, text=text)
+
+    async def run(gap: timedelta) -> CrisisZone:
+        reader.forget("test", "u")
+        await reader.read(event("i've decided what i'm going to do", start, 1))
+        second = await reader.read(event("it'll be tonight, after everyone's asleep", start + gap, 2))
+        assert second.assessment is not None
+        return second.assessment.crisis
+
+    together, apart = asyncio.run(run(timedelta(minutes=3))), asyncio.run(run(timedelta(minutes=30)))
+    reader.close()
+    assert together != CrisisZone.NONE
+    assert apart == CrisisZone.NONE, "half a sentence on its own reads as nothing"
