@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from bot.understanding.tfidf import NgramSpace
+from bot.understanding.classifier import TwoViews
 
 __all__ = ["FINDINGS", "HEAD_FILES", "Head", "HeadUnavailable", "Thresholds", "load_head"]
 
@@ -45,37 +45,25 @@ class Thresholds:
     rules_floor: float = 0.25  # a rules hit for danger, boundary or moved on counts from this score
 
 
-def _softmax(logits: Floats) -> Floats:
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    out: Floats = (exp / exp.sum(axis=1, keepdims=True)).astype(np.float32)
-    return out
-
-
 @dataclass
 class Head:
-    categories: list[str]  # "label:category", the columns of every probability below
-    embedding_weights: Floats  # (categories, 384)
-    embedding_biases: Floats
-    chars: NgramSpace
-    words: NgramSpace
-    ngram_weights: Floats  # (categories, character features + word features)
-    ngram_biases: Floats
+    views: TwoViews  # its categories are "label:category" of content/safety/examples
     thresholds: Thresholds
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        labels = np.array([c.split(":", 1)[0] for c in self.categories])
+        categories = self.views.categories
+        labels = np.array([c.split(":", 1)[0] for c in categories])
         self._masks = {name: labels == name for name in FINDINGS}
-        self._attempt = np.array([c == "crisis:attempt" for c in self.categories])
-        self._by_user = np.array([c.startswith("danger:by_user") for c in self.categories])
+        self._attempt = np.array([c == "crisis:attempt" for c in categories])
+        self._by_user = np.array([c.startswith("danger:by_user") for c in categories])
+
+    @property
+    def categories(self) -> list[str]:
+        return self.views.categories
 
     def probabilities(self, embeddings: Floats, texts: list[str]) -> Floats:
-        """(pieces, categories): the mean of the two classifiers' probabilities."""
-        meaning = _softmax(embeddings @ self.embedding_weights.T + self.embedding_biases)
-        surface = np.stack([np.concatenate([self.chars.vector(t), self.words.vector(t)]) for t in texts])
-        form = _softmax(surface @ self.ngram_weights.T + self.ngram_biases)
-        return ((meaning + form) / 2).astype(np.float32)
+        return self.views.probabilities(embeddings, texts)
 
     def scores(self, probabilities: Floats) -> dict[str, Floats]:
         """Per finding (and refiner) a score for each piece."""
@@ -88,22 +76,8 @@ class Head:
         npz, js = (root / p for p in HEAD_FILES)
         npz.parent.mkdir(parents=True, exist_ok=True)
         with npz.open("wb") as fh:
-            np.savez_compressed(
-                fh,
-                embedding_weights=self.embedding_weights.astype(np.float32),
-                embedding_biases=self.embedding_biases.astype(np.float32),
-                ngram_weights=self.ngram_weights.astype(np.float16),
-                ngram_biases=self.ngram_biases.astype(np.float32),
-                char_idf=self.chars.idf.astype(np.float32),
-                word_idf=self.words.idf.astype(np.float32),
-            )
-        document = {
-            **meta,
-            "categories": self.categories,
-            "thresholds": asdict(self.thresholds),
-            "char_vocabulary": sorted(self.chars.vocabulary, key=self.chars.vocabulary.__getitem__),
-            "word_vocabulary": sorted(self.words.vocabulary, key=self.words.vocabulary.__getitem__),
-        }
+            np.savez_compressed(fh, **self.views.arrays(""))  # type: ignore[arg-type]
+        document = {**meta, **self.views.document(), "thresholds": asdict(self.thresholds)}
         js.write_text(
             json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
         )
@@ -118,20 +92,10 @@ def load_head(root: Path) -> Head:
     try:
         meta = json.loads(js.read_text(encoding="utf-8"))
         thresholds = Thresholds(**meta.pop("thresholds"))
-        categories = meta.pop("categories")
-        char_vocabulary = {gram: i for i, gram in enumerate(meta.pop("char_vocabulary"))}
-        word_vocabulary = {gram: i for i, gram in enumerate(meta.pop("word_vocabulary"))}
-        with np.load(npz) as data:
-            return Head(
-                categories=categories,
-                embedding_weights=data["embedding_weights"],
-                embedding_biases=data["embedding_biases"],
-                chars=NgramSpace(char_vocabulary, data["char_idf"], words=False),
-                words=NgramSpace(word_vocabulary, data["word_idf"], words=True),
-                ngram_weights=data["ngram_weights"].astype(np.float32),
-                ngram_biases=data["ngram_biases"],
-                thresholds=thresholds,
-                meta=meta,
-            )
+        with np.load(npz) as arrays:
+            views = TwoViews.load(meta, arrays, "")
+        for key in ("categories", "char_vocabulary", "word_vocabulary"):
+            meta.pop(key)
+        return Head(views, thresholds, meta)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise HeadUnavailable(f"{npz}: {exc}") from exc

@@ -6,8 +6,8 @@ every FAQ phrasing and every command phrasing written in content, with a "none o
 learnt from ordinary messages (feelings, venting, reflections); it gives each entry a probability,
 and a match must clear the bar chosen by cross-validation on those phrasings alone.
 
-The coach: each sentence of a draft is compared with the coach's example sentences (problems and
-fine ones); a problem is read where most of its nearest examples show it.
+The coach: each sentence of a draft is read by a classifier (meaning and n-grams, see
+classifier.py) trained on the coach's example sentences, problems and fine ones alike.
 
 Built by `python -m bot safety train` into `content/model/phrases.npz` and `phrases.json`.
 """
@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from bot.understanding.classifier import TwoViews
 from dialogs.assessment import Understanding
 from dialogs.coach import Coach
 from dialogs.content import Content
@@ -40,8 +41,7 @@ __all__ = [
 
 BANK_FILES = (Path("model") / "phrases.npz", Path("model") / "phrases.json")
 NONE = "none"
-COACH_NEIGHBOURS = 5
-COACH_SHARE = 0.6  # this share of a sentence's nearest coach examples must show the same problem
+GOOD = "good"
 
 Floats = NDArray[np.float32]
 
@@ -50,7 +50,7 @@ Floats = NDArray[np.float32]
 class Bars:
     faq: float  # probability a question must reach
     intent: float  # ... and a command
-    coach: float  # similarity the nearest coach example must reach
+    coach: float  # probability a problem must reach in a sentence of a draft
 
 
 def bank_texts(content: Content, coach: Coach) -> list[tuple[str, str]]:
@@ -65,7 +65,7 @@ def bank_texts(content: Content, coach: Coach) -> list[tuple[str, str]]:
 
 def coach_texts(coach: Coach) -> list[tuple[str, str]]:
     out = [(f"coach:{rule.id}", text) for rule in coach.spec.rules for text in rule.examples]
-    return out + [("coach:good", text) for text in coach.spec.good_examples]
+    return out + [(f"coach:{GOOD}", text) for text in coach.spec.good_examples]
 
 
 def bank_digest(texts: list[tuple[str, str]]) -> str:
@@ -83,8 +83,7 @@ class PhraseBank:
     classes: list[str]  # faq:<id>, intent:<id> and "none"
     weights: Floats  # (classes, dim)
     biases: Floats
-    coach_labels: list[str]  # coach:<rule id> or coach:good, one per coach example
-    coach_vectors: Floats  # (coach examples, dim)
+    coach: TwoViews | None  # categories: the coach's rule ids and "good"
     bars: Bars
     digest: str
 
@@ -116,39 +115,30 @@ class PhraseBank:
         )
 
     def _coach_problems(self, pieces: list[str], embeddings: Floats) -> list[tuple[str, str]]:
-        if not len(self.coach_labels):
+        if self.coach is None:
             return []
+        rows = list(range(1, len(pieces))) if len(pieces) > 1 else [0]
+        probs = self.coach.probabilities(embeddings[rows], [pieces[r] for r in rows])
         found: dict[str, str] = {}
-        rows = range(1, len(pieces)) if len(pieces) > 1 else range(1)
-        similarity = embeddings @ self.coach_vectors.T
-        k = min(COACH_NEIGHBOURS, len(self.coach_labels))
-        for p in rows:
-            nearest = np.argsort(-similarity[p])[:k]
-            if float(similarity[p, nearest[0]]) < self.bars.coach:
-                continue
-            votes: dict[str, int] = {}
-            for n in nearest:
-                problem = self.coach_labels[n].split(":", 1)[1]
-                votes[problem] = votes.get(problem, 0) + 1
-            problem, count = max(votes.items(), key=lambda item: item[1])
-            if problem != "good" and count / k >= COACH_SHARE and problem not in found:
-                found[problem] = pieces[p]
+        for row, p in zip(rows, probs, strict=True):
+            best = int(p.argmax())
+            problem = self.coach.categories[best]
+            if problem != GOOD and float(p[best]) >= self.bars.coach and problem not in found:
+                found[problem] = pieces[row]
         return list(found.items())
 
     def save(self, root: Path, meta: dict[str, Any]) -> None:
         npz, js = (root / p for p in BANK_FILES)
         npz.parent.mkdir(parents=True, exist_ok=True)
+        arrays = {"weights": self.weights.astype(np.float32), "biases": self.biases.astype(np.float32)}
+        if self.coach is not None:
+            arrays.update(self.coach.arrays("coach_"))
         with npz.open("wb") as fh:
-            np.savez_compressed(
-                fh,
-                weights=self.weights.astype(np.float32),
-                biases=self.biases.astype(np.float32),
-                coach_vectors=self.coach_vectors.astype(np.float16),
-            )
+            np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]
         document = {
             **meta,
             "classes": self.classes,
-            "coach_labels": self.coach_labels,
+            "coach": self.coach.document() if self.coach is not None else None,
             "bars": asdict(self.bars),
             "digest": self.digest,
         }
@@ -163,8 +153,7 @@ def load_bank(root: Path) -> PhraseBank:
             classes=meta["classes"],
             weights=data["weights"],
             biases=data["biases"],
-            coach_labels=meta["coach_labels"],
-            coach_vectors=data["coach_vectors"].astype(np.float32),
+            coach=TwoViews.load(meta["coach"], data, "coach_") if meta.get("coach") else None,
             bars=Bars(**meta["bars"]),
             digest=meta["digest"],
         )

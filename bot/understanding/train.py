@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from bot.understanding.classifier import TwoViews, fit_two_views
 from bot.understanding.encoder import Encoder
 from bot.understanding.head import FINDINGS, Head, Thresholds
-from bot.understanding.meaning import NONE, Bars, PhraseBank, bank_digest, bank_texts, coach_texts
+from bot.understanding.meaning import GOOD, NONE, Bars, PhraseBank, bank_digest, bank_texts, coach_texts
 from bot.understanding.safety_model import Scores, embed_pieces
 from bot.understanding.segments import segments
-from bot.understanding.tfidf import CHAR_NGRAMS, WORD_NGRAMS, NgramSpace
 from dialogs.safety import SafetyLabel, load_classifier
 from dialogs.safety_examples import Example, examples_digest, load_examples
 
@@ -71,44 +71,13 @@ def _rows(examples: Sequence[Example]) -> tuple[list[int], list[str]]:
     return index, categories
 
 
-def fit_head(
-    whole: Floats, examples: Sequence[Example], thresholds: Thresholds, *, categories: list[str] | None = None
-) -> Head:
-    """Both classifiers, fitted on whole messages; `categories` fixes the column order."""
-    from scipy import sparse
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
+def fit_head(whole: Floats, examples: Sequence[Example], thresholds: Thresholds) -> Head:
+    """Both views, fitted on whole messages."""
     index, targets = _rows(examples)
-    texts = [examples[i].text for i in index]
-    chars = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=CHAR_NGRAMS, min_df=2, sublinear_tf=True, dtype=np.float32
+    views = fit_two_views(
+        whole[index], [examples[i].text for i in index], targets, c_meaning=C_MEANING, c_surface=C_SURFACE
     )
-    words = TfidfVectorizer(ngram_range=WORD_NGRAMS, min_df=1, sublinear_tf=True, dtype=np.float32)
-    surface = sparse.hstack([chars.fit_transform(texts), words.fit_transform(texts)]).tocsr()
-    meaning_model = LogisticRegression(C=C_MEANING, max_iter=2000).fit(whole[index], targets)
-    surface_model = LogisticRegression(C=C_SURFACE, max_iter=1000, tol=1e-3).fit(surface, targets)
-    order = categories or sorted(set(targets))
-
-    def columns(model: Any) -> NDArray[np.intp]:
-        classes = list(model.classes_)
-        return np.array([classes.index(c) for c in order])
-
-    m, f = columns(meaning_model), columns(surface_model)
-    return Head(
-        categories=order,
-        embedding_weights=meaning_model.coef_[m].astype(np.float32),
-        embedding_biases=meaning_model.intercept_[m].astype(np.float32),
-        chars=NgramSpace(
-            {g: int(i) for g, i in chars.vocabulary_.items()}, chars.idf_.astype(np.float32), words=False
-        ),
-        words=NgramSpace(
-            {g: int(i) for g, i in words.vocabulary_.items()}, words.idf_.astype(np.float32), words=True
-        ),
-        ngram_weights=surface_model.coef_[f].astype(np.float32),
-        ngram_biases=surface_model.intercept_[f].astype(np.float32),
-        thresholds=thresholds,
-    )
+    return Head(views, thresholds)
 
 
 def _pieces(encoder: Encoder, examples: Sequence[Example]) -> tuple[list[list[str]], list[Floats]]:
@@ -318,35 +287,41 @@ def _probability_bar(
     return round(best, 4)
 
 
-def _coach_bar(vectors: Floats, labels: list[str]) -> tuple[float, float]:
-    """The similarity the nearest coach example must reach, each example held out in turn: most
-    problems read right, a fine draft flagged costing two. Returns (bar, problems read right)."""
-    from bot.understanding.meaning import COACH_NEIGHBOURS, COACH_SHARE
-
-    similarity = vectors @ vectors.T
-    np.fill_diagonal(similarity, -1.0)
-    k = min(COACH_NEIGHBOURS, len(labels) - 1)
-    outcome = []  # (top similarity, problem read or "", own label)
-    for i in range(len(labels)):
-        nearest = np.argsort(-similarity[i])[:k]
-        votes: dict[str, int] = {}
-        for n in nearest:
-            votes[labels[n]] = votes.get(labels[n], 0) + 1
-        label, count = max(votes.items(), key=lambda item: item[1])
-        read = label if label != "coach:good" and count / k >= COACH_SHARE else ""
-        outcome.append((float(similarity[i, nearest[0]]), read, labels[i]))
-    best, best_gain, best_right = 1.0, -1e9, 0.0
-    problems = sum(1 for _, _, own in outcome if own != "coach:good")
-    for bar in sorted({round(top, 3) for top, _, _ in outcome}):
-        right = sum(1 for top, read, own in outcome if top >= bar and read and read == own)
-        false = sum(1 for top, read, own in outcome if top >= bar and read and own == "coach:good")
-        wrong = sum(
-            1 for top, read, own in outcome if top >= bar and read and own not in {read, "coach:good"}
+def _coach_bar(vectors: Floats, texts: list[str], labels: list[str]) -> tuple[TwoViews, float, float]:
+    """The coach classifier, and the probability a problem must reach: chosen on five folds of its
+    own examples so most problems are read right, a fine sentence flagged costing two."""
+    truth = np.array(labels)
+    fold = np.random.default_rng(SEED).permutation(len(labels)) % FOLDS
+    probs = np.zeros((len(labels), len(set(labels))), dtype=np.float32)
+    categories = sorted(set(labels))
+    for k in range(FOLDS):
+        fit = np.flatnonzero(fold != k)
+        views = fit_two_views(
+            vectors[fit],
+            [texts[i] for i in fit],
+            truth[fit].tolist(),
+            c_meaning=C_MEANING,
+            c_surface=C_SURFACE,
+            categories=categories,
         )
-        gain = right - 2 * false - wrong
+        test = np.flatnonzero(fold == k)
+        probs[test] = views.probabilities(vectors[test], [texts[i] for i in test])
+    read = np.array([categories[i] for i in probs.argmax(axis=1)])
+    top = probs.max(axis=1)
+    problem = truth != GOOD
+    best, best_gain, best_right = 1.0, -1e9, 0.0
+    for bar in np.unique(np.round(top, 3)):
+        flagged = (top >= bar) & (read != GOOD)
+        right = float((flagged & (read == truth)).sum())
+        gain = (
+            right - 2 * float((flagged & ~problem).sum()) - float((flagged & problem & (read != truth)).sum())
+        )
         if gain > best_gain:
-            best, best_gain, best_right = bar, gain, right / max(problems, 1)
-    return best, round(best_right, 4)
+            best, best_gain, best_right = float(bar), gain, right / max(int(problem.sum()), 1)
+    views = fit_two_views(
+        vectors, texts, labels, c_meaning=C_MEANING, c_surface=C_SURFACE, categories=categories
+    )
+    return views, round(best, 4), round(best_right, 4)
 
 
 def build_bank(
@@ -386,14 +361,15 @@ def build_bank(
         figures[f"{kind}_ordinary_matched"] = round(float(hit[kinds == NONE].mean()), 4)
     model.fit(vectors, truth)
     coach = coach_texts(kit.coach)
-    coach_vectors = embed_pieces(encoder, [text for _, text in coach])
-    bars["coach"], figures["coach_held_out_right"] = _coach_bar(coach_vectors, [label for label, _ in coach])
+    coach_text = [text for _, text in coach]
+    coach_views, bars["coach"], figures["coach_held_out_right"] = _coach_bar(
+        embed_pieces(encoder, coach_text), coach_text, [label.split(":", 1)[1] for label, _ in coach]
+    )
     bank = PhraseBank(
         classes=classes,
         weights=model.coef_.astype(np.float32),
         biases=model.intercept_.astype(np.float32),
-        coach_labels=[label for label, _ in coach],
-        coach_vectors=coach_vectors,
+        coach=coach_views,
         bars=Bars(**bars),
         digest=bank_digest(texts),
     )
