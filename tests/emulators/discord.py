@@ -51,6 +51,7 @@ from tests.emulators.discord_payloads import (
 )
 
 __all__ = [
+    "COMMANDS",
     "CREATE_DM",
     "EDIT_MESSAGE",
     "INTERACTION_CALLBACK",
@@ -66,8 +67,10 @@ MESSAGES = "POST /channels/{channel_id}/messages"
 EDIT_MESSAGE = "PATCH /channels/{channel_id}/messages/{message_id}"
 CREATE_DM = "POST /users/@me/channels"
 INTERACTION_CALLBACK = "POST /interactions/{interaction_id}/{token}/callback"
+COMMANDS = "PUT /applications/{application_id}/commands"
 
 EPHEMERAL = 1 << 6
+GUILD_CONTEXT, BOT_DM_CONTEXT = 0, 1  # where an interaction happened (the spec's InteractionContextType)
 INTERACTION_WINDOW = 3.0  # seconds Discord allows before an interaction token stops accepting a callback
 HEARTBEAT_INTERVAL_MS = 41_250
 _ESCAPED = re.compile(r"\\([^\w\s])")  # Discord markdown: a backslash before punctuation shows it as is
@@ -141,6 +144,7 @@ class BotMessage:
     allowed_mentions: JSONDict | None = None
     interaction_id: int | None = None
     edits: int = 0
+    loading: bool = False  # a deferred response ("thinking") not yet edited
 
     @property
     def body(self) -> str:
@@ -251,6 +255,7 @@ class DiscordEmulator:
         self.interactions: dict[int, InteractionRecord] = {}
         self._interaction_by_token: dict[str, int] = {}
         self.commands: list[JSONDict] = []
+        self.deleted: list[BotMessage] = []  # interaction responses the bot deleted
         self.user_messages: dict[int, list[JSONDict]] = defaultdict(list)
         self.calls: list[tuple[str, JSONDict]] = []  # (route key, match info + body)
         self.unknown_calls: list[str] = []
@@ -428,10 +433,25 @@ class DiscordEmulator:
         channel = self._channels[message.channel_id]
         return self._interaction(user_id, 3, data, channel, message=self._message_json(message))
 
-    def slash_command(self, user_id: int, name: str, *, guild: bool = True) -> JSONDict:
+    def slash_command(
+        self, user_id: int, name: str, *, guild: bool = True, options: dict[str, str] | None = None
+    ) -> JSONDict:
+        """Use a slash command in the server's #general (`guild`) or in the DM with the bot.
+
+        `options` fill the command's string options by name; a registered command must have them.
+        """
         command = next((c for c in self.commands if c["name"] == name), None)
         command_id = int(command["id"]) if command else self._ids.next()
-        data: JSONDict = {"id": str(command_id), "name": name, "type": 1, "options": []}
+        given = [{"name": key, "type": 3, "value": value} for key, value in (options or {}).items()]
+        if command is not None:
+            known = {option["name"] for option in command.get("options") or []}
+            unknown = [option["name"] for option in given if option["name"] not in known]
+            if unknown:
+                raise AssertionError(f"/{name} has no option {unknown}; it has {sorted(known)}")
+            context = GUILD_CONTEXT if guild else BOT_DM_CONTEXT
+            if context not in (command.get("contexts") or [GUILD_CONTEXT, BOT_DM_CONTEXT]):
+                raise AssertionError(f"/{name} is not registered for context {context}")
+        data: JSONDict = {"id": str(command_id), "name": name, "type": 1, "options": given}
         if guild:
             data["guild_id"] = str(self.guild_id)
             channel = self._channels[self.guild_channel_id]
@@ -674,9 +694,10 @@ class DiscordEmulator:
             (INTERACTION_CALLBACK, self._interaction_callback, False),
             ("GET /webhooks/{application_id}/{token}/messages/@original", self._get_original, False),
             ("PATCH /webhooks/{application_id}/{token}/messages/@original", self._edit_original, False),
+            ("DELETE /webhooks/{application_id}/{token}/messages/@original", self._delete_original, False),
             ("POST /webhooks/{application_id}/{token}", self._followup, False),
             ("PATCH /webhooks/{application_id}/{token}/messages/{message_id}", self._edit_followup, False),
-            ("PUT /applications/{application_id}/commands", self._put_commands, True),
+            (COMMANDS, self._put_commands, True),
             ("GET /applications/{application_id}/commands", self._get_commands, True),
             ("PUT /applications/{application_id}/guilds/{guild_id}/commands", self._put_commands, True),
             ("GET /applications/{application_id}/guilds/{guild_id}/commands", self._get_commands, True),
@@ -801,6 +822,7 @@ class DiscordEmulator:
         if upload.files:
             message.files = list(upload.files)
         message.edits += 1
+        message.loading = False
 
     async def _edit_message(self, request: web.Request, body: JSONDict, upload: _Upload) -> JSONDict:
         channel = self._channel(request)
@@ -868,8 +890,12 @@ class DiscordEmulator:
         message: BotMessage | None = None
         if kind in (4, 5):  # a new message (5: "thinking" until @original is edited)
             if kind == 5:
-                data = {"flags": data.get("flags", 0), "content": ""}
-            message = self._new_message(record.channel_id, data, upload, interaction_id=record.id)
+                message = self._store(
+                    BotMessage(self._ids.next(), record.channel_id, flags=int(data.get("flags") or 0),
+                               interaction_id=record.id, loading=True)
+                )
+            else:
+                message = self._new_message(record.channel_id, data, upload, interaction_id=record.id)
             record.original_id = message.id
             if message.ephemeral:
                 self._ephemeral[record.user_id].append(message)
@@ -913,6 +939,16 @@ class DiscordEmulator:
         message = self._original(request)
         self._apply_edit(message, body, upload)
         return self._message_json(message)
+
+    async def _delete_original(self, request: web.Request, body: JSONDict, upload: _Upload) -> None:
+        record = self._record(request)
+        message = self._original(request)
+        for log in (self._ephemeral[record.user_id], self._channel_log[message.channel_id]):
+            if message in log:
+                log.remove(message)
+        del self._messages[message.id]
+        record.original_id = None
+        self.deleted.append(message)
 
     async def _followup(self, request: web.Request, body: JSONDict, upload: _Upload) -> JSONDict:
         record = self._record(request)

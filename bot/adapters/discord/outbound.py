@@ -128,6 +128,27 @@ class DmChannels:
         self._ids.pop(user_id, None)
 
 
+class _Closed:
+    """Users whose last DM failed because Discord would not deliver it (DMs closed, bot blocked).
+
+    Bounded like DmChannels: the oldest entries go first.
+    """
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._capacity = capacity
+
+    def __contains__(self, user_id: object) -> bool:
+        return user_id in self._ids
+
+    def mark(self, user_id: str, closed: bool) -> None:
+        self._ids.pop(user_id, None)
+        if closed:
+            self._ids[user_id] = None
+            if len(self._ids) > self._capacity:
+                self._ids.popitem(last=False)
+
+
 class DiscordSender:
     """The `bot.delivery.Sender` for Discord DMs."""
 
@@ -135,6 +156,7 @@ class DiscordSender:
         self._client = client
         self._pacer = pacer
         self._channels = channels
+        self._closed = _Closed()
 
     @property
     def platform(self) -> str:
@@ -144,8 +166,22 @@ class DiscordSender:
         """A DM arrived on this channel: replies to this user need no channel lookup."""
         self._channels.put(user_id, channel_id)
 
+    def cannot_dm(self, user_id: str) -> bool:
+        """Whether the last DM to this user failed because Discord would not deliver it."""
+        return user_id in self._closed
+
     async def send(
         self, user_id: str, reply: Reply, image: bytes | None = None, files: Sequence[tuple[str, bytes]] = ()
+    ) -> None:
+        try:
+            await self._send(user_id, reply, image, files)
+        except Unreachable:
+            self._closed.mark(user_id, True)
+            raise
+        self._closed.mark(user_id, False)
+
+    async def _send(
+        self, user_id: str, reply: Reply, image: bytes | None, files: Sequence[tuple[str, bytes]]
     ) -> None:
         attached = _attachments(reply, image, files)
         parts = render(reply, has_files=bool(attached))

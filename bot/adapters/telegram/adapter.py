@@ -17,7 +17,7 @@ from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.adapters.telegram.commands import MENU_COMMANDS
+from bot.adapters.telegram.commands import menu_commands
 from bot.adapters.telegram.inbound import ALLOWED_UPDATES, PLATFORM, to_event
 from bot.adapters.telegram.logsafe import protect_secrets
 from bot.adapters.telegram.ordering import PerUserOrder
@@ -29,6 +29,7 @@ from bot.adapters.telegram.webhook import WebhookServer
 from bot.budget import SendBudget
 from bot.config import Settings
 from bot.delivery import Sender
+from dialogs.content import CONTENT_DIR
 from dialogs.model import Event
 
 __all__ = ["ChatServiceLike", "TelegramAdapter", "Tuning", "run_telegram"]
@@ -67,6 +68,7 @@ class TelegramAdapter:
     __slots__ = (
         "_app",
         "_listener",
+        "_menu",
         "_sender",
         "_service",
         "_settings",
@@ -86,6 +88,7 @@ class TelegramAdapter:
         self._settings = settings
         self._service = service
         self._tuning = tuning or Tuning()
+        self._menu = menu_commands(settings.content_dir or CONTENT_DIR)
         self._app = self._build(token)
         self._sender = TelegramSender(self._app.bot)
         self._started = False
@@ -204,7 +207,7 @@ class TelegramAdapter:
 
     async def _register_commands(self) -> None:
         try:
-            await self._app.bot.set_my_commands(MENU_COMMANDS)
+            await self._app.bot.set_my_commands(self._menu)
         except TelegramError as exc:
             # The menu is a convenience: typing a command still works without it.
             log.warning("could not register the command menu: %s", type(exc).__name__)

@@ -8,6 +8,7 @@ import logging
 import aiohttp
 import pytest
 
+from bot.adapters.commands import load_commands
 from dialogs.model import Button, EventKind, Reply
 from tests.adapters.telegram.conftest import EchoService, RunAdapter, free_port
 from tests.emulators.telegram import Fault, TelegramEmulator
@@ -25,7 +26,10 @@ async def test_start_up_registers_commands_and_delivers_pending(
 ) -> None:
     service = EchoService()
     await run_adapter(service)
-    assert "start" in [c["command"] for c in tg.commands] and "sos" in [c["command"] for c in tg.commands]
+    # The menu is the shared command list (content/commands.yaml), as Discord's slash commands are.
+    menu = [(c.name, c.description) for c in load_commands().on("telegram")]
+    assert [(c["command"], c["description"]) for c in tg.commands] == menu
+    assert {"start", "sos", "menu", "progress", "journal", "export", "delete"} <= {name for name, _ in menu}
     assert service.pending_calls == ["telegram"]
     assert [name for name, _ in tg.calls][:2] == ["getMe", "setMyCommands"]
 
