@@ -14,6 +14,11 @@ replayed on RESUME, as Discord does.
 
 Faults are queued per route, first in first out (`emu.fail(MESSAGES, Fault.cannot_dm())`). A call to
 a route the emulator does not implement answers 404 and makes `stop()` raise.
+
+Every REST request is checked against Discord's OpenAPI spec (`tests/emulators/specs.py`): the route
+and method, the query, and the body, with fields the spec does not know reported too (a snowflake
+sent as a number, say). What the check finds is kept in `spec_violations`, and `stop()` raises, so
+the test that caused it fails.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ from tests.emulators.discord_payloads import (
     timestamp_of,
     user_payload,
 )
+from tests.emulators.specs import discord_spec
 
 __all__ = [
     "COMMANDS",
@@ -260,6 +266,8 @@ class DiscordEmulator:
         self.calls: list[tuple[str, JSONDict]] = []  # (route key, match info + body)
         self.unknown_calls: list[str] = []
         self.errors: list[str] = []
+        self.spec_violations: list[str] = []  # requests the Discord OpenAPI spec does not allow
+        self._spec = discord_spec()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -299,6 +307,8 @@ class DiscordEmulator:
             raise AssertionError(
                 f"emulator saw unimplemented routes {self.unknown_calls} or errors {self.errors}"
             )
+        if self.strict and self.spec_violations:
+            raise AssertionError(f"requests outside Discord's OpenAPI spec: {self.spec_violations}")
 
     async def __aenter__(self) -> DiscordEmulator:
         await self.start()
@@ -710,6 +720,7 @@ class DiscordEmulator:
             if auth and request.headers.get("Authorization") != f"Bot {self.token}":
                 return _json({"message": "401: Unauthorized", "code": 0}, 401)
             upload = await _Upload.read(request)
+            self._check_spec(request, upload)
             self.calls.append((key, {**request.match_info, **upload.payload}))
             fault = self._take_fault(key, self._user_of(request, upload.payload))
             if fault is not None:
@@ -738,7 +749,21 @@ class DiscordEmulator:
 
         return serve
 
+    def _check_spec(self, request: web.Request, upload: _Upload) -> None:
+        self.spec_violations.extend(
+            self._spec.check_request(
+                request.method,
+                request.path.removeprefix(API),
+                dict(request.query),
+                upload.body,
+                upload.file_fields,
+                multipart=upload.multipart,
+            )
+        )
+
     async def _unknown(self, request: web.Request) -> web.StreamResponse:
+        if request.path.startswith(API + "/"):
+            self._check_spec(request, await _Upload.read(request))
         self.unknown_calls.append(f"{request.method} {request.path}")
         return _json(
             {"message": f"emulator: {request.method} {request.path} is not implemented", "code": 0}, 404
@@ -1000,6 +1025,9 @@ class _Upload:
     payload: JSONDict
     files: list[SentFile]
     json_list: list[JSONDict]
+    body: Any = None  # the JSON body as sent (for multipart: payload_json); None without a body
+    file_fields: list[str] = field(default_factory=list)  # multipart part names of the files
+    multipart: bool = False
 
     @classmethod
     async def read(cls, request: web.Request) -> _Upload:
@@ -1009,16 +1037,18 @@ class _Upload:
             form = await request.post()
             payload: JSONDict = {}
             files: list[SentFile] = []
+            names: list[str] = []
             for name, value in form.items():
                 if name == "payload_json":
                     payload = json.loads(str(value))
                 elif isinstance(value, web.FileField):
                     files.append(SentFile(value.filename, value.file.read(), value.content_type))
-            return cls(payload, files, [])
+                    names.append(name)
+            return cls(payload, files, [], payload, names, True)
         raw = await request.json()
         if isinstance(raw, list):
-            return cls({}, [], raw)
-        return cls(raw, [], [])
+            return cls({}, [], raw, raw)
+        return cls(raw, [], [], raw)
 
 
 _Handler = Callable[[web.Request, JSONDict, _Upload], Awaitable[Any]]

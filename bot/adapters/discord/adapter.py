@@ -18,7 +18,7 @@ from bot.adapters.discord.inbound import PLATFORM, GuildMention, button_event, c
 from bot.adapters.discord.lanes import Lanes
 from bot.adapters.discord.outbound import DiscordSender, DmChannels
 from bot.adapters.discord.pacing import Pacer
-from bot.adapters.discord.responses import edit_response
+from bot.adapters.discord.responses import disable_components, edit_response
 from bot.adapters.discord.texts import GUILD_POINTER, SLASH_DMS_CLOSED, SLASH_OPENED
 from bot.config import Settings
 from bot.delivery import Sender
@@ -165,7 +165,7 @@ class DiscordAdapter:
                 item.disabled = True
         view.stop()  # answered: discord.py need not keep this view in memory
         try:
-            await interaction.response.edit_message(view=view)
+            await disable_components(interaction, view)
         except discord.HTTPException as exc:
             _log.info("discord: could not acknowledge button press %s (%s)", interaction.id, exc.status)
 

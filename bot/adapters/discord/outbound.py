@@ -205,7 +205,8 @@ class DiscordSender:
             await self._pacer.wait()
             # Straight to the API rather than Client.create_dm, whose own cache would hand back a
             # channel Discord just called unknown; our cache is the only one that matters here.
-            data = await self._client.http.start_private_message(int(user_id))
+            # A snowflake goes as a string, as Discord's spec types it.
+            data = await self._client.http.start_private_message(user_id)
             channel_id = int(data["id"])
             self._channels.put(user_id, channel_id)
         return self._client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
@@ -220,10 +221,20 @@ class DiscordSender:
         if part.files:
             # A File is read once; build fresh ones so a retried part uploads the bytes again.
             kwargs["files"] = [
-                discord.File(io.BytesIO(a.data), filename=a.name, description=a.alt or None) for a in attached
+                _File(io.BytesIO(a.data), filename=a.name, description=a.alt or None) for a in attached
             ]
         await self._pacer.wait()
         await channel.send(part.content or None, **kwargs)
+
+
+class _File(discord.File):
+    """A file whose attachment entry names its upload by a string id, as Discord's spec types it
+    (discord.py sends the index as a number)."""
+
+    def to_dict(self, index: int) -> dict[str, Any]:
+        entry = super().to_dict(index)
+        entry["id"] = str(entry["id"])
+        return entry
 
 
 @dataclass(frozen=True, slots=True)
