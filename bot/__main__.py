@@ -104,12 +104,14 @@ def _parse_clock(text: str) -> datetime:
 
 
 def _content_check() -> int:
+    from bot.adapters.commands import load_commands
     from dialogs.kit import load_kit
 
     kit = load_kit(CONTENT_DIR)
+    commands = load_commands(CONTENT_DIR)
     print(
         f"content OK: {len(kit.content.lessons)} lessons, {len(kit.content.faq)} questions, "
-        f"{len(kit.content.texts)} texts"
+        f"{len(kit.content.texts)} texts, {len(commands.commands)} commands"
     )
     return 0
 

@@ -4,6 +4,8 @@ tells people about is listed, and a mistake in the file is reported with its fil
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,3 +67,11 @@ def test_a_bad_file_names_file_line_and_reason(tmp_path: Path, body: str, line: 
     assert reason in error.reason
     assert "\n" not in str(error)
 
+
+
+def test_content_check_reads_the_command_list_too() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "content", "check"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"{len(load_commands().commands)} commands" in result.stdout
