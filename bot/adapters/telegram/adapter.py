@@ -61,6 +61,7 @@ class Tuning:
     # Telegram's maximum of parallel webhook connections; one user's updates still go one at a time.
     webhook_connections: int = 100
     poll_pause: float = 0.1  # see PollingTuning
+    poll_max_pause: float = 1.0
     redeliver_after: float = 5.0  # polling: before an update the database did not take is tried again
 
 
@@ -154,6 +155,7 @@ class TelegramAdapter:
                 PollingTuning(
                     timeout=tuning.poll_timeout,
                     pause=tuning.poll_pause,
+                    max_pause=tuning.poll_max_pause,
                     redeliver_after=tuning.redeliver_after,
                 ),
             )

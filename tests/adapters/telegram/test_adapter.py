@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 
 import aiohttp
 import pytest
 
 from bot.adapters.commands import load_commands
 from dialogs.model import Button, EventKind, Reply
+from tests.adapters.telegram.conftest import FAST as FAST_TUNING
 from tests.adapters.telegram.conftest import EchoService, RunAdapter, free_port
 from tests.emulators.telegram import Fault, TelegramEmulator
 
@@ -190,3 +192,22 @@ async def test_webhook_refuses_a_body_that_is_not_an_update(run_adapter: RunAdap
             async with session.post(url, data=body, headers=headers) as resp:
                 assert resp.status == 400, body
     assert service.events == []
+
+
+async def test_a_500_from_telegram_is_one_log_line_not_a_traceback(
+    run_adapter: RunAdapter, tg: TelegramEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    tg.fail("setMyCommands", Fault.server_error(500))
+    tg.fail("getUpdates", Fault.server_error(500))
+    tg.fail("answerCallbackQuery", Fault.server_error(500))
+    with caplog.at_level(logging.WARNING):
+        await run_adapter(choice_service(), replace(FAST_TUNING, poll_timeout=0.2))
+        tg.send_command(31, "/start")
+        await tg.wait_for_messages(31, 1, timeout=10)
+        tg.click(31, "^Yes$")
+        await tg.wait_for_messages(31, 2)
+        await tg.wait_idle(0.2)
+    loud = [r for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith(("bot", "telegram"))]
+    assert len(loud) == 3, [r.getMessage() for r in loud]
+    for record in loud:
+        assert record.exc_info is None and "\n" not in record.getMessage()
