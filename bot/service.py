@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -72,6 +72,17 @@ def next_due(state: UserState, now: datetime) -> calendar.Due | None:
         if due is None or at < due.at:
             due = calendar.Due(at=at, kind="urge_followup", local_date=follow)
     return due
+
+
+async def _claim(tx: UserTx, event: Event, now: datetime) -> Event | None:
+    """Claim the event's id (each id of a burst); None when all were seen before. A burst that was
+    partly recorded before (a crash between commit and confirmation) goes on with the new texts only."""
+    if not event.parts:
+        return event if await tx.claim_event(event.event_id, now) else None
+    fresh = [text for event_id, text in event.parts if await tx.claim_event(event_id, now)]
+    if not fresh:
+        return None
+    return event if len(fresh) == len(event.parts) else replace(event, text="\n".join(fresh))
 
 
 class _NotRecorded(Exception):
@@ -158,9 +169,11 @@ class ChatService:
         now = self.clock()
         try:
             async with self.store.user(key) as tx:
-                if not await tx.claim_event(event.event_id, now):
+                claimed = await _claim(tx, event, now)
+                if claimed is None:
                     log.debug("event %s for %s seen before; nothing changes", event.event_id, key.platform)
                     return []
+                event = claimed
                 raw = await tx.load_state()
                 state = UserState.model_validate_json(raw) if raw else None
                 new_state, effects = step(state, event, now, self.kit)

@@ -50,6 +50,9 @@ class Event:
     nonce: int | None = None  # the prompt nonce the pressed button carried
     media: str = ""  # sticker, photo, voice, video, document, location, edited, other
     due: str = ""  # checkin, reminder, urge_followup, retention
+    # Messages sent in one burst and answered as one: (event_id, text) of each, `text` their join.
+    # Every id is claimed, so a replay of any of them changes nothing.
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
