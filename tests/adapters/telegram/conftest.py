@@ -10,6 +10,7 @@ from pydantic import SecretStr
 from telegram.ext import Application
 
 from bot.adapters.telegram import RateLimits, TelegramAdapter, Tuning
+from bot.adapters.telegram.bursts import BurstLimits
 from bot.config import Settings
 from bot.delivery import DeliveryError, Sender
 from dialogs.model import Event, Reply
@@ -51,6 +52,7 @@ FAST = Tuning(
     limits=RateLimits(1000.0, 1000.0, 1000),
     poll_pause=0.02,
     redeliver_after=0.05,
+    bursts=BurstLimits(window=0.05, max_wait=1.0),  # texts queued together still fold; a lone one waits 50 ms
 )
 
 
