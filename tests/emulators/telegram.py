@@ -287,20 +287,20 @@ class TelegramEmulator:
 
     def enqueue(self, update: JSONDict) -> JSONDict:
         """Deliver an update: to the bot's webhook when one is set, else to `getUpdates`."""
-        self.spec_violations.extend(self._spec.check_update(update))
         if self.webhook["url"]:
-            self._queue_for_webhook(update)
+            self._queue_for_webhook(update)  # checked against the spec as it is pushed
         else:
+            self.spec_violations.extend(self._spec.check_update(update))
             self._pending.append(update)
             self._updates_ready.set()
         return update
 
     def replay(self, update: JSONDict) -> None:
         """Deliver an already confirmed update again (as after a lost confirmation or a webhook retry)."""
-        self.spec_violations.extend(self._spec.check_update(update))
         if self.webhook["url"]:
             self._queue_for_webhook(update)
         else:
+            self.spec_violations.extend(self._spec.check_update(update))
             self._replays.append(update)
             self._updates_ready.set()
 
@@ -449,6 +449,7 @@ class TelegramEmulator:
         self, url: str, update: JSONDict, secret_token: str | None = None
     ) -> int:
         """POST one update as Telegram does; returns the HTTP status the bot answered with."""
+        self.spec_violations.extend(self._spec.check_update(update))
         headers = {"Content-Type": "application/json"}
         if secret_token is not None:
             headers["X-Telegram-Bot-Api-Secret-Token"] = secret_token
