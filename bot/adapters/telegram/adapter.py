@@ -198,7 +198,11 @@ class TelegramAdapter:
 
         A text may be folded with the person's next ones into one event; each of them gets its outcome.
         """
-        return await self._bursts.process(update, user_key(update), to_event(update))
+        try:
+            event = to_event(update)
+        except Exception:  # the handler meets it again, and its errors are reported as FAILED
+            event = None
+        return await self._bursts.process(update, user_key(update), event)
 
     async def _run(self, update: Update, event: Event | None) -> Outcome:
         token = _EVENT.set(event)
