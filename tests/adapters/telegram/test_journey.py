@@ -97,10 +97,14 @@ class User:
     def __init__(self, tg: TelegramEmulator, user_id: int) -> None:
         self.tg, self.id = tg, user_id
 
-    async def _act(self, action: Callable[[], object], expect: int = 1) -> list[BotMessage]:
+    async def _act(
+        self, action: Callable[[], object], expect: int = 1, settled: Callable[[], bool] | None = None
+    ) -> list[BotMessage]:
         before = len(self.tg.messages(self.id))
         action()
         await self.tg.wait_for_messages(self.id, before + expect, timeout=10)
+        if settled is not None:  # what follows the reply (a used keyboard going), before the quiet wait
+            await self.tg.wait_for(settled, timeout=10)
         await self.tg.wait_idle(0.15)
         return self.tg.messages(self.id)[before:]
 
@@ -112,7 +116,9 @@ class User:
 
     async def tap(self, label: str) -> list[BotMessage]:
         message, _ = self.tg.find_button(self.id, f"^{re.escape(label)}$")
-        replies = await self._act(lambda: self.tg.click(self.id, f"^{re.escape(label)}$"))
+        replies = await self._act(
+            lambda: self.tg.click(self.id, f"^{re.escape(label)}$"), settled=lambda: message.buttons == []
+        )
         assert message.buttons == [], "a used keyboard is taken away"
         return replies
 
