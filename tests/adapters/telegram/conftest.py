@@ -51,6 +51,7 @@ FAST = Tuning(
     poll_timeout=1.0,
     limits=RateLimits(1000.0, 1000.0, 1000),
     poll_pause=0.02,
+    poll_max_pause=0.1,  # new updates are seen within 0.1 s even while others are in hand
     redeliver_after=0.05,
     bursts=BurstLimits(window=0.05, max_wait=1.0),  # texts queued together still fold; a lone one waits 50 ms
 )
