@@ -136,15 +136,18 @@ def _parse_clock(text: str) -> datetime:
 
 
 def _content_check() -> int:
+    from bot.adapters.commands import load_commands
     from dialogs.kit import load_kit
     from dialogs.safety_examples import load_examples
 
     kit = load_kit(CONTENT_DIR)
     examples = load_examples(CONTENT_DIR)
     held_out = sum(1 for ex in examples if ex.split == "heldout")
+    commands = load_commands(CONTENT_DIR)
     print(
         f"content OK: {len(kit.content.lessons)} lessons, {len(kit.content.faq)} questions, "
-        f"{len(kit.content.texts)} texts, {len(examples)} safety examples ({held_out} held out)"
+        f"{len(kit.content.texts)} texts, {len(commands.commands)} commands, "
+        f"{len(examples)} safety examples ({held_out} held out)"
     )
     return 0
 

@@ -85,6 +85,17 @@ def next_due(state: UserState, now: datetime) -> calendar.Due | None:
     return due
 
 
+async def _claim(tx: UserTx, event: Event, now: datetime) -> Event | None:
+    """Claim the event's id (each id of a burst); None when all were seen before. A burst that was
+    partly recorded before (a crash between commit and confirmation) goes on with the new texts only."""
+    if not event.parts:
+        return event if await tx.claim_event(event.event_id, now) else None
+    fresh = [text for event_id, text in event.parts if await tx.claim_event(event_id, now)]
+    if not fresh:
+        return None
+    return event if len(fresh) == len(event.parts) else replace(event, text="\n".join(fresh))
+
+
 class _NotRecorded(Exception):
     def __init__(self, replies: list[Reply], *, crisis: bool) -> None:
         super().__init__("the event was not recorded")
@@ -184,9 +195,11 @@ class ChatService:
         now = self.clock()
         try:
             async with self.store.user(key) as tx:
-                if not await tx.claim_event(event.event_id, now):
+                claimed = await _claim(tx, event, now)
+                if claimed is None:
                     log.debug("event %s for %s seen before; nothing changes", event.event_id, key.platform)
                     return []
+                event = claimed
                 raw = await tx.load_state()
                 state = UserState.model_validate_json(raw) if raw else None
                 new_state, effects = step(state, event, now, self.kit)

@@ -58,6 +58,9 @@ class Event:
     # What the text means besides its safety (a question, a command, a draft's problems); None means
     # the engine reads it with the fallbacks in dialogs/understanding.py.
     understanding: Understanding | None = None
+    # Messages sent in one burst and answered as one: (event_id, text) of each, `text` their join.
+    # Every id is claimed, so a replay of any of them changes nothing.
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,6 @@ what a person would actually read."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 

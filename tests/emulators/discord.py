@@ -14,6 +14,11 @@ replayed on RESUME, as Discord does.
 
 Faults are queued per route, first in first out (`emu.fail(MESSAGES, Fault.cannot_dm())`). A call to
 a route the emulator does not implement answers 404 and makes `stop()` raise.
+
+Every REST request is checked against Discord's OpenAPI spec (`tests/emulators/specs.py`): the route
+and method, the query, and the body, with fields the spec does not know reported too (a snowflake
+sent as a number, say). What the check finds is kept in `spec_violations`, and `stop()` raises, so
+the test that caused it fails.
 """
 
 from __future__ import annotations
@@ -49,8 +54,10 @@ from tests.emulators.discord_payloads import (
     timestamp_of,
     user_payload,
 )
+from tests.emulators.specs import discord_spec
 
 __all__ = [
+    "COMMANDS",
     "CREATE_DM",
     "EDIT_MESSAGE",
     "INTERACTION_CALLBACK",
@@ -66,8 +73,10 @@ MESSAGES = "POST /channels/{channel_id}/messages"
 EDIT_MESSAGE = "PATCH /channels/{channel_id}/messages/{message_id}"
 CREATE_DM = "POST /users/@me/channels"
 INTERACTION_CALLBACK = "POST /interactions/{interaction_id}/{token}/callback"
+COMMANDS = "PUT /applications/{application_id}/commands"
 
 EPHEMERAL = 1 << 6
+GUILD_CONTEXT, BOT_DM_CONTEXT = 0, 1  # where an interaction happened (the spec's InteractionContextType)
 INTERACTION_WINDOW = 3.0  # seconds Discord allows before an interaction token stops accepting a callback
 HEARTBEAT_INTERVAL_MS = 41_250
 _ESCAPED = re.compile(r"\\([^\w\s])")  # Discord markdown: a backslash before punctuation shows it as is
@@ -141,6 +150,7 @@ class BotMessage:
     allowed_mentions: JSONDict | None = None
     interaction_id: int | None = None
     edits: int = 0
+    loading: bool = False  # a deferred response ("thinking") not yet edited
 
     @property
     def body(self) -> str:
@@ -251,10 +261,13 @@ class DiscordEmulator:
         self.interactions: dict[int, InteractionRecord] = {}
         self._interaction_by_token: dict[str, int] = {}
         self.commands: list[JSONDict] = []
+        self.deleted: list[BotMessage] = []  # interaction responses the bot deleted
         self.user_messages: dict[int, list[JSONDict]] = defaultdict(list)
         self.calls: list[tuple[str, JSONDict]] = []  # (route key, match info + body)
         self.unknown_calls: list[str] = []
         self.errors: list[str] = []
+        self.spec_violations: list[str] = []  # requests the Discord OpenAPI spec does not allow
+        self._spec = discord_spec()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -294,6 +307,8 @@ class DiscordEmulator:
             raise AssertionError(
                 f"emulator saw unimplemented routes {self.unknown_calls} or errors {self.errors}"
             )
+        if self.strict and self.spec_violations:
+            raise AssertionError(f"requests outside Discord's OpenAPI spec: {self.spec_violations}")
 
     async def __aenter__(self) -> DiscordEmulator:
         await self.start()
@@ -428,10 +443,25 @@ class DiscordEmulator:
         channel = self._channels[message.channel_id]
         return self._interaction(user_id, 3, data, channel, message=self._message_json(message))
 
-    def slash_command(self, user_id: int, name: str, *, guild: bool = True) -> JSONDict:
+    def slash_command(
+        self, user_id: int, name: str, *, guild: bool = True, options: dict[str, str] | None = None
+    ) -> JSONDict:
+        """Use a slash command in the server's #general (`guild`) or in the DM with the bot.
+
+        `options` fill the command's string options by name; a registered command must have them.
+        """
         command = next((c for c in self.commands if c["name"] == name), None)
         command_id = int(command["id"]) if command else self._ids.next()
-        data: JSONDict = {"id": str(command_id), "name": name, "type": 1, "options": []}
+        given = [{"name": key, "type": 3, "value": value} for key, value in (options or {}).items()]
+        if command is not None:
+            known = {option["name"] for option in command.get("options") or []}
+            unknown = [option["name"] for option in given if option["name"] not in known]
+            if unknown:
+                raise AssertionError(f"/{name} has no option {unknown}; it has {sorted(known)}")
+            context = GUILD_CONTEXT if guild else BOT_DM_CONTEXT
+            if context not in (command.get("contexts") or [GUILD_CONTEXT, BOT_DM_CONTEXT]):
+                raise AssertionError(f"/{name} is not registered for context {context}")
+        data: JSONDict = {"id": str(command_id), "name": name, "type": 1, "options": given}
         if guild:
             data["guild_id"] = str(self.guild_id)
             channel = self._channels[self.guild_channel_id]
@@ -674,9 +704,10 @@ class DiscordEmulator:
             (INTERACTION_CALLBACK, self._interaction_callback, False),
             ("GET /webhooks/{application_id}/{token}/messages/@original", self._get_original, False),
             ("PATCH /webhooks/{application_id}/{token}/messages/@original", self._edit_original, False),
+            ("DELETE /webhooks/{application_id}/{token}/messages/@original", self._delete_original, False),
             ("POST /webhooks/{application_id}/{token}", self._followup, False),
             ("PATCH /webhooks/{application_id}/{token}/messages/{message_id}", self._edit_followup, False),
-            ("PUT /applications/{application_id}/commands", self._put_commands, True),
+            (COMMANDS, self._put_commands, True),
             ("GET /applications/{application_id}/commands", self._get_commands, True),
             ("PUT /applications/{application_id}/guilds/{guild_id}/commands", self._put_commands, True),
             ("GET /applications/{application_id}/guilds/{guild_id}/commands", self._get_commands, True),
@@ -689,6 +720,7 @@ class DiscordEmulator:
             if auth and request.headers.get("Authorization") != f"Bot {self.token}":
                 return _json({"message": "401: Unauthorized", "code": 0}, 401)
             upload = await _Upload.read(request)
+            self._check_spec(request, upload)
             self.calls.append((key, {**request.match_info, **upload.payload}))
             fault = self._take_fault(key, self._user_of(request, upload.payload))
             if fault is not None:
@@ -717,7 +749,21 @@ class DiscordEmulator:
 
         return serve
 
+    def _check_spec(self, request: web.Request, upload: _Upload) -> None:
+        self.spec_violations.extend(
+            self._spec.check_request(
+                request.method,
+                request.path.removeprefix(API),
+                dict(request.query),
+                upload.body,
+                upload.file_fields,
+                multipart=upload.multipart,
+            )
+        )
+
     async def _unknown(self, request: web.Request) -> web.StreamResponse:
+        if request.path.startswith(API + "/"):
+            self._check_spec(request, await _Upload.read(request))
         self.unknown_calls.append(f"{request.method} {request.path}")
         return _json(
             {"message": f"emulator: {request.method} {request.path} is not implemented", "code": 0}, 404
@@ -801,6 +847,7 @@ class DiscordEmulator:
         if upload.files:
             message.files = list(upload.files)
         message.edits += 1
+        message.loading = False
 
     async def _edit_message(self, request: web.Request, body: JSONDict, upload: _Upload) -> JSONDict:
         channel = self._channel(request)
@@ -868,8 +915,12 @@ class DiscordEmulator:
         message: BotMessage | None = None
         if kind in (4, 5):  # a new message (5: "thinking" until @original is edited)
             if kind == 5:
-                data = {"flags": data.get("flags", 0), "content": ""}
-            message = self._new_message(record.channel_id, data, upload, interaction_id=record.id)
+                message = self._store(
+                    BotMessage(self._ids.next(), record.channel_id, flags=int(data.get("flags") or 0),
+                               interaction_id=record.id, loading=True)
+                )
+            else:
+                message = self._new_message(record.channel_id, data, upload, interaction_id=record.id)
             record.original_id = message.id
             if message.ephemeral:
                 self._ephemeral[record.user_id].append(message)
@@ -913,6 +964,16 @@ class DiscordEmulator:
         message = self._original(request)
         self._apply_edit(message, body, upload)
         return self._message_json(message)
+
+    async def _delete_original(self, request: web.Request, body: JSONDict, upload: _Upload) -> None:
+        record = self._record(request)
+        message = self._original(request)
+        for log in (self._ephemeral[record.user_id], self._channel_log[message.channel_id]):
+            if message in log:
+                log.remove(message)
+        del self._messages[message.id]
+        record.original_id = None
+        self.deleted.append(message)
 
     async def _followup(self, request: web.Request, body: JSONDict, upload: _Upload) -> JSONDict:
         record = self._record(request)
@@ -964,6 +1025,9 @@ class _Upload:
     payload: JSONDict
     files: list[SentFile]
     json_list: list[JSONDict]
+    body: Any = None  # the JSON body as sent (for multipart: payload_json); None without a body
+    file_fields: list[str] = field(default_factory=list)  # multipart part names of the files
+    multipart: bool = False
 
     @classmethod
     async def read(cls, request: web.Request) -> _Upload:
@@ -973,16 +1037,18 @@ class _Upload:
             form = await request.post()
             payload: JSONDict = {}
             files: list[SentFile] = []
+            names: list[str] = []
             for name, value in form.items():
                 if name == "payload_json":
                     payload = json.loads(str(value))
                 elif isinstance(value, web.FileField):
                     files.append(SentFile(value.filename, value.file.read(), value.content_type))
-            return cls(payload, files, [])
+                    names.append(name)
+            return cls(payload, files, [], payload, names, True)
         raw = await request.json()
         if isinstance(raw, list):
-            return cls({}, [], raw)
-        return cls(raw, [], [])
+            return cls({}, [], raw, raw)
+        return cls(raw, [], [], raw)
 
 
 _Handler = Callable[[web.Request, JSONDict, _Upload], Awaitable[Any]]

@@ -95,6 +95,8 @@ def application_payload(app_id: int, bot: JSONDict, owner_id: int) -> JSONDict:
         "summary": "",
         "team": None,
         "bot": bot,
+        # Installable in servers and by a person for themselves (user install).
+        "integration_types_config": {"0": {}, "1": {}},
     }
 
 

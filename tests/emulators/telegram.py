@@ -14,6 +14,11 @@ update the bot did not answer with 2xx (or whose connection failed) is POSTed ag
 Faults are queued per method, first in first out (`emu.fail("sendMessage", Fault.forbidden())`).
 A call to a method the emulator does not implement answers 404 and makes `stop()` raise, so a
 missing method is never silently ignored.
+
+Every request is checked against the Bot API spec (`tests/emulators/specs.py`): a method Telegram
+does not have, a missing required parameter, a value of the wrong type or past a documented limit,
+or a parameter Telegram does not know. So is every update this emulator hands the bot. What the
+check finds is kept in `spec_violations`, and `stop()` raises, so the test that caused it fails.
 """
 
 from __future__ import annotations
@@ -32,12 +37,15 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.emulators.specs import telegram_spec
+
 # python-telegram-bot warns about int/timedelta migration unless opted in; pytest turns warnings into errors.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 __all__ = ["BotMessage", "Fault", "TelegramEmulator"]
 
 JSONDict = dict[str, Any]
+_FILENAME = "_filename:"  # params key prefix: the file name an upload came with (not a Bot API parameter)
 BASE_TIME = 1_700_000_000  # fixed start for deterministic `date` fields (seconds)
 
 _NOT_MODIFIED = (
@@ -179,6 +187,8 @@ class TelegramEmulator:
         self.webhook_attempts: list[tuple[int, int | str]] = []  # (update_id, HTTP status or error type)
         self.unknown_calls: list[str] = []
         self.errors: list[str] = []
+        self.spec_violations: list[str] = []  # what the bot sent or was sent that the Bot API spec forbids
+        self._spec = telegram_spec()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -216,6 +226,10 @@ class TelegramEmulator:
         if self.strict and (self.unknown_calls or self.errors):
             raise AssertionError(
                 f"emulator saw unimplemented methods {self.unknown_calls} or errors {self.errors}"
+            )
+        if self.strict and self.spec_violations:
+            raise AssertionError(
+                f"requests or updates outside the Bot API {self._spec.version} spec: {self.spec_violations}"
             )
 
     async def __aenter__(self) -> TelegramEmulator:
@@ -274,8 +288,9 @@ class TelegramEmulator:
     def enqueue(self, update: JSONDict) -> JSONDict:
         """Deliver an update: to the bot's webhook when one is set, else to `getUpdates`."""
         if self.webhook["url"]:
-            self._queue_for_webhook(update)
+            self._queue_for_webhook(update)  # checked against the spec as it is pushed
         else:
+            self.spec_violations.extend(self._spec.check_update(update))
             self._pending.append(update)
             self._updates_ready.set()
         return update
@@ -285,6 +300,7 @@ class TelegramEmulator:
         if self.webhook["url"]:
             self._queue_for_webhook(update)
         else:
+            self.spec_violations.extend(self._spec.check_update(update))
             self._replays.append(update)
             self._updates_ready.set()
 
@@ -433,6 +449,7 @@ class TelegramEmulator:
         self, url: str, update: JSONDict, secret_token: str | None = None
     ) -> int:
         """POST one update as Telegram does; returns the HTTP status the bot answered with."""
+        self.spec_violations.extend(self._spec.check_update(update))
         headers = {"Content-Type": "application/json"}
         if secret_token is not None:
             headers["X-Telegram-Bot-Api-Secret-Token"] = secret_token
@@ -515,11 +532,13 @@ class TelegramEmulator:
         method = request.match_info["method"]
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
+        params = await _read_params(request)
+        sent = {k: v for k, v in params.items() if not k.startswith(_FILENAME)}
+        self.spec_violations.extend(self._spec.check_request(method, sent))
         handler = self._methods().get(method)
         if handler is None:
             self.unknown_calls.append(method)
             return _error(404, f"Not Found: method {method} is not implemented by the emulator")
-        params = await _read_params(request)
         self.calls.append((method, params))
         fault = self._take_fault(method, params)
         try:
@@ -641,7 +660,7 @@ class TelegramEmulator:
         if not isinstance(document, bytes) or not document:
             raise _ApiError(400, "Bad Request: there is no document in the request")
         message = self._new_bot_message(
-            chat_id, document=document, filename=params.get("_filename:document"),
+            chat_id, document=document, filename=params.get(_FILENAME + "document"),
             caption=params.get("caption"),
         )
         return self._message_json(message)
@@ -753,7 +772,7 @@ async def _read_params(request: web.Request) -> JSONDict:
                 continue
             if part.filename is not None:
                 params[part.name] = bytes(await part.read())
-                params[f"_filename:{part.name}"] = part.filename
+                params[_FILENAME + part.name] = part.filename
             else:
                 params[part.name] = await part.text()
     else:

@@ -9,16 +9,20 @@ import logging
 from functools import partial
 from typing import Protocol
 
+import aiohttp
 import discord
 
+from bot.adapters.commands import load_commands
 from bot.adapters.discord.client import RekindleClient
 from bot.adapters.discord.inbound import PLATFORM, GuildMention, button_event, command_event
 from bot.adapters.discord.lanes import Lanes
 from bot.adapters.discord.outbound import DiscordSender, DmChannels
 from bot.adapters.discord.pacing import Pacer
-from bot.adapters.discord.texts import GUILD_POINTER, SLASH_IN_DM, SLASH_OPENED
+from bot.adapters.discord.responses import disable_components, edit_response
+from bot.adapters.discord.texts import GUILD_POINTER, SLASH_DMS_CLOSED, SLASH_OPENED
 from bot.config import Settings
 from bot.delivery import Sender
+from dialogs.content import CONTENT_DIR
 from dialogs.model import Event
 
 __all__ = ["ChatServiceLike", "DiscordAdapter"]
@@ -26,7 +30,6 @@ __all__ = ["ChatServiceLike", "DiscordAdapter"]
 _log = logging.getLogger(__name__)
 
 DEFAULT_REQUESTS_PER_SECOND = 40.0  # Discord's global limit is 50/s per bot token; keep a margin
-START_COMMAND = "start"  # what /rekindle means to the core: the same as typing /start in the DM
 
 
 class ChatServiceLike(Protocol):
@@ -55,7 +58,8 @@ class DiscordAdapter:
         self._service = service
         self._pacer = Pacer(requests_per_second)
         self._lanes = Lanes(concurrency)
-        self._client = RekindleClient(self)
+        commands = load_commands(settings.content_dir or CONTENT_DIR).on("discord")
+        self._client = RekindleClient(self, commands)
         self._sender = DiscordSender(self._client, self._pacer, DmChannels())
         self._ready = asyncio.Event()
         self._connection: asyncio.Task[None] | None = None
@@ -159,9 +163,9 @@ class DiscordAdapter:
         self._sender.remember_dm(event.user_id, channel_id)
         self._submit(event)
 
-    def _submit(self, event: Event) -> None:
+    def _submit(self, event: Event) -> asyncio.Task[None]:
         _log.debug("discord: %s event %s from user %s", event.kind, event.event_id, event.user_id)
-        self._lanes.submit(event.user_id, partial(self._service.handle, event))
+        return self._lanes.submit(event.user_id, partial(self._service.handle, event))
 
     async def on_guild_mention(self, mention: GuildMention) -> None:
         """In a server, only the pointer to DMs: nothing personal is ever said there."""
@@ -183,14 +187,28 @@ class DiscordAdapter:
                 item.disabled = True
         view.stop()  # answered: discord.py need not keep this view in memory
         try:
-            await interaction.response.edit_message(view=view)
+            await disable_components(interaction, view)
         except discord.HTTPException as exc:
             _log.info("discord: could not acknowledge button press %s (%s)", interaction.id, exc.status)
 
-    async def on_slash(self, interaction: discord.Interaction) -> None:
-        self._submit(command_event(interaction, START_COMMAND))
-        in_dm = isinstance(interaction.channel, discord.DMChannel)
+    async def on_slash(self, interaction: discord.Interaction, command: str, text: str) -> None:
+        """A slash command is the same command typed in the DM: the answers go to the DM.
+
+        The interaction is acknowledged at once ("thinking", seen only by this person) and settled
+        once the command was handled: in the DM with the bot the placeholder is removed, since the
+        answers are right below it; anywhere else it says whether the DM went out, or that the
+        person's settings keep the bot from writing to them, and how to change that.
+        """
+        handled = self._submit(command_event(interaction, command, text))
         try:
-            await interaction.response.send_message(SLASH_IN_DM if in_dm else SLASH_OPENED, ephemeral=True)
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await asyncio.shield(handled)
+            if interaction.context.dm_channel:
+                await interaction.delete_original_response()
+            else:
+                closed = self._sender.cannot_dm(str(interaction.user.id))
+                await edit_response(interaction, SLASH_DMS_CLOSED if closed else SLASH_OPENED)
         except discord.HTTPException as exc:
-            _log.info("discord: could not answer /rekindle %s (%s)", interaction.id, exc.status)
+            _log.info("discord: could not answer slash command %s (%s)", interaction.id, exc.status)
+        except aiohttp.ClientError as exc:  # the connection went (shutting down, network): nothing to fix here
+            _log.info("discord: could not answer slash command %s (%s)", interaction.id, type(exc).__name__)

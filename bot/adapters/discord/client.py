@@ -1,4 +1,4 @@
-"""The discord.py client: intents, the persistent button template, the /rekindle command, event hooks.
+"""The discord.py client: intents, the persistent button template, the slash commands, event hooks.
 
 It only routes; what to do with each thing is the `Inbox`'s job (the adapter).
 """
@@ -7,16 +7,23 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import discord
 from discord import app_commands
 
+from bot.adapters.commands import CommandInfo
 from bot.adapters.discord.inbound import BUTTON_PREFIX, GuildMention, button_payload, classify, edit_event
-from bot.adapters.discord.texts import SLASH_DESCRIPTION
 from dialogs.model import Event
 
-__all__ = ["ButtonPress", "Inbox", "RekindleClient", "intents"]
+__all__ = ["ButtonPress", "Inbox", "RekindleClient", "command_payloads", "intents"]
+
+# Discord's interaction contexts and installation types (the spec's InteractionContextType and
+# ApplicationIntegrationType): every command works in servers, in the DM with the bot, and in other
+# private channels when a person installed the app for themselves.
+GUILD, BOT_DM, PRIVATE_CHANNEL = 0, 1, 2
+GUILD_INSTALL, USER_INSTALL = 0, 1
 
 _log = logging.getLogger(__name__)
 
@@ -30,7 +37,7 @@ class Inbox(Protocol):
         self, interaction: discord.Interaction, payload: str, view: discord.ui.View
     ) -> None: ...
 
-    async def on_slash(self, interaction: discord.Interaction) -> None: ...
+    async def on_slash(self, interaction: discord.Interaction, command: str, text: str) -> None: ...
 
     def on_ready(self) -> None: ...
 
@@ -70,8 +77,44 @@ def intents() -> discord.Intents:
     return wanted
 
 
+def _slash_command(info: CommandInfo, inbox: Callable[[], Inbox]) -> app_commands.Command[Any, ..., None]:
+    """One slash command that hands the engine's command (and any text given with it) to the inbox."""
+    command = info.command
+    if info.argument is None:
+
+        async def plain(interaction: discord.Interaction) -> None:
+            await inbox().on_slash(interaction, command, "")
+
+        return app_commands.Command(name=info.name, description=info.description, callback=plain)
+
+    async def with_text(interaction: discord.Interaction, text: str | None = None) -> None:
+        await inbox().on_slash(interaction, command, text or "")
+
+    # The option is called `text` here; people see the name and description from the content file.
+    named = app_commands.rename(text=info.argument.name)(with_text)
+    described = app_commands.describe(text=info.argument.description)(named)
+    return app_commands.Command(name=info.name, description=info.description, callback=described)
+
+
+def command_payloads(tree: app_commands.CommandTree[Any], user_install: bool) -> list[dict[str, Any]]:
+    """The global commands as Discord's bulk-overwrite request takes them.
+
+    Built here rather than by `CommandTree.sync`, which adds `nsfw` (not in Discord's spec for this
+    request) and the deprecated `dm_permission`; the contexts say where each command works.
+    """
+    installs = [GUILD_INSTALL, USER_INSTALL] if user_install else [GUILD_INSTALL]
+    payloads = []
+    for command in tree.get_commands():
+        body = command.to_dict(tree)
+        payload: dict[str, Any] = {k: body[k] for k in ("name", "description", "type", "options") if k in body}
+        payload["contexts"] = [GUILD, BOT_DM, PRIVATE_CHANNEL]
+        payload["integration_types"] = installs
+        payloads.append(payload)
+    return payloads
+
+
 class RekindleClient(discord.Client):
-    def __init__(self, inbox: Inbox) -> None:
+    def __init__(self, inbox: Inbox, commands: Sequence[CommandInfo] = ()) -> None:
         super().__init__(
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
@@ -83,14 +126,20 @@ class RekindleClient(discord.Client):
         )
         self.inbox = inbox
         self.tree = app_commands.CommandTree(self)
-
-        @self.tree.command(name="rekindle", description=SLASH_DESCRIPTION)
-        async def rekindle(interaction: discord.Interaction) -> None:
-            await self.inbox.on_slash(interaction)
+        for info in commands:
+            self.tree.add_command(_slash_command(info, lambda: self.inbox))
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(ButtonPress)
-        await self.tree.sync()
+        await self._register_commands()
+
+    async def _register_commands(self) -> None:
+        """Overwrite the global slash commands with this list (one request; Discord keeps the ids)."""
+        if self.application_id is None:
+            return
+        app = self.application
+        user_install = app is not None and app.user_integration_config is not None
+        await self.http.bulk_upsert_global_commands(self.application_id, command_payloads(self.tree, user_install))
 
     async def on_ready(self) -> None:
         _log.info("discord: connected as bot %s", self.user.id if self.user else "?")

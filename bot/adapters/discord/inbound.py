@@ -161,12 +161,13 @@ def button_event(interaction: discord.Interaction, payload: str) -> Event:
     )
 
 
-def command_event(interaction: discord.Interaction, command: str) -> Event:
-    """A slash command, read as the same command typed in a DM."""
+def command_event(interaction: discord.Interaction, command: str, text: str = "") -> Event:
+    """A slash command, read as the same command typed in a DM (with any text given with it)."""
     return _event(
         EventKind.COMMAND,
         interaction.user.id,
         f"dc:i:{interaction.id}",
         interaction.created_at,
         command=command,
+        text=text.strip(),
     )

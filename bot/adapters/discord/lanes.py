@@ -21,11 +21,13 @@ class Lanes:
         self._tails: dict[str, asyncio.Task[None]] = {}
         self._slots = asyncio.Semaphore(concurrency)
 
-    def submit(self, key: str, job: Callable[[], Awaitable[object]]) -> None:
+    def submit(self, key: str, job: Callable[[], Awaitable[object]]) -> asyncio.Task[None]:
+        """Queue `job` behind the key's earlier jobs; the task ends when it ran (it never raises)."""
         previous = self._tails.get(key)
         task = asyncio.create_task(self._run(previous, job), name=f"discord-lane-{key}")
         self._tails[key] = task
         task.add_done_callback(lambda done: self._release(key, done))
+        return task
 
     def _release(self, key: str, done: asyncio.Task[None]) -> None:
         if self._tails.get(key) is done:

@@ -128,6 +128,27 @@ class DmChannels:
         self._ids.pop(user_id, None)
 
 
+class _Closed:
+    """Users whose last DM failed because Discord would not deliver it (DMs closed, bot blocked).
+
+    Bounded like DmChannels: the oldest entries go first.
+    """
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._capacity = capacity
+
+    def __contains__(self, user_id: object) -> bool:
+        return user_id in self._ids
+
+    def mark(self, user_id: str, closed: bool) -> None:
+        self._ids.pop(user_id, None)
+        if closed:
+            self._ids[user_id] = None
+            if len(self._ids) > self._capacity:
+                self._ids.popitem(last=False)
+
+
 class DiscordSender:
     """The `bot.delivery.Sender` for Discord DMs."""
 
@@ -135,6 +156,7 @@ class DiscordSender:
         self._client = client
         self._pacer = pacer
         self._channels = channels
+        self._closed = _Closed()
 
     @property
     def platform(self) -> str:
@@ -144,8 +166,22 @@ class DiscordSender:
         """A DM arrived on this channel: replies to this user need no channel lookup."""
         self._channels.put(user_id, channel_id)
 
+    def cannot_dm(self, user_id: str) -> bool:
+        """Whether the last DM to this user failed because Discord would not deliver it."""
+        return user_id in self._closed
+
     async def send(
         self, user_id: str, reply: Reply, image: bytes | None = None, files: Sequence[tuple[str, bytes]] = ()
+    ) -> None:
+        try:
+            await self._send(user_id, reply, image, files)
+        except Unreachable:
+            self._closed.mark(user_id, True)
+            raise
+        self._closed.mark(user_id, False)
+
+    async def _send(
+        self, user_id: str, reply: Reply, image: bytes | None, files: Sequence[tuple[str, bytes]]
     ) -> None:
         attached = _attachments(reply, image, files)
         parts = render(reply, has_files=bool(attached))
@@ -169,7 +205,8 @@ class DiscordSender:
             await self._pacer.wait()
             # Straight to the API rather than Client.create_dm, whose own cache would hand back a
             # channel Discord just called unknown; our cache is the only one that matters here.
-            data = await self._client.http.start_private_message(int(user_id))
+            # A snowflake goes as a string, as Discord's spec types it.
+            data = await self._client.http.start_private_message(user_id)
             channel_id = int(data["id"])
             self._channels.put(user_id, channel_id)
         return self._client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
@@ -184,10 +221,20 @@ class DiscordSender:
         if part.files:
             # A File is read once; build fresh ones so a retried part uploads the bytes again.
             kwargs["files"] = [
-                discord.File(io.BytesIO(a.data), filename=a.name, description=a.alt or None) for a in attached
+                _File(io.BytesIO(a.data), filename=a.name, description=a.alt or None) for a in attached
             ]
         await self._pacer.wait()
         await channel.send(part.content or None, **kwargs)
+
+
+class _File(discord.File):
+    """A file whose attachment entry names its upload by a string id, as Discord's spec types it
+    (discord.py sends the index as a number)."""
+
+    def to_dict(self, index: int) -> dict[str, Any]:
+        entry = super().to_dict(index)
+        entry["id"] = str(entry["id"])
+        return entry
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from dataclasses import dataclass, field
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -17,8 +18,10 @@ from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.adapters.telegram.commands import MENU_COMMANDS
-from bot.adapters.telegram.inbound import ALLOWED_UPDATES, PLATFORM, to_event
+from bot.adapters.telegram.bursts import BurstLimits, Bursts
+from bot.adapters.telegram.commands import menu_commands
+from bot.adapters.telegram.inbound import ALLOWED_UPDATES, PLATFORM, to_event, user_key
+from bot.adapters.telegram.keyboards import keyboard_nonce
 from bot.adapters.telegram.logsafe import protect_secrets
 from bot.adapters.telegram.ordering import PerUserOrder
 from bot.adapters.telegram.outbound import TelegramSender, is_harmless
@@ -28,6 +31,7 @@ from bot.adapters.telegram.ratelimit import PerChatRateLimiter, RateLimits
 from bot.adapters.telegram.webhook import WebhookServer
 from bot.config import Settings
 from bot.delivery import Sender
+from dialogs.content import CONTENT_DIR
 from dialogs.model import Event
 
 __all__ = ["ChatServiceLike", "TelegramAdapter", "Tuning"]
@@ -35,6 +39,8 @@ __all__ = ["ChatServiceLike", "TelegramAdapter", "Tuning"]
 log = logging.getLogger(__name__)
 
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
+# The event the update being processed stands for (a run of texts folds several updates into one).
+_EVENT: ContextVar[Event | None] = ContextVar("telegram_event", default=None)
 
 
 class ChatServiceLike(Protocol):
@@ -59,6 +65,9 @@ class Tuning:
     # Telegram's maximum of parallel webhook connections; one user's updates still go one at a time.
     webhook_connections: int = 100
     poll_pause: float = 0.1  # see PollingTuning
+    poll_max_pause: float = 1.0
+    # Polling: one person's texts that come close together are answered once (see bursts.py).
+    bursts: BurstLimits = field(default_factory=BurstLimits)
     redeliver_after: float = 5.0  # polling: before an update the database did not take is tried again
     stop_grace: float = 10.0  # at a stop, how long updates in hand may take to finish
 
@@ -66,7 +75,9 @@ class Tuning:
 class TelegramAdapter:
     __slots__ = (
         "_app",
+        "_bursts",
         "_listener",
+        "_menu",
         "_sender",
         "_service",
         "_settings",
@@ -86,8 +97,12 @@ class TelegramAdapter:
         self._settings = settings
         self._service = service
         self._tuning = tuning or Tuning()
+        self._menu = menu_commands(settings.content_dir or CONTENT_DIR)
         self._app = self._build(token)
         self._sender = TelegramSender(self._app.bot)
+        # A webhook gets a person's next update only once the last was answered: nothing to wait for.
+        limits = replace(self._tuning.bursts, window=0.0) if self.webhook_mode else self._tuning.bursts
+        self._bursts = Bursts(self._run, limits)
         self._started = False
         self._listener: WebhookServer | Poller | None = None
 
@@ -151,6 +166,7 @@ class TelegramAdapter:
                 PollingTuning(
                     timeout=tuning.poll_timeout,
                     pause=tuning.poll_pause,
+                    max_pause=tuning.poll_max_pause,
                     redeliver_after=tuning.redeliver_after,
                     stop_grace=tuning.stop_grace,
                 ),
@@ -179,8 +195,22 @@ class TelegramAdapter:
         )
 
     async def process(self, update: Update) -> Outcome:
-        """Handle one update in per-user order; RECORDED means Telegram may forget it."""
-        return await process_update(self._app, update)
+        """Handle one update in per-user order; RECORDED means Telegram may forget it.
+
+        A text may be folded with the person's next ones into one event; each of them gets its outcome.
+        """
+        try:
+            event = to_event(update)
+        except Exception:  # the handler meets it again, and its errors are reported as FAILED
+            event = None
+        return await self._bursts.process(update, user_key(update), event)
+
+    async def _run(self, update: Update, event: Event | None) -> Outcome:
+        token = _EVENT.set(event)
+        try:
+            return await process_update(self._app, update)
+        finally:
+            _EVENT.reset(token)
 
     async def wait(self) -> None:
         """Block while the adapter listens; raise if polling gave up (Telegram refused the token)."""
@@ -216,18 +246,19 @@ class TelegramAdapter:
 
     async def _register_commands(self) -> None:
         try:
-            await self._app.bot.set_my_commands(MENU_COMMANDS)
+            await self._app.bot.set_my_commands(self._menu)
         except TelegramError as exc:
             # The menu is a convenience: typing a command still works without it.
             log.warning("could not register the command menu: %s", type(exc).__name__)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        event = to_event(update)
+        event = _EVENT.get() or to_event(update)
         if event is None:
             report(Outcome.RECORDED)  # nothing the service keeps: confirm it
             return
-        if update.callback_query is not None:
-            await self._acknowledge(update.callback_query)
+        if update.callback_query is not None and not await self._acknowledge(update.callback_query):
+            report(Outcome.RECORDED)  # the second tap of a double tap: the spinner answer is all
+            return
         try:
             recorded = await self._service.handle(event)
         except ConnectionError:
@@ -236,14 +267,22 @@ class TelegramAdapter:
             raise
         report(Outcome.RECORDED if recorded else Outcome.NOT_RECORDED)
 
-    async def _acknowledge(self, query: CallbackQuery) -> None:
-        """Stop the button's spinner first, then take the used keyboard away."""
+    async def _acknowledge(self, query: CallbackQuery) -> bool:
+        """Stop the button's spinner; False when the press is the second tap of a double tap.
+
+        No keyboard is touched here: whether the press counts is the engine's to say, and the used
+        keyboard goes once newer buttons were sent (see keyboards.py).
+        """
+        message = query.message
+        repeat = message is not None and self._sender.keyboards.press(
+            message.chat.id, message.message_id, keyboard_nonce(message)
+        )
         try:
             await query.answer()
         except TelegramError as exc:
             if not is_harmless(exc):
                 log.warning("could not answer a button press: %s", type(exc).__name__)
-        await self._sender.retire_keyboard(query.message)
+        return not repeat
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Exception text can quote what the user wrote, so only the type is logged above DEBUG.

@@ -1,21 +1,16 @@
-"""The commands shown in Telegram's menu (setMyCommands): the everyday ones; the engine knows more."""
+"""The commands shown in Telegram's "/" menu (setMyCommands), from the list both platforms share."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from telegram import BotCommand
 
-__all__ = ["MENU_COMMANDS"]
+from bot.adapters.commands import load_commands
 
-MENU_COMMANDS: tuple[BotCommand, ...] = (
-    BotCommand("start", "Begin, or pick up where you left off"),
-    BotCommand("menu", "Everything I can do for you"),
-    BotCommand("checkin", "Check in now"),
-    BotCommand("urge", "When you feel like texting your ex"),
-    BotCommand("journal", "Read your notes"),
-    BotCommand("progress", "See how far you have come"),
-    BotCommand("settings", "Check-in time and quiet hours"),
-    BotCommand("pause", "Pause check-ins"),
-    BotCommand("resume", "Start check-ins again"),
-    BotCommand("help", "What I understand"),
-    BotCommand("sos", "Help from a person, right now"),
-)
+__all__ = ["menu_commands"]
+
+
+def menu_commands(content_dir: Path) -> list[BotCommand]:
+    """`content/commands.yaml`'s commands for Telegram; raises ContentError on a bad file."""
+    return [BotCommand(c.name, c.description) for c in load_commands(content_dir).on("telegram")]

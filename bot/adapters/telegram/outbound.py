@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import httpx
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.adapters.telegram.inbound import PLATFORM
+from bot.adapters.telegram.keyboards import Keyboards
 from bot.adapters.telegram.text import CAPTION_LIMIT, TEXT_LIMIT, split_text, utf16_len
 from bot.delivery import Rejected, RetryLater, Uncertain, Unreachable
 from dialogs.model import Reply, encode_button
@@ -65,10 +66,11 @@ def plan_messages(text: str, with_image: bool) -> tuple[str | None, list[str]]:
 class TelegramSender:
     """Implements `bot.delivery.Sender` with a python-telegram-bot `Bot` (rate limited by its owner)."""
 
-    __slots__ = ("_bot",)
+    __slots__ = ("_bot", "keyboards")
 
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
+        self.keyboards = Keyboards()
 
     @property
     def platform(self) -> str:
@@ -114,13 +116,15 @@ class TelegramSender:
             if exc.__cause__ is None or isinstance(exc.__cause__, _NOT_SENT):
                 raise
             raise Uncertain(f"network: {exc.message}") from exc
+        if keyboard is not None and reply.nonce is not None:
+            # The new buttons are there: the pressed ones they replace can go (see keyboards.py).
+            for message_id in self.keyboards.sent(chat_id, reply.nonce):
+                await self._retire_keyboard(chat_id, message_id)
 
-    async def retire_keyboard(self, message: MaybeInaccessibleMessage | None) -> None:
-        """Remove the buttons from a message once one of them was used; already gone is fine."""
-        if not isinstance(message, Message) or message.reply_markup is None:
-            return
+    async def _retire_keyboard(self, chat_id: int, message_id: int) -> None:
+        """Remove the buttons from a used message that newer ones replaced; already gone is fine."""
         try:
-            await self._bot.edit_message_reply_markup(message.chat.id, message.message_id, reply_markup=None)
+            await self._bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
         except TelegramError as exc:
             if not is_harmless(exc):
                 log.warning("could not remove a used keyboard: %s", type(exc).__name__)

@@ -7,7 +7,10 @@ comes back after a crash or a restart. python-telegram-bot's Updater instead con
 it has fetched on the next call, while those updates may still wait in memory.
 
 A fetch returns the updates not yet confirmed, including those still being handled; only the new
-ones are started, and fetches are spaced out so as not to read the same updates over and over.
+ones are started. So while updates are in hand a long poll would return at once, and fetches are
+spaced out instead: the next one comes as soon as the work in hand is done (to confirm it), and
+otherwise only to look for new updates, at `pause` after a fetch that brought some and twice as
+long after each one that brought none, up to `max_pause`.
 Each user's updates are started in id order, and the update processor keeps them in that order,
 while different users run concurrently. Telegram hands out at most 100 updates from the offset, so
 an update that takes long holds back the fetching of those more than 100 behind it.
@@ -40,7 +43,8 @@ _CROWDED = 1.0  # seconds between fetches while half the batch or more is in han
 @dataclass(frozen=True, slots=True)
 class PollingTuning:
     timeout: float = 10.0  # long-poll seconds when nothing is in hand
-    pause: float = 0.1  # how long to wait before looking for new updates while some are still handled
+    pause: float = 0.1  # while updates are in hand: the wait before looking for new ones after some came
+    max_pause: float = 1.0  # ... which doubles after each look that found nothing, up to this
     redeliver_after: float = 5.0  # before an update that was not recorded is tried again
     max_failures: int = 3  # an update whose handling raised this often is given up (logged), not retried
     first_backoff: float = 1.0  # after a failed getUpdates; grows 1.5x up to 30 s
@@ -64,6 +68,7 @@ class Poller:
         "_loop_task",
         "_more",
         "_offset",
+        "_pause",
         "_process",
         "_strays",
         "_tuning",
@@ -86,6 +91,7 @@ class Poller:
         self._strays: set[asyncio.Task[Outcome]] = set()
         self._wake = asyncio.Event()
         self._more = False  # the last fetch was a full batch: more updates may wait behind it
+        self._pause = tuning.pause  # the current wait between looks while updates are in hand
         self._loop_task: asyncio.Task[None] | None = None
 
     @property
@@ -161,17 +167,18 @@ class Poller:
                 continue
             backoff = 0.0
             self._more = len(updates) >= _BATCH
-            self._take(updates, asked)
+            fresh = self._take(updates, asked)
             if self._entries:
-                await self._settle()
+                await self._settle(fresh)
 
-    def _take(self, updates: Sequence[Update], asked: int) -> None:
-        """Start what is new, or due for another try.
+    def _take(self, updates: Sequence[Update], asked: int) -> bool:
+        """Start what is new, or due for another try; True when the batch held a new update.
 
         `asked` is the offset this batch was fetched with: an update at or above it that is no longer
         held was recorded while the call was under way.
         """
         now = asyncio.get_running_loop().time()
+        fresh = False
         for update in updates:
             uid = update.update_id
             entry = self._entries.get(uid)
@@ -182,10 +189,12 @@ class Poller:
                 if uid < self._offset:
                     continue
                 entry = self._entries[uid] = _Entry(update)
+                fresh = True
             elif entry.task is not None or entry.recorded or now < entry.retry_at:
                 continue
             entry.task = asyncio.get_running_loop().create_task(self._process(update), name=f"telegram-{uid}")
             entry.task.add_done_callback(functools.partial(self._finished, uid))
+        return fresh
 
     def _start_stray(self, update: Update) -> None:
         task = asyncio.get_running_loop().create_task(
@@ -224,13 +233,21 @@ class Poller:
     def _running(self) -> bool:
         return any(entry.task is not None for entry in self._entries.values())
 
-    async def _settle(self) -> None:
+    async def _settle(self, fresh: bool) -> None:
         """Wait before the next fetch, which returns every update in hand again before any new one.
 
         Fetch when a confirmation frees half the batch while more updates wait (or ends the work in
-        hand), else after `pause` to see new updates; with half the batch or more in hand, once a second.
+        hand), when an update that was not recorded is due for another try, and otherwise only to see
+        new updates: `pause` after a fetch that brought some, doubling after each that brought none,
+        up to `max_pause`; with half the batch or more in hand, at most once a second.
         """
-        delay = self._tuning.pause if len(self._entries) < _BATCH // 2 else max(self._tuning.pause, _CROWDED)
+        tuning = self._tuning
+        self._pause = tuning.pause if fresh else min(self._pause * 2, max(tuning.max_pause, tuning.pause))
+        delay = self._pause if len(self._entries) < _BATCH // 2 else max(self._pause, _CROWDED)
+        waiting = [e.retry_at for e in self._entries.values() if e.task is None and not e.recorded]
+        if waiting:
+            due = min(waiting) - asyncio.get_running_loop().time()
+            delay = min(delay, max(tuning.pause, due))
         try:
             async with asyncio.timeout(delay):
                 await self._wake.wait()  # may be set already, by a confirmation during the last fetch

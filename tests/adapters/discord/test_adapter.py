@@ -8,7 +8,8 @@ import logging
 import discord
 import pytest
 
-from bot.adapters.discord.texts import GUILD_POINTER, SLASH_OPENED
+from bot.adapters.commands import load_commands
+from bot.adapters.discord.texts import GUILD_POINTER, SLASH_DMS_CLOSED, SLASH_OPENED
 from bot.delivery import RetryLater, Uncertain, Unreachable
 from dialogs.model import Button, EventKind, Image, Reply
 from tests.adapters.discord.conftest import EchoService, RunAdapter
@@ -26,7 +27,8 @@ async def test_start_up_connects_syncs_the_command_and_delivers_pending(
     adapter = await run_adapter(service)
     assert service.sender is adapter.sender and adapter.sender.platform == "discord"
     await emu.wait_for(lambda: service.pending_calls == ["discord"])
-    assert [c["name"] for c in emu.commands] == ["rekindle"]
+    wanted = load_commands().on("discord")
+    assert [c["name"] for c in emu.commands] == [c.name for c in wanted]
     assert emu.identifies == 1
     privileged = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
     assert emu.intents & privileged == 0 and emu.intents & (1 << 12)
@@ -98,6 +100,7 @@ async def test_button_press_is_acknowledged_at_once_and_disabled(
     await emu.wait_for_messages(2, 1)
     payload = emu.click(2, "^No$")
     await emu.wait_for_messages(2, 2)
+    await emu.wait_for(lambda: emu.messages(2)[0].enabled_labels == [])
     record = emu.interactions[int(payload["id"])]
     assert record.response_type == 7 and record.acked_after is not None and record.acked_after < 1.0
     first, second = emu.messages(2)
@@ -125,6 +128,7 @@ async def test_a_button_that_does_not_decode_is_a_stale_press(
     await channel.send("from before", view=view)
     emu.click(3, "Old")
     await emu.wait_for_messages(3, 2)
+    await emu.wait_for(lambda: emu.messages(3)[0].enabled_labels == [])
     event = service.events[-1]
     assert (event.kind, event.nonce, event.button) == (EventKind.BUTTON, None, "")
     assert emu.messages(3)[0].enabled_labels == []
@@ -264,10 +268,65 @@ async def test_slash_command_in_a_server_answers_privately_and_opens_the_dm(
     await run_adapter(service)
     payload = emu.slash_command(14, "rekindle", guild=True)
     [dm] = await emu.wait_for_messages(14, 1)
-    assert [m.body for m in emu.ephemeral(14)] == [SLASH_OPENED]
+    await emu.wait_for(lambda: [m.body for m in emu.ephemeral(14)] == [SLASH_OPENED])
     assert emu.channel_messages() == []
     assert dm.body == "command:start"
     assert service.events[0].event_id == f"dc:i:{payload['id']}"
+
+
+async def test_every_command_is_a_slash_command_for_dms_and_servers(
+    run_adapter: RunAdapter, emu: DiscordEmulator
+) -> None:
+    service = EchoService()
+    await run_adapter(service)
+    wanted = load_commands().on("discord")
+    registered = {c["name"]: c for c in emu.commands}
+    for info in wanted:
+        command = registered[info.name]
+        assert command["description"] == info.description
+        assert command["contexts"] == [0, 1, 2]  # servers, the DM with the bot, other private chats
+        assert command["integration_types"] == [0, 1]  # the app's guild and user installs
+        options = [(o["name"], o["type"], o.get("required", False)) for o in command["options"]]
+        assert options == ([(info.argument.name, 3, False)] if info.argument else [])
+    # Each one, used in a server and in the DM, reaches the core as the command it runs.
+    for user, info in enumerate(wanted, start=100):
+        emu.slash_command(user, info.name, guild=True)
+        emu.slash_command(user, info.name, guild=False)
+    await emu.wait_for(lambda: len(service.events) == 2 * len(wanted), timeout=10)
+    for user, info in enumerate(wanted, start=100):
+        await emu.wait_for(lambda u=user: [m.body for m in emu.ephemeral(u)] == [SLASH_OPENED])
+        heard = [(e.kind, e.command) for e in service.events if e.user_id == str(user)]
+        assert heard == [(EventKind.COMMAND, info.command)] * 2
+    # In the DM the answers are right there: the "thinking" placeholder is removed, not left behind.
+    assert len(emu.deleted) == len(wanted)
+
+
+async def test_text_given_with_a_slash_command_reaches_the_core(
+    run_adapter: RunAdapter, emu: DiscordEmulator
+) -> None:
+    service = EchoService()
+    await run_adapter(service)
+    emu.slash_command(16, "journal", guild=False, options={"search": " angry "})
+    emu.slash_command(16, "pause", guild=False, options={"days": "5"})
+    await emu.wait_for_messages(16, 2)
+    assert [(e.command, e.text) for e in service.events] == [("journal", "angry"), ("pause", "5")]
+
+
+async def test_slash_command_with_dms_closed_says_so_and_how_to_open_them(
+    run_adapter: RunAdapter, emu: DiscordEmulator
+) -> None:
+    service = EchoService()
+    await run_adapter(service)
+    emu.fail(MESSAGES, Fault.cannot_dm(user_id=17))
+    emu.slash_command(17, "start", guild=True)
+    await emu.wait_for(lambda: [m.body for m in emu.ephemeral(17)] == [SLASH_DMS_CLOSED])
+    assert isinstance(service.outcomes[0], Unreachable)
+    assert emu.messages(17) == [] and emu.channel_messages() == []
+    assert "Direct Messages" in SLASH_DMS_CLOSED and "direct message" in SLASH_DMS_CLOSED
+    # Once the person opens their DMs, the same command says the DM went out.
+    emu.slash_command(17, "start", guild=True)
+    await emu.wait_for(lambda: [m.body for m in emu.ephemeral(17)] == [SLASH_DMS_CLOSED, SLASH_OPENED])
+    assert [m.body for m in emu.messages(17)] == ["command:start"]
 
 
 async def test_token_and_user_text_stay_below_info(

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from bot.adapters.discord.texts import SLASH_DMS_CLOSED, SLASH_OPENED
 from bot.scheduler import Dispatcher
 from bot.store import UserKey
 from tests.adapters.discord.conftest import RunAdapter, StepClock
@@ -214,7 +215,30 @@ async def test_slash_command_opens_the_dm_with_the_welcome(
     emu.slash_command(7, "rekindle", guild=True)
     sent = await emu.wait_for_messages(7, 1)
     assert "Rekindle" in sent[0].visible
-    assert len(emu.ephemeral(7)) == 1 and emu.channel_messages() == []
+    await emu.wait_for(lambda: [m.visible for m in emu.ephemeral(7)] == [SLASH_OPENED])
+    assert emu.channel_messages() == []
+
+
+async def test_sos_as_a_slash_command_in_a_server_answers_in_the_dm(
+    run_adapter: RunAdapter, service: Any, emu: DiscordEmulator
+) -> None:
+    await run_adapter(service)
+    emu.slash_command(9, "sos", guild=True)
+    sent = await emu.wait_for_messages(9, 1)
+    assert emu.channel_messages() == []
+    assert sent[0].visible.startswith("If you are in danger or might hurt yourself, please reach a person now")
+    await emu.wait_for(lambda: [m.visible for m in emu.ephemeral(9)] == [SLASH_OPENED])
+
+
+async def test_slash_command_with_dms_closed_tells_the_person_in_the_server(
+    run_adapter: RunAdapter, service: Any, emu: DiscordEmulator
+) -> None:
+    await run_adapter(service)
+    emu.fail(MESSAGES, Fault.cannot_dm(user_id=10))
+    emu.slash_command(10, "start", guild=True)
+    await emu.wait_for(lambda: [m.visible for m in emu.ephemeral(10)] == [SLASH_DMS_CLOSED])
+    assert emu.messages(10) == [] and emu.channel_messages() == []
+    assert await service.store.is_unreachable(UserKey("discord", "10"))
 
 
 async def test_rate_limited_reply_is_waited_out_and_arrives_once(

@@ -10,6 +10,7 @@ from pydantic import SecretStr
 from telegram.ext import Application
 
 from bot.adapters.telegram import RateLimits, TelegramAdapter, Tuning
+from bot.adapters.telegram.bursts import BurstLimits
 from bot.config import Settings
 from bot.delivery import DeliveryError, Sender
 from dialogs.model import Event, Reply
@@ -50,7 +51,9 @@ FAST = Tuning(
     poll_timeout=1.0,
     limits=RateLimits(1000.0, 1000.0, 1000),
     poll_pause=0.02,
+    poll_max_pause=0.1,  # new updates are seen within 0.1 s even while others are in hand
     redeliver_after=0.05,
+    bursts=BurstLimits(window=0.05, max_wait=1.0),  # texts queued together still fold; a lone one waits 50 ms
 )
 
 

@@ -4,15 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 
 import aiohttp
 import pytest
 
-from dialogs.model import Button, EventKind, Reply
+from bot.adapters.commands import load_commands
+from bot.adapters.telegram.bursts import BurstLimits
+from dialogs.model import Button, Event, EventKind, Reply
+from tests.adapters.telegram.conftest import FAST as FAST_TUNING
 from tests.adapters.telegram.conftest import EchoService, RunAdapter, free_port
 from tests.emulators.telegram import Fault, TelegramEmulator
 
 CHOICE = Reply("Pick one", ((Button("Yes", "yes"), Button("No", "no")),), nonce=12)
+
+
+def stepping_service() -> EchoService:
+    """Like the engine: /start shows a prompt, and each press moves on to a new prompt (nonce + 1)."""
+    nonces = iter(range(12, 100))
+
+    def reply(event: Event) -> Reply:
+        text = "Pick one" if event.command == "start" else f"{event.kind}:{event.button or event.text}"
+        return Reply(text, CHOICE.buttons, nonce=next(nonces))
+
+    return EchoService(reply)
 
 
 def choice_service() -> EchoService:
@@ -25,7 +40,10 @@ async def test_start_up_registers_commands_and_delivers_pending(
 ) -> None:
     service = EchoService()
     await run_adapter(service)
-    assert "start" in [c["command"] for c in tg.commands] and "sos" in [c["command"] for c in tg.commands]
+    # The menu is the shared command list (content/commands.yaml), as Discord's slash commands are.
+    menu = [(c.name, c.description) for c in load_commands().on("telegram")]
+    assert [(c["command"], c["description"]) for c in tg.commands] == menu
+    assert {"start", "sos", "menu", "progress", "journal", "export", "delete"} <= {name for name, _ in menu}
     assert service.pending_calls == ["telegram"]
     assert [name for name, _ in tg.calls][:2] == ["getMe", "setMyCommands"]
 
@@ -50,18 +68,21 @@ async def test_every_kind_of_update_reaches_the_core(run_adapter: RunAdapter, tg
     ]
 
 
-async def test_button_press_is_answered_first_and_its_keyboard_goes(
+async def test_button_press_is_answered_first_and_its_keyboard_goes_once_newer_buttons_are_sent(
     run_adapter: RunAdapter, tg: TelegramEmulator
 ) -> None:
-    service = choice_service()
+    service = stepping_service()
     await run_adapter(service)
     tg.send_command(4, "/start")
     await tg.wait_for_messages(4, 1)
     tg.click(4, "Yes")
     await tg.wait_for_messages(4, 2)
+    await tg.wait_idle(0.1)
     names = [name for name, _ in tg.calls if name != "getUpdates"]
-    assert names[-3:] == ["answerCallbackQuery", "editMessageReplyMarkup", "sendMessage"]
-    assert tg.messages(4)[0].buttons == [] and tg.messages(4)[1].text == "button:yes"
+    # The spinner first; the used keyboard only after the next buttons are on screen.
+    assert names[-3:] == ["answerCallbackQuery", "sendMessage", "editMessageReplyMarkup"]
+    first, second = tg.messages(4)
+    assert first.buttons == [] and second.text == "button:yes" and second.labels == ["Yes", "No"]
     assert service.events[-1].nonce == 12 and not tg.open_queries
 
 
@@ -81,20 +102,21 @@ async def test_late_answer_and_already_removed_keyboard_are_not_errors(
     assert [r for r in caplog.records if r.name.startswith("bot.")] == []
 
 
-async def test_double_tap_reaches_the_core_twice_same_nonce(
+async def test_a_second_tap_on_an_unchanged_prompt_still_reaches_the_core(
     run_adapter: RunAdapter, tg: TelegramEmulator
 ) -> None:
+    """When a press brings no new buttons the prompt is still the latest: a second press on it counts."""
     service = choice_service()
     await run_adapter(service)
     tg.send_command(4, "/start")
     await tg.wait_for_messages(4, 1)
     tg.click(4, "Yes")
-    tg.click(4, "Yes")  # the second tap lands before the keyboard is gone
+    tg.click(4, "Yes")
     await tg.wait_for_messages(4, 3)
     presses = [e for e in service.events if e.kind == EventKind.BUTTON]
     assert [(e.nonce, e.button) for e in presses] == [(12, "yes"), (12, "yes")]
-    assert presses[0].event_id != presses[1].event_id  # the core's nonce, not the id, makes it stale
     assert len(tg.callback_answers) == 2
+    assert tg.messages(4)[0].labels == ["Yes", "No"]  # no newer buttons: these stay
 
 
 async def test_polling_survives_network_trouble(run_adapter: RunAdapter, tg: TelegramEmulator) -> None:
@@ -109,7 +131,7 @@ async def test_polling_survives_network_trouble(run_adapter: RunAdapter, tg: Tel
 
 async def test_one_user_in_order_many_users_at_once(run_adapter: RunAdapter, tg: TelegramEmulator) -> None:
     service = EchoService()
-    await run_adapter(service)
+    await run_adapter(service, replace(FAST_TUNING, bursts=BurstLimits(max_messages=1)))  # each text alone
     users = range(1000, 1100)
     for i in range(20):
         for user in users:
@@ -130,7 +152,7 @@ async def test_token_never_reaches_the_logs(
     tg.fail("getUpdates", Fault.dropped(delivered=False))
     tg.fail("sendMessage", Fault.server_error(500), Fault.forbidden())
     tg.send_text(2, "my secret diary line")
-    tg.send_text(2, "another private thought")
+    tg.send_text(3, "another private thought")
     await tg.wait_for(lambda: len(service.outcomes) == 2, timeout=10)
     text = caplog.text
     assert "HTTP Request: POST" in text and "[redacted]/sendMessage" in text  # URLs were logged, scrubbed
@@ -142,7 +164,7 @@ async def test_token_never_reaches_the_logs(
 async def test_webhook_mode_checks_the_secret(run_adapter: RunAdapter, tg: TelegramEmulator) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/tg-hook"
-    service = choice_service()
+    service = stepping_service()
     await run_adapter(service, telegram_webhook_url=url, telegram_webhook_listen="127.0.0.1",
                       telegram_webhook_port=port, telegram_webhook_secret="hook-secret_1")
     assert tg.webhook == {"url": url, "secret_token": "hook-secret_1"}
@@ -160,7 +182,8 @@ async def test_webhook_mode_checks_the_secret(run_adapter: RunAdapter, tg: Teleg
     assert tg.messages(6)[1].text == "text:let me in"
     tg.click(6, "Yes")
     await tg.wait_for_messages(6, 3)
-    assert tg.messages(6)[2].text == "button:yes" and tg.messages(6)[0].buttons == []
+    await tg.wait_for(lambda: tg.messages(6)[1].buttons == [])
+    assert tg.messages(6)[2].text == "button:yes"
     assert tg.method_calls("getUpdates") == []
 
 
@@ -186,3 +209,22 @@ async def test_webhook_refuses_a_body_that_is_not_an_update(run_adapter: RunAdap
             async with session.post(url, data=body, headers=headers) as resp:
                 assert resp.status == 400, body
     assert service.events == []
+
+
+async def test_a_500_from_telegram_is_one_log_line_not_a_traceback(
+    run_adapter: RunAdapter, tg: TelegramEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    tg.fail("setMyCommands", Fault.server_error(500))
+    tg.fail("getUpdates", Fault.server_error(500))
+    tg.fail("answerCallbackQuery", Fault.server_error(500))
+    with caplog.at_level(logging.WARNING):
+        await run_adapter(choice_service(), replace(FAST_TUNING, poll_timeout=0.2))
+        tg.send_command(31, "/start")
+        await tg.wait_for_messages(31, 1, timeout=10)
+        tg.click(31, "^Yes$")
+        await tg.wait_for_messages(31, 2)
+        await tg.wait_idle(0.2)
+    loud = [r for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith(("bot", "telegram"))]
+    assert len(loud) == 3, [r.getMessage() for r in loud]
+    for record in loud:
+        assert record.exc_info is None and "\n" not in record.getMessage()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,11 @@ from bot.delivery import Sender
 from bot.service import ChatService
 from bot.store.base import UserKey
 from dialogs.model import Event
-from tests.adapters.telegram.conftest import EchoService, RunAdapter, free_port, telegram_settings
+from tests.adapters.telegram.conftest import FAST, EchoService, RunAdapter, free_port, telegram_settings
 from tests.emulators.telegram import Fault, JSONDict, TelegramEmulator
 
 SECRET = "hook-secret_2"
+FAST_POLL = replace(FAST, poll_pause=0.02, poll_max_pause=0.25)
 
 
 class Flaky:
@@ -185,3 +187,30 @@ async def test_polling_retries_a_lost_connection_but_gives_up_an_update_that_kee
     assert [m.text for m in tg.messages(5) + tg.messages(6)] == ["text:patience", "text:after"]
     assert tg.messages(4) == [] and after["update_id"] > poison["update_id"]
     assert any("given up" in r.getMessage() for r in caplog.records)
+
+
+async def test_polling_waits_instead_of_asking_every_pause_while_an_update_is_in_hand(
+    run_adapter: RunAdapter, tg: TelegramEmulator
+) -> None:
+    """An update that takes long must not turn polling into a getUpdates call every `pause` (one run
+    made 192 of its 211 calls that way in 30 s): looks for new updates back off while nothing new
+    comes, and the update is confirmed as soon as it is done."""
+    inner = EchoService()
+    flaky = Flaky(inner)
+    gate = flaky.gates["7"] = asyncio.Event()
+    await run_adapter(flaky, FAST_POLL)
+    held = tg.send_text(7, "slow")
+    try:
+        await tg.wait_for(lambda: flaky.calls == [f"tg:u:{held['update_id']}"])
+        start = len(tg.method_calls("getUpdates"))
+        await asyncio.sleep(0.6)
+        tg.send_text(8, "meanwhile")  # another person is still answered while the first waits
+        await tg.wait_for_messages(8, 1)
+        await asyncio.sleep(0.6)
+        looks = len(tg.method_calls("getUpdates")) - start
+    finally:
+        gate.set()
+    await tg.wait_for(lambda: not tg.unconfirmed)
+    # A look every 20 ms would be about 60 here; doubling from 20 ms to 250 ms is at most a dozen.
+    assert looks <= 14, looks
+    assert [m.text for m in tg.messages(7)] == ["text:slow"]

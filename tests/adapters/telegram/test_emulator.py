@@ -110,6 +110,12 @@ async def test_limits_are_enforced_like_telegram(tg: TelegramEmulator) -> None:
                 [[InlineKeyboardButton("b", callback_data="é" * 33)]]))
         await bot.send_message(1, "😀" * 2048)  # 4096 UTF-16 units exactly
     assert len(tg.messages(1)) == 1
+    # The spec check saw both, from the limits written in the Bot API reference.
+    assert tg.spec_violations == [
+        "sendMessage.text: 4097 characters, the spec allows 1-4096",
+        "sendMessage.reply_markup.inline_keyboard[0][0].callback_data: 66 bytes, the spec allows 1-64",
+    ]
+    tg.spec_violations.clear()
 
 
 async def test_commands_and_webhook_state(tg: TelegramEmulator) -> None:

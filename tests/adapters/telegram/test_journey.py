@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from bot.adapters.telegram import TelegramAdapter
+from bot.adapters.telegram.bursts import BurstLimits
 from bot.app import build_service
 from bot.service import ChatService
 from bot.store.base import UserKey
@@ -23,6 +25,7 @@ INTAKE = ("I'm 18+ and I agree", "Skip", "This week", "I did", "Communication", 
           "No contact at the moment", "No", "Done", "London", "✓ United Kingdom", "No daily check-ins")
 STEP = re.compile(r"^Step (\d+) of (\d+):", re.MULTILINE)
 EXPIRED = "That button has expired"
+AGREE = r"^I'm 18\+ and I agree$"
 
 
 class Clock:
@@ -38,15 +41,16 @@ class Clock:
 class Bot:
     """Starts and restarts the service + adapter pair on one database, as `python -m bot` would."""
 
-    def __init__(self, tg: TelegramEmulator, tmp_path: Path) -> None:
+    def __init__(self, tg: TelegramEmulator, tmp_path: Path, bursts: BurstLimits | None = None) -> None:
         self.settings = telegram_settings(tg, tmp_path)
         self.clock = Clock()
         self.service: ChatService | None = None
         self.adapter: TelegramAdapter | None = None
+        self.tuning = FAST if bursts is None else replace(FAST, bursts=bursts)
 
     async def start(self) -> ChatService:
         self.service = await build_service(self.settings, clock=self.clock)
-        self.adapter = TelegramAdapter(self.settings, self.service, FAST)
+        self.adapter = TelegramAdapter(self.settings, self.service, self.tuning)
         await self.adapter.start()
         return self.service
 
@@ -65,6 +69,11 @@ class Bot:
             raw = await tx.load_state()
         assert raw is not None
         return UserState.model_validate_json(raw)
+
+    async def processed(self, user_id: int) -> set[str]:
+        assert self.service is not None
+        async with self.service.store.user(UserKey("telegram", str(user_id))) as tx:
+            return {str(row["event_id"]) for row in (await tx.export())["processed_events"]}
 
     async def journal(self, user_id: int) -> list[Any]:
         assert self.service is not None
@@ -88,10 +97,14 @@ class User:
     def __init__(self, tg: TelegramEmulator, user_id: int) -> None:
         self.tg, self.id = tg, user_id
 
-    async def _act(self, action: Callable[[], object], expect: int = 1) -> list[BotMessage]:
+    async def _act(
+        self, action: Callable[[], object], expect: int = 1, settled: Callable[[], bool] | None = None
+    ) -> list[BotMessage]:
         before = len(self.tg.messages(self.id))
         action()
         await self.tg.wait_for_messages(self.id, before + expect, timeout=10)
+        if settled is not None:  # what follows the reply (a used keyboard going), before the quiet wait
+            await self.tg.wait_for(settled, timeout=10)
         await self.tg.wait_idle(0.15)
         return self.tg.messages(self.id)[before:]
 
@@ -103,7 +116,9 @@ class User:
 
     async def tap(self, label: str) -> list[BotMessage]:
         message, _ = self.tg.find_button(self.id, f"^{re.escape(label)}$")
-        replies = await self._act(lambda: self.tg.click(self.id, f"^{re.escape(label)}$"))
+        replies = await self._act(
+            lambda: self.tg.click(self.id, f"^{re.escape(label)}$"), settled=lambda: message.buttons == []
+        )
         assert message.buttons == [], "a used keyboard is taken away"
         return replies
 
@@ -161,20 +176,41 @@ async def test_full_journey_from_start_to_the_end_of_the_guide(bot: Bot, tg: Tel
     assert (await bot.state(501)).lesson_index == total
 
 
-async def test_double_tap_changes_state_once(bot: Bot, tg: TelegramEmulator) -> None:
+async def test_double_tap_advances_once_and_the_second_tap_gets_only_the_spinner(
+    bot: Bot, tg: TelegramEmulator
+) -> None:
     user = User(tg, 502)
-    await through_intake(user)
-    before = len(tg.messages(502))
-    tg.click(502, "^Next$")
-    tg.click(502, "^Next$")  # the second tap arrives before the keyboard is gone
-    await tg.wait_for(lambda: any(m.body.startswith(EXPIRED) for m in tg.messages(502)[before:]), 10)
+    await user.command("/start")
+    before, answers = len(tg.messages(502)), len(tg.callback_answers)
+    pressed, _ = tg.find_button(502, AGREE)
+    tg.click(502, AGREE)
+    tg.click(502, AGREE)  # the second tap leaves the phone before the first is answered
+    await tg.wait_for(lambda: len(tg.callback_answers) == answers + 2, 10)
     await tg.wait_idle(0.2)
-    new = tg.messages(502)[before:]
-    assert [step_of([m]) for m in new if step_of([m])] == [2]
-    assert sum(m.body.startswith(EXPIRED) for m in new) == 1
-    state = await bot.state(502)
-    assert state.lesson_index == 1 and len(state.completed) == 1
-    assert len(tg.callback_answers) >= len(INTAKE) + 2  # every press got its spinner stopped
+    [new] = tg.messages(502)[before:]  # the next question once, and nothing after it
+    assert not new.body.startswith(EXPIRED) and "Skip" in new.labels
+    assert [a.text for a in tg.callback_answers[answers:]] == ["", ""]  # both spinners stopped, silently
+    assert (await bot.state(502)).consented_at is not None
+    assert pressed.buttons == []  # the used keyboard went, once the new one was there
+
+
+async def test_a_fake_or_stale_press_leaves_the_latest_buttons_alone(bot: Bot, tg: TelegramEmulator) -> None:
+    user = User(tg, 509)
+    await user.command("/start")
+    latest, data = tg.find_button(509, AGREE)
+    nonce = int(data.split("|")[0])
+    keyboard, edits = latest.buttons, len(tg.method_calls("editMessageReplyMarkup"))
+    for forged in ("not-a-button", f"{nonce - 1}|yes", f"{nonce + 5}|yes"):
+        count = len(tg.messages(509))
+        tg.click_data(509, latest, forged)
+        await tg.wait_for_messages(509, count + 1)
+        await tg.wait_idle(0.1)
+        reply, *rest = tg.messages(509)[count:]
+        assert rest == [], [m.body[:50] for m in rest]
+        assert reply.body.startswith(EXPIRED)  # "use the buttons on my latest message" ...
+        assert latest.buttons == keyboard and latest.edits == []  # ... and they are still there
+    assert len(tg.method_calls("editMessageReplyMarkup")) == edits  # no keyboard was touched
+    assert "Skip" in (await user.tap("I'm 18+ and I agree"))[0].labels  # and they work
 
 
 async def test_replayed_updates_change_nothing(bot: Bot, tg: TelegramEmulator) -> None:
@@ -269,3 +305,57 @@ async def test_a_hundred_users_at_once_all_answered(bot: Bot, tg: TelegramEmulat
         sent = await tg.wait_for_messages(user, 20, timeout=90)
         kinds = [kind_of(m.body) for m in sent[1:]]
         assert kinds == ["about" if i % 2 == 0 else "help" for i in range(19)]
+
+
+async def test_fifty_messages_in_a_second_get_one_answer_and_every_one_is_recorded(
+    tg: TelegramEmulator, tmp_path: Path
+) -> None:
+    runner = Bot(tg, tmp_path, bursts=BurstLimits(window=0.3, max_wait=3.0))
+    await runner.start()
+    try:
+        await User(tg, 510).command("/start")
+        before = len(tg.messages(510))
+        sent = []
+        for _ in range(50):  # one second of "hello?" from someone waiting for an answer
+            sent.append(tg.send_text(510, "hello?"))
+            await asyncio.sleep(0.02)
+        await tg.wait_for(lambda: not tg.unconfirmed, 10)
+        await tg.wait_idle(0.4)
+        [answer] = tg.messages(510)[before:]
+        assert answer.labels  # the question again, once
+        recorded = await runner.processed(510)
+        assert {f"tg:u:{u['update_id']}" for u in sent} <= recorded
+        # Telegram delivers them all again (a confirmation lost in a crash): nothing is handled twice.
+        state = await runner.state(510)
+        for update in sent:
+            tg.replay(update)
+        await tg.wait_idle(0.5)
+        assert tg.messages(510)[before:] == [answer] and await runner.state(510) == state
+    finally:
+        await runner.stop()
+
+
+async def test_a_crisis_inside_a_burst_is_answered(bot: Bot, tg: TelegramEmulator) -> None:
+    await User(tg, 511).command("/start")
+    before = len(tg.messages(511))
+    for text in ("it's late", "can't sleep", "i want to die", "sorry", "ignore me"):
+        tg.send_text(511, text)
+    await tg.wait_for(lambda: not tg.unconfirmed, 10)
+    await tg.wait_idle(0.3)
+    replies = tg.messages(511)[before:]
+    assert len(replies) == 1, [m.body[:60] for m in replies]
+    assert "988" in replies[0].body or "116 123" in replies[0].body or "findahelpline" in replies[0].body
+    assert (await bot.state(511)).crisis_active
+
+
+async def test_a_command_after_a_burst_is_answered_after_it_in_order(bot: Bot, tg: TelegramEmulator) -> None:
+    await User(tg, 512).command("/start")
+    before = len(tg.messages(512))
+    tg.send_text(512, "one")
+    tg.send_text(512, "two")
+    tg.send_command(512, "/help")
+    tg.send_text(512, "three")
+    await tg.wait_for(lambda: not tg.unconfirmed, 10)
+    await tg.wait_idle(0.3)
+    replies = [m.body for m in tg.messages(512)[before:]]
+    assert len(replies) == 3 and replies[1].startswith("Here's what I understand"), replies
