@@ -220,7 +220,8 @@ async def test_terminal_files_are_private_and_deleted_with_the_data(tmp_path):
             assert event is not None
             await service.handle(event)
 
-        for text in ("/start", "1", "Sam", "2", "2", "2", "8", "1", "2", "5", "1", "1", "2", CANARY, "/checkin", "2", "8",
+        intake = ("/start", "1", "Sam", "2", "2", "2", "8", "1", "2", "5", "1", "1", "2")
+        for text in (*intake, CANARY, "/checkin", "2", "8",
                      "1", "tired", "/progress", "/export"):  # fmt: skip
             await line(text)
         folder = tmp_path / "rekindle-files" / "sam"

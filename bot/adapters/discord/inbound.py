@@ -66,7 +66,12 @@ def edit_event(message: discord.Message, bot_id: int) -> Event | None:
         return None
     stamp = int(message.edited_at.timestamp() * 1000)
     return _event(
-        EventKind.MEDIA, message.author.id, f"dc:e:{message.id}:{stamp}", message.edited_at, media="edited"
+        EventKind.MEDIA,
+        message.author.id,
+        f"dc:e:{message.id}:{stamp}",
+        message.edited_at,
+        media="edited",
+        text=message.content,
     )
 
 
@@ -105,7 +110,15 @@ def _event(
 
 
 def _media(message: discord.Message, media: str) -> Event:
-    return _event(EventKind.MEDIA, message.author.id, f"dc:m:{message.id}", message.created_at, media=media)
+    # Words sent with an attachment are free text like any message: the safety check reads them.
+    return _event(
+        EventKind.MEDIA,
+        message.author.id,
+        f"dc:m:{message.id}",
+        message.created_at,
+        media=media,
+        text=message.content,
+    )
 
 
 def _attachment_kind(message: discord.Message) -> str:

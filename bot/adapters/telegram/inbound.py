@@ -73,7 +73,8 @@ def _message(update: Update, now: datetime) -> Event | None:
             return _base(update, EventKind.COMMAND, at, command=name, text=args)
         return _base(update, EventKind.TEXT, at, text=text)
     media = next((name for attribute, name in _MEDIA if getattr(message, attribute)), "other")
-    return _base(update, EventKind.MEDIA, at, media=media)
+    # A caption is free text like any message: the safety check reads it.
+    return _base(update, EventKind.MEDIA, at, media=media, text=message.caption or "")
 
 
 def _command(message: Message, text: str) -> tuple[str, str] | None:
@@ -86,13 +87,20 @@ def _command(message: Message, text: str) -> tuple[str, str] | None:
     name = word[1:].split("@", 1)[0].lower()
     if not name:
         return None
-    return name, text[len(word):].strip()
+    return name, text[len(word) :].strip()
 
 
 def _edited(update: Update, now: datetime) -> Event | None:
     edited = update.edited_message
     assert edited is not None
-    return _base(update, EventKind.MEDIA, edited.edit_date or now, media="edited")
+    # The new words are read for safety too; they are not taken as an answer to anything.
+    return _base(
+        update,
+        EventKind.MEDIA,
+        edited.edit_date or now,
+        media="edited",
+        text=edited.text or edited.caption or "",
+    )
 
 
 def _callback(update: Update, now: datetime) -> Event | None:

@@ -87,7 +87,13 @@ def test_edited_message_is_media_edited(tg: TelegramEmulator) -> None:
     original = tg.send_text(3, "first")
     event = to_event(parse(tg.edit_text(3, original["message"]["message_id"], "second")))
     assert event is not None and (event.kind, event.media) == (EventKind.MEDIA, "edited")
-    assert event.text == ""  # edited text is not treated as a new message
+    assert event.text == "second", "the new words are read for safety, though never taken as an answer"
+
+
+def test_a_photo_caption_is_free_text(tg: TelegramEmulator) -> None:
+    event = to_event(parse(tg.send_photo(3, caption="the last photo of us. i cant go on")))
+    assert event is not None and (event.kind, event.media) == (EventKind.MEDIA, "photo")
+    assert event.text == "the last photo of us. i cant go on"
 
 
 def test_unknown_message_content_is_other(tg: TelegramEmulator) -> None:
