@@ -23,6 +23,7 @@ from bot.understanding.reader import Reader
 from dialogs import calendar
 from dialogs.assessment import CrisisZone
 from dialogs.engine import step
+from dialogs.export import export_json, export_text, readable
 from dialogs.kit import Kit
 from dialogs.model import (
     CheckinWrite,
@@ -38,7 +39,7 @@ from dialogs.model import (
 from dialogs.progress import CheckinRecord, UrgeRecord, summarise, summary_text
 from dialogs.resources import ReplyKind
 from dialogs.state import UserState
-from dialogs.views import JournalLine, export_json, export_text, journal_page
+from dialogs.views import JournalLine, journal_page
 
 __all__ = ["ChatService", "Clock", "next_due"]
 
@@ -571,7 +572,11 @@ class ChatService:
         if reply.attachment == "export":
             async with self.store.user(item.key) as tx:
                 data = await tx.export()
-            files = [("rekindle-export.json", export_json(data)), ("rekindle-export.txt", export_text(data))]
+            zone = _zone(UserState.model_validate_json(data["users"][0]["state"])) if data.get("users") else UTC
+            titles: dict[str, str] = {str(step.key): step.title for step in self.kit.resources.safety_plan}
+            mine = readable(data, zone, titles)
+            today = self.clock().astimezone(zone).date()
+            files = [("rekindle-export.json", export_json(mine)), ("rekindle-export.txt", export_text(mine, today))]
         return image, files
 
     async def _render_chart(self, key: UserKey) -> bytes | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-__all__ = ["human_date"]
+__all__ = ["full_date", "human_date"]
 
 
 def human_date(day: date, today: date) -> str:
@@ -17,3 +17,8 @@ def human_date(day: date, today: date) -> str:
         return "yesterday"
     text = f"{day:%A} {day.day} {day:%B}"
     return text if day.year == today.year or abs(delta) < 180 else f"{text} {day.year}"
+
+
+def full_date(day: date) -> str:
+    """"Thursday 2 April 2026": for a record that is read later."""
+    return f"{day:%A} {day.day} {day:%B} {day.year}"

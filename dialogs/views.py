@@ -1,8 +1,7 @@
-"""Pure renderings of stored data into replies: journal pages, progress text, export text."""
+"""Pure renderings of stored data into replies: journal pages."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,19 +9,12 @@ from typing import Any
 
 from dialogs.content import Content
 from dialogs.context import row
+from dialogs.export import KIND_LABELS
 from dialogs.model import Reply
 
-__all__ = ["JOURNAL_PAGE_SIZE", "JournalLine", "export_json", "export_text", "journal_page"]
+__all__ = ["JOURNAL_PAGE_SIZE", "JournalLine", "journal_page"]
 
 JOURNAL_PAGE_SIZE = 5
-_KIND_LABELS = {
-    "reflection": "Reflection",
-    "checkin": "Check-in",
-    "urge": "Urge",
-    "unsent": "Unsent message",
-    "intake": "First thoughts",
-    "plan": "Safety plan",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,29 +45,8 @@ def journal_page(
     for entry in chunk:
         when = entry.at.astimezone(tz).strftime("%d %b %Y")
         text = entry.text if len(entry.text) <= 600 else entry.text[:600] + "…"
-        lines.append(f"\n{when}, {_KIND_LABELS.get(entry.kind, entry.kind)}:\n{text}")
+        lines.append(f"\n{when}, {KIND_LABELS.get(entry.kind, entry.kind)}:\n{text}")
+    if page + 1 < pages:  # only where there is an older page: the last one says nothing about a next
+        more = f"{page + 2} {query}".strip()
+        lines.append("\n" + content.text("journal_older", command=f"/journal {more}"))
     return [Reply("\n".join(lines), buttons=(row(("Back", "_back"), ("Menu", "_menu")),), nonce=nonce)]
-
-
-def export_json(data: dict[str, list[dict[str, Any]]]) -> bytes:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
-
-
-def export_text(data: dict[str, list[dict[str, Any]]]) -> bytes:
-    """A readable version of the export for people who do not read JSON."""
-    out: list[str] = ["Everything Rekindle keeps about you", ""]
-    for table, rows in data.items():
-        out.append(f"== {table} ({len(rows)}) ==")
-        for r in rows:
-            if table == "users":
-                try:
-                    state = json.loads(r.get("state", "{}"))
-                except json.JSONDecodeError:
-                    state = {}
-                out.append(json.dumps(state, ensure_ascii=False, indent=2, default=str))
-            else:
-                out.append(
-                    "  " + "; ".join(f"{k}: {v}" for k, v in r.items() if k not in {"platform", "user_id"})
-                )
-        out.append("")
-    return "\n".join(out).encode()

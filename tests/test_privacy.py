@@ -51,21 +51,16 @@ async def test_export_contains_every_row(tmp_path):
         assert len(received) == 1
         files = dict(received[0].files)
         data = json.loads(files["rekindle-export.json"])
-        assert {t: len(rows) > 0 for t, rows in data.items()} == {
-            "processed_events": True,
-            "journal": True,
-            "checkins": True,
-            "urges": True,
-            "outbox": True,
-            "reports": True,
-            "users": True,
-        }
+        # What the person wrote and chose, and none of the store's own bookkeeping.
+        assert set(data) == {"about you", "safety plan", "journal", "checkins", "urges", "reports"}
+        assert all(data[k] for k in ("journal", "checkins", "urges", "reports", "safety plan"))
         journal = {row["text"] for row in data["journal"]}
         assert {CANARY, "tired but ok", "saw our song on the radio", "I miss you, unsent"} <= journal
-        state = json.loads(data["users"][0]["state"])
-        assert state["safety_plan"] and state["profile"]["name"] == "Robin"
+        assert data["about you"]["name"] == "Robin" and "I stop eating" in data["safety plan"].values()
         text = files["rekindle-export.txt"].decode()
         assert CANARY in text and "I stop eating" in text
+        assert "Day by day" in text and "Check-in: mood" in text and "processed" not in text
+        assert "event_id" not in json.dumps(data) and "nonce" not in json.dumps(data)
     finally:
         await service.close()
 

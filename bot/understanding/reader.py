@@ -80,14 +80,15 @@ def _bank(content_root: Path, kit: Kit) -> PhraseBank | None:
 class Reader:
     def __init__(self, model: Model | None, *, workers: int = 2) -> None:
         self.model = model
-        self._pool = (
-            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rekindle-read") if model else None
-        )
+        self._workers = workers
+        self._pool: ThreadPoolExecutor | None = None  # made on first use, and again after close()
         self._recent: OrderedDict[tuple[str, str], deque[tuple[datetime, str]]] = OrderedDict()
 
     async def read(self, event: Event) -> Event:
-        if self.model is None or self._pool is None or event.kind not in _READ or not event.text.strip():
+        if self.model is None or event.kind not in _READ or not event.text.strip():
             return event
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="rekindle-read")
         who = (event.platform, event.user_id)
         recent = self._take_recent(who, event.at)
         try:
@@ -123,3 +124,4 @@ class Reader:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None

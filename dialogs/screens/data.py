@@ -39,8 +39,7 @@ def _journal(ctx: Ctx) -> None:
         page = str(max(0, int(words[0]) - 1))
     elif words:
         query = " ".join(words)[:50]
-    ctx.request("journal", page=page, query=query)
-    ctx.say_key("journal_hint", BACK)
+    ctx.request("journal", page=page, query=query)  # the service answers with the page
 
 
 @command("export")

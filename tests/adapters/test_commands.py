@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from dialogs.screens.tools import COMMANDS
 
+import dialogs.screens  # noqa: F401  (registers every command)
 from bot.adapters.commands import COMMANDS_FILE, load_commands
+from dialogs.screens.registry import COMMANDS
 from dialogs.yamlfile import ContentError
 
 
@@ -22,8 +23,9 @@ def test_every_listed_command_runs_a_command_the_engine_knows() -> None:
 
 def test_every_command_the_bot_tells_people_about_is_listed(kit: object) -> None:
     told = set()
-    for text in kit.content.texts.values():  # type: ignore[attr-defined]
-        told.update(re.findall(r"(?<![\w/])/([a-z]+)\b", text))
+    for value in kit.content.texts.values():  # type: ignore[attr-defined]
+        for text in [value] if isinstance(value, str) else value:
+            told.update(re.findall(r"(?<![\w/])/([a-z]+)\b", text))
     listed = {c.name for c in load_commands().commands}
     assert told, "the texts name no command at all: the pattern is wrong"
     assert sorted(told - listed) == []

@@ -83,9 +83,9 @@ async def test_an_edited_dm_is_an_edited_media_event(run_adapter: RunAdapter, em
     await emu.wait_for_messages(16, 1)
     emu.edit_text(16, int(original["id"]), "second version")
     sent = await emu.wait_for_messages(16, 2)
-    assert sent[-1].body == "media:edited"
+    assert sent[-1].body == "media:second version"  # the echo shows the text it carries
     edit = service.events[-1]
-    assert (edit.kind, edit.media, edit.text) == (EventKind.MEDIA, "edited", "")
+    assert (edit.kind, edit.media, edit.text) == (EventKind.MEDIA, "edited", "second version")
     assert edit.event_id.startswith(f"dc:e:{original['id']}:")
 
 

@@ -16,7 +16,7 @@ async def test_progress_is_a_png_file_and_export_two_files(
     await run_adapter(service)
     person = Person(emu, 7)
     await onboard(person)
-    await person.say("a line for the export")
+    await person.say("lonely, mostly in the evenings")
     for day in range(3):
         await person.command("/checkin")
         await person.tap(f"^{day + 2}$")
@@ -38,4 +38,4 @@ async def test_progress_is_a_png_file_and_export_two_files(
     assert set(files) == {"rekindle-export.json", "rekindle-export.txt"}
     data = json.loads(files["rekindle-export.json"])
     assert [row["mood"] for row in data["checkins"]] == [2, 3, 4]
-    assert any(row["text"] == "a line for the export" for row in data["journal"])
+    assert any(row["text"] == "lonely, mostly in the evenings" for row in data["journal"])

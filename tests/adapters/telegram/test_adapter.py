@@ -64,7 +64,7 @@ async def test_every_kind_of_update_reaches_the_core(run_adapter: RunAdapter, tg
         (EventKind.MEDIA, "", "", "sticker"),
         (EventKind.MEDIA, "", "", "voice"),
         (EventKind.TEXT, "", "typo", ""),
-        (EventKind.MEDIA, "", "", "edited"),
+        (EventKind.MEDIA, "", "typo fixed", "edited"),  # the new words, read for safety only
     ]
 
 

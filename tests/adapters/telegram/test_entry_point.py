@@ -113,7 +113,7 @@ async def test_the_scheduler_process_sends_check_ins_and_takes_no_updates(
     finally:
         output = await _interrupt(proc)
     assert proc.returncode == 0, output.decode(errors="replace")[-2000:]
-    assert "How is your mood today" in checkin.body
+    assert "How is your mood right now" in checkin.body
     assert len(tg.messages(4242)) == 1, "the /help waits for a worker that takes updates"
     called = {method for method, _ in tg.calls}
     assert not called & {"getUpdates", "setWebhook", "deleteWebhook", "setMyCommands"}, called

@@ -23,7 +23,6 @@ from tests.emulators.telegram import BotMessage, Fault, TelegramEmulator
 
 INTAKE = ("I'm 18+ and I agree", "Skip", "This week", "I did", "Communication", "Done",
           "No contact at the moment", "No", "Done", "London", "✓ United Kingdom", "No daily check-ins")
-STEP = re.compile(r"^Step (\d+) of (\d+):", re.MULTILINE)
 EXPIRED = "That button has expired"
 AGREE = r"^I'm 18\+ and I agree$"
 
@@ -127,53 +126,62 @@ class User:
         return self.tg.find_button(self.id, ".")[0].labels
 
 
-def step_of(messages: list[BotMessage]) -> int | None:
-    for message in messages:
-        match = STEP.search(message.body)
-        if match:
-            return int(match.group(1))
-    return None
+def titles(kit_lessons: dict[str, Any], messages: list[BotMessage]) -> list[str]:
+    """The lessons these messages opened, by the title each one starts with."""
+    by_title = {lesson.title: lesson_id for lesson_id, lesson in kit_lessons.items()}
+    return [by_title[line] for m in messages for line in m.body.splitlines() if line in by_title]
 
 
 async def through_intake(user: User) -> list[BotMessage]:
     replies = await user.command("/start")
     for label in INTAKE:
         replies = await user.tap(label)
-    assert step_of(replies) == 1
+    assert any("Name what you feel" in m.body.splitlines() for m in replies), "the first step, the same day"
     return replies
 
 
-async def test_full_journey_from_start_to_the_end_of_the_guide(bot: Bot, tg: TelegramEmulator) -> None:
+async def test_a_journey_a_step_a_day_through_no_contact_to_a_warm_reply(
+    bot: Bot, tg: TelegramEmulator, kit: Any
+) -> None:
     user = User(tg, 501)
     first = await user.command("/start")
     assert first[0].body.startswith("Hi, I'm Rekindle")
     assert user.keyboard == ["I'm 18+ and I agree", "What do you keep?", "Not now"]
     for label in INTAKE:
         replies = await user.tap(label)
-    steps = [step_of(replies)]
-    total = int(STEP.search(next(m.body for m in replies if STEP.search(m.body))).group(2))  # type: ignore[union-attr]
-    while True:
-        replies = await user.tap("Next")
-        if step_of(replies) is None:
-            break
-        steps.append(step_of(replies))
-    # Reconnecting waits for the no-contact time; let it pass, then carry on from the menu.
-    assert "no-contact time is over" in replies[-1].body
-    bot.clock.offset += timedelta(days=40)
-    await user.command("/menu")
-    replies = await user.tap("Continue the guide")
-    steps.append(step_of(replies))
-    while "Next" in user.keyboard:
-        replies = await user.tap("Next")
-        if step_of(replies) is not None:
-            steps.append(step_of(replies))
-    assert steps == list(range(1, total + 1))
-    assert "end of the guide" in replies[-1].body
-    assert user.keyboard == ["Start the guide again", "Journal", "Menu"]
+    opened = titles(kit.content.lessons, replies)
+    await user.say("sad, angry, relieved")
+    for _ in range(8):  # a few days, up to three steps a day: one, then more asked for
+        bot.clock.offset += timedelta(days=1)
+        replies = await user.command("/today")
+        for more in range(3):
+            if "30 days" in user.keyboard:
+                replies += await user.tap("30 days")
+            elif "Skip the question" in user.keyboard:
+                replies += await user.tap("Skip the question")
+            label = next((b for b in user.keyboard if b.startswith("One more step")), None)
+            if label is None or more == 2:
+                break
+            replies += await user.tap(label)
+        opened += titles(kit.content.lessons, replies)
+    before = [i for s in kit.content.tracks.reconnect.before for i in s.lessons if i != "limited_contact"]
+    assert opened == before, "in order, nothing twice, and nothing about reaching out yet"
+    bot.clock.offset += timedelta(days=30)
+    for _ in range(3):
+        replies = await user.command("/today")
+        opened += titles(kit.content.lessons, replies)
+        await user.tap("Skip the question")
+        bot.clock.offset += timedelta(days=1)
+    assert opened[-3:] == ["ready_to_reach_out", "apology", "first_message"]
+    await user.command("/today")
+    assert "They replied warmly" in user.keyboard
+    replies = await user.tap("They replied warmly")
+    assert titles(kit.content.lessons, replies) == ["friendship_first"]
     sent = tg.messages(501)
     assert all(m.parse_mode is None and m.text for m in sent)
-    assert all(not m.buttons for m in sent[:-1] if m.body.startswith("Step "))
-    assert (await bot.state(501)).lesson_index == total
+    assert max(len(m.body) for m in sent) <= 500, "no wall of text"
+    state = await bot.state(501)
+    assert state.guide.branch == "warm" and "friendship_first" in state.guide.read
 
 
 async def test_double_tap_advances_once_and_the_second_tap_gets_only_the_spinner(
@@ -226,7 +234,7 @@ async def test_replayed_updates_change_nothing(bot: Bot, tg: TelegramEmulator) -
     assert [e.text for e in journal] == ["I felt numb, then angry."]
     assert len(tg.messages(503)) == count
 
-    press = tg.click(503, "^Next$")
+    press = tg.click(503, "^Done for today$")
     await tg.wait_for_messages(503, count + 1)
     await tg.wait_idle(0.2)
     state, count = await bot.state(503), len(tg.messages(503))
@@ -238,11 +246,12 @@ async def test_replayed_updates_change_nothing(bot: Bot, tg: TelegramEmulator) -
 async def test_restart_mid_conversation_continues_at_the_same_step(bot: Bot, tg: TelegramEmulator) -> None:
     user = User(tg, 504)
     await through_intake(user)
-    assert step_of(await user.tap("Next")) == 2
+    await user.tap("Skip the question")
     await bot.stop()
     await bot.start()
-    assert step_of(await user.tap("Next")) == 3
-    assert (await bot.state(504)).lesson_index == 2
+    replies = await user.tap("One more step")
+    assert "Calm first, decide later" in replies[0].body.splitlines()
+    assert (await bot.state(504)).guide.read == ["emotions_name", "emotions_calm"]
 
 
 async def test_blocked_user_is_unreachable_until_they_write_again(bot: Bot, tg: TelegramEmulator) -> None:
@@ -276,7 +285,7 @@ async def test_persistent_flood_postpones_and_delivers_later(bot: Bot, tg: Teleg
     await asyncio.sleep(1.0)
     await bot.service.deliver_pending("telegram")
     assert tg.messages(507)[0].body.startswith("Hi, I'm Rekindle")
-    assert len(tg.messages(507)) == 1
+    assert len(tg.messages(507)) == 2, "the welcome's two messages, each once"
 
 
 async def test_maybe_delivered_reply_is_not_sent_twice(bot: Bot, tg: TelegramEmulator) -> None:
@@ -285,7 +294,7 @@ async def test_maybe_delivered_reply_is_not_sent_twice(bot: Bot, tg: TelegramEmu
     await user.command("/start")
     await user.command("/help")
     bodies = [m.body for m in tg.messages(508)]
-    assert len(bodies) == 2 and len(set(bodies)) == 2  # the lost answer was not repeated
+    assert len(bodies) == 3 and len(set(bodies)) == 3  # the lost answer was not repeated
 
 
 def kind_of(body: str) -> str:
@@ -302,8 +311,8 @@ async def test_a_hundred_users_at_once_all_answered(bot: Bot, tg: TelegramEmulat
         for user in users:
             tg.send_command(user, "/help" if i % 2 else "/about")
     for user in users:
-        sent = await tg.wait_for_messages(user, 20, timeout=90)
-        kinds = [kind_of(m.body) for m in sent[1:]]
+        sent = await tg.wait_for_messages(user, 21, timeout=90)
+        kinds = [kind_of(m.body) for m in sent[2:]]  # after the welcome's two messages
         assert kinds == ["about" if i % 2 == 0 else "help" for i in range(19)]
 
 

@@ -12,7 +12,7 @@ from tests.emulators.telegram import TelegramEmulator
 async def test_progress_is_a_photo_and_export_is_two_files(bot: Bot, tg: TelegramEmulator) -> None:  # noqa: F811
     user = User(tg, 601)
     await through_intake(user)
-    await user.say("a journal line to find in the export")
+    await user.say("mostly sad, and angry at how it ended")
     replies = await user.command("/progress")
     assert "nothing to chart yet" in replies[0].body
     for day in range(4):
@@ -35,4 +35,4 @@ async def test_progress_is_a_photo_and_export_is_two_files(bot: Bot, tg: Telegra
     assert set(files) == {"rekindle-export.json", "rekindle-export.txt"}
     data = json.loads(files["rekindle-export.json"])
     assert [row["mood"] for row in data["checkins"]] == [2, 3, 4, 5]
-    assert any(row["text"] == "a journal line to find in the export" for row in data["journal"])
+    assert any(row["text"] == "mostly sad, and angry at how it ended" for row in data["journal"])

@@ -1,0 +1,65 @@
+"""/export as a person reads it, and /journal's pages: pure renderings of what the store holds."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from dialogs.export import export_json, export_text, readable
+from dialogs.state import UserState
+from dialogs.views import JOURNAL_PAGE_SIZE, JournalLine, journal_page
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _rows() -> dict[str, list[dict[str, object]]]:
+    state = UserState()
+    state.profile.name, state.profile.country = "Sam", "GB"
+    state.safety_plan = {"coping": "a walk by the canal"}
+    return {
+        "processed_events": [{"event_id": "tg:u:1", "at": "2026-03-02T08:00:00Z"}],
+        "outbox": [{"id": 1, "payload": "{}"}],
+        "users": [{"state": state.model_dump_json(), "unreachable": 0, "next_due_at": "x"}],
+        "journal": [
+            {"at": "2026-03-02T23:30:00Z", "kind": "reflection", "ref": "emotions_name", "text": "numb, then angry"},
+            {"at": datetime(2026, 3, 3, 9, 0, tzinfo=UTC), "kind": "checkin", "ref": "", "text": "slept a bit"},
+        ],
+        "checkins": [{"local_date": "2026-03-03", "mood": 2, "urge": 6, "contacted": 0}],
+        "urges": [{"local_date": "2026-03-02", "strength": 8}],
+        "reports": [],
+    }
+
+
+def test_the_export_holds_what_the_person_wrote_not_the_bookkeeping() -> None:
+    data = readable(_rows(), LONDON, {"coping": "Things that help me"})
+    assert set(data) == {"about you", "safety plan", "journal", "checkins", "urges", "reports"}
+    raw = export_json(data).decode()
+    assert "tg:u:1" not in raw and "payload" not in raw and "next_due_at" not in raw
+    assert json.loads(raw)["safety plan"] == {"Things that help me": "a walk by the canal"}
+    assert data["checkins"] == [{"date": "2026-03-03", "mood": 2, "urge": 6, "contacted": False}]
+
+
+def test_the_text_export_reads_day_by_day_in_the_persons_time() -> None:
+    text = export_text(readable(_rows(), LONDON, {"coping": "Things that help me"}), date(2026, 4, 2)).decode()
+    assert text.startswith("Everything Rekindle keeps about you\nExported Thursday 2 April 2026")
+    assert "  name: Sam" in text and "Things that help me: a walk by the canal" in text
+    monday, tuesday = text.index("Monday 2 March 2026"), text.index("Tuesday 3 March 2026")
+    assert monday < text.index("23:30 Your answer to a step") < tuesday
+    assert tuesday < text.index("Check-in: mood 2 of 5, urge 6 of 10, no contact")
+
+
+def _entries(n: int) -> list[JournalLine]:
+    return [JournalLine(datetime(2026, 3, 1 + i, 9, tzinfo=UTC), "reflection", f"entry {i}") for i in range(n)]
+
+
+def test_journal_pages_point_to_older_entries_only_while_there_are_some(kit) -> None:
+    entries = _entries(JOURNAL_PAGE_SIZE * 2 + 1)
+    first = journal_page(entries, 0, "", kit.content, LONDON, 7)[0].text
+    assert "page 1 of 3" in first and "/journal 2" in first
+    last = journal_page(entries, 2, "", kit.content, LONDON, 7)[0].text
+    assert "page 3 of 3" in last and "Older entries" not in last
+    beyond = journal_page(entries, 9, "", kit.content, LONDON, 7)[0].text
+    assert "page 3 of 3" in beyond, "a page past the end shows the last one"
+    searched = journal_page(entries, 0, "entry", kit.content, LONDON, 7)[0].text
+    assert "/journal 2 entry" in searched, "the search is kept on the next page"
