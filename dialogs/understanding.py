@@ -31,6 +31,7 @@ _QUESTION_START = re.compile(
     r"did|have|has|was|were|any|anyone|idk how|so how|ok how|but how|wait)\b"
 )
 _WORDS = re.compile(r"[^\W_]+")
+_SENTENCES = re.compile(r"[.!;:\n]+")
 # An answer on a screen that asked a question must clear a higher bar before it is read as a
 # question for the FAQ or a command: most of what people type there is their answer.
 ANSWER_SCREEN_MARGIN = 0.08
@@ -44,8 +45,11 @@ def normalise(text: str) -> str:
 
 
 def looks_like_question(text: str) -> bool:
-    low = normalise(text)
-    return "?" in text or bool(_QUESTION_START.match(low))
+    """A question mark, or any sentence that opens like a question ("she's seeing someone new. what
+    do i even do now"): people at 2am rarely type the mark."""
+    if "?" in text:
+        return True
+    return any(_QUESTION_START.match(normalise(sentence)) for sentence in _SENTENCES.split(text))
 
 
 def read(text: str, u: Understanding | None, content: Content, *, answer_screen: bool) -> Meaning:

@@ -233,9 +233,16 @@ def finetune(
 
 def save(model: Any, source: Path, out: Path) -> None:
     """The fine-tuned weights with the official tokenizer files and vocab.txt, which fine-tuning leaves
-    unchanged and the export builds and checks its tokenizer from."""
+    unchanged and the export builds and checks its tokenizer from. The official sentence_bert_config.json
+    too: sentence-transformers 6 saves without max_seq_length, which would then read back as 512."""
     model.save(str(out))
-    for name in ("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
+    for name in (
+        "vocab.txt",
+        "tokenizer.json",
+        "tokenizer_config.json",
+        "special_tokens_map.json",
+        "sentence_bert_config.json",
+    ):
         shutil.copy(source / name, out / name)
 
 
