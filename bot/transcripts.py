@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from bot.understanding.reader import RecentMessages
 from dialogs.calendar import checkin_owed
 from dialogs.engine import step
 from dialogs.kit import Kit
@@ -51,15 +52,17 @@ class _Talk:
     state: UserState | None = None
     lines: list[str] = field(default_factory=list)
     history: list[Reply] = field(default_factory=list)
-    recent: list[tuple[datetime, str]] = field(default_factory=list)
+    recent: RecentMessages = field(default_factory=RecentMessages)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def event(self, kind: EventKind, **fields: Any) -> None:
         text = fields.get("text", "")
         if self.model is not None and text.strip() and kind in (EventKind.TEXT, EventKind.COMMAND):
-            recent = [t for at, t in self.recent if self.now - at <= timedelta(minutes=10)]
-            fields["assessment"], fields["understanding"] = self.model.read(text, recent)
-            self.recent.append((self.now, text))
+            who = ("transcript", "1")
+            fields["assessment"], fields["understanding"] = self.model.read(
+                text, self.recent.take(who, self.now)
+            )
+            self.recent.after(who, self.now, text, fields["assessment"])
         event = Event(
             kind=kind,
             platform="transcript",

@@ -66,7 +66,10 @@ def read(text: str, u: Understanding | None, content: Content, *, answer_screen:
     margin = ANSWER_SCREEN_MARGIN if answer_screen else 0.0
     intents = {i.id: i for i in content.intents}
     entries = {e.id: e for e in content.faq}
-    command = u.intent[0] if u.intent and len(words.split()) <= MAX_COMMAND_WORDS else None
+    # One word typed where the screen asked something ("Dee" for a name) is the answer unless it is
+    # a command word from the exact table above.
+    shortest = 2 if answer_screen else 1
+    command = u.intent[0] if u.intent and shortest <= len(words.split()) <= MAX_COMMAND_WORDS else None
     if command is not None and (command[1] < u.intent_bar + margin or command[0] not in intents):
         command = None
     question = u.faq[0] if u.faq else None

@@ -41,11 +41,15 @@ class TwoViews:
 
     def probabilities(self, embeddings: Floats, texts: Sequence[str]) -> Floats:
         """(texts, categories): the mean of the two views' probabilities."""
-        meaning = _softmax(embeddings @ self.embedding_weights.T + self.embedding_biases)
-        surface = np.stack([np.concatenate([self.chars.vector(t), self.words.vector(t)]) for t in texts])
-        form = _softmax(surface @ self.ngram_weights.T + self.ngram_biases)
+        meaning, form = self.views(embeddings, texts)
         out: Floats = ((meaning + form) / 2).astype(np.float32)
         return out
+
+    def views(self, embeddings: Floats, texts: Sequence[str]) -> tuple[Floats, Floats]:
+        """Each view's (texts, categories) probabilities: meaning, then surface."""
+        meaning = _softmax(embeddings @ self.embedding_weights.T + self.embedding_biases)
+        surface = np.stack([np.concatenate([self.chars.vector(t), self.words.vector(t)]) for t in texts])
+        return meaning, _softmax(surface @ self.ngram_weights.T + self.ngram_biases)
 
     def arrays(self, prefix: str) -> dict[str, NDArray[Any]]:
         return {

@@ -42,6 +42,9 @@ class Thresholds:
     by_user: float  # share of the danger score that is harm done or threatened by the user
     piece_penalty: float  # a sentence alone must score this much higher than the whole message would
     crisis_act_with_rule: float = 1.0  # with a rules hit for crisis, the full reply from this score
+    # Without a rules hit, the full reply also needs each view's own crisis score to reach this: when
+    # meaning and surface disagree the bot is unsure, and asks.
+    crisis_agree: float = 0.0
     rules_floor: float = 0.25  # a rules hit for danger, boundary or moved on counts from this score
 
 
@@ -64,6 +67,14 @@ class Head:
 
     def probabilities(self, embeddings: Floats, texts: list[str]) -> Floats:
         return self.views.probabilities(embeddings, texts)
+
+    def scored(self, embeddings: Floats, texts: list[str]) -> dict[str, Floats]:
+        """`scores` of the views' mean, plus "crisis_agree": the lower of the two views' crisis scores."""
+        meaning, surface = self.views.views(embeddings, texts)
+        out = self.scores(((meaning + surface) / 2).astype(np.float32))
+        crisis = self._masks["crisis"]
+        out["crisis_agree"] = np.minimum(meaning[:, crisis].sum(axis=1), surface[:, crisis].sum(axis=1))
+        return out
 
     def scores(self, probabilities: Floats) -> dict[str, Floats]:
         """Per finding (and refiner) a score for each piece."""

@@ -23,12 +23,13 @@ from bot.understanding.encoder import Encoder, ModelUnavailable
 from bot.understanding.head import HeadUnavailable, load_head
 from bot.understanding.meaning import PhraseBank, bank_digest, bank_texts, load_bank
 from bot.understanding.model import Model
+from dialogs.assessment import Assessment, CrisisZone
 from dialogs.kit import Kit, load_kit
 from dialogs.model import Event, EventKind
 from dialogs.safety import load_classifier
 from dialogs.safety_examples import examples_digest
 
-__all__ = ["RECENT", "Reader", "load_safety_model"]
+__all__ = ["RECENT", "Reader", "RecentMessages", "load_safety_model"]
 
 log = logging.getLogger("rekindle.understanding")
 
@@ -82,7 +83,7 @@ class Reader:
         self.model = model
         self._workers = workers
         self._pool: ThreadPoolExecutor | None = None  # made on first use, and again after close()
-        self._recent: OrderedDict[tuple[str, str], deque[tuple[datetime, str]]] = OrderedDict()
+        self.recent = RecentMessages()
 
     async def read(self, event: Event) -> Event:
         if self.model is None or event.kind not in _READ or not event.text.strip():
@@ -90,7 +91,7 @@ class Reader:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="rekindle-read")
         who = (event.platform, event.user_id)
-        recent = self._take_recent(who, event.at)
+        recent = self.recent.take(who, event.at)
         try:
             loop = asyncio.get_running_loop()
             assessment, understanding = await loop.run_in_executor(
@@ -99,29 +100,46 @@ class Reader:
         except Exception:
             log.exception("the safety model failed on a message; the rules read it instead")
             return event
-        self._remember(who, event.at, event.text)
+        self.recent.after(who, event.at, event.text, assessment)
         return replace(event, assessment=assessment, understanding=understanding)
 
-    def _take_recent(self, who: tuple[str, str], now: datetime) -> list[str]:
-        kept = self._recent.get(who)
+    def forget(self, platform: str, user_id: str) -> None:
+        """After /delete: nothing of theirs stays, not even in memory."""
+        self.recent.forget((platform, user_id))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+class RecentMessages:
+    """Each person's last few messages of the last ten minutes, in memory only, so a thought split
+    across two sends is read as one."""
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[tuple[str, str], deque[tuple[datetime, str]]] = OrderedDict()
+
+    def take(self, who: tuple[str, str], now: datetime) -> list[str]:
+        kept = self._kept.get(who)
         if not kept:
             return []
         while kept and now - kept[0][0] > RECENT:
             kept.popleft()
         return [text for _, text in kept]
 
-    def _remember(self, who: tuple[str, str], at: datetime, text: str) -> None:
-        kept = self._recent.setdefault(who, deque(maxlen=_RECENT_MESSAGES))
+    def after(self, who: tuple[str, str], at: datetime, text: str, assessment: Assessment) -> None:
+        """Remember a message once it is read. A message that raised a crisis has had its answer (the
+        reply or the question), so the window starts again: "i'm safe now" after "the pills are out"
+        is read on its own, not as the same crisis once more."""
+        if assessment.crisis != CrisisZone.NONE:
+            self.forget(who)
+            return
+        kept = self._kept.setdefault(who, deque(maxlen=_RECENT_MESSAGES))
         kept.append((at, text))
-        self._recent.move_to_end(who)
-        while len(self._recent) > _PEOPLE:
-            self._recent.popitem(last=False)
+        self._kept.move_to_end(who)
+        while len(self._kept) > _PEOPLE:
+            self._kept.popitem(last=False)
 
-    def forget(self, platform: str, user_id: str) -> None:
-        """After /delete: nothing of theirs stays, not even in memory."""
-        self._recent.pop((platform, user_id), None)
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+    def forget(self, who: tuple[str, str]) -> None:
+        self._kept.pop(who, None)

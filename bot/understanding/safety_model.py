@@ -34,6 +34,8 @@ class Scores:
     moved_on: float
     attempt: float
     by_user: float
+    crisis_agree: float = 1.0  # the weaker view's crisis score where crisis peaked
+
 
 
 NOTHING = Scores(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
@@ -45,7 +47,7 @@ def embed_pieces(encoder: Encoder, pieces: Sequence[str]) -> np.ndarray:
 
 def strongest(head: Head, embeddings: np.ndarray, pieces: Sequence[str]) -> Scores:
     """Pieces: the whole message first (see segments.py), then its sentences."""
-    per_piece = head.scores(head.probabilities(embeddings, list(pieces)))
+    per_piece = head.scored(embeddings, list(pieces))
     penalty = np.zeros(len(pieces), dtype=np.float32)
     penalty[1:] = head.thresholds.piece_penalty
     top: dict[str, float] = {}
@@ -58,6 +60,7 @@ def strongest(head: Head, embeddings: np.ndarray, pieces: Sequence[str]) -> Scor
         **top,
         attempt=float(per_piece["attempt"][at["crisis"]]),
         by_user=float(per_piece["by_user"][at["danger"]]),
+        crisis_agree=float(per_piece["crisis_agree"][at["crisis"]]),
     )
 
 
@@ -79,7 +82,8 @@ class SafetyModel:
     def decide(self, s: Scores, rule: SafetyLabel) -> Assessment:
         t = self.head.thresholds
         zone = CrisisZone.NONE
-        if s.crisis >= t.crisis_act or (rule == SafetyLabel.CRISIS and s.crisis >= t.crisis_act_with_rule):
+        sure = s.crisis >= t.crisis_act and s.crisis_agree >= t.crisis_agree
+        if sure or (rule == SafetyLabel.CRISIS and s.crisis >= t.crisis_act_with_rule):
             zone = CrisisZone.ACT
         elif s.crisis >= t.crisis_ask or rule == SafetyLabel.CRISIS:
             zone = CrisisZone.ASK  # the rules backstop: a hit always earns at least the question

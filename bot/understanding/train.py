@@ -200,6 +200,7 @@ def choose_thresholds(
         by_user=by_user,
         piece_penalty=penalty,
         crisis_act_with_rule=min(act, act_with_rule),
+        crisis_agree=round(act / 2, 4),  # set by design, not fitted: each view at least half the bar
     )
     flagged = (col["crisis"] >= ask) | rule_hits
     acted = (col["crisis"] >= act) | (rule_hits & (col["crisis"] >= min(act, act_with_rule)))

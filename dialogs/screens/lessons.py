@@ -168,10 +168,12 @@ def _lesson_show(ctx: Ctx) -> None:
         open_today(ctx)
         return
     ctx.state.data = {"lesson": lesson_id}
-    ctx.say_key(
+    lesson = _lesson(ctx, lesson_id)
+    ctx.say_key(  # the lesson's question is still open: ask it again, not something new
         "lesson_return",
-        [row(("Read it again", "again"), ("Today's step", "today")), row(("Menu", "_menu"))],
-        title=_lesson(ctx, lesson_id).title,
+        [*_question_buttons(lesson), row(("Read it again", "again"))],
+        title=lesson.title,
+        question=lesson.text_for(ctx.state.track).question,
     )
 
 

@@ -151,7 +151,7 @@ def test_messages_within_ten_minutes_are_read_together(model: Model) -> None:
 
     async def run(gap: timedelta) -> CrisisZone:
         reader.forget("test", "u")
-        await reader.read(event("i've decided what i'm going to do", start, 1))
+        await reader.read(event("i've made up my mind about something", start, 1))
         second = await reader.read(event("so yeah. tonight", start + gap, 2))
         assert second.assessment is not None
         return second.assessment.crisis
@@ -160,3 +160,19 @@ def test_messages_within_ten_minutes_are_read_together(model: Model) -> None:
     reader.close()
     assert together != CrisisZone.NONE
     assert apart == CrisisZone.NONE, "half a sentence on its own reads as nothing"
+
+
+def test_after_a_crisis_is_answered_the_next_message_is_read_on_its_own(model: Model) -> None:
+    reader = Reader(model)
+    start = datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
+
+    async def run() -> tuple[Event, Event]:
+        first = await reader.read(Event(EventKind.TEXT, "test", "u", "e1", start, text="i want to die"))
+        later = start + timedelta(minutes=4)
+        safe = Event(EventKind.TEXT, "test", "u", "e2", later, text="im safe now, my sister is coming over")
+        return first, await reader.read(safe)
+
+    first, safe = asyncio.run(run())
+    reader.close()
+    assert first.assessment is not None and first.assessment.crisis == CrisisZone.ACT
+    assert safe.assessment is not None and safe.assessment.crisis == CrisisZone.NONE
