@@ -302,7 +302,7 @@ SCREEN_TABLE: dict[str, Expect] = {
     "grounding": Expect(("kit.resources.grounding[0]",), ("Next", "Stop"), typed=("kit.resources.grounding[1]",)),
     "guide.after": Expect(("Done for today, or",), ("Done for today", "One more step", "Menu"),
                           typed=("ack_more_words",), typed_offers=("Done for today", "Menu")),
-    "guide.lesson": Expect(("lesson_return",), ("Read it again", "Today's step", "Menu"), typed=("journal",),
+    "guide.lesson": Expect(("lesson_return",), ("Skip the question", "Menu", "Read it again"), typed=("journal",),
                            then="guide.after", typed_offers=("Done for today", "One more step", "Menu")),
     "guide.outcome": asks("outcome_first", offers=OUTCOMES),
     "guide.review": asks("review_pick", offers=("Name what you feel", "Back")),

@@ -29,7 +29,8 @@ async def test_two_dispatchers_on_one_database_send_each_checkin_once(tmp_path: 
         dispatchers = [Dispatcher(s, s.store, clock=clock, batch_size=7, concurrency=4) for s in services]
         results = await asyncio.gather(*(d.tick() for d in dispatchers))
         assert sum(r.claimed for r in results) == 120
-        assert all(r.claimed > 0 and r.failed == 0 for r in results), results
+        # Which dispatcher wins each batch depends on timing; what matters is that none is sent twice.
+        assert all(r.failed == 0 for r in results), results
         assert await checkins_waiting(services[0].store, keys) == {key.user_id: 1 for key in keys}
         # The next day, again once each.
         clock.advance(timedelta(days=1))
