@@ -97,6 +97,7 @@ def fit_two_views(
     c_meaning: float,
     c_surface: float,
     categories: list[str] | None = None,
+    weights: Sequence[float] | None = None,
 ) -> TwoViews:
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -107,8 +108,11 @@ def fit_two_views(
     )
     words = TfidfVectorizer(ngram_range=WORD_NGRAMS, min_df=1, sublinear_tf=True, dtype=np.float32)
     surface = sparse.hstack([chars.fit_transform(texts), words.fit_transform(texts)]).tocsr()
-    meaning_model = LogisticRegression(C=c_meaning, max_iter=2000).fit(embeddings, targets)
-    surface_model = LogisticRegression(C=c_surface, max_iter=1000, tol=1e-3).fit(surface, targets)
+    weight = None if weights is None else np.asarray(weights, dtype=np.float64)
+    meaning_model = LogisticRegression(C=c_meaning, max_iter=2000).fit(embeddings, targets, sample_weight=weight)
+    surface_model = LogisticRegression(C=c_surface, max_iter=1000, tol=1e-3).fit(
+        surface, targets, sample_weight=weight
+    )
     order = categories or sorted(set(targets))
 
     def columns(model: Any) -> NDArray[np.intp]:

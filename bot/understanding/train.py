@@ -74,8 +74,14 @@ def _rows(examples: Sequence[Example]) -> tuple[list[int], list[str]]:
 def fit_head(whole: Floats, examples: Sequence[Example], thresholds: Thresholds) -> Head:
     """Both views, fitted on whole messages."""
     index, targets = _rows(examples)
+    weights = [PHRASING_WEIGHT if examples[i].where == PHRASINGS else 1.0 for i in index]
     views = fit_two_views(
-        whole[index], [examples[i].text for i in index], targets, c_meaning=C_MEANING, c_surface=C_SURFACE
+        whole[index],
+        [examples[i].text for i in index],
+        targets,
+        c_meaning=C_MEANING,
+        c_surface=C_SURFACE,
+        weights=weights,
     )
     return Head(views, thresholds)
 
@@ -224,7 +230,7 @@ def ordinary_phrasings(content_root: Path) -> list[Example]:
     content = load_kit(content_root).content
     texts = [p for e in content.faq for p in (e.question, *e.phrasings)]
     texts += [p for i in content.intents for p in i.phrasings]
-    return [Example(t, frozenset({"none"}), "none", "everyday", "train", PHRASINGS) for t in texts]
+    return [Example(t, frozenset({"none"}), "none", PHRASING_CATEGORY, "train", PHRASINGS) for t in texts]
 
 
 def train(
@@ -268,6 +274,11 @@ def _versions() -> dict[str, str]:
 _ORDINARY = frozenset({"sadness", "anger", "past_resolved", "figure_of_speech", "contact_ok", "negation"})
 C_PHRASES = 4.0
 PHRASINGS = "faq.yaml/intents.yaml"
+# The phrasings get a category of their own and a light weight: there are a thousand of them, built on
+# a few openings ("i want to", "how do i"), and at full weight those openings alone read as ordinary,
+# even in "i want to die".
+PHRASING_CATEGORY = "about_the_guide"
+PHRASING_WEIGHT = 0.3
 
 
 def _probability_bar(

@@ -50,7 +50,9 @@ def test_a_paraphrase_is_closer_than_an_unrelated_sentence(
     encoder: Encoder, text: str, paraphrase: str, unrelated: str
 ) -> None:
     anchor, close, far = encoder.embed([text, paraphrase, unrelated])
-    assert float(anchor @ close) > float(anchor @ far) + 0.2
+    # 0.05, not more: fine-tuning on the example categories pulls crisis levels (intent, active
+    # thoughts) apart from each other as well as from ordinary messages (docs/safety.md).
+    assert float(anchor @ close) > float(anchor @ far) + 0.05
 
 
 def test_a_batch_equals_one_text_at_a_time(encoder: Encoder) -> None:
