@@ -23,4 +23,5 @@ if [ -z "${REKINDLE_TEST_PG_DSN:-}" ]; then
   export REKINDLE_TEST_PG_DSN
 fi
 
-$BIN/pytest -q -p no:cacheprovider "$@"
+# Two workers, one per core: most of the suite waits on sockets, processes and PostgreSQL.
+$BIN/pytest -q -p no:cacheprovider -n 2 "$@"
