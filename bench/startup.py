@@ -33,6 +33,12 @@ class Startup:
     tick_rss_mib: float
     model: bool  # the safety model loaded
     generate_seconds: float  # building the store file (0 when a cached one was reused)
+    parts: dict[str, float]  # seconds inside the process, by part (median of each); the rest is Python starting
+
+    def parts_note(self) -> str:
+        inside = sum(self.parts.values())
+        named = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.parts.items())
+        return f"Python starting {max(self.seconds - inside, 0):.2f} s, {named}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,7 @@ class _Sample:
     tick_rss: float
     claimed: int
     model: bool
+    parts: dict[str, float]
 
 
 async def _one(db: Path) -> _Sample:
@@ -64,7 +71,7 @@ async def _one(db: Path) -> _Sample:
     if ticked["failed"]:
         raise RuntimeError(f"the first tick failed {ticked['failed']} of {ticked['claimed']} check-ins")
     return _Sample(ready_at, ready["rss_kib"] / 1024, tick_at, ticked["rss_kib"] / 1024, ticked["claimed"],
-                   bool(ready["model"]))
+                   bool(ready["model"]), {k: float(v) for k, v in ready["parts"].items()})
 
 
 async def startup(users: int, state: str, runs: int) -> Startup:
@@ -90,4 +97,5 @@ async def startup(users: int, state: str, runs: int) -> Startup:
         tick_rss_mib=statistics.median(s.tick_rss for s in samples),
         model=all(s.model for s in samples),
         generate_seconds=generated,
+        parts={name: statistics.median(s.parts[name] for s in samples) for name in samples[0].parts},
     )

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import statistics
 from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench.cpu import CpuSplit
 from bench.data import Template, make_template
 from bench.emulator import BenchEmulator
+from bench.encoder import load_costs
 from bench.fanout import fanout
 from bench.pg import dsn_or_reason, scratch_database, server_version
 from bench.postgres import TICK, Steps, Sweep, echo_steps, peer_steps, sweep_checkins, worker_steps
@@ -20,6 +23,7 @@ from bench.startup import startup
 from bench.sweep import idle_heartbeat, sweep, tick_cost
 from bench.typed import LongBurst, long_burst, model_alone
 from bench.updates import (
+    LIFTED,
     STEP,
     TYPED,
     Latency,
@@ -62,8 +66,8 @@ class Sizes:
     diagnostics: bool = True  # the typed runs again with BLAS on one thread
 
 
-FULL = Sizes("full", 20, 2000, 1000, (0.25, 0.5, 0.9), 2.0, 200, 50, 100_000, (1_000, 100_000), 100, 5,
-             ((30.0, 1000), (100.0, 1500)), (1_000, 100_000, 1_000_000), 3)
+FULL = Sizes("full", 20, 2000, 500, (0.25, 0.5, 0.9), 1.5, 200, 50, 100_000, (1_000, 100_000), 100, 5,
+             ((30.0, 600), (100.0, 1500)), (1_000, 100_000, 1_000_000), 3)
 QUICK = Sizes("quick", 10, 300, 200, (0.25, 0.5, 0.9), 0.5, 50, 10, 2_000, (1_000, 5_000), 100, 2,
               ((30.0, 60),), (1_000,), 1)
 TINY = Sizes("tiny", 3, 30, 20, (0.25, 0.5, 0.9), 0.2, 10, 3, 100, (200, 400), 20, 1, ((30.0, 10),), (100,), 1,
@@ -105,6 +109,7 @@ class _Chats:
     warm: range
     batch: range
     waves: dict[float, range]  # offered rate -> its chats
+    seconds: float  # how long each rate injects for
 
     @property
     def users(self) -> int:
@@ -119,22 +124,25 @@ def _chats(warm: int, batch: int, rates: Sequence[float], seconds: float) -> _Ch
         count = max(5, round(rate * seconds))
         waves[rate] = range(first, first + count)
         first += count
-    return _Chats(range(1, warm + 1), range(100, 100 + batch), waves)
+    return _Chats(range(1, warm + 1), range(100, 100 + batch), waves, seconds)
 
 
 Side = Callable[[BenchEmulator, int], AbstractAsyncContextManager[Runner]]
 
 
 async def _measure(
-    side: Side, chats: _Chats, progress: Progress, within: float = 600
-) -> tuple[Run, dict[float, Latency], str]:
+    side: Side, chats: _Chats, progress: Progress, rates: Callable[[Run], list[float]] | None = None
+) -> tuple[Run, dict[float, Latency], _Chats]:
+    """Warm up, all at once, then each offered rate open loop. `rates`, when given, sets the rates from
+    this side's own run (the echo bot's), and its chats are laid out again for them."""
     async with BenchEmulator() as emulator, side(emulator, chats.users) as runner:
-        progress(f"{runner.name}: {len(chats.batch)} at once, then open loop at"
-                 f" {', '.join(f'{r:.0f}' for r in chats.waves)} per second")
+        progress(f"{runner.name}: {len(chats.batch)} at once, then open loop")
         await throughput(runner, chats.warm, 120)
-        run = await throughput(runner, chats.batch, within)
-        waves = {rate: await open_loop(runner, wave, rate, within) for rate, wave in chats.waves.items()}
-        return run, waves, runner.name
+        run = await throughput(runner, chats.batch, 600)
+        if rates is not None:
+            chats = replace(chats, waves=_chats(0, len(chats.batch), rates(run), chats.seconds).waves)
+        waves = {rate: await open_loop(runner, wave, rate, 600) for rate, wave in chats.waves.items()}
+        return run, waves, chats
 
 
 def _side_note(run: Run, what: str, one: str) -> str:
@@ -150,14 +158,7 @@ def _side_note(run: Run, what: str, one: str) -> str:
 
 async def _steps(sizes: Sizes, workdir: Path, template: Template, progress: Progress) -> list[Figure]:
     """Sections 1 and 2: guide steps per second and latency, Rekindle against the peer and the echo bot."""
-    batch = sizes.steps
-    progress("echo bot: its capacity sets the offered rates")
-    async with BenchEmulator() as emulator, echo_runner(emulator) as echo_bot:
-        probe = _chats(sizes.warm, batch, (), 0)
-        await throughput(echo_bot, probe.warm, 120)
-        capacity = await throughput(echo_bot, probe.batch, 600)
-    rates = [round(level * capacity.rate, 1) for level in sizes.levels]
-    chats = _chats(sizes.warm, batch, rates, sizes.latency_seconds)
+    levels = sizes.levels
 
     def echo(emulator: BenchEmulator, users: int) -> AbstractAsyncContextManager[Runner]:
         return echo_runner(emulator)
@@ -168,21 +169,28 @@ async def _steps(sizes: Sizes, workdir: Path, template: Template, progress: Prog
     def rekindle(emulator: BenchEmulator, users: int) -> AbstractAsyncContextManager[Runner]:
         return rekindle_runner(emulator, workdir, template, users, workload=STEP)
 
-    results = {}
-    for name, side in (("echo", echo), ("peer", peer), ("rekindle", rekindle)):
-        results[name] = await _measure(side, chats, progress)
-    low = rates[0]
-    progress(f"Rekindle with Telegram's per-chat pacing at {low:.0f} presses/s")
-    paced_chats = range(100, 100 + len(chats.waves[low]))
-    async with BenchEmulator() as emulator, rekindle_runner(
-        emulator, workdir, template, paced_chats.stop, PRODUCTION_PACING, workload=STEP
-    ) as runner:
-        await throughput(runner, range(1, sizes.warm + 1), 120)
-        paced = await open_loop(runner, paced_chats, low, 120)
-
-    (echo_run, echo_lat, _), (peer_run, peer_lat, _), (rk_run, rk_lat, _) = (
-        results["echo"], results["peer"], results["rekindle"]
+    progress("the echo bot first: its throughput sets the offered rates")
+    echo_run, echo_lat, chats = await _measure(
+        echo, _chats(sizes.warm, sizes.steps, (), sizes.latency_seconds), progress,
+        rates=lambda run: [round(level * run.rate, 1) for level in levels],
     )
+    rates = list(chats.waves)
+    peer_run, peer_lat, _ = await _measure(peer, chats, progress)
+    rk_run, rk_lat, _ = await _measure(rekindle, chats, progress)
+    # What Telegram's per-chat pacing adds, at a rate Rekindle keeps up with (half its throughput):
+    # paced and lifted, the same presses per second.
+    calm = round(rk_run.rate / 2, 1)
+    count = max(5, round(calm * sizes.latency_seconds))
+    progress(f"Rekindle with and without Telegram's per-chat pacing at {calm:.0f} presses/s")
+    pacing = {}
+    for label, limits in (("paced", PRODUCTION_PACING), ("lifted", LIFTED)):
+        async with BenchEmulator() as emulator, rekindle_runner(
+            emulator, workdir, template, 100 + count, limits, workload=STEP
+        ) as runner:
+            await throughput(runner, range(1, sizes.warm + 1), 120)
+            pacing[label] = await open_loop(runner, range(100, 100 + count), calm, 120)
+    paced, lifted = pacing["paced"], pacing["lifted"]
+
     section = "1. Guide steps"
     figures = [
         Figure(section, "guide steps per second", rk_run.rate, "steps/s", peer_run.rate, PEER,
@@ -202,7 +210,7 @@ async def _steps(sizes: Sizes, workdir: Path, template: Template, progress: Prog
                                 f" getUpdates calls: {peer_run.polls}"),
     ]
     section = "2. Latency at the same offered rate"
-    for level, rate in zip(sizes.levels, rates, strict=True):
+    for level, rate in zip(levels, rates, strict=True):
         ours, theirs, echo_l = rk_lat[rate], peer_lat[rate], echo_lat[rate]
         for pct in ("p50", "p99"):
             value, base = getattr(ours, pct) * 1000, getattr(theirs, pct) * 1000
@@ -221,11 +229,11 @@ async def _steps(sizes: Sizes, workdir: Path, template: Template, progress: Prog
                 note="from the press to its answerCallbackQuery",
             ))
     figures.append(Figure(
-        section, f"p50 with Telegram's per-chat pacing ({low:.0f}/s)", paced.p50 * 1000, "ms",
-        rk_lat[low].p50 * 1000, "pacing lifted, same rate", higher_is_better=False,
-        note=f"{paced.updates} presses; {template.replies_per_step} messages and one keyboard edit per"
-             f" step, 1 message/s per chat after a burst of 3; {paced.spread_p50 * 1000:.1f} ms from a step's"
-             " first message to its last (p50)",
+        section, f"p50 with Telegram's per-chat pacing ({calm:.0f}/s)", paced.p50 * 1000, "ms",
+        lifted.p50 * 1000, "pacing lifted, same rate", higher_is_better=False,
+        note=f"{paced.updates} presses at half Rekindle's throughput; {template.replies_per_step} messages and one"
+             f" keyboard edit per step, 1 message/s per chat after a burst of 3; {paced.spread_p50 * 1000:.1f} ms"
+             f" from a step's first message to its last (p50; lifted {lifted.spread_p50 * 1000:.1f} ms)",
     ))
     return figures
 
@@ -359,8 +367,19 @@ async def _fanout(sizes: Sizes, workdir: Path, template: Template, progress: Pro
 async def _startup(sizes: Sizes, state: str, progress: Progress) -> list[Figure]:
     progress("start-up: empty store")
     base = await startup(0, state, sizes.startup_runs)
+    progress("the safety model's import and load alone, in fresh processes")
+    loads = await asyncio.to_thread(load_costs, sizes.startup_runs)
     section = "6. Start-up"
-    figures = []
+    model_s = statistics.median(r["import_s"] + r["load_s"] for r in loads)
+    model_mib = statistics.median(r["rss_loaded_kib"] - r["rss_start_kib"] for r in loads) / 1024
+    figures = [
+        Figure(section, "ready to serve, empty store", base.seconds, "s",
+               note=f"median of {sizes.startup_runs}: {base.parts_note()}"),
+        Figure(section, "the safety model's import and load", model_s, "s", base.seconds, "ready, empty store",
+               higher_is_better=False,
+               note=f"median of {len(loads)} fresh processes (`python -m bench.encoder --load-only`): onnxruntime,"
+                    f" tokenizers and numpy imported and the encoder loaded, adding {model_mib:.0f} MiB of RSS"),
+    ]
     for users in sizes.startup_users:
         progress(f"start-up: {users:,} users")
         result = await startup(users, state, sizes.startup_runs)
@@ -369,7 +388,7 @@ async def _startup(sizes: Sizes, state: str, progress: Progress) -> list[Figure]
             Figure(section, f"ready to serve, {users:,} users", result.seconds, "s", base.seconds, "empty store",
                    "< 2 s", result.seconds < 2.0, higher_is_better=False,
                    note=f"median of {sizes.startup_runs}; process start to the service built ({model}) and the"
-                        " scheduler started"),
+                        f" scheduler started: {result.parts_note()}"),
             Figure(section, f"first tick done, {users:,} users", result.tick_seconds, "s", base.tick_seconds,
                    "empty store", higher_is_better=False,
                    note=f"process start to the end of the scheduler's first tick, which found {result.due:,}"
@@ -394,7 +413,7 @@ class PgSizes:
 
 CORES = os.cpu_count() or 1
 PG_SIZES = {
-    "full": PgSizes((1, 2, 4), 3, 700, 20, True, (1, 2, 4), 2000),
+    "full": PgSizes((1, 2, 4), 3, 500, 20, True, (1, 2, 4), 2000),
     "quick": PgSizes((1, 2, 4), 2, 150, 10, True, (1, 2, 4), 300),
     "tiny": PgSizes((2,), 1, 10, 2, False, (2,), 10),
 }
@@ -448,14 +467,14 @@ async def _postgres(sizes: Sizes, workdir: Path, template: Template, progress: P
             peer.rate, "peer, own process",
             note=f"{where}{_rates(run)}{run.updates} chats at once per batch, pushed to the workers in turn;"
                  f" every press answered once and one step on (asserted); {run.retried} pushes retried;"
-                 f" against the echo bot {run.rate / echo.rate:.2f}x; counted per step: {run.runs[0].per_update()},"
+                 f" against the echo bot {run.rate / echo.rate:.2f}x; counted per step: {run.runs[0].per_update()};"
                  f" {run.call_rate:,.0f} requests/s. {cpu_note(run.cpu, total, 'workers', 'step')}",
         ))
     figures.append(Figure(
         section, "peer (the baseline above)", peer.rate, "steps/s", echo.rate, "echo bot, own process",
         note=f"{_rates(peer)}bench/peer.py in its own process (PicklePersistence is one process's file), taking"
              f" the webhook pushes through python-telegram-bot's own webhook server, which answers 200 before"
-             f" handling; counted per step: {peer.runs[0].per_update()}, {peer.call_rate:,.0f} requests/s;"
+             f" handling; counted per step: {peer.runs[0].per_update()}; {peer.call_rate:,.0f} requests/s;"
              f" {peer.retried} pushes retried. {cpu_note(peer.cpu, peer.updates * len(peer.rates), 'peer', 'step')}",
     ))
     figures.append(Figure(
