@@ -220,7 +220,7 @@ async def _steps(sizes: Sizes, workdir: Path, template: Template, progress: Prog
                 PEER, goal, (value <= 2 * base) if goal else None, higher_is_better=False,
                 note=f"echo bot {getattr(echo_l, pct) * 1000:,.1f} ms; {ours.updates} presses (echo bot:"
                      f" texts) injected open loop over {sizes.latency_seconds:.1f} s, to the step's last"
-                     f" message; achieved {ours.injected_rate:.0f}/s",
+                     f" message; achieved {ours.injected_rate:.0f}/s; counted per press: {ours.per_update()}",
             ))
         if ours.spinner_p50 is not None and theirs.spinner_p50 is not None:
             figures.append(Figure(

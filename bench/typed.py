@@ -76,6 +76,7 @@ async def long_burst(workdir: Path, template: Template, people: int, chars: int 
             for chat in chats:
                 emulator.send_text(chat, text)
             await emulator.wait_for(lambda: all(emulator.sends[c] >= 1 for c in chats), 300)
+            await emulator.wait_idle(0.3, 120)  # every message of every answer, not only the first
             elapsed = max(emulator.last_send[c] for c in chats) - start
         reads = [s * 1000 for s in probe.take()]
         if len(reads) < people:

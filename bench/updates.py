@@ -134,6 +134,10 @@ class Latency:
     spread_p50: float = 0.0  # from an update's first message to its last
     calls: Counter[str] = field(default_factory=Counter)
 
+    def per_update(self) -> str:
+        """The calls counted during this open-loop run, per update (polling: none ride on webhook answers)."""
+        return ", ".join(f"{_num(n / self.updates)} {m}" for m, n in sorted(self.calls.items(), key=_order))
+
 
 def settings_for(emulator: BenchEmulator, db: Path) -> Settings:
     return Settings(
