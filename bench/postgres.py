@@ -10,7 +10,7 @@ server. One SQLite worker, the single-process deployment, is measured the same w
 Check-in sweep: N `python -m bot scheduler` processes on one database; every user falls due at
 the same moment and the time runs to the last check-in message.
 
-Both assert what they measure: every update answered once (each Next press advanced its user by
+Both assert what they measure: every update answered once (each "One more step" press moved its user on by
 exactly one step, one callback answer, the step's messages and no more), every check-in sent once.
 """
 
@@ -196,7 +196,7 @@ async def peer_steps(workdir: Path, template: Template, warm: int, rounds: int, 
 async def worker_steps(
     workdir: Path, template: Template, dsn: str | None, workers: int, warm: int, rounds: int, updates: int
 ) -> Steps:
-    """Next presses through `workers` webhook processes on PostgreSQL (`dsn`), or one on SQLite (None)."""
+    """'One more step' presses through `workers` webhook processes on PostgreSQL (`dsn`), or one on SQLite (None)."""
     warm_total = warm * workers  # the pushes go round, so each worker gets `warm` of them
     warm_chats, batches = _chats(warm_total, rounds, updates)
     chats = range(1, warm_total + rounds * updates + 1)

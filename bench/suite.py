@@ -404,7 +404,7 @@ async def _startup(sizes: Sizes, state: str, progress: Progress) -> list[Figure]
 class PgSizes:
     workers: tuple[int, ...]  # webhook worker processes on one PostgreSQL, one measurement each
     rounds: int  # batches per measurement; the figure is their median
-    updates: int  # Next presses per batch
+    updates: int  # "One more step" presses per batch
     warm: int  # presses per worker before the first batch
     sqlite: bool  # measure one SQLite worker too
     sweep_processes: tuple[int, ...]  # scheduler processes, one sweep each
