@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bench.results import Figure
+from bench.results import Figure, fmt
 
 __all__ = ["analysis"]
 
@@ -141,12 +141,13 @@ def _latency(figures: list[Figure]) -> list[str]:
     spin = _find(figures, "spinner answered, p50 at 25%")
     paced = _find(figures, "p50 with Telegram")
     if spin is not None and spin.value is not None:
+        last = f", where the step's last message came {low[0].value:.0f} ms after it" if low and low[0].value else ""
         out.append(
-            f"**The spinner.** The press's answer no longer waits for the store and still goes before the step's"
-            f" first message: at 25% it came {spin.value:.0f} ms after the press (the peer, which answers first"
-            f" and has nothing to record, {spin.baseline or 0:.0f} ms). With a webhook (section 7) the answer rides"
-            " on the webhook's answer instead of a request of its own, one request fewer per press; it comes with"
-            " the step's messages, and by request after 0.5 s if the step takes longer."
+            f"**The spinner.** The press's answer does not wait for the store: at 25% it came {spin.value:.0f} ms"
+            f" after the press (p50){last}; the peer, which answers first and has nothing to record,"
+            f" {spin.baseline or 0:.0f} ms. With a webhook (section 7) the answer rides on the webhook's answer"
+            " instead of a request of its own, one request fewer per press; it comes with the step's messages,"
+            " and by request after 0.5 s if the step takes longer."
         )
     if paced is not None and paced.value is not None and paced.baseline:
         spread = re.search(r"([\d.]+) ms from a step's first message to its last", paced.note)
@@ -226,10 +227,22 @@ def _typed(figures: list[Figure]) -> list[str]:
                 " The model runs in the reader's threads, yet the event loop stopped: the surface half of the"
                 " classifier multiplies each piece's n-gram vector by its weight matrix"
                 + (f" ({shape.group(1)} x {shape.group(2)})" if shape else "")
-                + " with numpy, whose OpenBLAS starts threads of its own for the product. On busy cores those"
-                " threads spin waiting for each other while the calling thread holds the GIL, so a product of a"
-                " few milliseconds takes far longer and nothing else in the process runs meanwhile."
+                + " with numpy, whose OpenBLAS starts threads of its own for the product and lets them spin"
+                " while they wait for work."
             )
+            if blas_stall is not None and blas_stall.value is not None and blas_stall.value <= 50:
+                t += (
+                    f" Held to one BLAS thread, the same burst stalled the loop {blas_stall.value:.0f} ms at most"
+                    " (the diagnostic below), so those threads are what stops it: on busy cores they take the CPU"
+                    " (and, between products, the GIL) that the event loop needs."
+                )
+            elif blas_stall is not None and blas_stall.value is not None:
+                t += (
+                    f" Held to one BLAS thread the loop still stalled {blas_stall.value:.0f} ms (the diagnostic"
+                    " below), so OpenBLAS's threads are not all of it."
+                )
+            else:
+                t += " Whether those threads are the cause is what the BLAS diagnostic (full and quick runs) shows."
         out.append(t)
     if blas_rate is not None and blas_rate.value is not None:
         t = (
@@ -437,6 +450,23 @@ def _schedulers(sweeps: list[Figure]) -> str:
     return text
 
 
+def _goals(figures: list[Figure]) -> list[str]:
+    """Every goal of the run, met or missed, with the figure and its baseline, in the suite's order."""
+    judged = [f for f in figures if f.goal and f.met is not None]
+    if not judged:
+        return []
+
+    def line(f: Figure) -> str:
+        text = f"- {_met(f)}: {f.section[3:]}, {f.name}: {fmt(f.value, f.unit)}"
+        if f.ratio is not None:
+            text += f", {f.ratio:.2f}x the {f.baseline_name} ({fmt(f.baseline, f.unit)})"
+        return text + f"; goal {f.goal}."
+
+    met = sum(1 for f in judged if f.met)
+    head = f"**Goals in this run: {met} of {len(judged)} met.**"
+    return [head + "\n\n" + "\n".join(line(f) for f in judged)]
+
+
 def analysis(figures: list[Figure]) -> str:
-    paragraphs = _steps(figures) + _latency(figures) + _typed(figures) + _rest(figures)
+    paragraphs = _goals(figures) + _steps(figures) + _latency(figures) + _typed(figures) + _rest(figures)
     return "## Analysis\n\n" + "\n\n".join(paragraphs) + "\n"

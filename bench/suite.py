@@ -386,7 +386,7 @@ async def _startup(sizes: Sizes, state: str, progress: Progress) -> list[Figure]
         model = "safety model loaded" if result.model else "THE SAFETY MODEL DID NOT LOAD"
         figures += [
             Figure(section, f"ready to serve, {users:,} users", result.seconds, "s", base.seconds, "empty store",
-                   "< 2 s", result.seconds < 2.0, higher_is_better=False,
+                   "< 2 s", result.seconds < 2.0 and result.model, higher_is_better=False,
                    note=f"median of {sizes.startup_runs}; process start to the service built ({model}) and the"
                         f" scheduler started: {result.parts_note()}"),
             Figure(section, f"first tick done, {users:,} users", result.tick_seconds, "s", base.tick_seconds,
@@ -394,8 +394,8 @@ async def _startup(sizes: Sizes, state: str, progress: Progress) -> list[Figure]
                    note=f"process start to the end of the scheduler's first tick, which found {result.due:,}"
                         " check-ins due (one person in 1,440 each minute) and handled them"),
             Figure(section, f"RSS when ready, {users:,} users", result.rss_mib, "MiB", base.rss_mib, "empty store",
-                   "< 250 MiB", result.rss_mib < 250, higher_is_better=False,
-                   note=f"VmRSS; after the first tick {result.tick_rss_mib:.0f} MiB"),
+                   "< 250 MiB", result.rss_mib < 250 and result.model, higher_is_better=False,
+                   note=f"VmRSS ({model}); after the first tick {result.tick_rss_mib:.0f} MiB"),
         ]
     return figures
 

@@ -75,6 +75,7 @@ async def test_tiny_suite_produces_sane_figures(tmp_path: Path) -> None:
     text = markdown(figures, describe(), "python -m bench", 1.0, analysis(figures), (0.5, 0.7))
     assert "## Machine" in text and describe()["cpu"] in text and "python -m bench" in text
     assert "load average (1 minute) was 0.50" in text
+    assert "**Goals in this run: " in text and ("- met: " in text or "- MISSED: " in text)
     assert "| guide steps per second |" in text and "**Guide steps (" in text and "**Typed messages (" in text
     assert "guide steps per second" in table(figures)
 
@@ -131,6 +132,9 @@ def test_analysis_is_worded_from_the_figures() -> None:
                ">= 0.9x echo", False),
     ]
     text = analysis(figures)
+    assert "**Goals in this run: 0 of 2 met.**" in text
+    assert ("- MISSED: Guide steps, guide steps per second: 100 steps/s, 0.67x the peer (150 steps/s);"
+            " goal >= 1.0x peer.") in text
     assert "**Guide steps (0.67x the peer, 0.20x the echo bot; goal >= 1.0x the peer: MISSED).**" in text
     assert "held 8.00 ms (5 turns of the connection lock, 21 statements" in text
     assert "at most 125 steps/s, and is where the run stopped" in text
