@@ -33,8 +33,12 @@ from bench.suite import FULL, QUICK, SECTIONS, run_suite
 ROOT = Path(__file__).resolve().parent.parent
 
 
+_STARTED = time.perf_counter()
+
+
 def _progress(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
+    """A step of the run on stderr, with the seconds since the run began: where the time goes."""
+    print(f"[bench {time.perf_counter() - _STARTED:5.0f} s] {message}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
