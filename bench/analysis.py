@@ -257,8 +257,8 @@ def _typed(figures: list[Figure]) -> list[str]:
                 t += f" (a long message read in {read.group(1)} ms, p50)"
         t += (
             ". Setting OPENBLAS_NUM_THREADS=1 before numpy is first imported (beside TOKENIZERS_PARALLELISM in"
-            " bot/understanding/encoder.py), or limiting BLAS with threadpoolctl when the model loads, would give"
-            " the bot these figures; that is the model's code, outside this bench."
+            " bot/understanding/encoder.py), or limiting BLAS with threadpoolctl when the model loads, should give"
+            " the bot figures like these; that is the model's code, outside this bench."
         )
         out.append(t)
     return out
@@ -406,6 +406,16 @@ def _workers(workers: list[Figure], sqlite: Figure | None, peer: Figure, echo: F
         + f"; the best was {_count(best)} ({best.value or 0:.0f} steps/s). Counted per step: {_counted(one)}"
         " for Rekindle, against the peer's four requests: the spinner answer rides on the webhook's answer."
     )
+    by_request = []
+    for f in [*([sqlite] if sqlite is not None else []), *workers]:
+        m = re.search(r"(?:^|, )([\d.]+) answerCallbackQuery(?:,|$)", _counted(f))
+        if m:
+            by_request.append(f"{m.group(1)} with {_count(f)}{', SQLite' if f is sqlite else ''}")
+    if by_request:
+        text += (
+            " Where a step took longer than 0.5 s the answer went by a request of its own instead, per step: "
+            + "; ".join(by_request) + "."
+        )
     c1, cp = _cpu(one), _cpu(peer)
     if c1 is not None and cp is not None:
         text += (

@@ -75,6 +75,7 @@ async def test_tiny_suite_produces_sane_figures(tmp_path: Path) -> None:
     text = markdown(figures, describe(), "python -m bench", 1.0, analysis(figures), (0.5, 0.7))
     assert "## Machine" in text and describe()["cpu"] in text and "python -m bench" in text
     assert "load average (1 minute) was 0.50" in text
+    assert "the run took 1 s (within the 10 minutes the whole suite is meant to take)" in text
     assert "**Goals in this run: " in text and ("- met: " in text or "- MISSED: " in text)
     assert "| guide steps per second |" in text and "**Guide steps (" in text and "**Typed messages (" in text
     assert "guide steps per second" in table(figures)
