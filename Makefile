@@ -22,8 +22,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check bot dialogs tests bench
 	$(BIN)/mypy
 
+# One run writes docs/benchmarks.md, PostgreSQL section included: the throwaway server from
+# scripts/pg.sh is started for it, and stopped again afterwards if it was not running before.
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	@if scripts/pg.sh status >/dev/null 2>&1; then \
+	  $(BIN)/python -m bench; \
+	else \
+	  scripts/pg.sh start >/dev/null && { $(BIN)/python -m bench; rc=$$?; scripts/pg.sh stop >/dev/null; exit $$rc; }; \
+	fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

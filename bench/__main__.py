@@ -3,9 +3,12 @@
 `python -m bench --quick` runs small sizes in under a minute and writes bench/results/ instead,
 so a quick check never replaces the committed figures.
 
-`--only sweep` (repeatable: `--only updates --only sweep`) runs some parts of the suite, in the
+`--only typed` (repeatable: `--only steps --only typed`) runs some parts of the suite, in the
 suite's order and at the chosen sizes, and writes bench/results/ too: a partial report never
 replaces the committed one.
+
+Section 7 needs PostgreSQL: `make bench` starts the throwaway one from scripts/pg.sh (and stops it
+again if it was not running); without one the section says "not measured" and why.
 """
 
 from __future__ import annotations
@@ -30,8 +33,12 @@ from bench.suite import FULL, QUICK, SECTIONS, run_suite
 ROOT = Path(__file__).resolve().parent.parent
 
 
+_STARTED = time.perf_counter()
+
+
 def _progress(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
+    """A step of the run on stderr, with the seconds since the run began: where the time goes."""
+    print(f"[bench {time.perf_counter() - _STARTED:5.0f} s] {message}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or (results if args.quick or args.only else ROOT / "docs" / "benchmarks.md")
     logging.basicConfig(level=logging.ERROR)  # the bot's own INFO lines would drown the progress
     machine = describe()
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rekindle-bench-") as tmp:
         figures = asyncio.run(run_suite(sizes, Path(tmp), _progress, only))
@@ -60,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         ["python -m bench", *(["--quick"] if args.quick else []), *(f"--only {s}" for s in args.only or ())]
     )
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(markdown(figures, machine, command, seconds, analysis(figures)), encoding="utf-8")
+    load = (load_before, os.getloadavg()[0])
+    out.write_text(markdown(figures, machine, command, seconds, analysis(figures), load), encoding="utf-8")
     _progress(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out} in {seconds:.0f} s")
     return 0
 

@@ -1,15 +1,15 @@
-"""The echo bot as a process of its own: `python -m bench.echo_worker <emulator port>`.
+"""The echo bot as a process of its own: `python -m bench.echo_worker <emulator port> [--webhook <port>]`.
 
-It long-polls the bench's emulator on 127.0.0.1 with the same `concurrent_updates` as the
-adapter, until Ctrl-C (SIGINT). The baseline for the multi-worker figures, where every bot
-runs in its own process beside the emulator.
+It takes updates from the bench's emulator on 127.0.0.1, by long polling or (with --webhook) through
+python-telegram-bot's own webhook server, with the same `concurrent_updates` as the adapter, until
+Ctrl-C (SIGINT). A baseline for the figures where every bot runs in its own process beside the emulator.
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
-import sys
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
@@ -18,13 +18,24 @@ from tests.emulators.echo_bot import build_echo_app
 from tests.emulators.telegram import TelegramEmulator
 
 
-def main(port: int) -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.echo_worker")
+    parser.add_argument("port", type=int, help="the bench emulator's port on 127.0.0.1")
+    parser.add_argument("--webhook", type=int, metavar="PORT", help="take updates by webhook on this port")
+    parser.add_argument("--secret", default=None)
+    args = parser.parse_args(argv)
     address = TelegramEmulator()  # not started: only its token and URLs, pointed at the bench's port
-    address.port = port
+    address.port = args.port
     app = build_echo_app(address, concurrent_updates=CONCURRENCY)
-    app.run_polling(timeout=1, close_loop=False)
+    if args.webhook:
+        app.run_webhook(
+            listen="127.0.0.1", port=args.webhook, url_path="hook", secret_token=args.secret,
+            webhook_url=f"http://127.0.0.1:{args.webhook}/hook", close_loop=False,
+        )
+    else:
+        app.run_polling(timeout=1, close_loop=False)
 
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.ERROR)
-    main(int(sys.argv[1]))
+    main()

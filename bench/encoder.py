@@ -25,7 +25,7 @@ from bench.results import Figure, table
 if TYPE_CHECKING:
     from bot.understanding import Encoder
 
-__all__ = ["FULL", "TINY", "EncoderSizes", "encoder_figures", "split_sentences"]
+__all__ = ["FULL", "TINY", "EncoderSizes", "encoder_figures", "load_costs", "split_sentences"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTION = "6. Sentence encoder"
@@ -129,7 +129,8 @@ def _load_child() -> None:
     print(json.dumps(report), flush=True)
 
 
-def _load_costs(runs: int) -> list[dict[str, float]]:
+def load_costs(runs: int) -> list[dict[str, float]]:
+    """Import and load times and resident memory, from `runs` fresh child processes."""
     reports = []
     for _ in range(runs):
         done = subprocess.run(
@@ -144,7 +145,7 @@ def encoder_figures(sizes: EncoderSizes = FULL) -> list[Figure]:
     from bot.understanding import Encoder
 
     figures: list[Figure] = []
-    loads = _load_costs(sizes.load_runs)
+    loads = load_costs(sizes.load_runs)
 
     def median(key: str) -> float:
         return statistics.median(report[key] for report in loads)

@@ -7,7 +7,19 @@ import platform
 import sqlite3
 from importlib import metadata
 
-LIBRARIES = ("python-telegram-bot", "httpx", "aiohttp", "aiosqlite", "aiolimiter", "apscheduler", "pydantic", "asyncpg")
+LIBRARIES = (
+    "python-telegram-bot",
+    "httpx",
+    "aiohttp",
+    "aiosqlite",
+    "aiolimiter",
+    "apscheduler",
+    "pydantic",
+    "asyncpg",
+    "onnxruntime",
+    "tokenizers",
+    "numpy",
+)
 
 
 def cpu_model() -> str:

@@ -1,15 +1,16 @@
-"""Figure 6: the bot as deployed on PostgreSQL, with 1, 2 and 4 worker processes on one database.
+"""Section 7: the bot as deployed on PostgreSQL, with 1, 2 and 4 worker processes on one database.
 
 Guide steps: N `python -m bot` webhook workers (RUN_SCHEDULER=false, as the Procfile's `web`), each
 a process of its own on its own port; the emulator pushes every update to the next worker in turn,
-as a load balancer in front of them would. The baseline is the echo bot, also a process of its own,
-long-polling the same emulator in the same run. One SQLite worker, the single-process deployment,
-is measured the same way.
+as a load balancer in front of them would. The baselines are fed the same way in the same run: the
+echo bot and the peer (bench/peer.py, one process: PicklePersistence cannot be shared), each a
+process of its own taking the emulator's webhook pushes through python-telegram-bot's own webhook
+server. One SQLite worker, the single-process deployment, is measured the same way.
 
 Check-in sweep: N `python -m bot scheduler` processes on one database; every user falls due at
 the same moment and the time runs to the last check-in message.
 
-Both assert what they measure: every update answered once (each Next press advanced its user by
+Both assert what they measure: every update answered once (each "One more step" press moved its user on by
 exactly one step, one callback answer, the step's messages and no more), every check-in sent once.
 """
 
@@ -31,12 +32,13 @@ import asyncpg
 from bench.cpu import CpuSplit, CpuWatch
 from bench.data import Due, Template, fill, migrate_async
 from bench.emulator import BenchEmulator
+from bench.peer import AFTER, script_json, seed_peer
 from bench.pg import seed_users, user_states
-from bench.processes import echo_process, rekindle_processes
-from bench.updates import Runner, throughput
+from bench.processes import baseline_process, echo_process, rekindle_processes
+from bench.updates import Run, Runner, throughput
 from bot.store.base import ts
 
-__all__ = ["Steps", "Sweep", "echo_steps", "sweep_checkins", "worker_steps"]
+__all__ = ["Steps", "Sweep", "echo_steps", "peer_steps", "sweep_checkins", "worker_steps"]
 
 PLATFORM = "telegram"
 TICK = 0.5  # the schedulers' DISPATCH_INTERVAL_SECONDS: a sweep's time includes up to one of these
@@ -44,16 +46,24 @@ TICK = 0.5  # the schedulers' DISPATCH_INTERVAL_SECONDS: a sweep's time includes
 
 @dataclass(frozen=True, slots=True)
 class Steps:
-    label: str  # "echo", "sqlite", "postgres"
+    label: str  # "echo", "peer", "sqlite", "postgres"
     workers: int
-    rates: tuple[float, ...]  # updates answered per second, one per round
+    runs: tuple[Run, ...]  # one per round, each with every call counted
     updates: int  # per round
     retried: int  # webhook pushes answered with something other than 2xx (each pushed again)
     cpu: CpuSplit  # during the measured rounds
 
     @property
+    def rates(self) -> tuple[float, ...]:
+        return tuple(run.rate for run in self.runs)
+
+    @property
     def rate(self) -> float:
         return statistics.median(self.rates)
+
+    @property
+    def call_rate(self) -> float:
+        return statistics.median(run.call_rate for run in self.runs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +92,12 @@ def _chats(warm: int, rounds: int, updates: int) -> tuple[range, list[range]]:
 
 async def _measure(
     runner: Runner, warm: Sequence[int], rounds: Sequence[Sequence[int]], pids: Sequence[int]
-) -> tuple[tuple[float, ...], CpuSplit]:
+) -> tuple[tuple[Run, ...], CpuSplit]:
     """Warm up, then each round's updates queued at once; CPU is counted over the rounds."""
     await throughput(runner, warm, 120)
     watch = CpuWatch(pids)
-    rates = [await throughput(runner, batch, 600) for batch in rounds]
-    return tuple(rates), watch.stop()
+    runs = [await throughput(runner, batch, 600) for batch in rounds]
+    return tuple(runs), watch.stop()
 
 
 async def _all_acknowledged(emulator: BenchEmulator, within: float = 60) -> None:
@@ -139,29 +149,54 @@ def _retried(emulator: BenchEmulator) -> int:
     )
 
 
-def _press_runner(emulator: BenchEmulator, template: Template) -> Runner:
+def _press_runner(name: str, emulator: BenchEmulator, template: Template) -> Runner:
+    sends = template.replies_per_step
     return Runner(
+        name,
         emulator,
-        lambda chat: emulator.press(chat, template.next_label, template.next_data),
-        template.replies_per_next,
+        lambda chat: emulator.press(chat, template.step_label, template.step_data),
+        sends,
+        sends + 2,  # the spinner answer and the used keyboard's removal
     )
 
 
 async def echo_steps(workdir: Path, warm: int, rounds: int, updates: int) -> Steps:
-    """The echo bot in its own process, long-polling: a text in, the same text back."""
+    """The echo bot in its own process, fed by webhook: a text in, the same text back."""
     warm_chats, batches = _chats(warm, rounds, updates)
     chats = range(1, warm + rounds * updates + 1)
-    async with BenchEmulator() as emulator, echo_process(emulator, workdir) as echo:
-        runner = Runner(emulator, lambda chat: emulator.send_text(chat, "hello"), 1)
-        rates, cpu = await _measure(runner, warm_chats, batches, [echo.proc.pid])
+    async with BenchEmulator() as emulator, echo_process(emulator, workdir, webhook=True) as echo:
+        runner = Runner("echo bot", emulator, lambda chat: emulator.send_text(chat, "hello"), 1, 1)
+        runs, cpu = await _measure(runner, warm_chats, batches, [echo.proc.pid])
+        await _all_acknowledged(emulator)
         _check_answers(emulator, chats, 1, presses=False)
-    return Steps("echo", 1, rates, updates, 0, cpu)
+        retried = _retried(emulator)
+    return Steps("echo", 1, runs, updates, retried, cpu)
+
+
+async def peer_steps(workdir: Path, template: Template, warm: int, rounds: int, updates: int) -> Steps:
+    """The peer in its own process, fed by webhook: "One more step" pressed, the same calls as Rekindle."""
+    warm_chats, batches = _chats(warm, rounds, updates)
+    chats = range(1, warm + rounds * updates + 1)
+    pickle_file = workdir / f"peer-process-{time.monotonic_ns()}.pickle"
+    await asyncio.to_thread(seed_peer, pickle_file, chats, AFTER)
+    script = workdir / "peer-script.json"
+    script.write_text(script_json(template), encoding="utf-8")
+    async with BenchEmulator() as emulator:
+        async with baseline_process(
+            emulator, workdir, ["bench.peer", str(pickle_file), str(script)], "peer", webhook=True
+        ) as peer:
+            runner = _press_runner("peer", emulator, template)
+            runs, cpu = await _measure(runner, warm_chats, batches, [peer.proc.pid])
+            await _all_acknowledged(emulator)
+        _check_answers(emulator, chats, template.replies_per_step, presses=True)
+        retried = _retried(emulator)
+    return Steps("peer", 1, runs, updates, retried, cpu)
 
 
 async def worker_steps(
     workdir: Path, template: Template, dsn: str | None, workers: int, warm: int, rounds: int, updates: int
 ) -> Steps:
-    """Next presses through `workers` webhook processes on PostgreSQL (`dsn`), or one on SQLite (None)."""
+    """'One more step' presses through `workers` webhook processes on PostgreSQL (`dsn`), or one on SQLite (None)."""
     warm_total = warm * workers  # the pushes go round, so each worker gets `warm` of them
     warm_chats, batches = _chats(warm_total, rounds, updates)
     chats = range(1, warm_total + rounds * updates + 1)
@@ -180,15 +215,15 @@ async def worker_steps(
         url = dsn
     async with BenchEmulator() as emulator:
         async with rekindle_processes(emulator, url, workdir, workers) as processes:
-            runner = _press_runner(emulator, template)
+            runner = _press_runner("Rekindle", emulator, template)
             pids = [p.proc.pid for p in processes]
-            rates, cpu = await _measure(runner, warm_chats, batches, pids)
+            runs, cpu = await _measure(runner, warm_chats, batches, pids)
             await _all_acknowledged(emulator)
-        _check_answers(emulator, chats, template.replies_per_next, presses=True)
+        _check_answers(emulator, chats, template.replies_per_step, presses=True)
         retried = _retried(emulator)
     states = await user_states(dsn, PLATFORM) if dsn else await asyncio.to_thread(_sqlite_states, db)
     _check_states(states, chats, template)
-    return Steps("sqlite" if dsn is None else "postgres", workers, rates, updates, retried, cpu)
+    return Steps("sqlite" if dsn is None else "postgres", workers, runs, updates, retried, cpu)
 
 
 def _checkin_state(template: Template, at: datetime) -> tuple[str, Callable[[int], Due]]:

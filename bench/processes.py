@@ -13,14 +13,14 @@ import signal
 import socket
 import sys
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.emulator import BenchEmulator
 from bot.config import Settings
 
-__all__ = ["WEBHOOK_SECRET", "BotProcess", "echo_process", "free_port", "rekindle_processes"]
+__all__ = ["WEBHOOK_SECRET", "BotProcess", "baseline_process", "echo_process", "free_port", "rekindle_processes"]
 
 ROOT = Path(__file__).resolve().parent.parent
 WEBHOOK_SECRET = "bench-webhook-secret"  # the same for every worker, as behind a load balancer
@@ -168,14 +168,36 @@ async def rekindle_processes(
 
 
 @asynccontextmanager
-async def echo_process(emulator: BenchEmulator, workdir: Path) -> AsyncIterator[BotProcess]:
-    """The echo bot (tests/emulators/echo_bot.py) polling the emulator from a process of its own."""
-    before = len(emulator.method_calls("getUpdates"))
-    process = await _spawn(["-m", "bench.echo_worker", str(emulator.port)], {}, workdir, "echo")
+async def baseline_process(
+    emulator: BenchEmulator, workdir: Path, module_args: Sequence[str], name: str, *, webhook: bool
+) -> AsyncIterator[BotProcess]:
+    """A baseline bot (`python -m <module_args> <emulator port>`) in a process of its own, polling the
+    emulator or, with `webhook`, taking its pushes through python-telegram-bot's own webhook server."""
+    args = ["-m", *module_args, str(emulator.port)]
+    if webhook:
+        port = free_port()
+        emulator.spread_webhook([f"http://127.0.0.1:{port}/hook"])
+        args += ["--webhook", str(port), "--secret", WEBHOOK_SECRET]
+        before = emulator.webhooks_set
+
+        def ready() -> bool:
+            return emulator.webhooks_set > before
+    else:
+        polls = len(emulator.method_calls("getUpdates"))
+
+        def ready() -> bool:
+            return len(emulator.method_calls("getUpdates")) > polls
+
+    process = await _spawn(args, {}, workdir, name)
     try:
-        await _wait_ready(
-            [process], lambda: len(emulator.method_calls("getUpdates")) > before, 120, "the echo bot"
-        )
+        await _wait_ready([process], ready, 120, name)
         yield process
     finally:
         await _stop([process])
+
+
+def echo_process(
+    emulator: BenchEmulator, workdir: Path, *, webhook: bool = False
+) -> AbstractAsyncContextManager[BotProcess]:
+    """The echo bot (tests/emulators/echo_bot.py) in a process of its own."""
+    return baseline_process(emulator, workdir, ["bench.echo_worker"], "echo", webhook=webhook)

@@ -9,7 +9,9 @@ Updates reach the bot as Telegram hands them out. Without a webhook, `getUpdates
 update from `offset` on, and only a later call with a higher offset confirms (forgets) them. With a
 webhook, each update is POSTed with the secret header; one user's updates go one at a time, and an
 update the bot did not answer with 2xx (or whose connection failed) is POSTed again after
-`webhook_retry_delay` until it is; `webhook_attempts` records every try.
+`webhook_retry_delay` until it is; `webhook_attempts` records every try. A 2xx answer may carry one
+method call in a JSON body (`{"method": ..., params}`), which is performed as Telegram does, its
+outcome told to nobody; `webhook_replies` lists those methods.
 
 Faults are queued per method, first in first out (`emu.fail("sendMessage", Fault.forbidden())`).
 A call to a method the emulator does not implement answers 404 and makes `stop()` raise, so a
@@ -185,6 +187,7 @@ class TelegramEmulator:
         self.webhook: JSONDict = {"url": "", "secret_token": None}
         self.calls: list[tuple[str, JSONDict]] = []
         self.webhook_attempts: list[tuple[int, int | str]] = []  # (update_id, HTTP status or error type)
+        self.webhook_replies: list[str] = []  # methods performed from webhook answers, in order
         self.unknown_calls: list[str] = []
         self.errors: list[str] = []
         self.spec_violations: list[str] = []  # what the bot sent or was sent that the Bot API spec forbids
@@ -457,8 +460,37 @@ class TelegramEmulator:
             aiohttp.ClientSession() as session,
             session.post(url, data=json.dumps(update), headers=headers) as resp,
         ):
-            await resp.read()
+            body = await resp.read()
+            if 200 <= resp.status < 300:
+                await self.perform_webhook_reply(resp.content_type, body)
             return resp.status
+
+    async def perform_webhook_reply(self, content_type: str, body: bytes) -> None:
+        """The method call a webhook's 2xx answer may carry: performed like a request, its outcome
+        (an error included) told to nobody, as the Bot API documents."""
+        if content_type != "application/json" or not body.strip():
+            return
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            self.errors.append("a webhook answer that is not JSON")
+            return
+        if not isinstance(payload, dict) or "method" not in payload:
+            return
+        method = str(payload.pop("method"))
+        params = {k: v if isinstance(v, str) else json.dumps(v) for k, v in payload.items()}
+        self.spec_violations.extend(self._spec.check_request(method, params))
+        handler = self._methods().get(method)
+        if handler is None:
+            self.unknown_calls.append(method)
+            return
+        self.webhook_replies.append(method)
+        try:
+            await handler(params)
+        except _ApiError:
+            pass
+        finally:
+            await self._notify()
 
     def _queue_for_webhook(self, update: JSONDict) -> None:
         key = _sender_id(update)

@@ -24,10 +24,11 @@ from bot.adapters.telegram.inbound import ALLOWED_UPDATES, PLATFORM, to_event, u
 from bot.adapters.telegram.keyboards import keyboard_nonce
 from bot.adapters.telegram.logsafe import protect_secrets
 from bot.adapters.telegram.ordering import PerUserOrder
-from bot.adapters.telegram.outbound import TelegramSender, is_harmless
+from bot.adapters.telegram.outbound import TelegramSender
 from bot.adapters.telegram.polling import Poller, PollingTuning
 from bot.adapters.telegram.processing import Outcome, process_update, report
 from bot.adapters.telegram.ratelimit import PerChatRateLimiter, RateLimits
+from bot.adapters.telegram.spinner import Spinner
 from bot.adapters.telegram.webhook import WebhookServer
 from bot.config import Settings
 from bot.delivery import Sender
@@ -69,6 +70,9 @@ class Tuning:
     # Polling: one person's texts that come close together are answered once (see bursts.py).
     bursts: BurstLimits = field(default_factory=BurstLimits)
     redeliver_after: float = 5.0  # polling: before an update the database did not take is tried again
+    # Webhook: a press's spinner answer rides on the webhook's answer when the update is handled by
+    # then, and goes by request at this moment otherwise (see spinner.py).
+    spinner_within: float = 0.5
     stop_grace: float = 10.0  # at a stop, how long updates in hand may take to finish
 
 
@@ -256,9 +260,24 @@ class TelegramAdapter:
         if event is None:
             report(Outcome.RECORDED)  # nothing the service keeps: confirm it
             return
-        if update.callback_query is not None and not await self._acknowledge(update.callback_query):
-            report(Outcome.RECORDED)  # the second tap of a double tap: the spinner answer is all
+        query = update.callback_query
+        if query is None:
+            await self._handle(event)
             return
+        # The spinner is answered at once, without waiting for the store (see spinner.py).
+        spinner = Spinner(query, self._tuning.spinner_within)
+        spinner.start()
+        recorded = False
+        try:
+            if self._pressed_again(query):
+                recorded = True
+                report(Outcome.RECORDED)  # the second tap of a double tap: the spinner answer is all
+                return
+            recorded = await self._handle(event)
+        finally:
+            await spinner.finish(recorded)
+
+    async def _handle(self, event: Event) -> bool:
         try:
             recorded = await self._service.handle(event)
         except ConnectionError:
@@ -266,23 +285,18 @@ class TelegramAdapter:
             report(Outcome.NOT_RECORDED)
             raise
         report(Outcome.RECORDED if recorded else Outcome.NOT_RECORDED)
+        return recorded
 
-    async def _acknowledge(self, query: CallbackQuery) -> bool:
-        """Stop the button's spinner; False when the press is the second tap of a double tap.
+    def _pressed_again(self, query: CallbackQuery) -> bool:
+        """True when the press is the second tap of a double tap.
 
         No keyboard is touched here: whether the press counts is the engine's to say, and the used
         keyboard goes once newer buttons were sent (see keyboards.py).
         """
         message = query.message
-        repeat = message is not None and self._sender.keyboards.press(
+        return message is not None and self._sender.keyboards.press(
             message.chat.id, message.message_id, keyboard_nonce(message)
         )
-        try:
-            await query.answer()
-        except TelegramError as exc:
-            if not is_harmless(exc):
-                log.warning("could not answer a button press: %s", type(exc).__name__)
-        return not repeat
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Exception text can quote what the user wrote, so only the type is logged above DEBUG.

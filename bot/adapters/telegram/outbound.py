@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
+from contextvars import ContextVar
 from datetime import timedelta
 
 import httpx
@@ -16,7 +18,7 @@ from bot.adapters.telegram.text import CAPTION_LIMIT, TEXT_LIMIT, split_text, ut
 from bot.delivery import Rejected, RetryLater, Uncertain, Unreachable
 from dialogs.model import Reply, encode_button
 
-__all__ = ["TelegramSender", "build_keyboard", "is_harmless", "plan_messages"]
+__all__ = ["ANSWER_FIRST", "TelegramSender", "build_keyboard", "is_harmless", "plan_messages"]
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,9 @@ _HARMLESS = (
 _GONE = ("chat not found", "user not found", "peer_id_invalid")
 # httpx failures that happen before a byte of the request was sent: nothing can have arrived.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# The spinner answer of the press being handled, while it is on its way (see spinner.py): what this
+# task sends in reply goes after it.
+ANSWER_FIRST: ContextVar[asyncio.Task[None] | None] = ContextVar("telegram_answer_first", default=None)
 
 
 def is_harmless(exc: TelegramError) -> bool:
@@ -82,6 +87,9 @@ class TelegramSender:
         chat_id = int(user_id)
         keyboard = build_keyboard(reply)
         caption, texts = plan_messages(reply.text, image is not None)
+        answer = ANSWER_FIRST.get()
+        if answer is not None and not answer.done():
+            await asyncio.wait([answer])  # never raises; its errors are the spinner's to log
         try:
             if image is not None:
                 # The keyboard goes on the last message the user sees.

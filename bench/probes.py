@@ -1,0 +1,123 @@
+"""Instruments put into a running Rekindle by the benches: the safety model's reads and the SQLite connection.
+
+They replace an attribute of the service (the reader's model) or of its store (the connection's lock
+and its execute methods) with a wrapper that times or counts and hands the call on; the product's
+code is unchanged. Each costs about a microsecond per call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from bot.service import ChatService
+from bot.understanding.model import Model
+
+__all__ = ["ModelProbe", "StoreProbe", "StoreUse"]
+
+
+class ModelProbe:
+    """Stands in for the service's safety model and times each read in its worker thread."""
+
+    def __init__(self, model: Model) -> None:
+        self._model = model
+        self._lock = threading.Lock()
+        self.seconds: list[float] = []
+
+    @classmethod
+    def install(cls, service: ChatService) -> ModelProbe | None:
+        reader = service.reader
+        if reader is None or reader.model is None:
+            return None
+        probe = cls(reader.model)
+        reader.model = cast(Model, probe)
+        return probe
+
+    def read(self, text: str, recent: Sequence[str] = ()) -> Any:
+        start = time.perf_counter()
+        try:
+            return self._model.read(text, recent)
+        finally:
+            elapsed = time.perf_counter() - start
+            with self._lock:
+                self.seconds.append(elapsed)
+
+    def take(self) -> list[float]:
+        with self._lock:
+            out, self.seconds = self.seconds, []
+        return out
+
+
+class _TimedLock(asyncio.Lock):
+    """The store's connection lock, keeping how long and how often it was held."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held = 0.0
+        self.times = 0
+        self._since = 0.0
+
+    async def acquire(self) -> bool:  # type: ignore[override]
+        result = await super().acquire()
+        self._since = time.perf_counter()
+        return result
+
+    def release(self) -> None:
+        self.held += time.perf_counter() - self._since
+        self.times += 1
+        super().release()
+
+
+@dataclass(frozen=True, slots=True)
+class StoreUse:
+    """What the one SQLite connection did for a number of updates."""
+
+    updates: int
+    held_ms: float  # the connection held (its lock), per update
+    transactions: float  # times it was taken, per update
+    statements: float  # execute calls, per update
+
+    @property
+    def ceiling(self) -> float:
+        """Updates per second if nothing but the connection limited them."""
+        return 1000 / self.held_ms if self.held_ms else 0.0
+
+
+class StoreProbe:
+    """Times the SQLite store's connection lock and counts the statements sent through it."""
+
+    def __init__(self, service: ChatService) -> None:
+        store = cast(Any, service.store)
+        if not hasattr(store, "_lock") or not hasattr(store, "_db"):
+            raise TypeError("the store probe knows the SQLite store only")
+        self._lock = _TimedLock()
+        store._lock = self._lock
+        self.statements = 0
+        db = store._db
+        for name in ("execute", "execute_fetchall", "executemany"):
+            setattr(db, name, self._counting(getattr(db, name)))
+        self._mark = (0.0, 0, 0)
+
+    def _counting(self, method: Callable[..., Any]) -> Callable[..., Any]:
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.statements += 1
+            return method(*args, **kwargs)
+
+        return counted
+
+    def start(self) -> None:
+        self._mark = (self._lock.held, self._lock.times, self.statements)
+
+    def since_start(self, updates: int) -> StoreUse:
+        held, times, statements = self._mark
+        n = max(updates, 1)
+        return StoreUse(
+            updates,
+            1000 * (self._lock.held - held) / n,
+            (self._lock.times - times) / n,
+            (self.statements - statements) / n,
+        )
