@@ -35,9 +35,10 @@ async def test_two_dispatcher_processes_send_each_checkin_once(backend: str, tmp
         await store.close()
 
     logs = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
-    # A small delay per send keeps both sweeps running at the same time.
+    # A delay per send keeps both sweeps running at the same time, however slowly the second starts
+    # (80 sends x 50 ms is 4 s alone; a process starts in about 1 s, 3 s on a busy machine).
     workers = [
-        await start_worker("sweep", url, NOW.isoformat(), str(log), "0.01", cwd=tmp_path) for log in logs
+        await start_worker("sweep", url, NOW.isoformat(), str(log), "0.05", cwd=tmp_path) for log in logs
     ]
     await asyncio.gather(*(finish(worker) for worker in workers))
 
