@@ -86,15 +86,19 @@ def next_due(state: UserState, now: datetime) -> calendar.Due | None:
     return due
 
 
-async def _claim(tx: UserTx, event: Event, now: datetime) -> Event | None:
-    """Claim the event's id (each id of a burst); None when all were seen before. A burst that was
-    partly recorded before (a crash between commit and confirmation) goes on with the new texts only."""
+async def _claim(tx: UserTx, event: Event, now: datetime) -> tuple[Event, str | None] | None:
+    """Claim the event's id (each id of a burst) and load the state; None when all were seen before.
+    A burst that was partly recorded before (a crash between commit and confirmation) goes on with
+    the new texts only."""
     if not event.parts:
-        return event if await tx.claim_event(event.event_id, now) else None
+        claimed = await tx.claim_and_load(event.event_id, now)
+        return None if claimed is None else (event, claimed.state)
     fresh = [text for event_id, text in event.parts if await tx.claim_event(event_id, now)]
     if not fresh:
         return None
-    return event if len(fresh) == len(event.parts) else replace(event, text="\n".join(fresh))
+    if len(fresh) < len(event.parts):
+        event = replace(event, text="\n".join(fresh))
+    return event, await tx.load_state()
 
 
 class _NotRecorded(Exception):
@@ -102,6 +106,20 @@ class _NotRecorded(Exception):
         super().__init__("the event was not recorded")
         self.replies = replies
         self.crisis = crisis
+
+
+@dataclass(frozen=True)
+class _Committed:
+    """What is left to do once a step has committed."""
+
+    direct: list[Reply] = field(default_factory=list)  # sent without the outbox (an erase, a failed step)
+    erased: bool = False
+    leased: bool = False  # the step's own transaction tried to take the delivery lease ...
+    ready: list[OutboxItem] | None = None  # ... and this is the outbox it took (None: another holds it)
+
+
+def _last_text(replies: list[Reply]) -> str | None:
+    return next((reply.text for reply in reversed(replies) if reply.text), None)
 
 
 @dataclass
@@ -160,19 +178,24 @@ class ChatService:
                 # touched: its finding rides on the event, and still counts if the database is down.
                 event = await self.reader.read(event)
             try:
-                direct = await self._commit(key, event)
+                committed = await self._commit(key, event)
             except _NotRecorded as lost:
                 if lost.crisis or self._may_apologise(key):
                     await self._send_direct(key, lost.replies)
                 return False
-            if direct:  # only an erase sends without the outbox
+            if committed.erased:
                 if self.reader is not None:
                     self.reader.forget(key.platform, key.user_id)
-                await self._after_erase(key, direct)
-            await self._deliver_locked(key)
+                await self._after_erase(key, committed.direct)
+            elif committed.direct:  # the step failed: nothing was committed, so no outbox
+                await self._send_direct(key, committed.direct)
+            if not committed.leased:
+                await self._deliver_locked(key)
+            elif committed.ready is not None:  # else another process holds the lease and sends them
+                await self._deliver_locked(key, committed.ready)
             return True
 
-    async def _commit(self, key: UserKey, event: Event) -> list[Reply]:
+    async def _commit(self, key: UserKey, event: Event) -> _Committed:
         """Run the step; when the database connection is lost, run the whole step again."""
         for delay in STORE_RETRY_DELAYS:
             try:
@@ -192,35 +215,41 @@ class ChatService:
             )
             raise _NotRecorded(self._fallback(event), crisis=self._is_crisis(event)) from None
 
-    async def _commit_once(self, key: UserKey, event: Event) -> list[Reply]:
+    async def _commit_once(self, key: UserKey, event: Event) -> _Committed:
         now = self.clock()
         try:
             async with self.store.user(key) as tx:
                 claimed = await _claim(tx, event, now)
                 if claimed is None:
                     log.debug("event %s for %s seen before; nothing changes", event.event_id, key.platform)
-                    return []
-                event = claimed
-                raw = await tx.load_state()
+                    return _Committed()
+                event, raw = claimed
                 state = UserState.model_validate_json(raw) if raw else None
                 new_state, effects = step(state, event, now, self.kit)
                 outcome = await self._apply(tx, key, new_state, effects, now)
                 if outcome.erased:
-                    return outcome.direct
-                await tx.save_state(new_state.model_dump_json(), now, next_due(new_state, now))
-                if event.kind != EventKind.DUE:
-                    await tx.touch_reachable()
+                    return _Committed(direct=outcome.direct, erased=True)
                 replies = outcome.replies
                 if self._is_urgent(event):
                     replies = [replace(r, urgent=True) for r in replies]
+                await tx.save_state(
+                    new_state.model_dump_json(),
+                    now,
+                    next_due(new_state, now),
+                    seen=event.kind != EventKind.DUE,
+                    last_reply=_last_text(replies),
+                )
                 await tx.enqueue(replies, now)
-                return []
+                if not self._may_send(key):
+                    return _Committed()
+                # Taking the lease here saves the delivery its own transaction.
+                return _Committed(leased=True, ready=await tx.claim_outbox(self._holder, now, SEND_LEASE))
         except StoreUnavailable:
             raise  # nothing is wrong with the step: _commit runs it again
         except Exception:
             # A bug must not leave a person in silence, and must never swallow a crisis.
             log.exception("engine failure on %s event for a %s user", event.kind, key.platform)
-            return self._fallback(event)
+            return _Committed(direct=self._fallback(event))
 
     def _fallback(self, event: Event) -> list[Reply]:
         if event.kind == EventKind.DUE:
@@ -386,18 +415,30 @@ class ChatService:
                 dropped = await self.store.drop_leases(holder)
                 log.info("took over %d delivery leases from a process that is gone", dropped)
 
-    async def _deliver_locked(self, key: UserKey) -> None:
+    def _may_send(self, key: UserKey) -> bool:
+        return key.platform in self._senders and not self._held(key)
+
+    async def _deliver_locked(self, key: UserKey, leased: list[OutboxItem] | None = None) -> None:
         """Send this user's waiting replies while holding their lease in the store, so that no other
         process sharing the database sends them too. Crisis help goes first; a reply that failed is
-        set aside for its retry and the ones after it go on."""
+        set aside for its retry and the ones after it go on. `leased`: the outbox as the step's own
+        transaction took it, lease and all."""
         sender = self._senders.get(key.platform)
         if sender is None:
             return
-        while not self._held(key):
-            items = await self.store.claim_outbox(key, self._holder, self.clock(), SEND_LEASE)
+        items = leased
+        while True:
+            if self._held(key):
+                if items is not None:
+                    await self.store.release_outbox(key, self._holder, self.clock())
+                return
             if items is None:
-                return  # another process holds the lease and is sending these
-            if await self._send_batch(sender, items):
+                items = await self.store.claim_outbox(key, self._holder, self.clock(), SEND_LEASE)
+                if items is None:
+                    return  # another process holds the lease and is sending these
+            renew = await self._send_batch(sender, items)
+            items = None
+            if renew:
                 continue  # the lease is half used: renew it before sending more
             if not await self.store.release_outbox(key, self._holder, self.clock()):
                 return

@@ -61,3 +61,12 @@ async def test_a_burst_partly_recorded_before_goes_on_with_the_new_messages_only
     # After a crash the platform delivers both again, with a third that came meanwhile.
     await service.handle(report(clock, ("c1", "first"), ("c2", "second"), ("c3", "third")))
     assert [r["note"] for r in await service.store.reports()] == ["first\nsecond", "third"]
+
+
+async def test_a_report_flags_the_last_message_the_person_was_sent(env):
+    service, sender, clock = env
+    await User(service, sender, "u", clock).onboard()
+    last = sender.texts("u")[-1]
+    await service.handle(report(clock, ("r1", "this felt off")))
+    [flagged] = await service.store.reports()
+    assert flagged["reply"] == last and flagged["note"] == "this felt off"

@@ -15,6 +15,7 @@ from dialogs.progress import CheckinRecord, UrgeRecord
 
 __all__ = [
     "BadDatabase",
+    "Claimed",
     "DatabaseUnreachable",
     "Due",
     "DueRow",
@@ -75,6 +76,13 @@ class JournalEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Claimed:
+    """An event seen for the first time, and the user's state as it was (None: someone new)."""
+
+    state: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxItem:
     id: int
     key: UserKey
@@ -101,9 +109,23 @@ class UserTx(Protocol):
         """Record the event id; False when it was handled before (then change nothing)."""
         ...
 
+    async def claim_and_load(self, event_id: str, at: datetime) -> Claimed | None:
+        """`claim_event` and `load_state` in one round trip; None when the event was handled before."""
+        ...
+
     async def load_state(self) -> str | None: ...
 
-    async def save_state(self, state_json: str, now: datetime, due: Due | None) -> None: ...
+    async def save_state(
+        self, state_json: str, now: datetime, due: Due | None, *, seen: bool = False, last_reply: str | None = None
+    ) -> None:
+        """Write the state and when to wake the user next. `seen`: the user wrote to us, so they can be
+        messaged again. `last_reply`: the last text this step sends them, kept for /report."""
+        ...
+
+    async def claim_outbox(self, holder: str, now: datetime, lease: timedelta) -> list[OutboxItem] | None:
+        """`Store.claim_outbox` inside this transaction: a step takes the lease on the replies it
+        commits, so delivering them needs no second transaction."""
+        ...
 
     async def add_journal(self, at: datetime, kind: str, ref: str, text: str) -> None: ...
 
@@ -129,10 +151,6 @@ class UserTx(Protocol):
 
     async def erase(self) -> None:
         """Delete every row about this user in every table."""
-        ...
-
-    async def touch_reachable(self) -> None:
-        """The user wrote to us, so they can be messaged again."""
         ...
 
     async def stats(self, now: datetime) -> dict[str, int]:
@@ -179,7 +197,7 @@ class Store(Protocol):
         ...
 
     async def delivered(self, item: OutboxItem) -> None:
-        """The reply arrived: remove it from the outbox and remember it for /report."""
+        """The reply arrived: remove it from the outbox."""
         ...
 
     async def postpone(self, item: OutboxItem, not_before: datetime) -> None: ...

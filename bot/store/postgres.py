@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
@@ -31,6 +32,7 @@ from asyncpg import exceptions as pgerr
 from bot.crypto import Cipher, PlainTextStored
 from bot.store.base import (
     BadDatabase,
+    Claimed,
     DatabaseUnreachable,
     Due,
     DueRow,
@@ -301,51 +303,25 @@ class PostgresStore:
     async def claim_outbox(
         self, key: UserKey, holder: str, now: datetime, lease: timedelta
     ) -> list[OutboxItem] | None:
-        async def run(con: Any) -> list[Any] | None:
-            async with con.transaction():
-                got = await con.fetchval(
-                    "INSERT INTO send_leases (platform, user_id, holder, until) VALUES ($1, $2, $3, $4)"
-                    " ON CONFLICT (platform, user_id) DO UPDATE SET holder = excluded.holder, until = excluded.until"
-                    " WHERE send_leases.holder = excluded.holder OR send_leases.until <= $5"
-                    " RETURNING true",
-                    key.platform,
-                    key.user_id,
-                    holder,
-                    ts(now + lease),
-                    ts(now),
-                )
-                if not got:
-                    return None
-                return list(
-                    await con.fetch(
-                        "SELECT id, payload, attempts, not_before FROM outbox"
-                        " WHERE platform = $1 AND user_id = $2 ORDER BY id",
-                        key.platform,
-                        key.user_id,
-                    )
-                )
+        async def run(con: Any) -> list[OutboxItem] | None:
+            async with con.transaction():  # without the user's lock: a step may be running for them
+                return await _PgUserTx(con, self._cipher, key).claim_outbox(holder, now, lease)
 
-        rows = await self._retrying(run)
-        return None if rows is None else [outbox_item(key, row, self._cipher) for row in rows]
+        return await self._retrying(run)
 
     async def release_outbox(self, key: UserKey, holder: str, now: datetime) -> bool:
-        async def run(con: Any) -> bool:
-            await con.execute(
-                "DELETE FROM send_leases WHERE platform = $1 AND user_id = $2 AND holder = $3",
+        ready = await self._retrying(
+            lambda con: con.fetchval(
+                "DELETE FROM send_leases WHERE platform = $1 AND user_id = $2 AND holder = $3"
+                " RETURNING EXISTS (SELECT 1 FROM outbox WHERE platform = $1 AND user_id = $2"
+                " AND (not_before = '' OR not_before <= $4))",
                 key.platform,
                 key.user_id,
                 holder,
-            )
-            ready = await con.fetchval(
-                "SELECT true FROM outbox WHERE platform = $1 AND user_id = $2"
-                " AND (not_before = '' OR not_before <= $3) LIMIT 1",
-                key.platform,
-                key.user_id,
                 ts(now),
             )
-            return bool(ready)
-
-        return await self._retrying(run)
+        )
+        return bool(ready)
 
     async def lease_holders(self) -> set[str]:
         rows = await self._retrying(lambda con: con.fetch("SELECT DISTINCT holder FROM send_leases"))
@@ -371,17 +347,7 @@ class PostgresStore:
         return float(wait)
 
     async def delivered(self, item: OutboxItem) -> None:
-        async def run(con: Any) -> None:
-            async with con.transaction():
-                await con.execute("DELETE FROM outbox WHERE id = $1", item.id)
-                await con.execute(
-                    "UPDATE users SET last_reply = $1 WHERE platform = $2 AND user_id = $3",
-                    self._cipher.encrypt(item.reply.text),
-                    item.key.platform,
-                    item.key.user_id,
-                )
-
-        await self._retrying(run)
+        await self._retrying(lambda con: con.execute("DELETE FROM outbox WHERE id = $1", item.id))
 
     async def postpone(self, item: OutboxItem, not_before: datetime) -> None:
         await self._retrying(
@@ -581,6 +547,21 @@ class _PgUserTx:
         )
         return _count(str(status)) == 1
 
+    async def claim_and_load(self, event_id: str, at: datetime) -> Claimed | None:
+        rows = await self._con.fetch(
+            "INSERT INTO processed_events (platform, user_id, event_id, at) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT DO NOTHING"
+            " RETURNING (SELECT state FROM users WHERE platform = $1 AND user_id = $2)",
+            self.key.platform,
+            self.key.user_id,
+            event_id,
+            ts(at),
+        )
+        if not rows:
+            return None
+        state = rows[0][0]
+        return Claimed(None if state is None else self._cipher.decrypt(state))
+
     async def load_state(self) -> str | None:
         state = await self._con.fetchval(
             "SELECT state FROM users WHERE platform = $1 AND user_id = $2",
@@ -589,13 +570,17 @@ class _PgUserTx:
         )
         return None if state is None else self._cipher.decrypt(state)
 
-    async def save_state(self, state_json: str, now: datetime, due: Due | None) -> None:
+    async def save_state(
+        self, state_json: str, now: datetime, due: Due | None, *, seen: bool = False, last_reply: str | None = None
+    ) -> None:
         await self._con.execute(
             "INSERT INTO users (platform, user_id, state, created_at, last_seen, next_due_at, due_kind,"
-            " due_local_date, unreachable) VALUES ($1, $2, $3, $4, $4, $5, $6, $7, 0)"
+            " due_local_date, unreachable, last_reply) VALUES ($1, $2, $3, $4, $4, $5, $6, $7, 0, coalesce($9, ''))"
             " ON CONFLICT (platform, user_id) DO UPDATE SET state = EXCLUDED.state,"
             " last_seen = EXCLUDED.last_seen, next_due_at = EXCLUDED.next_due_at,"
-            " due_kind = EXCLUDED.due_kind, due_local_date = EXCLUDED.due_local_date",
+            " due_kind = EXCLUDED.due_kind, due_local_date = EXCLUDED.due_local_date,"
+            " unreachable = CASE WHEN $8 THEN 0 ELSE users.unreachable END,"
+            " last_reply = coalesce($9, users.last_reply)",
             self.key.platform,
             self.key.user_id,
             self._cipher.encrypt(state_json),
@@ -603,14 +588,27 @@ class _PgUserTx:
             ts(due.at) if due else None,
             due.kind if due else None,
             due.local_date.isoformat() if due else None,
+            seen,
+            None if last_reply is None else self._cipher.encrypt(last_reply),
         )
 
-    async def touch_reachable(self) -> None:
-        await self._con.execute(
-            "UPDATE users SET unreachable = 0 WHERE platform = $1 AND user_id = $2",
+    async def claim_outbox(self, holder: str, now: datetime, lease: timedelta) -> list[OutboxItem] | None:
+        # The lease and what it covers in one round trip.
+        rows = await self._con.fetchval(
+            "INSERT INTO send_leases (platform, user_id, holder, until) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT (platform, user_id) DO UPDATE SET holder = excluded.holder, until = excluded.until"
+            " WHERE send_leases.holder = excluded.holder OR send_leases.until <= $5"
+            " RETURNING (SELECT coalesce(json_agg(json_build_array(id, payload, attempts, not_before)"
+            " ORDER BY id), '[]') FROM outbox WHERE platform = $1 AND user_id = $2)::text",
             self.key.platform,
             self.key.user_id,
+            holder,
+            ts(now + lease),
+            ts(now),
         )
+        if rows is None:
+            return None
+        return [outbox_item(self.key, row, self._cipher) for row in json.loads(rows)]
 
     async def add_journal(self, at: datetime, kind: str, ref: str, text: str) -> None:
         await self._con.execute(

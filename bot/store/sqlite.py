@@ -8,6 +8,7 @@ Other processes on the same file are kept in order by BEGIN IMMEDIATE and busy_t
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import sqlite3
@@ -24,6 +25,7 @@ import aiosqlite
 from bot.crypto import Cipher, PlainTextStored
 from bot.store.base import (
     BadDatabase,
+    Claimed,
     Due,
     DueRow,
     JournalEntry,
@@ -160,44 +162,21 @@ class SqliteStore:
     async def claim_outbox(
         self, key: UserKey, holder: str, now: datetime, lease: timedelta
     ) -> list[OutboxItem] | None:
-        async with self._lock:
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                cursor = await self._db.execute(
-                    "INSERT INTO send_leases (platform, user_id, holder, until) VALUES (?, ?, ?, ?)"
-                    " ON CONFLICT (platform, user_id) DO UPDATE SET holder = excluded.holder, until = excluded.until"
-                    " WHERE send_leases.holder = excluded.holder OR send_leases.until <= ?",
-                    (key.platform, key.user_id, holder, ts(now + lease), ts(now)),
-                )
-                rows = (
-                    await self._db.execute_fetchall(
-                        "SELECT id, payload, attempts, not_before FROM outbox"
-                        " WHERE platform = ? AND user_id = ? ORDER BY id",
-                        (key.platform, key.user_id),
-                    )
-                    if cursor.rowcount == 1
-                    else None
-                )
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
-            await self._db.execute("COMMIT")
-        return None if rows is None else [outbox_item(key, row, self._cipher) for row in rows]
+        async with self.user(key) as tx:
+            return await tx.claim_outbox(holder, now, lease)
 
     async def release_outbox(self, key: UserKey, holder: str, now: datetime) -> bool:
         async with self._lock:
-            await self._db.execute(
-                "DELETE FROM send_leases WHERE platform = ? AND user_id = ? AND holder = ?",
-                (key.platform, key.user_id, holder),
-            )
+            # One statement: every round trip to the connection's thread keeps other people waiting.
             rows = list(
                 await self._db.execute_fetchall(
-                    "SELECT 1 FROM outbox WHERE platform = ? AND user_id = ?"
-                    " AND (not_before = '' OR not_before <= ?) LIMIT 1",
-                    (key.platform, key.user_id, ts(now)),
+                    "DELETE FROM send_leases WHERE platform = ? AND user_id = ? AND holder = ?"
+                    " RETURNING EXISTS (SELECT 1 FROM outbox WHERE platform = ? AND user_id = ?"
+                    " AND (not_before = '' OR not_before <= ?))",
+                    (key.platform, key.user_id, holder, key.platform, key.user_id, ts(now)),
                 )
             )
-        return bool(rows)
+        return bool(rows and rows[0][0])
 
     async def lease_holders(self) -> set[str]:
         async with self._lock:
@@ -224,13 +203,7 @@ class SqliteStore:
 
     async def delivered(self, item: OutboxItem) -> None:
         async with self._lock:
-            await self._db.execute("BEGIN IMMEDIATE")
             await self._db.execute("DELETE FROM outbox WHERE id = ?", (item.id,))
-            await self._db.execute(
-                "UPDATE users SET last_reply = ? WHERE platform = ? AND user_id = ?",
-                (self._cipher.encrypt(item.reply.text), item.key.platform, item.key.user_id),
-            )
-            await self._db.execute("COMMIT")
 
     async def postpone(self, item: OutboxItem, not_before: datetime) -> None:
         async with self._lock:
@@ -422,6 +395,18 @@ class _SqliteUserTx:
         )
         return cursor.rowcount == 1
 
+    async def claim_and_load(self, event_id: str, at: datetime) -> Claimed | None:
+        rows = list(
+            await self._db.execute_fetchall(
+                "INSERT OR IGNORE INTO processed_events (platform, user_id, event_id, at) VALUES (?, ?, ?, ?)"
+                " RETURNING (SELECT state FROM users WHERE platform = ? AND user_id = ?)",
+                (*self._k, event_id, ts(at), *self._k),
+            )
+        )
+        if not rows:
+            return None
+        return Claimed(None if rows[0][0] is None else self._cipher.decrypt(rows[0][0]))
+
     async def load_state(self) -> str | None:
         rows = list(
             await self._db.execute_fetchall(
@@ -430,13 +415,18 @@ class _SqliteUserTx:
         )
         return self._cipher.decrypt(rows[0][0]) if rows else None
 
-    async def save_state(self, state_json: str, now: datetime, due: Due | None) -> None:
+    async def save_state(
+        self, state_json: str, now: datetime, due: Due | None, *, seen: bool = False, last_reply: str | None = None
+    ) -> None:
+        sealed_reply = None if last_reply is None else self._cipher.encrypt(last_reply)
         await self._db.execute(
             "INSERT INTO users (platform, user_id, state, created_at, last_seen, next_due_at, due_kind,"
-            " due_local_date, unreachable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)"
+            " due_local_date, unreachable, last_reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, coalesce(?, ''))"
             " ON CONFLICT (platform, user_id) DO UPDATE SET state = excluded.state,"
             " last_seen = excluded.last_seen, next_due_at = excluded.next_due_at,"
-            " due_kind = excluded.due_kind, due_local_date = excluded.due_local_date",
+            " due_kind = excluded.due_kind, due_local_date = excluded.due_local_date,"
+            " unreachable = CASE WHEN ? THEN 0 ELSE users.unreachable END,"
+            " last_reply = coalesce(?, users.last_reply)",
             (
                 *self._k,
                 self._cipher.encrypt(state_json),
@@ -445,11 +435,28 @@ class _SqliteUserTx:
                 ts(due.at) if due else None,
                 due.kind if due else None,
                 due.local_date.isoformat() if due else None,
+                sealed_reply,
+                int(seen),
+                sealed_reply,
             ),
         )
 
-    async def touch_reachable(self) -> None:
-        await self._db.execute("UPDATE users SET unreachable = 0 WHERE platform = ? AND user_id = ?", self._k)
+    async def claim_outbox(self, holder: str, now: datetime, lease: timedelta) -> list[OutboxItem] | None:
+        # The lease and what it covers in one statement: each statement is a trip to the
+        # connection's thread, and while this transaction is open everyone else waits for it.
+        rows = list(
+            await self._db.execute_fetchall(
+                "INSERT INTO send_leases (platform, user_id, holder, until) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (platform, user_id) DO UPDATE SET holder = excluded.holder, until = excluded.until"
+                " WHERE send_leases.holder = excluded.holder OR send_leases.until <= ?"
+                " RETURNING (SELECT json_group_array(json_array(id, payload, attempts, not_before)) FROM outbox"
+                " WHERE platform = ? AND user_id = ?)",
+                (*self._k, holder, ts(now + lease), ts(now), *self._k),
+            )
+        )
+        if not rows:
+            return None
+        return [outbox_item(self.key, row, self._cipher) for row in sorted(json.loads(rows[0][0]))]
 
     async def add_journal(self, at: datetime, kind: str, ref: str, text: str) -> None:
         await self._db.execute(

@@ -149,9 +149,13 @@ async def test_release_reports_only_a_ready_reply(store):
     assert items is not None
     await store.postpone(items[0], NOW + timedelta(seconds=30))
     assert await store.release_outbox(ALICE, "w", NOW) is False, "a postponed reply is not ready yet"
+    assert await store.claim_outbox(ALICE, "w", NOW, lease) is not None
     assert await store.release_outbox(ALICE, "w", NOW + timedelta(seconds=30)) is True
+    assert await store.release_outbox(ALICE, "w", NOW + timedelta(seconds=30)) is False, "released already"
     async with store.user(ALICE) as tx:
+        assert await tx.claim_outbox("w", NOW, lease) is not None, "a step takes the lease in its transaction"
         await tx.enqueue([Reply("now")], NOW)
+    assert await store.claim_outbox(ALICE, "other", NOW, lease) is None, "committed with the step"
     assert await store.release_outbox(ALICE, "w", NOW) is True, "a ready reply behind a postponed one counts"
 
 
@@ -176,7 +180,10 @@ async def test_unreachable_users_are_not_claimed(store):
     assert await store.is_unreachable(ALICE)
     assert await store.claim_due(NOW, 10, timedelta(minutes=1)) == []
     async with store.user(ALICE) as tx:
-        await tx.touch_reachable()
+        await tx.save_state("{}", NOW, None)
+    assert await store.is_unreachable(ALICE), "a scheduled step does not make them reachable"
+    async with store.user(ALICE) as tx:
+        await tx.save_state("{}", NOW, None, seen=True)
     assert not await store.is_unreachable(ALICE)
 
 
@@ -347,3 +354,16 @@ async def _raw_encrypted(url: str) -> list[str]:
         return [row[0] for q in queries for row in await con.fetch(q)]
     finally:
         await con.close()
+
+
+async def test_claim_and_load_claims_once_and_returns_the_state_as_it_was(store):
+    async with store.user(ALICE) as tx:
+        claimed = await tx.claim_and_load("e1", NOW)
+        assert claimed is not None and claimed.state is None, "someone new has no state yet"
+        await tx.save_state('{"screen": "a"}', NOW, None)
+    async with store.user(ALICE) as tx:
+        assert await tx.claim_and_load("e1", NOW) is None, "a replay is refused"
+        claimed = await tx.claim_and_load("e2", NOW)
+        assert claimed is not None and claimed.state == '{"screen": "a"}'
+    async with store.user(ALICE) as tx:
+        assert not await tx.claim_event("e2", NOW), "both ways of claiming share the record"
