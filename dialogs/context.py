@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dialogs.content import FaqEntry
 from dialogs.kit import Kit
 from dialogs.model import Button, DataRequest, Effect, Event, Image, JournalWrite, Reply
 from dialogs.state import UserState
@@ -30,6 +31,9 @@ class Ctx:
     # Text a screen hands back to be handled as an ordinary message, once the safety question that
     # held it has been answered.
     replay: str | None = None
+    # The FAQ entry the typed answer came close to (see `Meaning.near`): a screen that files the
+    # answer may offer it beside its acknowledgement, with `faq.acknowledge`.
+    near: FaqEntry | None = None
     _nonce: int | None = None
 
     @property

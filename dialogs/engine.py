@@ -116,6 +116,9 @@ def _route(ctx: Ctx) -> None:
         if event.button == "_menu":
             run_command(ctx, "menu")
             return
+        if event.button.startswith(faq.BUTTON_PREFIX):
+            faq.open_button(ctx)  # an answer, from the list or offered beside an answer, on any screen
+            return
         SCREENS[state.screen].handle(ctx)
         return
 
@@ -138,6 +141,7 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         ctx.say_key("nothing_to_read")
         screen.show(ctx)
     elif screen.takes_text and not question:
+        ctx.near = meaning.near  # a screen that files the answer may offer this beside its thanks
         screen.handle(ctx)
     elif question or understanding.looks_like_question(text):
         enter_side(ctx, "faq")  # its buttons are the question list's: "See the questions" opens it

@@ -16,7 +16,7 @@ from functools import lru_cache
 from dialogs.assessment import Understanding
 from dialogs.content import Content, FaqEntry, Intent
 
-__all__ = ["Understanding", "looks_like_question", "normalise", "read"]
+__all__ = ["Meaning", "Understanding", "looks_like_question", "near_bar", "normalise", "read"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,9 @@ class Meaning:
     faq: FaqEntry | None = None
     intent: Intent | None = None
     empty: bool = False  # nothing to read: emoji only, invisible characters, punctuation
+    # Filed as the answer on a screen that asked something, yet close to a question the guide
+    # answers: the screen may offer that answer beside its acknowledgement. Only on answer screens.
+    near: FaqEntry | None = None
 
 
 _QUESTION_START = re.compile(
@@ -37,6 +40,18 @@ _SENTENCES = re.compile(r"[.!;:\n]+")
 ANSWER_SCREEN_MARGIN = 0.08
 MAX_COMMAND_WORDS = 8  # longer text is not taken for a command, whatever it resembles
 STATEMENT_BAR = 0.85  # on a screen that asked a question, a statement must match this well to be a question
+
+
+def near_bar(u: Understanding) -> float:
+    """How well a statement filed as an answer must match an FAQ entry for that entry to be offered.
+
+    No new number: it is the bar a question typed on the same screen must clear to be answered (the
+    model's own calibrated `faq_bar`, plus the answer-screen margin). So an entry is offered exactly
+    when the words would have been answered had they been asked as a question; only their form, a
+    statement where the screen asked something, kept them from being answered outright. The bare
+    `faq_bar` would offer entries for words that would not be answered here even as a question.
+    """
+    return u.faq_bar + ANSWER_SCREEN_MARGIN
 
 
 def normalise(text: str) -> str:
@@ -73,20 +88,26 @@ def read(text: str, u: Understanding | None, content: Content, *, answer_screen:
     if command is not None and (command[1] < u.intent_bar + margin or command[0] not in intents):
         command = None
     question = u.faq[0] if u.faq else None
+    near: FaqEntry | None = None
     if question is not None:
         # Where the screen asked something, a statement is its answer unless it plainly is the
         # question ("i really want to text him right now"); a question needs only the bar.
         bar = u.faq_bar + margin if looks_like_question(text) or not answer_screen else max(STATEMENT_BAR, u.faq_bar)
-        if question[1] < bar or question[0] not in entries:
+        if question[0] not in entries:
+            question = None
+        elif question[1] < bar:
+            if answer_screen and question[1] >= near_bar(u):
+                near = entries[question[0]]
             question = None
     if command is not None and (question is None or command[1] >= question[1]):
         return Meaning(intent=intents[command[0]])
     if question is not None:
         return Meaning(faq=entries[question[0]])
-    return Meaning()
+    return Meaning(near=near)
 
 
 def _fallback(text: str, words: str, content: Content, *, answer_screen: bool) -> Meaning:
+    # Keywords give no score to be "near" with: without the model, nothing is offered beside an answer.
     if not looks_like_question(text) and answer_screen:
         return Meaning()
     best: tuple[int, FaqEntry] | None = None

@@ -6,7 +6,7 @@ import itertools
 import re
 from datetime import UTC, datetime, timedelta
 
-from dialogs.assessment import Assessment
+from dialogs.assessment import Assessment, Understanding
 from dialogs.engine import step
 from dialogs.kit import Kit
 from dialogs.model import Effect, Event, EventKind, Reply
@@ -43,9 +43,12 @@ class Conversation:
         self.history.extend(replies)
         return replies
 
-    def say(self, text: str, assessment: Assessment | None = None) -> list[Reply]:
-        """Type a message. `assessment` stands in for the safety model's reading (None: the rules)."""
-        return self._event(EventKind.TEXT, text=text, assessment=assessment)
+    def say(
+        self, text: str, assessment: Assessment | None = None, understanding: Understanding | None = None
+    ) -> list[Reply]:
+        """Type a message. `assessment` stands in for the safety model's reading (None: the rules);
+        `understanding` for the meaning model's scores (None: the keyword fallback)."""
+        return self._event(EventKind.TEXT, text=text, assessment=assessment, understanding=understanding)
 
     def command(self, name: str, args: str = "", assessment: Assessment | None = None) -> list[Reply]:
         return self._event(EventKind.COMMAND, command=name, text=args, assessment=assessment)

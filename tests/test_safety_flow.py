@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dialogs.assessment import Understanding
+from dialogs.content import CONTENT_DIR
 from dialogs.model import Reply
 from dialogs.screens import SCREENS
 from tests.driver import Conversation
@@ -153,9 +156,16 @@ COMMANDS = st.sampled_from(
         "snooze",
     ]
 )
+# Every FAQ entry's answer button (`q:<id>`, pressable from any screen) and one for no entry at all.
+FAQ_IDS = [entry["id"] for entry in yaml.safe_load((CONTENT_DIR / "faq.yaml").read_text("utf-8"))["faq"]]
+ANSWER_BUTTONS = st.sampled_from([f"q:{i}" for i in [*FAQ_IDS, "no_such_question"]])
+# Text the meaning model reads as close to an FAQ entry, below the bar that would answer it.
+NEAR = st.tuples(TEXTS, st.sampled_from(FAQ_IDS), st.floats(0.2, 0.84))
 ACTIONS = st.lists(
     st.one_of(
         st.tuples(st.just("say"), TEXTS),
+        st.tuples(st.just("near"), NEAR),
+        st.tuples(st.just("answer"), ANSWER_BUTTONS),
         st.tuples(st.just("command"), COMMANDS),
         st.tuples(st.just("tap"), st.integers(0, 12)),
         st.tuples(st.just("stale"), st.integers(0, 12)),
@@ -171,6 +181,11 @@ def _run(conv: Conversation, actions) -> None:
     for action, arg in actions:
         if action == "say":
             replies = conv.say(arg)
+        elif action == "near":
+            text, entry_id, score = arg
+            replies = conv.say(text, understanding=Understanding(faq=((entry_id, score),), faq_bar=0.185))
+        elif action == "answer":
+            replies = conv.press(arg, nonce=conv.state.nonce if conv.state else 0)
         elif action == "command":
             replies = conv.command(arg)
         elif action == "tap":

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from dialogs.calendar import checkin_owed, no_contact_ends_on
 from dialogs.context import Ctx, row
 from dialogs.model import CheckinWrite
-from dialogs.screens import screening
+from dialogs.screens import faq, screening
 from dialogs.screens.lessons import open_today
 from dialogs.screens.registry import command, enter_side, register, run_command
 
@@ -206,11 +206,18 @@ def _note_handle(ctx: Ctx) -> None:
     if mood >= 1:
         log = {**ctx.state.mood_log, ctx.today.isoformat(): mood}
         ctx.state.mood_log = dict(sorted(log.items())[-30:])
-    ctx.say(_pick(checkins.thanks_noted if note else checkins.thanks, ctx.today, "thanks"))
-    _maybe_suggest_help(ctx)
     ends = no_contact_ends_on(ctx.state)
     in_no_contact = ends is not None and ctx.today < ends and not ctx.state.no_contact.limited
-    if contacted and in_no_contact and not ctx.state.contact_forbidden:
+    slip = contacted and in_no_contact and not ctx.state.contact_forbidden
+    thanks = _pick(checkins.thanks_noted if note else checkins.thanks, ctx.today, "thanks")
+    if slip or 1 <= mood <= 2 or _help_due(ctx):
+        # Care comes next (the slip's own words, the low-mood offer, the suggestion of help): an
+        # answer offered beside the note would only pull away from it.
+        ctx.say(thanks)
+    else:
+        faq.acknowledge(ctx, thanks)
+    _maybe_suggest_help(ctx)
+    if slip:
         ctx.goto("checkin.slip")
         _slip_show(ctx)
         return
@@ -222,17 +229,17 @@ register("checkin.note", _note_show, _note_handle, takes_text=True)
 
 def _maybe_suggest_help(ctx: Ctx) -> None:
     """Two weeks of low mood: suggest a professional, at most once a fortnight."""
-    since = ctx.today - timedelta(days=13)
-    recent = [m for d, m in ctx.state.mood_log.items() if date.fromisoformat(d) >= since]
-    last = ctx.state.low_mood_suggested_on
-    if (
-        len(recent) >= 7
-        and sum(recent) / len(recent) <= 2
-        and (last is None or (ctx.today - last).days >= 14)
-    ):
+    if _help_due(ctx):
         ctx.state.low_mood_suggested_on = ctx.today
         for message in ctx.kit.content.checkins.low_mood_suggestion:
             ctx.say(message)
+
+
+def _help_due(ctx: Ctx) -> bool:
+    since = ctx.today - timedelta(days=13)
+    recent = [m for d, m in ctx.state.mood_log.items() if date.fromisoformat(d) >= since]
+    last = ctx.state.low_mood_suggested_on
+    return len(recent) >= 7 and sum(recent) / len(recent) <= 2 and (last is None or (ctx.today - last).days >= 14)
 
 
 # --- a slip during no contact: a plain choice, no shame, no change of plan --------------------------------

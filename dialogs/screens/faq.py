@@ -1,12 +1,19 @@
-"""Questions people ask: the list for their track, and answers that fit it."""
+"""Questions people ask: the list for their track, and answers that fit it.
+
+An answer opens from the list, from a question typed anywhere, or from a `q:<id>` button on any
+screen: the list's buttons, and the offer a screen makes when what someone wrote as their answer
+came close to a question the guide answers (`acknowledge`).
+"""
 
 from __future__ import annotations
 
 from dialogs.content import FaqEntry
-from dialogs.context import Ctx, row
-from dialogs.screens.registry import command, enter_side, register
+from dialogs.context import Ctx, Keyboard, row
+from dialogs.screens.registry import SCREENS, command, enter_side, is_main, register
 
-__all__ = ["answer", "entries_for"]
+__all__ = ["BUTTON_PREFIX", "acknowledge", "answer", "entries_for", "open_button"]
+
+BUTTON_PREFIX = "q:"
 
 
 def entries_for(ctx: Ctx) -> list[FaqEntry]:
@@ -28,23 +35,50 @@ def answer(ctx: Ctx, entry: FaqEntry, *, then: str = "") -> None:
         ctx.say(then, buttons)
 
 
+def acknowledge(ctx: Ctx, text: str, buttons: Keyboard = (), *, back_to: str = "") -> None:
+    """Say a screen's acknowledgement of an answer it has filed, with the screen's own buttons. When
+    the words came close to a question this person's list answers (`ctx.near`), one short line
+    follows it, with a button that opens that answer; the screen's buttons move onto that line, so
+    acknowledgement, offer and every button read as one message. `back_to`: the main screen the
+    answer's "Back" returns to, when not the one the person is on now (a lesson's question, say)."""
+    entry, ctx.near = ctx.near, None  # offered once a step at most
+    if entry is None or entry not in entries_for(ctx):
+        ctx.say(text, buttons)
+        return
+    ctx.say(text)
+    ctx.state.data.pop("back_to", None)  # an earlier offer's way back is not this one's
+    if back_to:
+        ctx.state.data["back_to"] = back_to
+    ctx.say(ctx.t("near_offer"), [row((entry.question, f"{BUTTON_PREFIX}{entry.id}")), *buttons])
+
+
+def open_button(ctx: Ctx) -> None:
+    """A `q:<id>` button pressed on any screen (its nonce already checked): the answer, and "Back" to
+    where the person was. An id that is unknown, or not in this person's list, is treated as stale:
+    the list for their track is the only list anyone may be answered from."""
+    entry_id = ctx.event.button.removeprefix(BUTTON_PREFIX)
+    entry = next((e for e in entries_for(ctx) if e.id == entry_id), None)
+    if entry is None:
+        ctx.say_key("button_expired")
+        return
+    back_to = ctx.state.data.get("back_to")
+    enter_side(ctx, "faq")
+    if isinstance(back_to, str) and is_main(back_to) and back_to in SCREENS:
+        ctx.state.resume_screen = back_to
+    answer(ctx, entry)
+
+
 def _list(ctx: Ctx) -> None:
-    rows = [row((entry.question, f"q:{entry.id}")) for entry in entries_for(ctx)]
+    rows = [row((entry.question, f"{BUTTON_PREFIX}{entry.id}")) for entry in entries_for(ctx)]
     rows.append(row(("Back", "_back")))
     ctx.say_key("faq_intro", rows)
 
 
 def _handle(ctx: Ctx) -> None:
-    button = ctx.event.button
-    if button == "faq":
-        _list(ctx)
-        return
-    entry = next((e for e in ctx.kit.content.faq if f"q:{e.id}" == button), None)
-    if entry is None:
+    # The list's own `q:` buttons are answered by `open_button`, as on every screen.
+    if ctx.event.button != "faq":
         ctx.say_key("faq_no_match")
-        _list(ctx)
-        return
-    answer(ctx, entry)
+    _list(ctx)
 
 
 register("faq", _list, _handle, takes_text=False)

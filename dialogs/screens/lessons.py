@@ -13,6 +13,7 @@ from dialogs.dates import human_date
 from dialogs.lessons import Lesson
 from dialogs.model import Button
 from dialogs.pacing import Plan
+from dialogs.screens import faq
 from dialogs.screens.registry import SCREENS, command, enter_side, register, show
 
 __all__ = ["open_today", "plan_for", "read_again"]
@@ -112,7 +113,7 @@ def _today_handle(ctx: Ctx) -> None:
     elif ctx.event.text.strip() and "practice" in ctx.state.data:
         ctx.journal("practice", ctx.event.text.strip(), ref=str(ctx.state.data["practice"]))
         ctx.state.data = {}
-        ctx.say(ctx.t("ack_practice"), _what_next_buttons(ctx, plan_for(ctx)))
+        faq.acknowledge(ctx, ctx.t("ack_practice"), _what_next_buttons(ctx, plan_for(ctx)))
     else:
         if ctx.event.text.strip():
             ctx.say_key("use_buttons")
@@ -227,7 +228,8 @@ def _after(ctx: Ctx, *, answered: bool, acknowledged: bool = False) -> None:
     buttons.append(row(("Done for today", "done"), *((("One more step", "more"),) if more else ())))
     buttons.append(row(("Menu", "_menu")))
     if answered and not acknowledged:
-        ctx.say(ctx.t("ack_reflection"), buttons)
+        # An answer offered something near it comes back to the lesson's question after reading it.
+        faq.acknowledge(ctx, ctx.t("ack_reflection"), buttons, back_to="guide.lesson")
     else:
         ctx.say(ctx.t("after_lesson"), buttons)
 
@@ -250,7 +252,7 @@ def _after_handle(ctx: Ctx) -> None:
     elif ctx.event.text.strip():
         # A second thought after answering: it belongs with the same lesson.
         ctx.journal("reflection", ctx.event.text.strip(), ref=_current(ctx))
-        ctx.say(ctx.t("ack_more_words"), [row(("Done for today", "done"), ("Menu", "_menu"))])
+        faq.acknowledge(ctx, ctx.t("ack_more_words"), [row(("Done for today", "done"), ("Menu", "_menu"))])
     else:
         _after_show(ctx)
 

@@ -20,6 +20,7 @@ __all__ = [
     "back",
     "command",
     "enter_side",
+    "is_main",
     "register",
     "run_command",
     "show",

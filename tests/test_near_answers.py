@@ -1,0 +1,147 @@
+"""An answer close to a question the guide answers: filed as the answer, and that answer offered.
+
+The understanding model's scores are chosen by hand (`Understanding`); everything else is the real
+engine and content, driven as a person would."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from dialogs.assessment import Understanding
+from dialogs.model import JournalWrite
+from dialogs.understanding import STATEMENT_BAR
+from tests.driver import Conversation
+
+SLIP = "i messed up. i texted him last night and now i feel like an idiot"
+FAQ_BAR = 0.185
+
+
+def near(entry_id: str, score: float = 0.78) -> Understanding:
+    """Scores that put `entry_id` below the bar that would answer a statement, above the near bar."""
+    assert score < STATEMENT_BAR
+    return Understanding(faq=((entry_id, score), ("when_better", 0.04)), faq_bar=FAQ_BAR, intent_bar=0.165)
+
+
+def _journal(conv: Conversation) -> list[JournalWrite]:
+    return [e for e in conv.effects if isinstance(e, JournalWrite)]
+
+
+def _offer(kit) -> str:
+    return kit.content.text("near_offer", 0)
+
+
+def test_a_slip_on_a_lessons_question_is_saved_and_the_slip_answer_offered(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    assert conv.screen == "guide.lesson"
+    lesson = kit.content.lessons[conv.state.data["lesson"]]
+    question = lesson.text_for(conv.state.track).question
+
+    replies = conv.say(SLIP, understanding=near("i_slipped"))
+    assert [(w.kind, w.text) for w in _journal(conv)] == [("reflection", SLIP)], "filed as the answer"
+    assert len(replies) == 1, "the thanks and the offer read as one message"
+    said = replies[0].text
+    assert _offer(kit) in said and said.index(_offer(kit)) > 0, "after the usual acknowledgement"
+    assert len(said) <= 500 and not said.rstrip().endswith("?")
+    assert conv.screen == "guide.after"
+    labels = conv.labels()
+    assert labels[0] == "I slipped and contacted them"
+    assert {"Done for today", "Menu"} <= set(labels), "the screen's own buttons stay"
+
+    conv.tap("I slipped")
+    entry = next(e for e in kit.content.faq if e.id == "i_slipped")
+    assert entry.answer[0] in conv.text()
+    assert conv.labels() == ["More questions", "Back"]
+
+    conv.tap("^Back$")
+    assert conv.screen == "guide.lesson"
+    assert f'Back to "{lesson.title}"' in conv.text() and question in conv.text()
+    assert "Skip the question" in conv.labels()
+
+
+def test_a_second_thought_and_a_practice_are_offered_the_near_answer_too(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("angry, mostly")
+    assert conv.screen == "guide.after"
+    conv.say(SLIP, understanding=near("i_slipped"))
+    assert _journal(conv)[0].kind == "reflection"
+    assert _offer(kit) in conv.text() and "Done for today" in conv.labels()
+    conv.tap("I slipped")
+    conv.tap("^Back$")
+    assert conv.screen == "guide.after", "back where the person was"
+
+    conv.tap("Done for today")
+    conv.advance(days=1)
+    conv.command("today")  # a new lesson first; its question skipped, then the practice
+    conv.tap("Skip the question")
+    conv.tap("Done for today")
+    conv.command("today")
+    assert conv.screen == "guide.today" and "practice" in conv.state.data
+    conv.say(SLIP, understanding=near("i_slipped"))
+    assert _journal(conv)[0].kind == "practice"
+    assert _offer(kit) in conv.text() and "I slipped and contacted them" in conv.labels()
+
+
+def test_a_check_in_note_is_offered_the_near_answer_unless_care_comes_next(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    conv.due()
+    for label in ("^4", "^3$", "^No$"):
+        conv.tap(label)
+    assert conv.screen == "checkin.note"
+    conv.say("keep scrolling through her photos", understanding=near("checking_socials"))
+    assert _journal(conv)[0].kind == "checkin"
+    assert _offer(kit) in conv.text()
+    assert any(b.value == "q:checking_socials" for r in conv.effects if hasattr(r, "buttons") for b in r.buttons[0])
+
+    conv.now = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+    conv.due()
+    conv.tap("^2")  # a low mood: its care comes next, nothing else is offered beside the note
+    if conv.screen == "safety.ask":
+        conv.tap("^No$")
+    conv.tap("^3$")
+    conv.tap("^No$")
+    conv.say("keep scrolling through her photos", understanding=near("checking_socials"))
+    assert _journal(conv)[0].kind == "checkin"
+    assert _offer(kit) not in conv.text()
+
+
+@pytest.mark.parametrize("route", [{"contact": "asked me not to contact"}, {"safety": "Violence"}])
+def test_an_entry_the_track_excludes_is_never_offered_nor_opened(kit, route):
+    conv = Conversation(kit)
+    conv.onboard(**route)
+    assert conv.state.contact_forbidden
+    excluded = [e for e in kit.content.faq if "moving_on" not in e.tracks]
+    assert excluded
+    for entry in excluded:  # the lesson's question first, then second thoughts on guide.after
+        conv.say("he never answered and i keep waiting for him", understanding=near(entry.id))
+        assert _journal(conv), "still filed as the answer"
+        assert _offer(kit) not in conv.text()
+        assert all(not b.value.startswith("q:") for b in conv.keyboard())
+        conv.press(f"q:{entry.id}")  # a crafted or remembered button: refused like a stale one
+        assert conv.text() == kit.content.text("button_expired", 0)
+        assert all(message not in conv.text() for message in entry.answer)
+    assert conv.screen == "guide.after"
+    # An entry on their list is offered, in the version they may hear.
+    conv.say(SLIP, understanding=near("i_slipped"))
+    assert _offer(kit) in conv.text()
+    conv.tap("I slipped")
+    entry = next(e for e in kit.content.faq if e.id == "i_slipped")
+    assert entry.moving_on_answer and entry.moving_on_answer[0] in conv.text()
+    assert all(message not in conv.text() for message in entry.answer)
+
+
+def test_an_unknown_or_stale_answer_button_gets_the_stale_reply(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    nonce = conv.state.nonce
+    conv.press("q:no_such_question")
+    assert conv.text() == kit.content.text("button_expired", 0)
+    conv.say(SLIP, understanding=near("i_slipped"))
+    conv.command("menu")  # a newer prompt: the offer's button has expired
+    conv.press("q:i_slipped", nonce=nonce + 1)
+    assert conv.text() == kit.content.text("button_expired", 0)

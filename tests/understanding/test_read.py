@@ -1,0 +1,69 @@
+"""`read` on scores chosen by hand: what a statement typed where the screen asked something means."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialogs.assessment import Understanding
+from dialogs.content import CONTENT_DIR, load_content
+from dialogs.understanding import STATEMENT_BAR, near_bar, read
+
+SLIP = "i messed up. i texted him last night and now i feel like an idiot"
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content(CONTENT_DIR)
+
+
+def scores(faq: float, bar: float = 0.2) -> Understanding:
+    return Understanding(faq=(("i_slipped", faq), ("urge_to_contact", 0.05)), faq_bar=bar, intent_bar=0.2)
+
+
+def test_a_statement_close_to_a_question_is_filed_and_names_the_near_entry(content):
+    meaning = read(SLIP, scores(0.78), content, answer_screen=True)
+    assert meaning.faq is None and meaning.intent is None, "filed as the answer, not answered"
+    assert meaning.near is not None and meaning.near.id == "i_slipped"
+
+
+@pytest.mark.parametrize(
+    ("score", "near"),
+    [
+        (0.2 + 0.08, True),  # exactly the bar a question on this screen needs
+        (0.27, False),  # below it: not close enough to offer
+        (STATEMENT_BAR - 0.01, True),
+    ],
+)
+def test_near_starts_at_the_bar_a_question_on_the_same_screen_must_clear(content, score, near):
+    u = scores(score)
+    assert near_bar(u) == pytest.approx(0.28)
+    meaning = read(SLIP, u, content, answer_screen=True)
+    assert (meaning.near is not None) is near
+    assert meaning.faq is None
+
+
+def test_a_statement_that_clears_the_statement_bar_is_answered_not_offered(content):
+    meaning = read(SLIP, scores(0.9), content, answer_screen=True)
+    assert meaning.faq is not None and meaning.faq.id == "i_slipped"
+    assert meaning.near is None
+
+
+def test_nothing_is_near_where_the_screen_asked_nothing(content):
+    # Off an answer screen the same words are answered outright: there is no answer to file.
+    meaning = read(SLIP, scores(0.78), content, answer_screen=False)
+    assert meaning.faq is not None and meaning.near is None
+
+
+def test_a_question_below_its_bar_is_not_near(content):
+    meaning = read("did i ruin everything?", scores(0.25), content, answer_screen=True)
+    assert meaning.faq is None and meaning.near is None
+
+
+def test_an_unknown_entry_is_never_near(content):
+    u = Understanding(faq=(("no_such_entry", 0.7),), faq_bar=0.2, intent_bar=0.2)
+    assert read(SLIP, u, content, answer_screen=True).near is None
+
+
+def test_without_the_model_nothing_is_near(content):
+    meaning = read(SLIP, None, content, answer_screen=True)
+    assert meaning.near is None and meaning.faq is None
