@@ -183,12 +183,9 @@ def _typed(figures: list[Figure]) -> list[str]:
     inside, inside99 = _find(figures, "safety model per message inside the running bot, p50"), _find(
         figures, "safety model per message inside the running bot, p99")
     stall = next(
-        (f for f in figures if f.section.startswith("3.") and f.name.startswith("largest loop stall")
-         and not f.name.endswith("thread")),
+        (f for f in figures if f.section.startswith("3.") and f.name.startswith("largest loop stall")),
         None,
     )
-    blas_rate = _find(figures, "typed messages per second, BLAS")
-    blas_stall = _find(figures, "largest loop stall, long messages, BLAS")
     if rk is None or rk.value is None or peer is None:
         return []
     out = []
@@ -228,39 +225,9 @@ def _typed(figures: list[Figure]) -> list[str]:
                 " The model runs in the reader's threads, yet the event loop stopped: the surface half of the"
                 " classifier multiplies each piece's n-gram vector by its weight matrix"
                 + (f" ({shape.group(1)} x {shape.group(2)})" if shape else "")
-                + " with numpy, whose OpenBLAS starts threads of its own for the product and lets them spin"
-                " while they wait for work."
+                + " with numpy; the model holds OpenBLAS to one thread (bot/understanding/reader.py), so"
+                " what is left is the model's own work in its threads competing for the cores and the GIL."
             )
-            if blas_stall is not None and blas_stall.value is not None and blas_stall.value <= 50:
-                t += (
-                    f" Held to one BLAS thread, the same burst stalled the loop {blas_stall.value:.0f} ms at most"
-                    " (the diagnostic below), so those threads are what stops it: on busy cores they take the CPU"
-                    " (and, between products, the GIL) that the event loop needs."
-                )
-            elif blas_stall is not None and blas_stall.value is not None:
-                t += (
-                    f" Held to one BLAS thread the loop still stalled {blas_stall.value:.0f} ms (the diagnostic"
-                    " below), so OpenBLAS's threads are not all of it."
-                )
-            else:
-                t += " Whether those threads are the cause is what the BLAS diagnostic (full and quick runs) shows."
-        out.append(t)
-    if blas_rate is not None and blas_rate.value is not None:
-        t = (
-            f"**With BLAS on one thread (a diagnostic).** The same runs inside threadpoolctl's"
-            f" `threadpool_limits(1, 'blas')`: {blas_rate.value:.0f} typed messages/s ({blas_rate.ratio or 0:.2f}x"
-            " the peer)"
-        )
-        if blas_stall is not None and blas_stall.value is not None:
-            t += f" and a largest stall of {blas_stall.value:.0f} ms during the long messages"
-            read = re.search(r"the model took ([\d,]+) ms per long message", blas_stall.note)
-            if read:
-                t += f" (a long message read in {read.group(1)} ms, p50)"
-        t += (
-            ". Setting OPENBLAS_NUM_THREADS=1 before numpy is first imported (beside TOKENIZERS_PARALLELISM in"
-            " bot/understanding/encoder.py), or limiting BLAS with threadpoolctl when the model loads, should give"
-            " the bot figures like these; that is the model's code, outside this bench."
-        )
         out.append(t)
     return out
 

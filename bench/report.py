@@ -45,10 +45,8 @@ METHOD = """\
   The model's time inside the bot is measured by a wrapper around the reader's model (`bench/probes.py`),
   the SQLite connection's by a timing wrapper around the store's connection lock; a heartbeat task
   sleeping 5 ms on the bot's loop records the largest gap between its wake-ups, and the burst is
-  timed to the last message of the last answer. Two lines marked "diagnostic" (full and quick runs,
-  when threadpoolctl, which scikit-learn brings, is installed) run the typed messages and the long
-  burst again inside `threadpool_limits(1, "blas")`: not how the bot runs, but what one setting
-  would change.
+  timed to the last message of the last answer. The model holds numpy's BLAS to one thread when it
+  loads (an earlier run of this bench measured typed messages 2.2x faster that way).
 - The sweep uses the real `Dispatcher` and service with a counting Sender.
 - Fan-out: the emulator answers 429 (retry_after 1) beyond a token bucket of `rate` messages/s with
   one second of burst; the adapter gets the same overall rate through

@@ -21,7 +21,7 @@ from bench.postgres import TICK, Steps, Sweep, echo_steps, peer_steps, sweep_che
 from bench.results import Figure
 from bench.startup import startup
 from bench.sweep import idle_heartbeat, sweep, tick_cost
-from bench.typed import LongBurst, long_burst, model_alone
+from bench.typed import long_burst, model_alone
 from bench.updates import (
     LIFTED,
     STEP,
@@ -63,15 +63,13 @@ class Sizes:
     fanouts: tuple[tuple[float, int], ...]  # (messages/s, users)
     startup_users: tuple[int, ...]
     startup_runs: int
-    diagnostics: bool = True  # the typed runs again with BLAS on one thread
 
 
 FULL = Sizes("full", 20, 2000, 500, (0.25, 0.5, 0.9), 1.5, 200, 50, 100_000, (1_000, 100_000), 100, 5,
              ((30.0, 600), (100.0, 1500)), (1_000, 100_000, 1_000_000), 3)
 QUICK = Sizes("quick", 10, 300, 200, (0.25, 0.5, 0.9), 0.5, 50, 10, 2_000, (1_000, 5_000), 100, 2,
               ((30.0, 60),), (1_000,), 1)
-TINY = Sizes("tiny", 3, 30, 20, (0.25, 0.5, 0.9), 0.2, 10, 3, 100, (200, 400), 20, 1, ((30.0, 10),), (100,), 1,
-             diagnostics=False)
+TINY = Sizes("tiny", 3, 30, 20, (0.25, 0.5, 0.9), 0.2, 10, 3, 100, (200, 400), 20, 1, ((30.0, 10),), (100,), 1)
 
 Progress = Callable[[str], None]
 # The suite's parts in the order a run takes them; `--only` picks some (they share one process).
@@ -260,7 +258,6 @@ async def _typed(sizes: Sizes, workdir: Path, template: Template, progress: Prog
     idle = await idle_heartbeat(2.0 if sizes.name == "full" else 0.5)
     progress(f"{sizes.long_people} people send 4,000 characters at once")
     burst = await long_burst(workdir, template, sizes.long_people)
-    blas = await _one_blas_thread(sizes, workdir, template, warm, batch, progress) if sizes.diagnostics else None
 
     echo, peer, rk, off = runs["echo"], runs["peer"], runs["rekindle"], runs["no model"]
     inside = rk.model_ms
@@ -292,38 +289,7 @@ async def _typed(sizes: Sizes, workdir: Path, template: Template, progress: Prog
              + (f"; the classifier's n-gram weights are {burst.weights[0]} x {burst.weights[1]:,}"
                 if burst.weights else ""),
     ))
-    if blas is not None:
-        b_run, b_burst = blas
-        figures += [
-            Figure(section, "typed messages per second, BLAS on one thread", b_run.rate, "msgs/s", peer.rate, PEER,
-                   note="diagnostic, not how the bot runs today: the same run inside"
-                        " threadpoolctl.threadpool_limits(1, 'blas'); model p50 inside the bot"
-                        f" {percentile(b_run.model_ms, 0.5):.1f} ms" if b_run.model_ms else "diagnostic"),
-            Figure(section, "largest loop stall, long messages, BLAS on one thread", b_burst.largest_gap * 1000,
-                   "ms", idle * 1000, "idle loop", higher_is_better=False,
-                   note=f"diagnostic, as above; all answered {b_burst.seconds:.1f} s after the burst; the model took"
-                        f" {b_burst.model_p50:,.0f} ms per long message (p50)"),
-        ]
     return figures
-
-
-async def _one_blas_thread(
-    sizes: Sizes, workdir: Path, template: Template, warm: range, batch: range, progress: Progress
-) -> tuple[Run, LongBurst] | None:
-    """The typed run and the long burst again with numpy's BLAS held to one thread (a diagnostic)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return None
-    progress("diagnostic: the same with BLAS on one thread")
-    with threadpool_limits(1, "blas"):
-        async with BenchEmulator() as emulator, rekindle_runner(
-            emulator, workdir, template, batch.stop, workload=TYPED
-        ) as runner:
-            await throughput(runner, warm, 120)
-            run = await throughput(runner, batch, 600)
-        burst = await long_burst(workdir, template, sizes.long_people)
-    return run, burst
 
 
 async def _sweep(sizes: Sizes, workdir: Path, template: Template, progress: Progress) -> list[Figure]:

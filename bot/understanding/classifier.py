@@ -48,8 +48,16 @@ class TwoViews:
     def views(self, embeddings: Floats, texts: Sequence[str]) -> tuple[Floats, Floats]:
         """Each view's (texts, categories) probabilities: meaning, then surface."""
         meaning = _softmax(embeddings @ self.embedding_weights.T + self.embedding_biases)
-        surface = np.stack([np.concatenate([self.chars.vector(t), self.words.vector(t)]) for t in texts])
-        return meaning, _softmax(surface @ self.ngram_weights.T + self.ngram_biases)
+        logits = np.empty((len(texts), len(self.categories)), dtype=np.float32)
+        offset = len(self.chars.idf)
+        for row, text in enumerate(texts):
+            # Only the weights of the n-grams the text has: a dense row would multiply tens of
+            # thousands of zeros for every piece of every message.
+            char_cols, char_vals = self.chars.sparse(text)
+            word_cols, word_vals = self.words.sparse(text)
+            columns = np.concatenate([char_cols, word_cols + offset])
+            logits[row] = self.ngram_weights[:, columns] @ np.concatenate([char_vals, word_vals])
+        return meaning, _softmax(logits + self.ngram_biases)
 
     def arrays(self, prefix: str) -> dict[str, NDArray[Any]]:
         return {

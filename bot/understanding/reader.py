@@ -19,6 +19,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
 from bot.understanding.encoder import Encoder, ModelUnavailable
 from bot.understanding.head import HeadUnavailable, load_head
 from bot.understanding.meaning import PhraseBank, bank_digest, bank_texts, load_bank
@@ -62,6 +64,10 @@ def load_safety_model(content_root: Path, threads: int = 1) -> Model | None:
             "the safety examples changed since the model was trained; run `python -m bot safety train`"
         )
     kit = load_kit(content_root)
+    # The heads' matrix products are small; OpenBLAS would start a thread per core for them and let
+    # those threads spin, taking the core the event loop needs (typed messages ran 2.2x faster on
+    # one BLAS thread in `make bench`). The limit is process-wide, as it must be for that.
+    threadpool_limits(1, "blas")
     return Model(encoder, head, load_classifier(content_root), _bank(content_root, kit))
 
 

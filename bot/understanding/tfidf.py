@@ -8,7 +8,6 @@ its idf weights into the same vectors without it (tests/understanding checks the
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -59,11 +58,19 @@ class NgramSpace:
 
     def vector(self, text: str) -> NDArray[np.float32]:
         """Sublinear tf times idf, L2-normalised: a dense row for one text."""
-        grams = word_ngrams(text) if self.words else char_wb_ngrams(text)
         out = np.zeros(len(self.idf), dtype=np.float32)
-        for gram, count in Counter(grams).items():
-            column = self.vocabulary.get(gram)
-            if column is not None:
-                out[column] = (1.0 + math.log(count)) * self.idf[column]
-        norm = float(np.linalg.norm(out))
-        return out / norm if norm > 0 else out
+        columns, values = self.sparse(text)
+        out[columns] = values
+        return out
+
+    def sparse(self, text: str) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
+        """The same row as (columns, values) of its non-zero entries: a text has a few dozen n-grams
+        in a vocabulary of tens of thousands, so products over these are what is cheap."""
+        grams = word_ngrams(text) if self.words else char_wb_ngrams(text)
+        found = [(column, count) for gram, count in Counter(grams).items()
+                 if (column := self.vocabulary.get(gram)) is not None]
+        columns = np.fromiter((c for c, _ in found), dtype=np.intp, count=len(found))
+        counts = np.fromiter((n for _, n in found), dtype=np.float32, count=len(found))
+        values = ((1.0 + np.log(counts)) * self.idf[columns]).astype(np.float32)
+        norm = float(np.linalg.norm(values))
+        return columns, values / norm if norm > 0 else values
