@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -50,13 +49,14 @@ async def test_two_bot_processes_on_one_database_send_each_checkin_once(tmp_path
         keys = await seed_many(service.store, 150, SCHEDULED)
     finally:
         await service.close()
-    start_at = str(time.time() + 3)  # both past their imports, then both tick at once
+    barrier = tmp_path / "ready"  # both past their imports, then both tick at once
+    barrier.mkdir()
     workers = [
         await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.scheduler.sqlite_worker", str(db), NOW.isoformat(), start_at,
+            sys.executable, "-m", "tests.scheduler.sqlite_worker", str(db), NOW.isoformat(), str(barrier), name,
             cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )
-        for _ in range(2)
+        for name in ("a", "b")
     ]
     outputs = [await asyncio.wait_for(w.communicate(), 60) for w in workers]
     for worker, (_, err) in zip(workers, outputs, strict=True):
