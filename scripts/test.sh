@@ -23,5 +23,7 @@ if [ -z "${REKINDLE_TEST_PG_DSN:-}" ]; then
   export REKINDLE_TEST_PG_DSN
 fi
 
-# Two workers, one per core: most of the suite waits on sockets, processes and PostgreSQL.
-$BIN/pytest -q -p no:cacheprovider -n 2 "$@"
+# Three workers on two cores: most of the suite waits on sockets, processes and PostgreSQL (two
+# workers kept the cores 75% busy), and each takes the next test as it frees up (worksteal), so one
+# long test at the end does not leave the other workers idle. 286 s -> 258 s on this machine.
+$BIN/pytest -q -p no:cacheprovider -n 3 --dist worksteal "$@"
