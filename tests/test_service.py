@@ -146,6 +146,28 @@ async def test_an_engine_failure_gets_a_kind_reply_and_never_hides_a_crisis(env,
     assert "988" in user.texts[-1] or "findahelpline" in user.texts[-1]
 
 
+async def test_an_engine_failure_keeps_what_the_reader_remembers(env, monkeypatch):
+    """Only /delete makes the reader forget someone's recent messages (the window in which a thought
+    split over two sends is read as one); a failed step is not a deletion."""
+    service, sender, clock = env
+    user = User(service, sender, "u1", clock)
+    await user.onboard()
+    forgotten: list[tuple[str, str]] = []
+
+    class Remembering:
+        async def read(self, event: Event) -> Event:
+            return event
+
+        def forget(self, platform: str, user_id: str) -> None:
+            forgotten.append((platform, user_id))
+
+    monkeypatch.setattr(service, "reader", Remembering())
+    monkeypatch.setattr("bot.service.step", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("bug")))
+    await user.say("hello")
+    assert "went wrong on my side" in user.texts[-1]
+    assert forgotten == []
+
+
 async def test_an_event_the_database_never_took_is_reported_unrecorded_so_the_platform_redelivers(
     env, monkeypatch
 ):
