@@ -34,6 +34,8 @@ class Ctx:
     # The FAQ entry the typed answer came close to (see `Meaning.near`): a screen that files the
     # answer may offer it beside its acknowledgement, with `faq.acknowledge`.
     near: FaqEntry | None = None
+    # The typed answer read as a question no FAQ entry answers (see `Meaning.unanswered`).
+    unanswered: bool = False
     _nonce: int | None = None
 
     @property

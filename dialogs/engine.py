@@ -142,6 +142,7 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         screen.show(ctx)
     elif screen.takes_text and not question:
         ctx.near = meaning.near  # a screen that files the answer may offer this beside its thanks
+        ctx.unanswered = meaning.unanswered  # ... or say that it has no answer to the question
         screen.handle(ctx)
     elif question or understanding.looks_like_question(text):
         enter_side(ctx, "faq")  # its buttons are the question list's: "See the questions" opens it

@@ -27,6 +27,9 @@ class Meaning:
     # Filed as the answer on a screen that asked something, yet close to a question the guide
     # answers: the screen may offer that answer beside its acknowledgement. Only on answer screens.
     near: FaqEntry | None = None
+    # Filed as the answer on a screen that asked something, though it reads as a question the guide
+    # has no answer to: the screen says so honestly beside its acknowledgement.
+    unanswered: bool = False
 
 
 _QUESTION_START = re.compile(
@@ -103,7 +106,7 @@ def read(text: str, u: Understanding | None, content: Content, *, answer_screen:
         return Meaning(intent=intents[command[0]])
     if question is not None:
         return Meaning(faq=entries[question[0]])
-    return Meaning(near=near)
+    return Meaning(near=near, unanswered=answer_screen and looks_like_question(text))
 
 
 def _fallback(text: str, words: str, content: Content, *, answer_screen: bool) -> Meaning:

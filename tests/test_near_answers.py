@@ -145,3 +145,32 @@ def test_an_unknown_or_stale_answer_button_gets_the_stale_reply(kit):
     conv.command("menu")  # a newer prompt: the offer's button has expired
     conv.press("q:i_slipped", nonce=nonce + 1)
     assert conv.text() == kit.content.text("button_expired", 0)
+
+
+ASKED = "should i send another one just to check it arrived"
+
+
+def nothing_close() -> Understanding:
+    """Scores that answer nothing and are near nothing."""
+    return Understanding(faq=(("how_long_to_wait", 0.09), ("no_reply", 0.05)), faq_bar=FAQ_BAR, intent_bar=0.165)
+
+
+def test_a_question_with_no_answer_on_a_lessons_question_is_saved_and_said_so(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    assert conv.screen == "guide.lesson"
+    replies = conv.say(ASKED, understanding=nothing_close())
+    assert [(w.kind, w.text) for w in _journal(conv)] == [("reflection", ASKED)], "filed as the answer"
+    assert len(replies) == 1
+    said = replies[0].text
+    note = kit.content.text("unanswered_note", 0)
+    assert note in said and said.index(note) > 0, "after the usual acknowledgement"
+    assert "/faq" in note and len(said) <= 500
+    assert {"Done for today", "Menu"} <= set(conv.labels()), "the screen's own buttons stay"
+
+
+def test_an_answer_that_is_no_question_gets_no_note(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    replies = conv.say("angry mostly, and tired", understanding=nothing_close())
+    assert kit.content.text("unanswered_note", 0) not in replies[0].text

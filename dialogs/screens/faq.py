@@ -39,11 +39,17 @@ def acknowledge(ctx: Ctx, text: str, buttons: Keyboard = (), *, back_to: str = "
     """Say a screen's acknowledgement of an answer it has filed, with the screen's own buttons. When
     the words came close to a question this person's list answers (`ctx.near`), one short line
     follows it, with a button that opens that answer; the screen's buttons move onto that line, so
-    acknowledgement, offer and every button read as one message. `back_to`: the main screen the
+    acknowledgement, offer and every button read as one message. Words that read as a question no
+    entry answers (`ctx.unanswered`) get an honest line instead. `back_to`: the main screen the
     answer's "Back" returns to, when not the one the person is on now (a lesson's question, say)."""
     entry, ctx.near = ctx.near, None  # offered once a step at most
+    unanswered, ctx.unanswered = ctx.unanswered, False
     if entry is None or entry not in entries_for(ctx):
-        ctx.say(text, buttons)
+        if unanswered:  # a question filed as the answer: say honestly there is no ready answer
+            ctx.say(text)
+            ctx.say(ctx.t("unanswered_note"), buttons)
+        else:
+            ctx.say(text, buttons)
         return
     ctx.say(text)
     ctx.state.data.pop("back_to", None)  # an earlier offer's way back is not this one's

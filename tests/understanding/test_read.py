@@ -67,3 +67,13 @@ def test_an_unknown_entry_is_never_near(content):
 def test_without_the_model_nothing_is_near(content):
     meaning = read(SLIP, None, content, answer_screen=True)
     assert meaning.near is None and meaning.faq is None
+
+
+def test_a_question_nothing_answers_is_filed_and_marked_unanswered_on_an_answer_screen(content) -> None:
+    u = Understanding(faq=(("no_reply", 0.05),), faq_bar=0.185, intent_bar=0.165)
+    asked = read("should i send another one just to check it arrived", u, content, answer_screen=True)
+    assert asked.faq is None and asked.near is None and asked.unanswered
+    said = read("tired, mostly", u, content, answer_screen=True)
+    assert not said.unanswered, "a statement is only an answer"
+    elsewhere = read("should i send another one just to check it arrived", u, content, answer_screen=False)
+    assert not elsewhere.unanswered, "off an answer screen the engine says it has no answer itself"
