@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -54,6 +55,7 @@ class _Talk:
     history: list[Reply] = field(default_factory=list)
     recent: RecentMessages = field(default_factory=RecentMessages)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _zone_shown: str = ""
 
     def event(self, kind: EventKind, **fields: Any) -> None:
         text = fields.get("text", "")
@@ -78,11 +80,15 @@ class _Talk:
                 self._bot(effect)
 
     def _stamp(self) -> str:
+        """The person's local time; the zone is named when it is first known or changes, so a clock
+        that seems to go back (12:00 UTC is 07:00 in New York) reads as what it is."""
         zone = self.state.profile.timezone if self.state else "UTC"
-        from zoneinfo import ZoneInfo
-
         local = self.now.astimezone(ZoneInfo(zone))
-        return f"{local:%a %d %b, %H:%M}"
+        stamp = f"{local:%a %d %b, %H:%M}"
+        if zone != self._zone_shown:
+            self._zone_shown = zone
+            stamp += f" ({zone} time)"
+        return stamp
 
     def _bot(self, reply: Reply) -> None:
         text = "\n".join(f"> {line}" if line else ">" for line in reply.text.splitlines())
