@@ -136,7 +136,9 @@ class Checkins(_Strict):
     note_question: Message
     thanks: list[Message] = Field(min_length=1)  # the check-in is done (nothing was written)
     thanks_noted: list[Message] = Field(min_length=1)  # ... and their note is in the journal
-    low_mood_offer: Message  # the small offer after a low mood: grounding, a friend, /sos
+    # The small offer after a low mood (grounding, a friend, /sos), said a different way each day of
+    # a low week.
+    low_mood_offer: list[Message] = Field(min_length=1)
     slip: list[Message] = Field(min_length=1, max_length=2)
     slip_question: Message
     milestones: list[Milestone]

@@ -93,6 +93,23 @@ def test_low_mood_for_two_weeks_suggests_professional_help_once(kit):
     assert shown == 1
 
 
+def test_a_low_week_hears_the_small_offer_a_different_way_each_day(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    offers = kit.content.checkins.low_mood_offer
+    assert len(offers) >= 2
+    heard = []
+    for day in range(3):
+        conv.now = datetime(2026, 3, 2 + day, 9, 0, tzinfo=UTC)
+        before = len(conv.history)
+        conv.due()
+        answer_checkin(conv, mood=2)
+        said = [offer for offer in offers for r in conv.history[before:] if offer in r.text]
+        assert len(said) == 1, f"day {day}: one offer after a low check-in"
+        heard.append(said[0])
+    assert all(a != b for a, b in zip(heard, heard[1:])), "never the same words two days running"
+
+
 def test_pause_and_snooze_skip_check_ins(kit):
     conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     conv.onboard(time="09:00")

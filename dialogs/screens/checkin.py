@@ -280,8 +280,9 @@ def _todays_step(ctx: Ctx, *, low: bool) -> None:
 
 def _next_show(ctx: Ctx) -> None:
     if ctx.state.data.get("low"):
+        offers = ctx.kit.content.checkins.low_mood_offer
         ctx.say(
-            ctx.kit.content.checkins.low_mood_offer,
+            offers[ctx.today.toordinal() % len(offers)],
             [
                 row(("Breathe with me", "breathe"), ("Help now", "sos")),
                 row(("Today's step", "today"), ("Menu", "_menu")),
