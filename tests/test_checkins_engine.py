@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from dialogs.pacing import Plan
@@ -107,7 +108,7 @@ def test_a_low_week_hears_the_small_offer_a_different_way_each_day(kit):
         said = [offer for offer in offers for r in conv.history[before:] if offer in r.text]
         assert len(said) == 1, f"day {day}: one offer after a low check-in"
         heard.append(said[0])
-    assert all(a != b for a, b in zip(heard, heard[1:])), "never the same words two days running"
+    assert all(a != b for a, b in pairwise(heard)), "never the same words two days running"
 
 
 def test_pause_and_snooze_skip_check_ins(kit):
