@@ -13,6 +13,7 @@ import os
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
+from bench.processes import serve
 from bench.updates import CONCURRENCY
 from tests.emulators.echo_bot import build_echo_app
 from tests.emulators.telegram import TelegramEmulator
@@ -27,13 +28,7 @@ def main(argv: list[str] | None = None) -> None:
     address = TelegramEmulator()  # not started: only its token and URLs, pointed at the bench's port
     address.port = args.port
     app = build_echo_app(address, concurrent_updates=CONCURRENCY)
-    if args.webhook:
-        app.run_webhook(
-            listen="127.0.0.1", port=args.webhook, url_path="hook", secret_token=args.secret,
-            webhook_url=f"http://127.0.0.1:{args.webhook}/hook", close_loop=False,
-        )
-    else:
-        app.run_polling(timeout=1, close_loop=False)
+    serve(app, args.webhook, args.secret)
 
 
 if __name__ == "__main__":

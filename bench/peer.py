@@ -48,6 +48,7 @@ from telegram.ext import (
 )
 
 from bench.data import Keyboard, Sent, Template
+from bench.processes import serve
 
 __all__ = ["AFTER", "QUESTION", "CountedPickle", "PeerScript", "build_peer_app", "seed_peer"]
 
@@ -185,13 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         address.token, address.base_url, PeerScript(_sent(raw["step"]), _sent(raw["typed"])), args.pickle,
         CONCURRENCY,
     )
-    if args.webhook:
-        app.run_webhook(
-            listen="127.0.0.1", port=args.webhook, url_path="hook", secret_token=args.secret,
-            webhook_url=f"http://127.0.0.1:{args.webhook}/hook", close_loop=False,
-        )
-    else:
-        app.run_polling(timeout=1, close_loop=False)
+    serve(app, args.webhook, args.secret)
     return 0
 
 

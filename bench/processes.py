@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.emulator import BenchEmulator
 from bot.config import Settings
@@ -201,3 +202,15 @@ def echo_process(
 ) -> AbstractAsyncContextManager[BotProcess]:
     """The echo bot (tests/emulators/echo_bot.py) in a process of its own."""
     return baseline_process(emulator, workdir, ["bench.echo_worker"], "echo", webhook=webhook)
+
+
+def serve(app: Any, webhook: int | None, secret: str | None) -> None:
+    """Run a baseline bot (the echo bot, the peer) in its own process: by webhook on `webhook`'s port
+    when given, as Rekindle's workers are fed, else by polling."""
+    if webhook:
+        app.run_webhook(
+            listen="127.0.0.1", port=webhook, url_path="hook", secret_token=secret,
+            webhook_url=f"http://127.0.0.1:{webhook}/hook", close_loop=False,
+        )
+    else:
+        app.run_polling(timeout=1, close_loop=False)
