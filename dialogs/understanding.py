@@ -91,11 +91,12 @@ def read(text: str, u: Understanding | None, content: Content, *, answer_screen:
     if command is not None and (command[1] < u.intent_bar + margin or command[0] not in intents):
         command = None
     question = u.faq[0] if u.faq else None
+    asked = looks_like_question(text)
     near: FaqEntry | None = None
     if question is not None:
         # Where the screen asked something, a statement is its answer unless it plainly is the
         # question ("i really want to text him right now"); a question needs only the bar.
-        bar = u.faq_bar + margin if looks_like_question(text) or not answer_screen else max(STATEMENT_BAR, u.faq_bar)
+        bar = u.faq_bar + margin if asked or not answer_screen else max(STATEMENT_BAR, u.faq_bar)
         if question[0] not in entries:
             question = None
         elif question[1] < bar:
@@ -106,7 +107,7 @@ def read(text: str, u: Understanding | None, content: Content, *, answer_screen:
         return Meaning(intent=intents[command[0]])
     if question is not None:
         return Meaning(faq=entries[question[0]])
-    return Meaning(near=near, unanswered=answer_screen and looks_like_question(text))
+    return Meaning(near=near, unanswered=answer_screen and asked)
 
 
 def _fallback(text: str, words: str, content: Content, *, answer_screen: bool) -> Meaning:
