@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.understanding.encoder import Encoder
-from bot.understanding.head import FINDINGS, Head
+from bot.understanding.head import FINDINGS, Head, Thresholds
 from bot.understanding.segments import segments
 from dialogs.assessment import Assessment, CrisisZone
 from dialogs.safety import SafetyClassifier, SafetyLabel
 
-__all__ = ["NOTHING", "SafetyModel", "Scores", "embed_pieces", "strongest"]
+__all__ = ["NOTHING", "SafetyModel", "Scores", "decide", "embed_pieces", "strongest"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +35,6 @@ class Scores:
     attempt: float
     by_user: float
     crisis_agree: float = 1.0  # the weaker view's crisis score where crisis peaked
-
 
 
 NOTHING = Scores(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
@@ -80,25 +79,29 @@ class SafetyModel:
         return self.decide(self.scores(text, recent), self.rules.assess(text))
 
     def decide(self, s: Scores, rule: SafetyLabel) -> Assessment:
-        t = self.head.thresholds
-        zone = CrisisZone.NONE
-        sure = s.crisis >= t.crisis_act and s.crisis_agree >= t.crisis_agree
-        if sure or (rule == SafetyLabel.CRISIS and s.crisis >= t.crisis_act_with_rule):
-            zone = CrisisZone.ACT
-        elif s.crisis >= t.crisis_ask or rule == SafetyLabel.CRISIS:
-            zone = CrisisZone.ASK  # the rules backstop: a hit always earns at least the question
+        return decide(s, rule, self.head.thresholds)
 
-        def found(score: float, threshold: float, label: SafetyLabel) -> bool:
-            return score >= threshold or (rule == label and score >= t.rules_floor)
 
-        danger = found(s.danger, t.danger, SafetyLabel.DANGER)
-        return Assessment(
-            crisis=zone,
-            attempt=zone == CrisisZone.ACT and s.attempt >= t.attempt,
-            danger=danger,
-            danger_by_user=danger and s.by_user >= t.by_user,
-            boundary=found(s.boundary, t.boundary, SafetyLabel.BOUNDARY),
-            moved_on=found(s.moved_on, t.moved_on, SafetyLabel.MOVED_ON),
-            source="model",
-            scores=tuple((name, round(getattr(s, name), 3)) for name in Scores.__slots__),
-        )
+def decide(s: Scores, rule: SafetyLabel, t: Thresholds) -> Assessment:
+    """The assessment these scores and the rules' finding earn under thresholds `t`."""
+    zone = CrisisZone.NONE
+    sure = s.crisis >= t.crisis_act and s.crisis_agree >= t.crisis_agree
+    if sure or (rule == SafetyLabel.CRISIS and s.crisis >= t.crisis_act_with_rule):
+        zone = CrisisZone.ACT
+    elif s.crisis >= t.crisis_ask or rule == SafetyLabel.CRISIS:
+        zone = CrisisZone.ASK  # the rules backstop: a hit always earns at least the question
+
+    def found(score: float, threshold: float, label: SafetyLabel) -> bool:
+        return score >= threshold or (rule == label and score >= t.rules_floor)
+
+    danger = found(s.danger, t.danger, SafetyLabel.DANGER)
+    return Assessment(
+        crisis=zone,
+        attempt=zone == CrisisZone.ACT and s.attempt >= t.attempt,
+        danger=danger,
+        danger_by_user=danger and s.by_user >= t.by_user,
+        boundary=found(s.boundary, t.boundary, SafetyLabel.BOUNDARY),
+        moved_on=found(s.moved_on, t.moved_on, SafetyLabel.MOVED_ON),
+        source="model",
+        scores=tuple((name, round(getattr(s, name), 3)) for name in Scores.__slots__),
+    )

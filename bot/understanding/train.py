@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +17,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bot.understanding.classifier import TwoViews, fit_two_views
+from bot.understanding.dev_sets import (
+    CoachDrafts,
+    ask_bar,
+    coach_bar,
+    load_coach_drafts,
+    load_safety_messages,
+)
 from bot.understanding.encoder import Encoder
 from bot.understanding.head import FINDINGS, Head, Thresholds
 from bot.understanding.meaning import GOOD, NONE, Bars, PhraseBank, bank_digest, bank_texts, coach_texts
-from bot.understanding.safety_model import Scores, embed_pieces
+from bot.understanding.safety_model import Scores, embed_pieces, strongest
 from bot.understanding.segments import segments
 from dialogs.safety import SafetyLabel, load_classifier
 from dialogs.safety_examples import Example, examples_digest, load_examples
@@ -41,7 +48,8 @@ ALSO_CATEGORY = {
     "moved_on": "new_partner",
 }
 
-# What each threshold is chosen for, on the out-of-fold scores.
+# What each threshold is chosen for, on the out-of-fold scores. (The question's bar is then set again
+# on the development messages: see dev_sets.py.)
 ACT_PRECISION = 0.93  # the full crisis reply is given when we are this sure
 ASK_FALSE_ALARMS = (
     0.09  # at most this share of ordinary ("none") messages get the question, rules hits included
@@ -246,6 +254,15 @@ def train(
     thresholds, figures = choose_thresholds(examples, per_piece, rule_hits)
     progress("fitting the head on every training example")
     head = fit_head(np.stack([e[0] for e in embedded]), examples, thresholds)
+    progress("setting the question's bar on the development messages")
+    dev = load_safety_messages(content_root)
+    dev_pieces = [segments(m.text) for m in dev]
+    scored = [
+        (strongest(head, embed_pieces(encoder, pieces), pieces), rules.assess(m.text))
+        for m, pieces in zip(dev, dev_pieces, strict=True)
+    ]
+    head.thresholds = replace(thresholds, crisis_ask=ask_bar(thresholds, scored, [m.ordinary for m in dev]))
+    figures["crisis_ask_out_of_fold"] = thresholds.crisis_ask
     progress("embedding the FAQ, command and coach phrasings")
     bank, bank_figures = build_bank(content_root, encoder, examples)
     meta: dict[str, Any] = {
@@ -259,7 +276,7 @@ def train(
     }
     head.save(content_root, meta)
     bank.save(content_root, {"encoder": encoder.fingerprint, "held_out": bank_figures})
-    return TrainReport(len(examples), thresholds, {**figures, **bank_figures})
+    return TrainReport(len(examples), head.thresholds, {**figures, **bank_figures})
 
 
 def _versions() -> dict[str, str]:
@@ -271,6 +288,7 @@ def _versions() -> dict[str, str]:
 # --- questions, commands and the coach's problems ------------------------------------------------------------
 # Ordinary messages that ask nothing and command nothing: the classifier's "none" class. (The
 # everyday category is left out: it holds questions about the guide, which are FAQ questions.)
+COACH_GOOD_WEIGHT = 4.0  # fine sentences outnumber problems in real drafts (chosen on the dev drafts)
 _ORDINARY = frozenset({"sadness", "anger", "past_resolved", "figure_of_speech", "contact_ok", "negation"})
 C_PHRASES = 4.0
 PHRASINGS = "faq.yaml/intents.yaml"
@@ -299,41 +317,42 @@ def _probability_bar(
     return round(best, 4)
 
 
-def _coach_bar(vectors: Floats, texts: list[str], labels: list[str]) -> tuple[TwoViews, float, float]:
-    """The coach classifier, and the probability a problem must reach: chosen on five folds of its
-    own examples so most problems are read right, a fine sentence flagged costing two."""
-    truth = np.array(labels)
-    fold = np.random.default_rng(SEED).permutation(len(labels)) % FOLDS
-    probs = np.zeros((len(labels), len(set(labels))), dtype=np.float32)
-    categories = sorted(set(labels))
-    for k in range(FOLDS):
-        fit = np.flatnonzero(fold != k)
-        views = fit_two_views(
-            vectors[fit],
-            [texts[i] for i in fit],
-            truth[fit].tolist(),
-            c_meaning=C_MEANING,
-            c_surface=C_SURFACE,
-            categories=categories,
-        )
-        test = np.flatnonzero(fold == k)
-        probs[test] = views.probabilities(vectors[test], [texts[i] for i in test])
-    read = np.array([categories[i] for i in probs.argmax(axis=1)])
-    top = probs.max(axis=1)
-    problem = truth != GOOD
-    best, best_gain, best_right = 1.0, -1e9, 0.0
-    for bar in np.unique(np.round(top, 3)):
-        flagged = (top >= bar) & (read != GOOD)
-        right = float((flagged & (read == truth)).sum())
-        gain = (
-            right - 2 * float((flagged & ~problem).sum()) - float((flagged & problem & (read != truth)).sum())
-        )
-        if gain > best_gain:
-            best, best_gain, best_right = float(bar), gain, right / max(int(problem.sum()), 1)
+def _coach_bar(
+    encoder: Encoder, vectors: Floats, texts: list[str], labels: list[str], drafts: CoachDrafts
+) -> tuple[TwoViews, float, dict[str, float]]:
+    """The coach classifier, fitted on every example sentence, and the probability a problem must
+    reach, chosen on the development drafts (see dev_sets.py)."""
+    weights = [COACH_GOOD_WEIGHT if label == GOOD else 1.0 for label in labels]
     views = fit_two_views(
-        vectors, texts, labels, c_meaning=C_MEANING, c_surface=C_SURFACE, categories=categories
+        vectors,
+        texts,
+        labels,
+        c_meaning=C_MEANING,
+        c_surface=C_SURFACE,
+        categories=sorted(set(labels)),
+        weights=weights,
     )
-    return views, round(best, 4), round(best_right, 4)
+
+    def worst(draft: str) -> dict[str, float]:
+        pieces = segments(draft)
+        rows = list(range(1, len(pieces))) if len(pieces) > 1 else [0]
+        probs = views.probabilities(
+            embed_pieces(encoder, [pieces[r] for r in rows]), [pieces[r] for r in rows]
+        )
+        out: dict[str, float] = {}
+        for p in probs:
+            best = int(p.argmax())
+            name = views.categories[best]
+            if name != GOOD:
+                out[name] = max(out.get(name, 0.0), float(p[best]))
+        return out
+
+    learnt = set(labels) - {GOOD}
+    poor = [(problem, text) for problem, text in drafts.poor if problem in learnt]
+    bar, figures = coach_bar(
+        [worst(t) for _, t in poor], [p for p, _ in poor], [worst(t) for t in drafts.good]
+    )
+    return views, bar, {f"coach_dev_{k}": v for k, v in figures.items()}
 
 
 def build_bank(
@@ -374,9 +393,14 @@ def build_bank(
     model.fit(vectors, truth)
     coach = coach_texts(kit.coach)
     coach_text = [text for _, text in coach]
-    coach_views, bars["coach"], figures["coach_held_out_right"] = _coach_bar(
-        embed_pieces(encoder, coach_text), coach_text, [label.split(":", 1)[1] for label, _ in coach]
+    coach_views, bars["coach"], coach_figures = _coach_bar(
+        encoder,
+        embed_pieces(encoder, coach_text),
+        coach_text,
+        [label.split(":", 1)[1] for label, _ in coach],
+        load_coach_drafts(content_root),
     )
+    figures.update(coach_figures)
     bank = PhraseBank(
         classes=classes,
         weights=model.coef_.astype(np.float32),

@@ -1,0 +1,107 @@
+"""Choosing bars on the development sets in `content/dev/` (see its README).
+
+Those messages and drafts were written by writers who saw no other set, and nothing is trained on
+them. So a bar chosen here is chosen on text the model has never learnt, the way people will type
+to it, and the held-out split and the test sets stay for measuring only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from bot.understanding.evaluate import read_tsv
+from bot.understanding.head import Thresholds
+from bot.understanding.safety_model import Scores, decide
+from dialogs.assessment import CrisisZone
+from dialogs.safety import SafetyLabel
+
+__all__ = [
+    "ASK_FALSE_ALARMS",
+    "COACH_FALSE_ALARM_COST",
+    "CoachDrafts",
+    "DevMessage",
+    "ask_bar",
+    "coach_bar",
+    "load_coach_drafts",
+    "load_safety_messages",
+]
+
+DEV_DIR = "dev"
+SAFETY_FILE = "safety.tsv"
+COACH_FILE = "coach_drafts.yaml"
+
+# Half the issue's 10%: ordinary messages by different writers draw the question at rates up to about
+# twice each other's, and this set is one writer's.
+ASK_FALSE_ALARMS = 0.05
+COACH_FALSE_ALARM_COST = 3  # a kind draft told it has a problem costs three problems found
+
+
+@dataclass(frozen=True)
+class DevMessage:
+    text: str
+    ordinary: bool  # labelled none and nothing else
+
+
+@dataclass(frozen=True)
+class CoachDrafts:
+    poor: list[tuple[str, str]]  # (problem, draft)
+    good: list[str]
+
+
+def load_safety_messages(content_root: Path) -> list[DevMessage]:
+    cases = read_tsv(content_root / DEV_DIR / SAFETY_FILE)
+    return [DevMessage(case.text, case.required == frozenset({"none"}) and not case.accepted) for case in cases]
+
+
+def load_coach_drafts(content_root: Path) -> CoachDrafts:
+    path = content_root / DEV_DIR / COACH_FILE
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    poor = [(str(item["problem"]), str(item["text"])) for item in data["poor"]]
+    return CoachDrafts(poor, [str(text) for text in data["good"]])
+
+
+def ask_bar(thresholds: Thresholds, scored: Sequence[tuple[Scores, SafetyLabel]], ordinary: Sequence[bool]) -> float:
+    """The lowest crisis score for the question at which at most ASK_FALSE_ALARMS of the ordinary
+    development messages would get the question or the reply (rules hits included).
+
+    It only ever lowers the bar the training examples chose (`thresholds.crisis_ask`): a question
+    asked in error is a kind question, a crisis missed is not, so when this set's ordinary messages
+    draw more alarms than that, the training's bar stands."""
+    ordinary_scored = [s for s, plain in zip(scored, ordinary, strict=True) if plain]
+    allowed = int(len(ordinary_scored) * ASK_FALSE_ALARMS)
+    candidates = sorted({round(s.crisis, 4) for s, _ in ordinary_scored})
+    for bar in candidates:
+        if bar >= thresholds.crisis_ask:
+            break
+        trial = replace(thresholds, crisis_ask=bar)
+        flagged = sum(decide(s, rule, trial).crisis != CrisisZone.NONE for s, rule in ordinary_scored)
+        if flagged <= allowed:
+            return bar
+    return thresholds.crisis_ask
+
+
+def coach_bar(
+    problems: Sequence[dict[str, float]], wanted: Sequence[str], good: Sequence[dict[str, float]]
+) -> tuple[float, dict[str, float]]:
+    """The probability a problem must reach: most poor drafts read right, a good draft flagged
+    costing COACH_FALSE_ALARM_COST. `problems` and `good` hold, per draft, each problem's highest
+    probability over its sentences (where that problem was the sentence's top reading). Ties go to
+    the higher bar."""
+    candidates = np.unique(np.round([p for d in (*problems, *good) for p in d.values()], 3))
+    best, best_gain, best_figures = 1.0, -1e9, {"right": 0.0, "false_alarms": 0.0}
+    for bar in sorted(candidates, reverse=True):
+        right = sum(d.get(want, 0.0) >= bar for d, want in zip(problems, wanted, strict=True))
+        alarms = sum(any(p >= bar for p in d.values()) for d in good)
+        gain = right - COACH_FALSE_ALARM_COST * alarms
+        if gain > best_gain:
+            best, best_gain = float(bar), gain
+            best_figures = {
+                "right": right / max(len(problems), 1),
+                "false_alarms": alarms / max(len(good), 1),
+            }
+    return round(best, 4), {k: round(v, 4) for k, v in best_figures.items()}

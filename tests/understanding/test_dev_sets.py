@@ -1,0 +1,92 @@
+"""The development sets choose bars and nothing else: they load, they share no text with what the
+model learns or is measured on, and the bars chosen on them follow their stated rules."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import yaml
+
+from bot.understanding.dev_sets import (
+    ASK_FALSE_ALARMS,
+    COACH_FALSE_ALARM_COST,
+    ask_bar,
+    coach_bar,
+    load_coach_drafts,
+    load_safety_messages,
+)
+from bot.understanding.head import Thresholds
+from bot.understanding.safety_model import Scores
+from dialogs.content import CONTENT_DIR
+from dialogs.kit import load_kit
+from dialogs.safety import SafetyLabel
+from dialogs.safety_examples import load_examples
+
+TESTS = Path(__file__).parents[1]
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def test_the_safety_messages_are_apart_from_every_other_set() -> None:
+    dev = load_safety_messages(CONTENT_DIR)
+    assert len(dev) >= 400 and sum(m.ordinary for m in dev) >= 100
+    examples = load_examples(CONTENT_DIR, ("train", "heldout"))
+    with (TESTS / "safety" / "realistic.tsv").open(encoding="utf-8", newline="") as fh:
+        realistic = [row[1] for row in list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]]
+    elsewhere = {_key(t) for t in [*(e.text for e in examples), *realistic]}
+    assert not [m.text for m in dev if _key(m.text) in elsewhere]
+
+
+def test_the_coach_drafts_are_apart_from_the_coach_and_its_test() -> None:
+    drafts = load_coach_drafts(CONTENT_DIR)
+    coach = load_kit(CONTENT_DIR).coach.spec
+    learnt = {_key(t) for rule in coach.rules for t in rule.examples} | {_key(t) for t in coach.good_examples}
+    unseen = yaml.safe_load((TESTS / "understanding" / "drafts_unseen.yaml").read_text(encoding="utf-8"))
+    tested = {_key(item["text"]) for item in unseen["poor"]} | {_key(t) for t in unseen["good"]}
+    mine = [_key(t) for _, t in drafts.poor] + [_key(t) for t in drafts.good]
+    assert len(drafts.poor) >= 60 and len(drafts.good) >= 40
+    assert not set(mine) & (learnt | tested)
+    problems = {rule.id for rule in coach.rules}
+    assert {p for p, _ in drafts.poor} <= problems
+
+
+def _scores(crisis: float) -> Scores:
+    return Scores(crisis, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+THRESHOLDS = Thresholds(
+    crisis_act=0.5, crisis_ask=0.5, danger=1, boundary=1, moved_on=1, attempt=1, by_user=1, piece_penalty=0
+)
+
+
+def test_the_question_bar_lets_through_at_most_the_allowed_share() -> None:
+    # 40 ordinary messages scoring 0.00 .. 0.39: 5% of 40 is 2, so the bar sits at the second highest.
+    scored = [(_scores(i / 100), SafetyLabel.NONE) for i in range(40)]
+    assert int(40 * ASK_FALSE_ALARMS) == 2
+    assert ask_bar(THRESHOLDS, scored, [True] * 40) == 0.38
+    # A risky message among them does not count against the budget; an ordinary one the rules flag does.
+    with_crisis = [*scored, (_scores(0.45), SafetyLabel.CRISIS)]
+    assert ask_bar(THRESHOLDS, with_crisis, [True] * 40 + [False]) == 0.38
+    ruled = [(s, SafetyLabel.CRISIS) if i == 0 else (s, r) for i, (s, r) in enumerate(scored)]
+    assert ask_bar(THRESHOLDS, ruled, [True] * 40) == 0.39
+
+
+def test_the_question_bar_never_rises_above_the_trainings() -> None:
+    # Every ordinary message here scores 0.45: asking any of them would break the budget, so the
+    # bar stays where the training examples put it (0.5), not higher.
+    scored = [(_scores(0.45), SafetyLabel.NONE) for _ in range(40)]
+    assert ask_bar(THRESHOLDS, scored, [True] * 40) == THRESHOLDS.crisis_ask
+
+
+def test_the_coach_bar_weighs_a_false_alarm_against_problems_found() -> None:
+    poor = [{"blame": 0.9}, {"blame": 0.6}, {"blame": 0.4}, {"guilt": 0.8}]
+    wanted = ["blame", "blame", "blame", "blame"]
+    good = [{"sarcasm": 0.5}, {}]
+    bar, figures = coach_bar(poor, wanted, good)
+    # Down to 0.6: two found, no alarm. At 0.5 the alarm costs more than the 0.4 draft would bring.
+    assert COACH_FALSE_ALARM_COST > 1
+    assert bar == 0.6
+    assert figures == {"right": 0.5, "false_alarms": 0.0}
