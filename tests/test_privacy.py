@@ -18,7 +18,7 @@ from bot.logs import setup_logging
 from bot.store.base import UserKey
 from tests.service_kit import FakeClock, User, make_service
 
-CANARY = "canary-q8z journal line about the lake house"
+CANARY = "canary-q8z the lake house keeps coming back to me"
 
 
 async def _with_data(user: User) -> None:
