@@ -35,6 +35,7 @@ __all__ = [
     "PhraseBank",
     "bank_digest",
     "bank_texts",
+    "coach_readings",
     "coach_texts",
     "load_bank",
 ]
@@ -66,6 +67,19 @@ def bank_texts(content: Content, coach: Coach) -> list[tuple[str, str]]:
 def coach_texts(coach: Coach) -> list[tuple[str, str]]:
     out = [(f"coach:{rule.id}", text) for rule in coach.spec.rules for text in rule.examples]
     return out + [(f"coach:{GOOD}", text) for text in coach.spec.good_examples]
+
+
+def coach_readings(views: TwoViews, pieces: list[str], embeddings: Floats) -> list[tuple[str, str, float]]:
+    """(sentence, top reading, its probability) for each sentence of a draft. `pieces` are from
+    segments.py, the whole draft first: a draft of one sentence is read whole, a longer one by its
+    sentences, where a single sharp line is not averaged away by kind ones around it."""
+    rows = list(range(1, len(pieces))) if len(pieces) > 1 else [0]
+    probs = views.probabilities(embeddings[rows], [pieces[r] for r in rows])
+    out = []
+    for row, p in zip(rows, probs, strict=True):
+        best = int(p.argmax())
+        out.append((pieces[row], views.categories[best], float(p[best])))
+    return out
 
 
 def bank_digest(texts: list[tuple[str, str]]) -> str:
@@ -117,14 +131,10 @@ class PhraseBank:
     def _coach_problems(self, pieces: list[str], embeddings: Floats) -> list[tuple[str, str]]:
         if self.coach is None:
             return []
-        rows = list(range(1, len(pieces))) if len(pieces) > 1 else [0]
-        probs = self.coach.probabilities(embeddings[rows], [pieces[r] for r in rows])
         found: dict[str, str] = {}
-        for row, p in zip(rows, probs, strict=True):
-            best = int(p.argmax())
-            problem = self.coach.categories[best]
-            if problem != GOOD and float(p[best]) >= self.bars.coach and problem not in found:
-                found[problem] = pieces[row]
+        for sentence, problem, p in coach_readings(self.coach, pieces, embeddings):
+            if problem != GOOD and p >= self.bars.coach and problem not in found:
+                found[problem] = sentence
         return list(found.items())
 
     def save(self, root: Path, meta: dict[str, Any]) -> None:

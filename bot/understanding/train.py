@@ -26,7 +26,16 @@ from bot.understanding.dev_sets import (
 )
 from bot.understanding.encoder import Encoder
 from bot.understanding.head import FINDINGS, Head, Thresholds
-from bot.understanding.meaning import GOOD, NONE, Bars, PhraseBank, bank_digest, bank_texts, coach_texts
+from bot.understanding.meaning import (
+    GOOD,
+    NONE,
+    Bars,
+    PhraseBank,
+    bank_digest,
+    bank_texts,
+    coach_readings,
+    coach_texts,
+)
 from bot.understanding.safety_model import Scores, embed_pieces, strongest
 from bot.understanding.segments import segments
 from dialogs.safety import SafetyLabel, load_classifier
@@ -334,17 +343,12 @@ def _coach_bar(
     )
 
     def worst(draft: str) -> dict[str, float]:
+        """Each problem's highest probability over the sentences it is the top reading of."""
         pieces = segments(draft)
-        rows = list(range(1, len(pieces))) if len(pieces) > 1 else [0]
-        probs = views.probabilities(
-            embed_pieces(encoder, [pieces[r] for r in rows]), [pieces[r] for r in rows]
-        )
         out: dict[str, float] = {}
-        for p in probs:
-            best = int(p.argmax())
-            name = views.categories[best]
-            if name != GOOD:
-                out[name] = max(out.get(name, 0.0), float(p[best]))
+        for _, problem, p in coach_readings(views, pieces, embed_pieces(encoder, pieces)):
+            if problem != GOOD:
+                out[problem] = max(out.get(problem, 0.0), p)
         return out
 
     learnt = set(labels) - {GOOD}
