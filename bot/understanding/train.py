@@ -36,7 +36,7 @@ from bot.understanding.meaning import (
     coach_readings,
     coach_texts,
 )
-from bot.understanding.safety_model import Scores, embed_pieces, strongest
+from bot.understanding.safety_model import SafetyModel, Scores, embed_pieces
 from bot.understanding.segments import segments
 from dialogs.safety import SafetyLabel, load_classifier
 from dialogs.safety_examples import Example, examples_digest, load_examples
@@ -265,11 +265,8 @@ def train(
     head = fit_head(np.stack([e[0] for e in embedded]), examples, thresholds)
     progress("setting the question's bar on the development messages")
     dev = load_safety_messages(content_root)
-    dev_pieces = [segments(m.text) for m in dev]
-    scored = [
-        (strongest(head, embed_pieces(encoder, pieces), pieces), rules.assess(m.text))
-        for m, pieces in zip(dev, dev_pieces, strict=True)
-    ]
+    judge = SafetyModel(encoder, head, rules)
+    scored = [(judge.scores(m.text), rules.assess(m.text)) for m in dev]
     head.thresholds = replace(thresholds, crisis_ask=ask_bar(thresholds, scored, [m.ordinary for m in dev]))
     figures["crisis_ask_out_of_fold"] = thresholds.crisis_ask
     progress("embedding the FAQ, command and coach phrasings")
