@@ -7,18 +7,20 @@ to it, and the held-out split and the test sets stay for measuring only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Annotated
 
 import numpy as np
-import yaml
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.understanding.evaluate import read_tsv
 from bot.understanding.head import Thresholds
 from bot.understanding.safety_model import Scores, decide
 from dialogs.assessment import CrisisZone
 from dialogs.safety import SafetyLabel
+from dialogs.yamlfile import ContentError, load_model
 
 __all__ = [
     "ASK_FALSE_ALARMS",
@@ -53,16 +55,35 @@ class CoachDrafts:
     good: list[str]
 
 
+class _PoorDraft(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    problem: str
+    text: Annotated[str, Field(min_length=1)]
+
+
+class _DraftsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    poor: list[_PoorDraft]
+    good: list[Annotated[str, Field(min_length=1)]]
+
+
 def load_safety_messages(content_root: Path) -> list[DevMessage]:
+    """Raises ContentError (file, line, reason) for a file a counsellor broke."""
     cases = read_tsv(content_root / DEV_DIR / SAFETY_FILE)
     return [DevMessage(case.text, case.required == frozenset({"none"}) and not case.accepted) for case in cases]
 
 
-def load_coach_drafts(content_root: Path) -> CoachDrafts:
+def load_coach_drafts(content_root: Path, problems: Collection[str] = ()) -> CoachDrafts:
+    """Raises ContentError (file, line, reason) for a file a counsellor broke, or for a draft labelled
+    with a problem the coach does not have (when `problems` names the coach's)."""
     path = content_root / DEV_DIR / COACH_FILE
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    poor = [(str(item["problem"]), str(item["text"])) for item in data["poor"]]
-    return CoachDrafts(poor, [str(text) for text in data["good"]])
+    drafts = load_model(path, _DraftsFile)
+    for number, draft in enumerate(drafts.poor, start=1):
+        if problems and draft.problem not in problems:
+            raise ContentError(path, None, f"poor draft {number}: the coach has no problem {draft.problem!r}")
+    return CoachDrafts([(d.problem, d.text) for d in drafts.poor], list(drafts.good))
 
 
 def ask_bar(thresholds: Thresholds, scored: Sequence[tuple[Scores, SafetyLabel]], ordinary: Sequence[bool]) -> float:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dialogs.assessment import Assessment, CrisisZone
 from dialogs.safety_examples import LABELS, Example
+from dialogs.yamlfile import ContentError
 
 __all__ = ["Case", "Report", "cases_from_examples", "evaluate", "read_tsv"]
 
@@ -60,30 +61,33 @@ def read_tsv(path: Path) -> list[Case]:
         reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = next(reader, None)
         if header is None or [h.strip().lower() for h in header[:2]] != ["label", "text"]:
-            raise ValueError(f"{path}: the first line must be the header 'label<TAB>text'")
+            raise ContentError(path, 1, "the first line must be the header 'label<TAB>text'")
         for number, row in enumerate(reader, start=2):
             if not row or not "".join(row).strip():
                 continue
             if len(row) < 2:
-                raise ValueError(f"{path}:{number}: expected a label, a tab and the text")
-            cases.append(_case(row[0].strip(), "\t".join(row[1:]), f"{path.name}:{number}"))
+                raise ContentError(path, number, "expected a label, a tab and the text")
+            try:
+                cases.append(_case(row[0].strip(), "\t".join(row[1:]), f"{path.name}:{number}"))
+            except ValueError as exc:
+                raise ContentError(path, number, str(exc)) from exc
     return cases
 
 
 def _case(label: str, text: str, where: str) -> Case:
     if "|" in label:
         options = frozenset(p.strip() for p in label.split("|"))
-        _check(options, where)
+        _check(options)
         return Case(text, frozenset(), options, where)
     required = frozenset(p.strip() for p in label.split("+"))
-    _check(required, where)
+    _check(required)
     return Case(text, required, frozenset(), where)
 
 
-def _check(labels: Iterable[str], where: str) -> None:
+def _check(labels: Iterable[str]) -> None:
     unknown = sorted(set(labels) - set(LABELS))
     if unknown:
-        raise ValueError(f"{where}: unknown label {unknown[0]!r}; use {', '.join(LABELS)}")
+        raise ValueError(f"unknown label {unknown[0]!r}; use {', '.join(LABELS)}")
 
 
 def cases_from_examples(examples: Sequence[Example]) -> list[Case]:

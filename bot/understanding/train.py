@@ -399,7 +399,7 @@ def build_bank(
         embed_pieces(encoder, coach_text),
         coach_text,
         [label.split(":", 1)[1] for label, _ in coach],
-        load_coach_drafts(content_root),
+        load_coach_drafts(content_root, {rule.id for rule in kit.coach.spec.rules}),
     )
     figures.update(coach_figures)
     bank = PhraseBank(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot.understanding.dev_sets import (
@@ -22,6 +23,7 @@ from dialogs.content import CONTENT_DIR
 from dialogs.kit import load_kit
 from dialogs.safety import SafetyLabel
 from dialogs.safety_examples import load_examples
+from dialogs.yamlfile import ContentError
 
 TESTS = Path(__file__).parents[1]
 
@@ -90,3 +92,22 @@ def test_the_coach_bar_weighs_a_false_alarm_against_problems_found() -> None:
     assert COACH_FALSE_ALARM_COST > 1
     assert bar == 0.6
     assert figures == {"right": 0.5, "false_alarms": 0.0}
+
+
+def test_a_broken_development_file_is_reported_with_file_and_line(tmp_path: Path) -> None:
+    dev = tmp_path / "dev"
+    dev.mkdir()
+    (dev / "safety.tsv").write_text("label\ttext\nnone\tall good\ncrises\ti typed the label wrong\n", "utf-8")
+    with pytest.raises(ContentError) as tsv:
+        load_safety_messages(tmp_path)
+    assert tsv.value.line == 3 and "unknown label 'crises'" in str(tsv.value)
+
+    (dev / "coach_drafts.yaml").write_text('poor:\n  - problem: blame\n    text: ""\ngood: []\n', "utf-8")
+    with pytest.raises(ContentError) as empty:
+        load_coach_drafts(tmp_path)
+    assert str(empty.value).startswith(f"{dev / 'coach_drafts.yaml'}:3:")
+
+    (dev / "coach_drafts.yaml").write_text('poor:\n  - problem: blaem\n    text: "you never"\ngood: []\n', "utf-8")
+    assert load_coach_drafts(tmp_path).poor == [("blaem", "you never")]
+    with pytest.raises(ContentError, match="no problem 'blaem'"):
+        load_coach_drafts(tmp_path, {"blame", "guilt"})
