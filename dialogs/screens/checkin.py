@@ -7,7 +7,7 @@ question when it is very low or has stayed low.
 
 from __future__ import annotations
 
-import random
+import zlib
 from datetime import date, timedelta
 
 from dialogs.calendar import checkin_owed, no_contact_ends_on
@@ -35,8 +35,10 @@ def no_contact_day(ctx: Ctx) -> int | None:
 
 
 def _pick(options: list[str], seed: date, salt: str = "") -> str:
-    # Deterministic variety: the same day always gets the same wording, different days differ.
-    return random.Random(f"{seed.toordinal()}:{salt}").choice(options)
+    # The same day always gets the same wording and the next day the next one, so no line comes two
+    # days running (a seeded random choice repeated one about one day in len(options) of them). The salt
+    # keeps different lists from moving in step.
+    return options[(seed.toordinal() + zlib.crc32(salt.encode())) % len(options)]
 
 
 def on_due(ctx: Ctx) -> None:
@@ -282,7 +284,7 @@ def _next_show(ctx: Ctx) -> None:
     if ctx.state.data.get("low"):
         offers = ctx.kit.content.checkins.low_mood_offer
         ctx.say(
-            offers[ctx.today.toordinal() % len(offers)],
+            _pick(offers, ctx.today, "low"),
             [
                 row(("Breathe with me", "breathe"), ("Help now", "sos")),
                 row(("Today's step", "today"), ("Menu", "_menu")),
