@@ -124,7 +124,8 @@ class UserTx(Protocol):
 
     async def claim_outbox(self, holder: str, now: datetime, lease: timedelta) -> list[OutboxItem] | None:
         """`Store.claim_outbox` inside this transaction: a step takes the lease on the replies it
-        commits, so delivering them needs no second transaction."""
+        commits, so delivering them needs no second transaction. It is the transaction's last
+        statement: a store may commit with it (SQLite does, to save a trip), so nothing follows it."""
         ...
 
     async def add_journal(self, at: datetime, kind: str, ref: str, text: str) -> None: ...

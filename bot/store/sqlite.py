@@ -3,6 +3,11 @@
 One connection per process, guarded by an asyncio lock, because SQLite has a single writer anyway
 and interleaving two coroutines' statements on one connection would mix their transactions.
 Other processes on the same file are kept in order by BEGIN IMMEDIATE and busy_timeout.
+
+A person's transaction holds that lock, so its length is everyone's wait. Each statement sent on
+its own is a trip to the connection's thread and back through a busy event loop, so a transaction
+sends its statements in as few trips as it can: writes wait and go with the next read or the
+COMMIT (see `_SqliteUserTx`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
 from importlib import resources
@@ -54,6 +59,32 @@ log = logging.getLogger("rekindle.store")
 MIGRATIONS = ("sqlite_001_init.sql", "sqlite_002_send_leases.sql")
 BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another process's write
 CLOSE_WAIT_MS = 2_000  # how long the last checkpoint at close waits for other processes' readers
+
+_Statement = tuple[str, Any, bool]  # sql, its parameters (a list of them for executemany), executemany
+
+
+async def _in_one_trip(db: aiosqlite.Connection, statements: list[_Statement], *, commit: bool = False) -> list[Any]:
+    """Run statements back to back in the connection's own thread, then COMMIT if asked; the last
+    statement's rows come back.
+
+    aiosqlite sends each call to its thread separately. `_execute` is the call it builds them all
+    on: it runs one function there, in order with everything else sent to that connection.
+    """
+
+    def run(conn: sqlite3.Connection) -> list[Any]:
+        rows: list[Any] = []
+        for sql, parameters, many in statements:
+            if many:
+                conn.executemany(sql, parameters)
+                rows = []
+            else:
+                rows = conn.execute(sql, parameters).fetchall()
+        if commit:
+            conn.execute("COMMIT")
+        return rows
+
+    result: list[Any] = await db._execute(run, db._conn)  # type: ignore[no-untyped-call]
+    return result
 
 
 def _migration(name: str) -> str:
@@ -131,13 +162,13 @@ class SqliteStore:
     @asynccontextmanager
     async def user(self, key: UserKey) -> AsyncIterator[_SqliteUserTx]:
         async with self._lock:
-            await self._db.execute("BEGIN IMMEDIATE")
+            tx = _SqliteUserTx(self._db, self._cipher, key)
             try:
-                yield _SqliteUserTx(self._db, self._cipher, key)
+                yield tx
             except BaseException:
-                await self._db.execute("ROLLBACK")
+                await tx.rollback()
                 raise
-            await self._db.execute("COMMIT")
+            await tx.commit()
 
     # --- outbox ----------------------------------------------------------------------------------------------
     async def pending(self, key: UserKey) -> list[OutboxItem]:
@@ -379,47 +410,81 @@ async def _run_script(db: aiosqlite.Connection, script: str) -> None:
 
 
 class _SqliteUserTx:
+    """One person's transaction. BEGIN IMMEDIATE goes with its first statement; writes wait in
+    `_writes` and go with the next statement that reads, or with the COMMIT. A guide step is two
+    trips to the connection's thread: the claim with the state, then the writes, the outbox's
+    lease and the COMMIT together (`claim_outbox` ends the transaction)."""
+
     def __init__(self, db: aiosqlite.Connection, cipher: Cipher, key: UserKey) -> None:
         self._db = db
         self._cipher = cipher
         self.key = key
+        self._begun = False
+        self._committed = False
+        self._writes: list[_Statement] = []
+
+    async def _read(self, sql: str, parameters: Sequence[Any], *, commit: bool = False) -> list[Any]:
+        """Everything waiting, then this statement, in one trip; its rows."""
+        return await self._trip([(sql, parameters, False)], commit=commit)
+
+    def _write(self, sql: str, parameters: Sequence[Any]) -> None:
+        self._refuse_after_commit()
+        self._writes.append((sql, parameters, False))
+
+    def _refuse_after_commit(self) -> None:
+        # A write queued now would never reach the database: refuse it loudly instead.
+        if self._committed:
+            raise RuntimeError("this transaction already committed with its claim on the outbox")
+
+    async def _trip(self, statements: list[_Statement], *, commit: bool = False) -> list[Any]:
+        self._refuse_after_commit()
+        batch = [*([] if self._begun else [("BEGIN IMMEDIATE", (), False)]), *self._writes, *statements]
+        self._begun = True
+        self._writes = []
+        rows = await _in_one_trip(self._db, batch, commit=commit)
+        self._committed = commit
+        return rows
+
+    async def commit(self) -> None:
+        if not self._committed and (self._begun or self._writes):
+            await self._trip([], commit=True)
+
+    async def rollback(self) -> None:
+        self._writes = []
+        if self._db.in_transaction:
+            await self._db.execute("ROLLBACK")
 
     @property
     def _k(self) -> tuple[str, str]:
         return (self.key.platform, self.key.user_id)
 
     async def claim_event(self, event_id: str, at: datetime) -> bool:
-        cursor = await self._db.execute(
-            "INSERT OR IGNORE INTO processed_events (platform, user_id, event_id, at) VALUES (?, ?, ?, ?)",
+        rows = await self._read(
+            "INSERT OR IGNORE INTO processed_events (platform, user_id, event_id, at) VALUES (?, ?, ?, ?)"
+            " RETURNING 1",
             (*self._k, event_id, ts(at)),
         )
-        return cursor.rowcount == 1
+        return bool(rows)
 
     async def claim_and_load(self, event_id: str, at: datetime) -> Claimed | None:
-        rows = list(
-            await self._db.execute_fetchall(
-                "INSERT OR IGNORE INTO processed_events (platform, user_id, event_id, at) VALUES (?, ?, ?, ?)"
-                " RETURNING (SELECT state FROM users WHERE platform = ? AND user_id = ?)",
-                (*self._k, event_id, ts(at), *self._k),
-            )
+        rows = await self._read(
+            "INSERT OR IGNORE INTO processed_events (platform, user_id, event_id, at) VALUES (?, ?, ?, ?)"
+            " RETURNING (SELECT state FROM users WHERE platform = ? AND user_id = ?)",
+            (*self._k, event_id, ts(at), *self._k),
         )
         if not rows:
             return None
         return Claimed(None if rows[0][0] is None else self._cipher.decrypt(rows[0][0]))
 
     async def load_state(self) -> str | None:
-        rows = list(
-            await self._db.execute_fetchall(
-                "SELECT state FROM users WHERE platform = ? AND user_id = ?", self._k
-            )
-        )
+        rows = await self._read("SELECT state FROM users WHERE platform = ? AND user_id = ?", self._k)
         return self._cipher.decrypt(rows[0][0]) if rows else None
 
     async def save_state(
         self, state_json: str, now: datetime, due: Due | None, *, seen: bool = False, last_reply: str | None = None
     ) -> None:
         sealed_reply = None if last_reply is None else self._cipher.encrypt(last_reply)
-        await self._db.execute(
+        self._write(
             "INSERT INTO users (platform, user_id, state, created_at, last_seen, next_due_at, due_kind,"
             " due_local_date, unreachable, last_reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, coalesce(?, ''))"
             " ON CONFLICT (platform, user_id) DO UPDATE SET state = excluded.state,"
@@ -442,30 +507,28 @@ class _SqliteUserTx:
         )
 
     async def claim_outbox(self, holder: str, now: datetime, lease: timedelta) -> list[OutboxItem] | None:
-        # The lease and what it covers in one statement: each statement is a trip to the
-        # connection's thread, and while this transaction is open everyone else waits for it.
-        rows = list(
-            await self._db.execute_fetchall(
-                "INSERT INTO send_leases (platform, user_id, holder, until) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (platform, user_id) DO UPDATE SET holder = excluded.holder, until = excluded.until"
-                " WHERE send_leases.holder = excluded.holder OR send_leases.until <= ?"
-                " RETURNING (SELECT json_group_array(json_array(id, payload, attempts, not_before)) FROM outbox"
-                " WHERE platform = ? AND user_id = ?)",
-                (*self._k, holder, ts(now + lease), ts(now), *self._k),
-            )
+        # The lease and what it covers in one statement, sent with the writes before it and the COMMIT.
+        rows = await self._read(
+            "INSERT INTO send_leases (platform, user_id, holder, until) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (platform, user_id) DO UPDATE SET holder = excluded.holder, until = excluded.until"
+            " WHERE send_leases.holder = excluded.holder OR send_leases.until <= ?"
+            " RETURNING (SELECT json_group_array(json_array(id, payload, attempts, not_before)) FROM outbox"
+            " WHERE platform = ? AND user_id = ?)",
+            (*self._k, holder, ts(now + lease), ts(now), *self._k),
+            commit=True,
         )
         if not rows:
             return None
         return [outbox_item(self.key, row, self._cipher) for row in sorted(json.loads(rows[0][0]))]
 
     async def add_journal(self, at: datetime, kind: str, ref: str, text: str) -> None:
-        await self._db.execute(
+        self._write(
             "INSERT INTO journal (platform, user_id, at, kind, ref, text) VALUES (?, ?, ?, ?, ?, ?)",
             (*self._k, ts(at), kind, ref, self._cipher.encrypt(text)),
         )
 
     async def record_checkin(self, at: datetime, row: CheckinRecord) -> None:
-        await self._db.execute(
+        self._write(
             "INSERT INTO checkins (platform, user_id, local_date, mood, urge, contacted, at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, user_id, local_date) DO UPDATE SET"
             " mood = excluded.mood, urge = excluded.urge, contacted = excluded.contacted, at = excluded.at",
@@ -480,31 +543,36 @@ class _SqliteUserTx:
         )
 
     async def record_urge(self, at: datetime, row: UrgeRecord) -> None:
-        await self._db.execute(
+        self._write(
             "INSERT INTO urges (platform, user_id, local_date, strength, at) VALUES (?, ?, ?, ?, ?)",
             (*self._k, row.local_date.isoformat(), row.strength, ts(at)),
         )
 
     async def enqueue(self, replies: list[Reply], at: datetime) -> None:
-        await self._db.executemany(
-            "INSERT INTO outbox (platform, user_id, created_at, payload) VALUES (?, ?, ?, ?)",
-            [(*self._k, ts(at), self._cipher.encrypt(reply_to_json(r))) for r in replies],
-        )
+        self._refuse_after_commit()
+        if replies:
+            self._writes.append(
+                (
+                    "INSERT INTO outbox (platform, user_id, created_at, payload) VALUES (?, ?, ?, ?)",
+                    [(*self._k, ts(at), self._cipher.encrypt(reply_to_json(r))) for r in replies],
+                    True,
+                )
+            )
 
     async def journal(self) -> list[JournalEntry]:
-        rows = await self._db.execute_fetchall(
+        rows = await self._read(
             "SELECT id, at, kind, ref, text FROM journal WHERE platform = ? AND user_id = ? ORDER BY at DESC, id DESC",
             self._k,
         )
         return [journal_entry(r, self._cipher) for r in rows]
 
     async def history(self, since: date) -> tuple[list[CheckinRecord], list[UrgeRecord]]:
-        checkins = await self._db.execute_fetchall(
+        checkins = await self._read(
             "SELECT local_date, mood, urge, contacted FROM checkins"
             " WHERE platform = ? AND user_id = ? AND local_date >= ? ORDER BY local_date",
             (*self._k, since.isoformat()),
         )
-        urges = await self._db.execute_fetchall(
+        urges = await self._read(
             "SELECT local_date, strength FROM urges WHERE platform = ? AND user_id = ? AND local_date >= ?"
             " ORDER BY local_date, id",
             (*self._k, since.isoformat()),
@@ -512,13 +580,14 @@ class _SqliteUserTx:
         return [checkin_record(r) for r in checkins], [urge_record(r) for r in urges]
 
     async def add_report(self, at: datetime, note: str) -> None:
-        await self._db.execute(
+        self._write(
             "INSERT INTO reports (platform, user_id, at, reply, note)"
             " SELECT platform, user_id, ?, last_reply, ? FROM users WHERE platform = ? AND user_id = ?",
             (ts(at), self._cipher.encrypt(note), *self._k),
         )
 
     async def export(self) -> dict[str, list[dict[str, Any]]]:
+        await self._trip([])  # what this transaction wrote belongs in the export too
         out: dict[str, list[dict[str, Any]]] = {}
         for table in USER_TABLES:
             cursor = await self._db.execute(
@@ -530,11 +599,12 @@ class _SqliteUserTx:
         return out
 
     async def stats(self, now: datetime) -> dict[str, int]:
+        await self._trip([])
         return await _stats(self._db, now)
 
     async def erase(self) -> None:
         for table in USER_TABLES:
-            await self._db.execute(f"DELETE FROM {table} WHERE platform = ? AND user_id = ?", self._k)
+            self._write(f"DELETE FROM {table} WHERE platform = ? AND user_id = ?", self._k)
 
 
 _HEADER = b"SQLite format 3\x00"

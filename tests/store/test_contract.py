@@ -153,8 +153,8 @@ async def test_release_reports_only_a_ready_reply(store):
     assert await store.release_outbox(ALICE, "w", NOW + timedelta(seconds=30)) is True
     assert await store.release_outbox(ALICE, "w", NOW + timedelta(seconds=30)) is False, "released already"
     async with store.user(ALICE) as tx:
-        assert await tx.claim_outbox("w", NOW, lease) is not None, "a step takes the lease in its transaction"
         await tx.enqueue([Reply("now")], NOW)
+        assert await tx.claim_outbox("w", NOW, lease) is not None, "a step takes the lease in its transaction"
     assert await store.claim_outbox(ALICE, "other", NOW, lease) is None, "committed with the step"
     assert await store.release_outbox(ALICE, "w", NOW) is True, "a ready reply behind a postponed one counts"
 
