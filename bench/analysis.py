@@ -20,17 +20,17 @@ def _met(f: Figure) -> str:
 
 
 _STORE = re.compile(
-    r"the SQLite connection held ([\d.]+) ms per \w+ \((\d+) turns, (\d+) statements\): at most ([\d,]+)/s"
+    r"the SQLite connection held ([\d.]+) ms per \w+ \((\d+) turns, (\d+) trips to its thread\): at most ([\d,]+)/s"
 )
 
 
 def _store(f: Figure) -> tuple[float, int, int, float] | None:
-    """(ms held per update, turns, statements, ceiling per second) from a figure's note."""
+    """(ms held per update, turns, trips, ceiling per second) from a figure's note."""
     m = _STORE.search(f.note)
     if m is None:
         return None
-    held, turns, statements, ceiling = m.groups()
-    return float(held), int(turns), int(statements), float(ceiling.replace(",", ""))
+    held, turns, trips, ceiling = m.groups()
+    return float(held), int(turns), int(trips), float(ceiling.replace(",", ""))
 
 
 def _counted(f: Figure) -> str:
@@ -53,11 +53,12 @@ def _steps(figures: list[Figure]) -> list[str]:
     )
     held = _store(steps)
     if held is not None:
-        ms, turns, statements, ceiling = held
+        ms, turns, trips, ceiling = held
         text += (
             f" What the peer does not do is the cost: Rekindle records each step before confirming it. Per step its"
-            f" one SQLite connection was held {ms:.2f} ms ({turns} turns of the connection lock, {statements}"
-            f" statements, each an aiosqlite thread hop): that alone allows at most {ceiling:.0f} steps/s,"
+            f" one SQLite connection was held {ms:.2f} ms ({turns} turns of the connection lock, {trips}"
+            f" trips to aiosqlite's thread, a transaction's writes going with its COMMIT): that alone allows"
+            f" at most {ceiling:.0f} steps/s,"
         )
         text += (
             " and is where the run stopped. " if ceiling <= 1.25 * steps.value
@@ -76,7 +77,7 @@ def _steps(figures: list[Figure]) -> list[str]:
             text += (
                 f" To reach the peer, the connection must be held under {1000 / (peer.value or 1):.1f} ms per step:"
                 " fewer turns (claim and release of the outbox lease, a transaction per delivered message) or"
-                " the statements of a turn sent in one hop. That is the store's and the service's work"
+                " fewer trips. That is the store's and the service's work"
                 " (bot/store/sqlite.py, bot/service.py), not this bench's."
             )
     out.append(text)

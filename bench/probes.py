@@ -79,7 +79,7 @@ class StoreUse:
     updates: int
     held_ms: float  # the connection held (its lock), per update
     transactions: float  # times it was taken, per update
-    statements: float  # execute calls, per update
+    trips: float  # calls run in the connection's thread (one may carry several statements), per update
 
     @property
     def ceiling(self) -> float:
@@ -88,7 +88,7 @@ class StoreUse:
 
 
 class StoreProbe:
-    """Times the SQLite store's connection lock and counts the statements sent through it."""
+    """Times the SQLite store's connection lock and counts the trips to the connection's thread."""
 
     def __init__(self, service: ChatService) -> None:
         store = cast(Any, service.store)
@@ -96,28 +96,28 @@ class StoreProbe:
             raise TypeError("the store probe knows the SQLite store only")
         self._lock = _TimedLock()
         store._lock = self._lock
-        self.statements = 0
+        self.trips = 0
         db = store._db
-        for name in ("execute", "execute_fetchall", "executemany"):
-            setattr(db, name, self._counting(getattr(db, name)))
+        # Every aiosqlite call, and the store's batched ones, reach the thread through `_execute`.
+        db._execute = self._counting(db._execute)
         self._mark = (0.0, 0, 0)
 
     def _counting(self, method: Callable[..., Any]) -> Callable[..., Any]:
         def counted(*args: Any, **kwargs: Any) -> Any:
-            self.statements += 1
+            self.trips += 1
             return method(*args, **kwargs)
 
         return counted
 
     def start(self) -> None:
-        self._mark = (self._lock.held, self._lock.times, self.statements)
+        self._mark = (self._lock.held, self._lock.times, self.trips)
 
     def since_start(self, updates: int) -> StoreUse:
-        held, times, statements = self._mark
+        held, times, trips = self._mark
         n = max(updates, 1)
         return StoreUse(
             updates,
             1000 * (self._lock.held - held) / n,
             (self._lock.times - times) / n,
-            (self.statements - statements) / n,
+            (self.trips - trips) / n,
         )

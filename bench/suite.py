@@ -148,7 +148,7 @@ def _side_note(run: Run, what: str, one: str) -> str:
     if run.store is not None:
         s = run.store
         note += (f"; the SQLite connection held {s.held_ms:.2f} ms per {one} ({s.transactions:.0f} turns,"
-                 f" {s.statements:.0f} statements): at most {s.ceiling:,.0f}/s through it")
+                 f" {s.trips:.0f} trips to its thread): at most {s.ceiling:,.0f}/s through it")
     if run.writes is not None:
         note += f"; PicklePersistence wrote its file {run.writes} times during the run"
     return note

@@ -120,7 +120,7 @@ async def test_tiny_postgres_section_runs_worker_processes(tmp_path: Path) -> No
 
 
 def test_analysis_is_worded_from_the_figures() -> None:
-    store = "the SQLite connection held 8.00 ms per step (5 turns, 21 statements): at most 125/s through it"
+    store = "the SQLite connection held 8.00 ms per step (5 turns, 21 trips to its thread): at most 125/s through it"
     counted = "counted per step: 1 answerCallbackQuery, 2 sendMessage, 1 editMessageReplyMarkup"
     figures = [
         Figure("1. Guide steps", "guide steps per second", 100.0, "steps/s", 150.0, "peer", ">= 1.0x peer", False,
@@ -137,7 +137,7 @@ def test_analysis_is_worded_from_the_figures() -> None:
     assert ("- MISSED: Guide steps, guide steps per second: 100 steps/s, 0.67x the peer (150 steps/s);"
             " goal >= 1.0x peer.") in text
     assert "**Guide steps (0.67x the peer, 0.20x the echo bot; goal >= 1.0x the peer: MISSED).**" in text
-    assert "held 8.00 ms (5 turns of the connection lock, 21 statements" in text
+    assert "held 8.00 ms (5 turns of the connection lock, 21 trips to aiosqlite" in text
     assert "at most 125 steps/s, and is where the run stopped" in text
     assert "(0 writes fell inside its measurement)" in text
     assert "held under 6.7 ms per step" in text
