@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -87,6 +87,25 @@ class StoreUse:
         return 1000 / self.held_ms if self.held_ms else 0.0
 
 
+class _CountingQueue:
+    """The connection's queue to its thread, counting what is put on it."""
+
+    def __init__(self, queue: Any, probe: StoreProbe) -> None:
+        self._queue = queue
+        self._probe = probe
+
+    def put_nowait(self, item: Any) -> None:
+        self._probe.trips += 1
+        self._queue.put_nowait(item)
+
+    def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+        self._probe.trips += 1
+        self._queue.put(item, block, timeout)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._queue, name)
+
+
 class StoreProbe:
     """Times the SQLite store's connection lock and counts the trips to the connection's thread."""
 
@@ -98,16 +117,9 @@ class StoreProbe:
         store._lock = self._lock
         self.trips = 0
         db = store._db
-        # Every aiosqlite call, and the store's batched ones, reach the thread through `_execute`.
-        db._execute = self._counting(db._execute)
+        # Every aiosqlite call, and the store's batched ones, reach the thread through its queue.
+        db._tx = _CountingQueue(db._tx, self)
         self._mark = (0.0, 0, 0)
-
-    def _counting(self, method: Callable[..., Any]) -> Callable[..., Any]:
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self.trips += 1
-            return method(*args, **kwargs)
-
-        return counted
 
     def start(self) -> None:
         self._mark = (self._lock.held, self._lock.times, self.trips)

@@ -200,10 +200,8 @@ class ChatService:
         for delay in STORE_RETRY_DELAYS:
             try:
                 return await self._commit_once(key, event)
-            except StoreUnavailable:
-                log.warning(
-                    "the database connection was lost; retrying a %s event in %.1fs", event.kind, delay
-                )
+            except StoreUnavailable as lost:
+                log.warning("%s; retrying a %s event in %.1fs", lost, event.kind, delay)
                 await asyncio.sleep(delay)
         try:
             return await self._commit_once(key, event)

@@ -6,8 +6,9 @@ Other processes on the same file are kept in order by BEGIN IMMEDIATE and busy_t
 
 A person's transaction holds that lock, so its length is everyone's wait. Each statement sent on
 its own is a trip to the connection's thread and back through a busy event loop, so a transaction
-sends its statements in as few trips as it can: writes wait and go with the next read or the
-COMMIT (see `_SqliteUserTx`).
+sends its statements in as few trips as it can (writes wait and go with the next read or the
+COMMIT, see `_SqliteUserTx`), and the lock is let go as soon as the last trip is queued: the
+thread runs trips in the order they were queued, so nothing can come between them any more.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,7 @@ from bot.store.base import (
     DueRow,
     JournalEntry,
     OutboxItem,
+    StoreUnavailable,
     UserKey,
     ts,
 )
@@ -63,28 +66,54 @@ CLOSE_WAIT_MS = 2_000  # how long the last checkpoint at close waits for other p
 _Statement = tuple[str, Any, bool]  # sql, its parameters (a list of them for executemany), executemany
 
 
-async def _in_one_trip(db: aiosqlite.Connection, statements: list[_Statement], *, commit: bool = False) -> list[Any]:
-    """Run statements back to back in the connection's own thread, then COMMIT if asked; the last
-    statement's rows come back.
+class _Changed(StoreUnavailable):
+    """What a transaction read changed before it could write (another process took the event or
+    wrote the state): nothing was written, and the service runs the whole step again."""
 
-    aiosqlite sends each call to its thread separately. `_execute` is the call it builds them all
-    on: it runs one function there, in order with everything else sent to that connection.
+
+def _queue_trip(
+    db: aiosqlite.Connection,
+    statements: list[_Statement],
+    *,
+    begin: bool = False,
+    checks: Sequence[_Statement] = (),
+    commit: bool = False,
+) -> asyncio.Future[list[Any]]:
+    """Queue statements to run back to back in the connection's own thread, now, before this
+    coroutine yields; the future gets the last statement's rows.
+
+    aiosqlite sends each call to its thread separately, through the queue its `_execute` fills;
+    this fills it the same way, at once rather than when a task first runs, because the order
+    of the queue is what keeps transactions apart once the lock is let go. A trip that fails
+    rolls its transaction back in the thread, before any later trip can run inside it.
     """
 
     def run(conn: sqlite3.Connection) -> list[Any]:
-        rows: list[Any] = []
-        for sql, parameters, many in statements:
-            if many:
-                conn.executemany(sql, parameters)
-                rows = []
-            else:
-                rows = conn.execute(sql, parameters).fetchall()
-        if commit:
-            conn.execute("COMMIT")
-        return rows
+        try:
+            if begin:
+                conn.execute("BEGIN IMMEDIATE")
+            for sql, parameters, _ in checks:  # each must answer a row holding true
+                found = conn.execute(sql, parameters).fetchall()
+                if not (found and found[0][0]):
+                    raise _Changed("this person's event or state changed in another process; running the step again")
+            rows: list[Any] = []
+            for sql, parameters, many in statements:
+                if many:
+                    conn.executemany(sql, parameters)
+                    rows = []
+                else:
+                    rows = conn.execute(sql, parameters).fetchall()
+            if commit:
+                conn.execute("COMMIT")
+            return rows
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
-    result: list[Any] = await db._execute(run, db._conn)  # type: ignore[no-untyped-call]
-    return result
+    future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
+    db._tx.put_nowait((future, partial(run, db._conn)))
+    return future
 
 
 def _migration(name: str) -> str:
@@ -161,33 +190,38 @@ class SqliteStore:
     # --- one user's transaction ------------------------------------------------------------------------------
     @asynccontextmanager
     async def user(self, key: UserKey) -> AsyncIterator[_SqliteUserTx]:
-        async with self._lock:
-            tx = _SqliteUserTx(self._db, self._cipher, key)
-            try:
-                yield tx
-            except BaseException:
-                await tx.rollback()
-                raise
+        tx = _SqliteUserTx(self._db, self._cipher, key, self._lock)
+        try:
+            yield tx
             await tx.commit()
+        except BaseException:
+            await tx.rollback()
+            raise
+        finally:
+            tx.let_go()
+
+    async def _once(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
+        """One statement on its own, its rows: the lock is held only while it is queued."""
+        async with self._lock:
+            trip = _queue_trip(self._db, [(sql, parameters, False)])
+        return await trip
 
     # --- outbox ----------------------------------------------------------------------------------------------
     async def pending(self, key: UserKey) -> list[OutboxItem]:
-        async with self._lock:
-            rows = await self._db.execute_fetchall(
-                "SELECT id, payload, attempts, not_before FROM outbox WHERE platform = ? AND user_id = ? ORDER BY id",
-                (key.platform, key.user_id),
-            )
+        rows = await self._once(
+            "SELECT id, payload, attempts, not_before FROM outbox WHERE platform = ? AND user_id = ? ORDER BY id",
+            (key.platform, key.user_id),
+        )
         return [outbox_item(key, row, self._cipher) for row in rows]
 
     async def pending_keys(self, platform: str, now: datetime) -> list[UserKey]:
-        async with self._lock:
-            rows = await self._db.execute_fetchall(
-                # Any ready reply makes the user ready: one waiting for a retry holds nothing back.
-                "SELECT o.user_id FROM outbox o JOIN users u USING (platform, user_id)"
-                " WHERE o.platform = ? AND u.unreachable = 0 AND (o.not_before = '' OR o.not_before <= ?)"
-                " GROUP BY o.user_id ORDER BY min(o.id)",
-                (platform, ts(now)),
-            )
+        rows = await self._once(
+            # Any ready reply makes the user ready: one waiting for a retry holds nothing back.
+            "SELECT o.user_id FROM outbox o JOIN users u USING (platform, user_id)"
+            " WHERE o.platform = ? AND u.unreachable = 0 AND (o.not_before = '' OR o.not_before <= ?)"
+            " GROUP BY o.user_id ORDER BY min(o.id)",
+            (platform, ts(now)),
+        )
         return [UserKey(platform, row[0]) for row in rows]
 
     async def claim_outbox(
@@ -197,16 +231,13 @@ class SqliteStore:
             return await tx.claim_outbox(holder, now, lease)
 
     async def release_outbox(self, key: UserKey, holder: str, now: datetime) -> bool:
-        async with self._lock:
-            # One statement: every round trip to the connection's thread keeps other people waiting.
-            rows = list(
-                await self._db.execute_fetchall(
-                    "DELETE FROM send_leases WHERE platform = ? AND user_id = ? AND holder = ?"
-                    " RETURNING EXISTS (SELECT 1 FROM outbox WHERE platform = ? AND user_id = ?"
-                    " AND (not_before = '' OR not_before <= ?))",
-                    (key.platform, key.user_id, holder, key.platform, key.user_id, ts(now)),
-                )
-            )
+        # One statement: every round trip to the connection's thread keeps other people waiting.
+        rows = await self._once(
+            "DELETE FROM send_leases WHERE platform = ? AND user_id = ? AND holder = ?"
+            " RETURNING EXISTS (SELECT 1 FROM outbox WHERE platform = ? AND user_id = ?"
+            " AND (not_before = '' OR not_before <= ?))",
+            (key.platform, key.user_id, holder, key.platform, key.user_id, ts(now)),
+        )
         return bool(rows and rows[0][0])
 
     async def lease_holders(self) -> set[str]:
@@ -233,56 +264,45 @@ class SqliteStore:
         return float(rows[0][0]) - interval - now
 
     async def delivered(self, item: OutboxItem) -> None:
-        async with self._lock:
-            await self._db.execute("DELETE FROM outbox WHERE id = ?", (item.id,))
+        await self._once("DELETE FROM outbox WHERE id = ?", (item.id,))
 
     async def postpone(self, item: OutboxItem, not_before: datetime) -> None:
-        async with self._lock:
-            await self._db.execute(
-                "UPDATE outbox SET attempts = attempts + 1, not_before = ? WHERE id = ?",
-                (ts(not_before), item.id),
-            )
+        await self._once(
+            "UPDATE outbox SET attempts = attempts + 1, not_before = ? WHERE id = ?", (ts(not_before), item.id)
+        )
 
     async def drop(self, item: OutboxItem) -> None:
-        async with self._lock:
-            await self._db.execute("DELETE FROM outbox WHERE id = ?", (item.id,))
+        await self._once("DELETE FROM outbox WHERE id = ?", (item.id,))
 
     async def revise(self, item: OutboxItem, reply: Reply) -> None:
-        async with self._lock:
-            await self._db.execute(
-                "UPDATE outbox SET payload = ?, attempts = 0, not_before = '' WHERE id = ?",
-                (self._cipher.encrypt(reply_to_json(reply)), item.id),
-            )
+        await self._once(
+            "UPDATE outbox SET payload = ?, attempts = 0, not_before = '' WHERE id = ?",
+            (self._cipher.encrypt(reply_to_json(reply)), item.id),
+        )
 
     async def set_unreachable(self, key: UserKey, unreachable: bool) -> None:
-        async with self._lock:
-            await self._db.execute(
-                "UPDATE users SET unreachable = ? WHERE platform = ? AND user_id = ?",
-                (int(unreachable), key.platform, key.user_id),
-            )
+        await self._once(
+            "UPDATE users SET unreachable = ? WHERE platform = ? AND user_id = ?",
+            (int(unreachable), key.platform, key.user_id),
+        )
 
     async def is_unreachable(self, key: UserKey) -> bool:
-        async with self._lock:
-            rows = list(
-                await self._db.execute_fetchall(
-                    "SELECT unreachable FROM users WHERE platform = ? AND user_id = ?",
-                    (key.platform, key.user_id),
-                )
-            )
+        rows = await self._once(
+            "SELECT unreachable FROM users WHERE platform = ? AND user_id = ?", (key.platform, key.user_id)
+        )
         return bool(rows and rows[0][0])
 
     # --- scheduler -------------------------------------------------------------------------------------------
     async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[DueRow]:
         """Take due users and push their wake-up time past the lease, in one statement."""
-        async with self._lock:
-            rows = await self._db.execute_fetchall(
-                "UPDATE users SET next_due_at = ? WHERE (platform, user_id) IN ("
-                "  SELECT platform, user_id FROM users"
-                "  WHERE next_due_at IS NOT NULL AND unreachable = 0 AND next_due_at <= ?"
-                "  ORDER BY next_due_at LIMIT ?"
-                ") RETURNING platform, user_id, due_kind, due_local_date",
-                (ts(now + lease), ts(now), limit),
-            )
+        rows = await self._once(
+            "UPDATE users SET next_due_at = ? WHERE (platform, user_id) IN ("
+            "  SELECT platform, user_id FROM users"
+            "  WHERE next_due_at IS NOT NULL AND unreachable = 0 AND next_due_at <= ?"
+            "  ORDER BY next_due_at LIMIT ?"
+            ") RETURNING platform, user_id, due_kind, due_local_date",
+            (ts(now + lease), ts(now), limit),
+        )
         return [DueRow(r[0], r[1], r[2] or "checkin", date.fromisoformat(r[3])) for r in rows]
 
     # --- operator --------------------------------------------------------------------------------------------
@@ -410,21 +430,50 @@ async def _run_script(db: aiosqlite.Connection, script: str) -> None:
 
 
 class _SqliteUserTx:
-    """One person's transaction. BEGIN IMMEDIATE goes with its first statement; writes wait in
-    `_writes` and go with the next statement that reads, or with the COMMIT. A guide step is two
-    trips to the connection's thread: the claim with the state, then the writes, the outbox's
-    lease and the COMMIT together (`claim_outbox` ends the transaction)."""
+    """One person's transaction, sent in as few trips to the connection's thread as it can be.
 
-    def __init__(self, db: aiosqlite.Connection, cipher: Cipher, key: UserKey) -> None:
+    What it reads before it writes is read outside any transaction, without holding the store's
+    lock across the trip: the claim on the event and the state it read are checked again right
+    after BEGIN IMMEDIATE, and if another process changed them nothing is written (`_Changed`).
+    Writes wait in `_writes` and go with the next read, or with the COMMIT. So a guide step is
+    two trips: the state, then the checks, the writes, the outbox's lease and the COMMIT together
+    (`claim_outbox` ends the transaction). The lock is held from the trip carrying BEGIN until
+    the trip carrying COMMIT is queued, usually the same trip."""
+
+    def __init__(self, db: aiosqlite.Connection, cipher: Cipher, key: UserKey, lock: asyncio.Lock) -> None:
         self._db = db
         self._cipher = cipher
         self.key = key
+        self._lock = lock
+        self._holding = False
         self._begun = False
         self._committed = False
+        self._checks: list[_Statement] = []
+        self._claimed = False  # an event claimed: a write, even when the step writes nothing else
         self._writes: list[_Statement] = []
 
+    def let_go(self) -> None:
+        if self._holding:
+            self._holding = False
+            self._lock.release()
+
+    async def _look(self, sql: str, parameters: Sequence[Any]) -> list[Any]:
+        """A read before anything is written: no transaction, and the lock only while it is queued,
+        so that it runs between other people's transactions, never inside one."""
+        if self._begun or self._writes:
+            return await self._read(sql, parameters)  # it must see what this transaction wrote
+        async with self._lock:
+            trip = _queue_trip(self._db, [(sql, parameters, False)])
+        return await trip
+
+    def _check(self, sql: str, parameters: Sequence[Any]) -> None:
+        """A condition the transaction re-checks right after BEGIN; it writes nothing unless it holds."""
+        if self._begun:
+            raise RuntimeError("a check must come before the transaction begins")
+        self._checks.append((sql, parameters, False))
+
     async def _read(self, sql: str, parameters: Sequence[Any], *, commit: bool = False) -> list[Any]:
-        """Everything waiting, then this statement, in one trip; its rows."""
+        """Everything waiting, then this statement, in one trip inside the transaction; its rows."""
         return await self._trip([(sql, parameters, False)], commit=commit)
 
     def _write(self, sql: str, parameters: Sequence[Any]) -> None:
@@ -438,47 +487,87 @@ class _SqliteUserTx:
 
     async def _trip(self, statements: list[_Statement], *, commit: bool = False) -> list[Any]:
         self._refuse_after_commit()
-        batch = [*([] if self._begun else [("BEGIN IMMEDIATE", (), False)]), *self._writes, *statements]
+        if not self._holding:
+            await self._lock.acquire()
+            self._holding = True
+        trip = _queue_trip(
+            self._db,
+            [*self._writes, *statements],
+            begin=not self._begun,
+            checks=[] if self._begun else self._checks,
+            commit=commit,
+        )
         self._begun = True
         self._writes = []
-        rows = await _in_one_trip(self._db, batch, commit=commit)
         self._committed = commit
-        return rows
+        if commit:
+            self.let_go()
+        return await trip
 
     async def commit(self) -> None:
-        if not self._committed and (self._begun or self._writes):
+        if not self._committed and (self._begun or self._writes or self._claimed):
             await self._trip([], commit=True)
 
     async def rollback(self) -> None:
         self._writes = []
-        if self._db.in_transaction:
-            await self._db.execute("ROLLBACK")
+        if self._begun and not self._committed:
+            self._committed = True  # nothing more goes out in this transaction
+
+            def undo(conn: sqlite3.Connection) -> None:
+                if conn.in_transaction:  # a trip that failed has rolled back already
+                    conn.execute("ROLLBACK")
+
+            await self._db._execute(undo, self._db._conn)  # type: ignore[no-untyped-call]
 
     @property
     def _k(self) -> tuple[str, str]:
         return (self.key.platform, self.key.user_id)
 
-    async def claim_event(self, event_id: str, at: datetime) -> bool:
-        rows = await self._read(
+    _SEEN = "EXISTS (SELECT 1 FROM processed_events WHERE platform = ? AND user_id = ? AND event_id = ?)"
+    _STATE = "(SELECT state FROM users WHERE platform = ? AND user_id = ?)"
+
+    def _claim_later(self, event_id: str, at: datetime) -> None:
+        self._claimed = True
+        self._check(
             "INSERT OR IGNORE INTO processed_events (platform, user_id, event_id, at) VALUES (?, ?, ?, ?)"
             " RETURNING 1",
             (*self._k, event_id, ts(at)),
         )
-        return bool(rows)
+
+    def _state_unchanged(self, raw: Any) -> None:
+        self._check(f"SELECT {self._STATE} IS ?", (*self._k, raw))
+
+    async def claim_event(self, event_id: str, at: datetime) -> bool:
+        if self._begun:
+            rows = await self._read(
+                "INSERT OR IGNORE INTO processed_events (platform, user_id, event_id, at) VALUES (?, ?, ?, ?)"
+                " RETURNING 1",
+                (*self._k, event_id, ts(at)),
+            )
+            return bool(rows)
+        [(seen,)] = await self._look(f"SELECT {self._SEEN}", (*self._k, event_id))
+        if seen:
+            return False
+        self._claim_later(event_id, at)
+        return True
 
     async def claim_and_load(self, event_id: str, at: datetime) -> Claimed | None:
-        rows = await self._read(
-            "INSERT OR IGNORE INTO processed_events (platform, user_id, event_id, at) VALUES (?, ?, ?, ?)"
-            " RETURNING (SELECT state FROM users WHERE platform = ? AND user_id = ?)",
-            (*self._k, event_id, ts(at), *self._k),
-        )
-        if not rows:
+        if self._begun:
+            if not await self.claim_event(event_id, at):
+                return None
+            return Claimed(await self.load_state())
+        [(seen, raw)] = await self._look(f"SELECT {self._SEEN}, {self._STATE}", (*self._k, event_id, *self._k))
+        if seen:
             return None
-        return Claimed(None if rows[0][0] is None else self._cipher.decrypt(rows[0][0]))
+        self._claim_later(event_id, at)
+        self._state_unchanged(raw)
+        return Claimed(None if raw is None else self._cipher.decrypt(raw))
 
     async def load_state(self) -> str | None:
-        rows = await self._read("SELECT state FROM users WHERE platform = ? AND user_id = ?", self._k)
-        return self._cipher.decrypt(rows[0][0]) if rows else None
+        [(raw,)] = await self._look(f"SELECT {self._STATE}", self._k)
+        if not self._begun:
+            self._state_unchanged(raw)
+        return None if raw is None else self._cipher.decrypt(raw)
 
     async def save_state(
         self, state_json: str, now: datetime, due: Due | None, *, seen: bool = False, last_reply: str | None = None
