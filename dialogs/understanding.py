@@ -85,10 +85,14 @@ def read(text: str, u: Understanding | None, content: Content, *, answer_screen:
     intents = {i.id: i for i in content.intents}
     entries = {e.id: e for e in content.faq}
     # One word typed where the screen asked something ("Dee" for a name) is the answer unless it is
-    # a command word from the exact table above.
+    # a command word from the exact table above. Elsewhere one word the table does not know must
+    # clear the answer screen's higher bar: a lone word carries too little for the model to go on
+    # ("two" sits nearer "one more" than anything else).
+    count = len(words.split())
     shortest = 2 if answer_screen else 1
-    command = u.intent[0] if u.intent and shortest <= len(words.split()) <= MAX_COMMAND_WORDS else None
-    if command is not None and (command[1] < u.intent_bar + margin or command[0] not in intents):
+    command = u.intent[0] if u.intent and shortest <= count <= MAX_COMMAND_WORDS else None
+    command_bar = u.intent_bar + (ANSWER_SCREEN_MARGIN if answer_screen or count == 1 else 0.0)
+    if command is not None and (command[1] < command_bar or command[0] not in intents):
         command = None
     question = u.faq[0] if u.faq else None
     asked = looks_like_question(text)

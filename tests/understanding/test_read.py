@@ -77,3 +77,21 @@ def test_a_question_nothing_answers_is_filed_and_marked_unanswered_on_an_answer_
     assert not said.unanswered, "a statement is only an answer"
     elsewhere = read("should i send another one just to check it arrived", u, content, answer_screen=False)
     assert not elsewhere.unanswered, "off an answer screen the engine says it has no answer itself"
+
+
+def _command(score: float) -> Understanding:
+    return Understanding(intent=(("more", score),), faq_bar=0.2, intent_bar=0.15)
+
+
+@pytest.mark.parametrize(
+    ("text", "score", "command"),
+    [
+        ("two", 0.19, False),  # one word the exact table does not know: the higher bar
+        ("two", 0.15 + 0.08, True),
+        ("another one please", 0.19, True),  # several words: the model's own bar
+        ("another one please", 0.14, False),
+    ],
+)
+def test_one_unknown_word_needs_the_higher_bar_to_be_a_command(content, text, score, command) -> None:
+    meaning = read(text, _command(score), content, answer_screen=False)
+    assert (meaning.intent is not None and meaning.intent.id == "more") is command
