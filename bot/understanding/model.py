@@ -32,6 +32,7 @@ class Model:
         if not pieces:
             return self.safety.decide(NOTHING, rule), None
         embeddings = embed_pieces(self.encoder, pieces)
-        assessment = self.safety.decide(strongest(self.safety.head, embeddings, pieces), rule)
+        scores = strongest(self.safety.head, embeddings, pieces)
+        assessment = self.safety.decide(scores, rule, words=len(text.split()))
         understanding = self.bank.understand(own, embeddings[: len(own)]) if self.bank is not None else None
         return assessment, understanding

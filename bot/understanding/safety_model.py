@@ -76,17 +76,26 @@ class SafetyModel:
         return strongest(self.head, embed_pieces(self.encoder, pieces), pieces)
 
     def assess(self, text: str, recent: Sequence[str] = ()) -> Assessment:
-        return self.decide(self.scores(text, recent), self.rules.assess(text))
+        return self.decide(self.scores(text, recent), self.rules.assess(text), words=len(text.split()))
 
-    def decide(self, s: Scores, rule: SafetyLabel) -> Assessment:
-        return decide(s, rule, self.head.thresholds)
+    def decide(self, s: Scores, rule: SafetyLabel, *, words: int = 0) -> Assessment:
+        return decide(s, rule, self.head.thresholds, words=words)
 
 
-def decide(s: Scores, rule: SafetyLabel, t: Thresholds) -> Assessment:
-    """The assessment these scores and the rules' finding earn under thresholds `t`."""
+# A message this short that the rules call crisis, and in which the model finds crisis at all (the
+# floor from which a rules hit counts for every finding), says it plainly ("i want to die"):
+# nothing in it is left to ask about, so it gets the full reply. A negation ("i dont want to die,
+# just sad") scores under that floor and keeps the question.
+PLAIN_WORDS = 6
+
+
+def decide(s: Scores, rule: SafetyLabel, t: Thresholds, *, words: int = 0) -> Assessment:
+    """The assessment these scores and the rules' finding earn under thresholds `t`; `words`: how
+    many words the message has (0 when unknown)."""
     zone = CrisisZone.NONE
     sure = s.crisis >= t.crisis_act and s.crisis_agree >= t.crisis_agree
-    if sure or (rule == SafetyLabel.CRISIS and s.crisis >= t.crisis_act_with_rule):
+    plain = rule == SafetyLabel.CRISIS and 0 < words <= PLAIN_WORDS and s.crisis >= t.rules_floor
+    if sure or plain or (rule == SafetyLabel.CRISIS and s.crisis >= t.crisis_act_with_rule):
         zone = CrisisZone.ACT
     elif s.crisis >= t.crisis_ask or rule == SafetyLabel.CRISIS:
         zone = CrisisZone.ASK  # the rules backstop: a hit always earns at least the question
