@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from bot.understanding.encoder import Encoder
 from bot.understanding.head import Head
 from bot.understanding.meaning import PhraseBank
-from bot.understanding.safety_model import NOTHING, SafetyModel, embed_pieces, strongest
+from bot.understanding.safety_model import NOTHING, SafetyModel, embed_pieces, says_it_plainly, strongest
 from bot.understanding.segments import segments
 from dialogs.assessment import Assessment, Understanding
 from dialogs.safety import SafetyClassifier
@@ -33,6 +33,6 @@ class Model:
             return self.safety.decide(NOTHING, rule), None
         embeddings = embed_pieces(self.encoder, pieces)
         scores = strongest(self.safety.head, embeddings, pieces)
-        assessment = self.safety.decide(scores, rule, words=len(text.split()))
+        assessment = self.safety.decide(scores, rule, plain=says_it_plainly(self.safety.rules, rule, text))
         understanding = self.bank.understand(own, embeddings[: len(own)]) if self.bank is not None else None
         return assessment, understanding

@@ -76,25 +76,35 @@ class SafetyModel:
         return strongest(self.head, embed_pieces(self.encoder, pieces), pieces)
 
     def assess(self, text: str, recent: Sequence[str] = ()) -> Assessment:
-        return self.decide(self.scores(text, recent), self.rules.assess(text), words=len(text.split()))
+        rule = self.rules.assess(text)
+        return self.decide(self.scores(text, recent), rule, plain=says_it_plainly(self.rules, rule, text))
 
-    def decide(self, s: Scores, rule: SafetyLabel, *, words: int = 0) -> Assessment:
-        return decide(s, rule, self.head.thresholds, words=words)
+    def decide(self, s: Scores, rule: SafetyLabel, *, plain: bool = False) -> Assessment:
+        return decide(s, rule, self.head.thresholds, plain=plain)
 
 
-# A message this short that the rules call crisis, and in which the model finds crisis at all (the
-# floor from which a rules hit counts for every finding), says it plainly ("i want to die"):
-# nothing in it is left to ask about, so it gets the full reply. A negation ("i dont want to die,
-# just sad") scores under that floor and keeps the question.
+# A sentence this short that the rules call crisis says it plainly ("i want to die"): when the model
+# finds crisis in the message at all (over the floor from which a rules hit counts for every
+# finding), nothing is left to ask about, and it gets the full reply. A negation ("i dont want to
+# die, just sad") scores under that floor and keeps the question.
 PLAIN_WORDS = 6
 
 
-def decide(s: Scores, rule: SafetyLabel, t: Thresholds, *, words: int = 0) -> Assessment:
-    """The assessment these scores and the rules' finding earn under thresholds `t`; `words`: how
-    many words the message has (0 when unknown)."""
+def says_it_plainly(rules: SafetyClassifier, rule: SafetyLabel, text: str) -> bool:
+    """Whether the message, one of its sentences, or one of its lines (a burst's lines are the texts
+    the person sent one by one) is a short one the rules call crisis."""
+    if rule != SafetyLabel.CRISIS:
+        return False
+    pieces = {*segments(text), *text.splitlines()}
+    return any(len(piece.split()) <= PLAIN_WORDS and rules.assess(piece) == SafetyLabel.CRISIS for piece in pieces)
+
+
+def decide(s: Scores, rule: SafetyLabel, t: Thresholds, *, plain: bool = False) -> Assessment:
+    """The assessment these scores and the rules' finding earn under thresholds `t`; `plain`: see
+    `says_it_plainly`."""
     zone = CrisisZone.NONE
     sure = s.crisis >= t.crisis_act and s.crisis_agree >= t.crisis_agree
-    plain = rule == SafetyLabel.CRISIS and 0 < words <= PLAIN_WORDS and s.crisis >= t.rules_floor
+    plain = plain and rule == SafetyLabel.CRISIS and s.crisis >= t.rules_floor
     if sure or plain or (rule == SafetyLabel.CRISIS and s.crisis >= t.crisis_act_with_rule):
         zone = CrisisZone.ACT
     elif s.crisis >= t.crisis_ask or rule == SafetyLabel.CRISIS:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.understanding.head import Thresholds
-from bot.understanding.safety_model import PLAIN_WORDS, Scores, decide
+from bot.understanding.safety_model import Scores, decide, says_it_plainly
 from dialogs.assessment import CrisisZone
-from dialogs.safety import SafetyLabel
+from dialogs.content import CONTENT_DIR
+from dialogs.safety import SafetyLabel, load_classifier
 
 T = Thresholds(
     crisis_act=0.5, crisis_ask=0.4, danger=0.3, boundary=0.3, moved_on=0.3, attempt=0.2, by_user=0.3,
@@ -20,15 +21,32 @@ def _crisis(score: float) -> Scores:
 
 
 @pytest.mark.parametrize(
-    ("score", "rule", "words", "zone"),
+    ("score", "rule", "plain", "zone"),
     [
-        (0.30, SafetyLabel.CRISIS, 4, CrisisZone.ACT),  # short, the rules agree, the model over the rules' floor
-        (0.42, SafetyLabel.CRISIS, PLAIN_WORDS + 1, CrisisZone.ASK),  # longer: there is something to ask
-        (0.42, SafetyLabel.NONE, 4, CrisisZone.ASK),  # the model alone never skips the question
-        (0.20, SafetyLabel.CRISIS, 4, CrisisZone.ASK),  # under the floor (a negation): the rules' backstop only
-        (0.42, SafetyLabel.CRISIS, 0, CrisisZone.ASK),  # length unknown: no plain-words rule
-        (0.46, SafetyLabel.CRISIS, 30, CrisisZone.ACT),  # the rules' own lower bar for the full reply
+        (0.30, SafetyLabel.CRISIS, True, CrisisZone.ACT),  # said plainly, the model over the rules' floor
+        (0.42, SafetyLabel.CRISIS, False, CrisisZone.ASK),  # not plainly: there is something to ask
+        (0.42, SafetyLabel.NONE, True, CrisisZone.ASK),  # the model alone never skips the question
+        (0.20, SafetyLabel.CRISIS, True, CrisisZone.ASK),  # under the floor (a negation): the rules' backstop only
+        (0.46, SafetyLabel.CRISIS, False, CrisisZone.ACT),  # the rules' own lower bar for the full reply
     ],
 )
-def test_plain_words_get_the_full_reply_only_when_short_and_both_agree(score, rule, words, zone) -> None:
-    assert decide(_crisis(score), rule, T, words=words).crisis == zone
+def test_plain_words_get_the_full_reply_only_when_the_model_agrees(score, rule, plain, zone) -> None:
+    assert decide(_crisis(score), rule, T, plain=plain).crisis == zone
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_classifier(CONTENT_DIR)
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("i want to die", True),
+        ("it's late\ncan't sleep\ni want to die\nsorry\nignore me", True),  # one short sentence of a burst
+        ("so work was awful again and i honestly just want to die whenever i think about monday", False),
+        ("this exam is killing me", False),  # the rules do not call it crisis
+    ],
+)
+def test_a_short_sentence_the_rules_call_crisis_is_said_plainly(rules, text, plain) -> None:
+    assert says_it_plainly(rules, rules.assess(text), text) is plain
