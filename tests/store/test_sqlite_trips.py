@@ -76,6 +76,8 @@ async def test_a_statement_waiting_for_an_open_transaction_never_lands_inside_it
     async def failing_step() -> None:
         async with store.user(ALICE) as tx:
             await tx.claim_and_load("e1", NOW)
+            await tx.add_journal(NOW, "note", "", "a line")
+            assert len(await tx.journal()) == 1  # a read after a write: the transaction is open now
             opened.set()
             await asyncio.sleep(0.05)  # others queue up behind the lock meanwhile
             raise ValueError("the step failed")
@@ -88,6 +90,7 @@ async def test_a_statement_waiting_for_an_open_transaction_never_lands_inside_it
     assert await _unreachable(store, BOB), "the write that waited committed on its own"
     async with store.user(ALICE) as tx:
         assert await tx.claim_and_load("e1", NOW) is not None, "the failed step's claim was rolled back"
+        assert await tx.journal() == [], "and its journal line"
 
 
 async def test_a_statement_queued_behind_a_failing_last_trip_still_commits(store):
