@@ -526,25 +526,20 @@ class _SqliteUserTx:
     _SEEN = "EXISTS (SELECT 1 FROM processed_events WHERE platform = ? AND user_id = ? AND event_id = ?)"
     _STATE = "(SELECT state FROM users WHERE platform = ? AND user_id = ?)"
 
+    _CLAIM = (
+        "INSERT OR IGNORE INTO processed_events (platform, user_id, event_id, at) VALUES (?, ?, ?, ?) RETURNING 1"
+    )
+
     def _claim_later(self, event_id: str, at: datetime) -> None:
         self._claimed = True
-        self._check(
-            "INSERT OR IGNORE INTO processed_events (platform, user_id, event_id, at) VALUES (?, ?, ?, ?)"
-            " RETURNING 1",
-            (*self._k, event_id, ts(at)),
-        )
+        self._check(self._CLAIM, (*self._k, event_id, ts(at)))
 
     def _state_unchanged(self, raw: Any) -> None:
         self._check(f"SELECT {self._STATE} IS ?", (*self._k, raw))
 
     async def claim_event(self, event_id: str, at: datetime) -> bool:
         if self._begun:
-            rows = await self._read(
-                "INSERT OR IGNORE INTO processed_events (platform, user_id, event_id, at) VALUES (?, ?, ?, ?)"
-                " RETURNING 1",
-                (*self._k, event_id, ts(at)),
-            )
-            return bool(rows)
+            return bool(await self._read(self._CLAIM, (*self._k, event_id, ts(at))))
         [(seen,)] = await self._look(f"SELECT {self._SEEN}", (*self._k, event_id))
         if seen:
             return False
