@@ -28,24 +28,28 @@ class ContentError(Exception):
         super().__init__(f"{where}: {reason}")
 
 
+# libyaml when PyYAML was built with it: the pure-Python scanner made start-up take seconds.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _construct(node: yaml.Node) -> Any:
+    """The Python value of a node whose tag the composer already resolved (int, bool, date, str...)."""
+    return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+
+
 def _to_python(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = (
-                yaml.safe_load(yaml.serialize(key_node))
-                if not isinstance(key_node, yaml.ScalarNode)
-                else (key_node.value)
-            )
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else _construct(key_node)
             if key in out:
                 raise ContentError("", key_node.start_mark.line + 1, f"duplicate key {key!r}")
             out[key] = _to_python(value_node, (*loc, key), lines)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(item, (*loc, i), lines) for i, item in enumerate(node.value)]
-    # Scalars: let the safe constructor decide the type (int, bool, date, str...).
-    return yaml.safe_load(yaml.serialize(node))
+    return _construct(node)
 
 
 def _line_for(loc: Loc, lines: dict[Loc, int]) -> int | None:
@@ -62,7 +66,7 @@ def load_model(path: Path, model: type[M]) -> M:
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(path, None, f"cannot read: {exc}") from exc
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
