@@ -35,7 +35,7 @@ __all__ = [
 
 DEV_DIR = "dev"
 SAFETY_FILE = "safety.tsv"
-COACH_FILE = "coach_drafts.yaml"
+COACH_FILES = "coach_drafts*.yaml"  # one file per writer
 
 # Half the issue's 10%: ordinary messages by different writers draw the question at rates up to about
 # twice each other's, and this set is one writer's.
@@ -76,14 +76,19 @@ def load_safety_messages(content_root: Path) -> list[DevMessage]:
 
 
 def load_coach_drafts(content_root: Path, problems: Collection[str] = ()) -> CoachDrafts:
-    """Raises ContentError (file, line, reason) for a file a counsellor broke, or for a draft labelled
-    with a problem the coach does not have (when `problems` names the coach's)."""
-    path = content_root / DEV_DIR / COACH_FILE
-    drafts = load_model(path, _DraftsFile)
-    for number, draft in enumerate(drafts.poor, start=1):
-        if problems and draft.problem not in problems:
-            raise ContentError(path, None, f"poor draft {number}: the coach has no problem {draft.problem!r}")
-    return CoachDrafts([(d.problem, d.text) for d in drafts.poor], list(drafts.good))
+    """Every writer's drafts, together. Raises ContentError (file, line, reason) for a file a
+    counsellor broke, or for a draft labelled with a problem the coach does not have (when
+    `problems` names the coach's)."""
+    poor: list[tuple[str, str]] = []
+    good: list[str] = []
+    for path in sorted((content_root / DEV_DIR).glob(COACH_FILES)):
+        drafts = load_model(path, _DraftsFile)
+        for number, draft in enumerate(drafts.poor, start=1):
+            if problems and draft.problem not in problems:
+                raise ContentError(path, None, f"poor draft {number}: the coach has no problem {draft.problem!r}")
+        poor += [(d.problem, d.text) for d in drafts.poor]
+        good += drafts.good
+    return CoachDrafts(poor, good)
 
 
 def ask_bar(thresholds: Thresholds, scored: Sequence[tuple[Scores, SafetyLabel]], ordinary: Sequence[bool]) -> float:

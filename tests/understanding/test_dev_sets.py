@@ -111,3 +111,19 @@ def test_a_broken_development_file_is_reported_with_file_and_line(tmp_path: Path
     assert load_coach_drafts(tmp_path).poor == [("blaem", "you never")]
     with pytest.raises(ContentError, match="no problem 'blaem'"):
         load_coach_drafts(tmp_path, {"blame", "guilt"})
+
+
+def test_each_writers_coach_drafts_are_read_together(tmp_path: Path) -> None:
+    dev = tmp_path / "dev"
+    dev.mkdir()
+    (dev / "coach_drafts.yaml").write_text('poor:\n  - problem: blame\n    text: "you never"\ngood: ["hi"]\n', "utf-8")
+    second = 'poor:\n  - problem: guilt\n    text: "after all i did"\ngood: []\n'
+    (dev / "coach_drafts_2.yaml").write_text(second, "utf-8")
+    drafts = load_coach_drafts(tmp_path)
+    assert drafts.poor == [("blame", "you never"), ("guilt", "after all i did")]
+    assert drafts.good == ["hi"]
+
+    (dev / "coach_drafts_2.yaml").write_text("poor: [\n", "utf-8")
+    with pytest.raises(ContentError) as broken:
+        load_coach_drafts(tmp_path)
+    assert str(broken.value).startswith(str(dev / "coach_drafts_2.yaml"))
