@@ -132,19 +132,23 @@ class Dispatcher:
     async def _handle_batch(self, rows: Sequence[DueRowLike]) -> int:
         if not rows:
             return 0
-        gate = asyncio.Semaphore(self._concurrency)
-        outcomes: list[bool] = []
+        # A few workers take the rows in turn: one task per row would build a whole batch of
+        # tasks in one go and hold the event loop while doing it.
+        pending = iter(rows)
+        failed = 0
 
-        async def one(row: DueRowLike) -> None:
-            async with gate:
+        async def worker() -> None:
+            nonlocal failed
+            for row in pending:
                 if self._stopping:
-                    return  # left to its lease
-                outcomes.append(await self._handle_row(row))
+                    return  # the rest are left to their lease
+                if not await self._handle_row(row):
+                    failed += 1
 
         async with asyncio.TaskGroup() as group:
-            for row in rows:
-                group.create_task(one(row))
-        return outcomes.count(False)
+            for _ in range(min(self._concurrency, len(rows))):
+                group.create_task(worker())
+        return failed
 
     async def _handle_row(self, row: DueRowLike) -> bool:
         event = due_event(row, self._now())
