@@ -79,9 +79,12 @@ def load_coach_drafts(content_root: Path, problems: Collection[str] = ()) -> Coa
     """Every writer's drafts, together. Raises ContentError (file, line, reason) for a file a
     counsellor broke, or for a draft labelled with a problem the coach does not have (when
     `problems` names the coach's)."""
+    paths = sorted((content_root / DEV_DIR).glob(COACH_FILES))
+    if not paths:  # without drafts the coach's bar would be chosen on nothing
+        raise ContentError(content_root / DEV_DIR / COACH_FILES, None, "no development drafts for the coach")
     poor: list[tuple[str, str]] = []
     good: list[str] = []
-    for path in sorted((content_root / DEV_DIR).glob(COACH_FILES)):
+    for path in paths:
         drafts = load_model(path, _DraftsFile)
         for number, draft in enumerate(drafts.poor, start=1):
             if problems and draft.problem not in problems:

@@ -116,6 +116,8 @@ def test_a_broken_development_file_is_reported_with_file_and_line(tmp_path: Path
 def test_each_writers_coach_drafts_are_read_together(tmp_path: Path) -> None:
     dev = tmp_path / "dev"
     dev.mkdir()
+    with pytest.raises(ContentError, match="no development drafts"):
+        load_coach_drafts(tmp_path)
     (dev / "coach_drafts.yaml").write_text('poor:\n  - problem: blame\n    text: "you never"\ngood: ["hi"]\n', "utf-8")
     second = 'poor:\n  - problem: guilt\n    text: "after all i did"\ngood: []\n'
     (dev / "coach_drafts_2.yaml").write_text(second, "utf-8")
