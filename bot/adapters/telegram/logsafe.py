@@ -1,8 +1,9 @@
 """Keep the bot token out of every log line, at every level.
 
-httpx logs each request URL at INFO, and python-telegram-bot puts the token in that URL. Quieting
-the `httpx` logger is not enough on its own (someone may turn on DEBUG), so every log record is
-also scrubbed as it is created, including formatted tracebacks.
+python-telegram-bot puts the token in every request URL and logs that URL at DEBUG, and an HTTP
+client's error may quote it (httpx, PTB's default client, logs each URL at INFO). Quieting loggers
+is not enough on its own (someone may turn on DEBUG), so every log record is also scrubbed as it is
+created, including formatted tracebacks.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ _installed = False
 
 
 def protect_secrets(*secrets: str) -> None:
-    """Idempotent: quiet httpx and redact each secret from all log records from now on."""
+    """Idempotent: quiet httpx (should anything use it) and redact each secret from all log records from now on."""
     global _installed
     logging.getLogger("httpx").setLevel(logging.WARNING)
     _secrets.update(s for s in secrets if s)

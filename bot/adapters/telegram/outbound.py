@@ -15,6 +15,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.adapters.telegram.inbound import PLATFORM
 from bot.adapters.telegram.keyboards import Keyboards
 from bot.adapters.telegram.text import CAPTION_LIMIT, TEXT_LIMIT, split_text, utf16_len
+from bot.adapters.telegram.transport import NotSent
 from bot.delivery import Rejected, RetryLater, Uncertain, Unreachable
 from dialogs.model import Reply, encode_button
 
@@ -32,8 +33,9 @@ _HARMLESS = (
 )
 # A private chat that no longer exists for this bot (account deleted, never started).
 _GONE = ("chat not found", "user not found", "peer_id_invalid")
-# httpx failures that happen before a byte of the request was sent: nothing can have arrived.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Failures that happen before a byte of the request was sent: nothing can have arrived. The httpx
+# ones are for python-telegram-bot's default client, should a Bot be built with it.
+_NOT_SENT = (NotSent, httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # The spinner answer of the press being handled, while it is on its way (see spinner.py): what this
 # task sends in reply goes after it.
 ANSWER_FIRST: ContextVar[asyncio.Task[None] | None] = ContextVar("telegram_answer_first", default=None)
