@@ -7,7 +7,7 @@ import logging
 import os
 import statistics
 from collections.abc import Callable, Collection, Sequence
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -52,6 +52,7 @@ class Sizes:
     warm: int  # updates each side handles before anything is measured
     steps: int  # "One more step" presses queued at once, per side
     typed: int  # typed messages queued at once, per side
+    typed_rounds: int  # batches of them per side, taking turns
     levels: tuple[float, ...]  # offered rates for latency, as fractions of the echo bot's capacity
     latency_seconds: float  # how long each level injects for
     model_reads: int  # reads of the typed message by the model alone
@@ -65,11 +66,11 @@ class Sizes:
     startup_runs: int
 
 
-FULL = Sizes("full", 20, 2000, 500, (0.25, 0.5, 0.9), 1.5, 200, 50, 100_000, (1_000, 100_000), 100, 5,
+FULL = Sizes("full", 20, 2000, 500, 3, (0.25, 0.5, 0.9), 1.5, 200, 50, 100_000, (1_000, 100_000), 100, 5,
              ((30.0, 600), (100.0, 1500)), (1_000, 100_000, 1_000_000), 3)
-QUICK = Sizes("quick", 10, 300, 200, (0.25, 0.5, 0.9), 0.5, 50, 10, 2_000, (1_000, 5_000), 100, 2,
+QUICK = Sizes("quick", 10, 300, 200, 3, (0.25, 0.5, 0.9), 0.5, 50, 10, 2_000, (1_000, 5_000), 100, 2,
               ((30.0, 60),), (1_000,), 1)
-TINY = Sizes("tiny", 3, 30, 20, (0.25, 0.5, 0.9), 0.2, 10, 3, 100, (200, 400), 20, 1, ((30.0, 10),), (100,), 1)
+TINY = Sizes("tiny", 3, 30, 20, 1, (0.25, 0.5, 0.9), 0.2, 10, 3, 100, (200, 400), 20, 1, ((30.0, 10),), (100,), 1)
 
 Progress = Callable[[str], None]
 # The suite's parts in the order a run takes them; `--only` picks some (they share one process).
@@ -237,21 +238,35 @@ async def _steps(sizes: Sizes, workdir: Path, template: Template, progress: Prog
 
 
 async def _typed(sizes: Sizes, workdir: Path, template: Template, progress: Progress) -> list[Figure]:
-    """Section 3: typed messages through the whole stack, the model inside the bot, and long messages."""
-    n = sizes.typed
-    warm, batch = range(1, sizes.warm + 1), range(100, 100 + n)
-    runs: dict[str, Run] = {}
+    """Section 3: typed messages through the whole stack, the model inside the bot, and long messages.
+
+    A batch of 500 lasts 2-5 s, and on a shared machine the same side's rate moved by a third from
+    one minute to the next. So all four sides run at once, each on its own emulator, and take turns:
+    `typed_rounds` batches each, in rotating order, and each side's figure is its median batch."""
+    n, rounds = sizes.typed, sizes.typed_rounds
+    warm = range(1, sizes.warm + 1)
+    batches = [range(100 + r * n, 100 + (r + 1) * n) for r in range(rounds)]
+    users = batches[-1].stop
     sides: list[tuple[str, Callable[[BenchEmulator], AbstractAsyncContextManager[Runner]]]] = [
         ("echo", echo_runner),
-        ("peer", lambda e: peer_runner(e, workdir, template, batch.stop, TYPED)),
-        ("rekindle", lambda e: rekindle_runner(e, workdir, template, batch.stop, workload=TYPED)),
-        ("no model", lambda e: rekindle_runner(e, workdir, template, batch.stop, workload=TYPED, model=False)),
+        ("peer", lambda e: peer_runner(e, workdir, template, users, TYPED)),
+        ("rekindle", lambda e: rekindle_runner(e, workdir, template, users, workload=TYPED)),
+        ("no model", lambda e: rekindle_runner(e, workdir, template, users, workload=TYPED, model=False)),
     ]
-    for key, side in sides:
-        async with BenchEmulator() as emulator, side(emulator) as runner:
-            progress(f"{runner.name}: {n} typed messages at once")
-            await throughput(runner, warm, 120)
-            runs[key] = await throughput(runner, batch, 600)
+    measured: dict[str, list[Run]] = {key: [] for key, _ in sides}
+    async with AsyncExitStack() as stack:
+        runners = {}
+        for key, side in sides:
+            emulator = await stack.enter_async_context(BenchEmulator())
+            runners[key] = await stack.enter_async_context(side(emulator))
+            await throughput(runners[key], warm, 120)
+        for r, batch in enumerate(batches):
+            order = [key for key, _ in sides]
+            order = order[r % len(order):] + order[: r % len(order)]
+            progress(f"round {r + 1} of {rounds}: {n} typed messages at once, per side")
+            for key in order:
+                measured[key].append(await throughput(runners[key], batch, 600))
+    runs = {key: _median_run(found) for key, found in measured.items()}
     progress(f"the safety model alone: {sizes.model_reads} reads")
     alone = await model_alone(template.typed_text, sizes.model_reads)
     progress("idle heartbeat baseline")
@@ -260,24 +275,27 @@ async def _typed(sizes: Sizes, workdir: Path, template: Template, progress: Prog
     burst = await long_burst(workdir, template, sizes.long_people)
 
     echo, peer, rk, off = runs["echo"], runs["peer"], runs["rekindle"], runs["no model"]
-    inside = rk.model_ms
+    inside = [ms for run in measured["rekindle"] for ms in run.model_ms]
     section = "3. Typed messages"
     figures = [
         Figure(section, "typed messages per second, with the safety model", rk.rate, "msgs/s", peer.rate, PEER,
                ">= 0.5x peer", rk.rate >= 0.5 * peer.rate,
-               note=_side_note(rk, "messages", "message") + f"; against the echo bot {rk.rate / echo.rate:.2f}x"),
+               note=f"{_batches(measured['rekindle'])}; " + _side_note(rk, "messages", "message")
+                    + f"; against the echo bot {rk.rate / echo.rate:.2f}x"),
         Figure(section, "typed messages per second, model off", off.rate, "msgs/s", peer.rate, PEER,
-               note="the same run with the service's reader removed (the rules read the text, as when the"
-                    f" model cannot load); {_side_note(off, 'messages', 'message')}"),
+               note="the same runs with the service's reader removed (the rules read the text, as when the"
+                    f" model cannot load); {_batches(measured['no model'])};"
+                    f" {_side_note(off, 'messages', 'message')}"),
         Figure(section, "typed messages per second, the peer", peer.rate, "msgs/s", echo.rate, "echo bot",
-               note=f"{peer.per_update()} counted per message; no model, no transaction"),
+               note=f"{_batches(measured['peer'])}; echo bot {_batches(measured['echo'])};"
+                    f" {peer.per_update()} counted per message; no model, no transaction"),
     ]
     if inside:
         for q, pct in ((0.5, "p50"), (0.99, "p99")):
             figures.append(Figure(
                 section, f"safety model per message inside the running bot, {pct}", percentile(inside, q), "ms",
                 percentile(alone, q), "the model alone, same message", higher_is_better=False,
-                note=f"{len(inside):,} reads in the reader's worker threads during the run above; alone:"
+                note=f"{len(inside):,} reads in the reader's worker threads during the runs above; alone:"
                      f" {len(alone)} reads one after another in one thread",
             ))
     figures.append(Figure(
@@ -290,6 +308,17 @@ async def _typed(sizes: Sizes, workdir: Path, template: Template, progress: Prog
                 if burst.weights else ""),
     ))
     return figures
+
+
+def _median_run(runs: Sequence[Run]) -> Run:
+    return sorted(runs, key=lambda run: run.rate)[len(runs) // 2]
+
+
+def _batches(runs: Sequence[Run]) -> str:
+    if len(runs) == 1:
+        return f"one batch of {runs[0].updates:,}"
+    rates = ", ".join(f"{run.rate:.0f}" for run in runs)
+    return f"median of {len(runs)} batches of {runs[0].updates:,} ({rates}/s)"
 
 
 async def _sweep(sizes: Sizes, workdir: Path, template: Template, progress: Progress) -> list[Figure]:
