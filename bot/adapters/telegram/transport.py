@@ -14,17 +14,17 @@ sender can retry it without risking a duplicate.
 
 from __future__ import annotations
 
-import logging
+import os
+import ssl
 
 import aiohttp
+import certifi
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 __all__ = ["AiohttpRequest", "NotSent"]
-
-log = logging.getLogger(__name__)
 
 
 class NotSent(Exception):
@@ -57,10 +57,14 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
+            # As httpx did: proxies from HTTPS_PROXY/NO_PROXY and the like (trust_env), and
+            # certifi's CA bundle unless SSL_CERT_FILE or SSL_CERT_DIR names another, so a slim image
+            # without system certificates still reaches Telegram.
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._size),
+                connector=aiohttp.TCPConnector(limit=self._size, ssl=_ssl_context()),
                 cookie_jar=aiohttp.DummyCookieJar(),
                 headers={"User-Agent": self.USER_AGENT},
+                trust_env=True,
             )
 
     async def shutdown(self) -> None:
@@ -120,6 +124,12 @@ class AiohttpRequest(BaseRequest):
             if _never_left(exc):
                 raise NetworkError(message) from NotSent(exc)
             raise NetworkError(message) from exc
+
+
+def _ssl_context() -> ssl.SSLContext:
+    if os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR"):
+        return ssl.create_default_context()  # OpenSSL reads both variables itself
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def _never_left(exc: BaseException) -> bool:

@@ -30,6 +30,7 @@ ME = {"id": 123456, "is_bot": True, "first_name": "Rekindle", "username": "rekin
 class Server:
     url: str
     seen: list[dict[str, object]] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)
     release: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -44,6 +45,7 @@ async def server() -> AsyncIterator[Server]:
             await state.release.wait()
         form = await request.post()
         fields = {k: (v.file.read(), v.filename) if isinstance(v, web.FileField) else v for k, v in form.items()}
+        state.hosts.append(request.host)
         state.seen.append({"method": method, "agent": request.headers.get("User-Agent", ""), **fields})
         if method == "getMe":
             return web.json_response({"ok": True, "result": ME})
@@ -124,6 +126,24 @@ async def test_a_bot_runs_on_it(server: Server) -> None:
     async with bot:
         assert await bot.delete_webhook() is True  # getMe on entry, then the call
     assert [s["method"] for s in server.seen] == ["getMe", "deleteWebhook"]
+
+
+async def test_a_proxy_in_the_environment_is_used(
+    server: Server, request_: AiohttpRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The server above stands in for the proxy: a proxied request names the whole URL, here an
+    # address where nothing listens, so only the proxy can have answered.
+    monkeypatch.setenv("HTTP_PROXY", server.url.split("/bot")[0])
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    transport = AiohttpRequest()
+    await transport.initialize()
+    try:
+        status, _ = await transport.do_request(f"http://api.telegram.invalid/bot{TOKEN}/getMe", "POST")
+    finally:
+        await transport.shutdown()
+    assert status == 200 and [s["method"] for s in server.seen] == ["getMe"]
+    assert server.hosts == ["api.telegram.invalid"]
 
 
 async def test_unused_or_closed_it_refuses_to_send() -> None:
