@@ -59,7 +59,7 @@ def _steps(figures: list[Figure]) -> list[str]:
     if held is not None:
         ms, turns, trips, ceiling = held
         text += (
-            f" What the peer does not do is the cost: Rekindle records each step before confirming it. Per step its"
+            " Rekindle also does what the peer does not: it records each step before confirming it. Per step its"
             f" one SQLite connection was held {ms:.2f} ms ({turns} turns of the connection lock, {trips}"
             f" trips to aiosqlite's thread, a transaction's writes going with its COMMIT): that alone allows"
             f" at most {ceiling:.0f} steps/s,"
@@ -216,6 +216,15 @@ def _typed(figures: list[Figure]) -> list[str]:
             + f"); the same read alone took {inside.baseline or 0:.1f} ms: sixteen updates in flight share the"
             " cores with the model's threads."
         )
+        if not rk.met and inside.value:
+            text += (
+                f" The reader is one thread (the other core is left to the event loop), so reads alone cap"
+                f" Rekindle near {1000 / inside.value:.0f} messages/s; the rest of its work per message runs on"
+                " the loop meanwhile."
+            )
+    batches = re.search(r"median of \d+ batches of [\d,]+ \(([^)]*)/s\)", peer.note)
+    if batches:
+        text += f" The peer's batches in this run went at {batches.group(1)} messages/s."
     out.append(text)
     if stall is not None and stall.value is not None:
         people = re.search(r"stall, (\d+) people", stall.name)
