@@ -25,7 +25,7 @@ from pathlib import Path
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from bench.analysis import analysis
-from bench.machine import describe
+from bench.machine import cpu_ticks, describe, steal_share
 from bench.report import markdown
 from bench.results import table
 from bench.suite import FULL, QUICK, SECTIONS, run_suite
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or (results if args.quick or args.only else ROOT / "docs" / "benchmarks.md")
     logging.basicConfig(level=logging.ERROR)  # the bot's own INFO lines would drown the progress
     machine = describe()
-    load_before = os.getloadavg()[0]
+    load_before, ticks_before = os.getloadavg()[0], cpu_ticks()
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rekindle-bench-") as tmp:
         figures = asyncio.run(run_suite(sizes, Path(tmp), _progress, only))
@@ -69,7 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     load = (load_before, os.getloadavg()[0])
-    out.write_text(markdown(figures, machine, command, seconds, analysis(figures), load), encoding="utf-8")
+    steal = steal_share(ticks_before, cpu_ticks())
+    out.write_text(
+        markdown(figures, machine, command, seconds, analysis(figures), load, steal), encoding="utf-8"
+    )
     _progress(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out} in {seconds:.0f} s")
     return 0
 

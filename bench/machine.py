@@ -44,6 +44,25 @@ def memory_mib() -> int | None:
     return None
 
 
+def cpu_ticks() -> tuple[int, int] | None:
+    """(steal, all) clock ticks of every core since boot, from /proc/stat; None elsewhere.
+
+    Steal is time a virtual machine's cores were ready to run but the host ran something else: a
+    run with much of it measured the neighbours as much as the bot."""
+    try:
+        with open("/proc/stat", encoding="utf-8") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (fields[7], sum(fields[:8])) if len(fields) >= 8 else None
+
+
+def steal_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
+
+
 def versions() -> dict[str, str]:
     found = {"Python": platform.python_version(), "SQLite": sqlite3.sqlite_version}
     for name in LIBRARIES:

@@ -89,6 +89,7 @@ def markdown(
     seconds: float,
     analysis: str,
     load: tuple[float, float] | None = None,
+    steal: float | None = None,
 ) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     busy = (
@@ -97,6 +98,11 @@ def markdown(
         if load is not None
         else ""
     )
+    if steal is not None:
+        busy += (
+            f" The host took {steal:.1%} of the cores' time away from this machine during the run (steal,"
+            " from /proc/stat): above a few percent, stalls and rates carry the neighbours' load too."
+        )
     lines = [
         "# Benchmarks",
         "",

@@ -18,7 +18,7 @@ from bench.analysis import analysis
 from bench.cpu import CpuSplit
 from bench.data import make_template
 from bench.emulator import BenchEmulator, TokenBucket
-from bench.machine import describe
+from bench.machine import cpu_ticks, describe, steal_share
 from bench.report import markdown
 from bench.results import Figure, table
 from bench.suite import SECTIONS, TINY, cpu_note, run_suite
@@ -72,13 +72,21 @@ async def test_tiny_suite_produces_sane_figures(tmp_path: Path) -> None:
     rss = _by_name(figures, "RSS when ready")[0]
     assert rss.value is not None and 20 < rss.value < 2000
 
-    text = markdown(figures, describe(), "python -m bench", 1.0, analysis(figures), (0.5, 0.7))
+    text = markdown(figures, describe(), "python -m bench", 1.0, analysis(figures), (0.5, 0.7), 0.083)
     assert "## Machine" in text and describe()["cpu"] in text and "python -m bench" in text
-    assert "load average (1 minute) was 0.50" in text
+    assert "load average (1 minute) was 0.50" in text and "took 8.3% of the cores' time away" in text
     assert "the run took 1 s (within the 10 minutes the whole suite is meant to take)" in text
     assert "**Goals in this run: " in text and ("- met: " in text or "- MISSED: " in text)
     assert "| guide steps per second |" in text and "**Guide steps (" in text and "**Typed messages (" in text
     assert "guide steps per second" in table(figures)
+
+
+def test_steal_is_the_share_of_ticks_between_two_readings() -> None:
+    assert steal_share((100, 10_000), (150, 11_000)) == 0.05
+    assert steal_share(None, (150, 11_000)) is None and steal_share((1, 5), (1, 5)) is None
+    now = cpu_ticks()
+    if now is not None:  # Linux: steal is one of the ticks counted
+        assert 0 <= now[0] <= now[1]
 
 
 async def test_the_peer_makes_exactly_the_calls_rekindle_makes(tmp_path: Path) -> None:
