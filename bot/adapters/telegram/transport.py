@@ -131,7 +131,6 @@ class AiohttpRequest(BaseRequest):
                 raise NetworkError(message) from NotSent(exc)
             raise NetworkError(message) from exc
 
-
     def _proxy_for(self, url: str) -> tuple[URL | None, aiohttp.BasicAuth | None]:
         """HTTPS_PROXY, HTTP_PROXY, NO_PROXY and the like, looked up once per host.
 
