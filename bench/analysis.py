@@ -222,6 +222,11 @@ def _typed(figures: list[Figure]) -> list[str]:
                 f" Rekindle near {1000 / inside.value:.0f} messages/s; the rest of its work per message runs on"
                 " the loop meanwhile."
             )
+    if inside99 is not None and inside99.value is not None and inside99.goal:
+        text += (
+            f" The safety issue's bar, a read's p99 {inside99.goal}, is {_met(inside99)} inside the saturated bot"
+            f" ({inside99.value:.1f} ms); a read alone had a p99 of {inside99.baseline or 0:.1f} ms."
+        )
     batches = re.search(r"median of \d+ batches of [\d,]+ \(([^)]*)/s\)", peer.note)
     if batches:
         text += f" The peer's batches in this run went at {batches.group(1)} messages/s."

@@ -292,9 +292,14 @@ async def _typed(sizes: Sizes, workdir: Path, template: Template, progress: Prog
     ]
     if inside:
         for q, pct in ((0.5, "p50"), (0.99, "p99")):
+            # The safety issue's bar, a read's p99 within 20 ms on 2 cores, taken at its strictest:
+            # inside the bot while it is saturated, not only alone.
+            value = percentile(inside, q)
+            goal = "<= 20 ms" if pct == "p99" else ""
             figures.append(Figure(
-                section, f"safety model per message inside the running bot, {pct}", percentile(inside, q), "ms",
-                percentile(alone, q), "the model alone, same message", higher_is_better=False,
+                section, f"safety model per message inside the running bot, {pct}", value, "ms",
+                percentile(alone, q), "the model alone, same message", goal, (value <= 20.0) if goal else None,
+                higher_is_better=False,
                 note=f"{len(inside):,} reads in the reader's worker threads during the runs above; alone:"
                      f" {len(alone)} reads one after another in one thread",
             ))
