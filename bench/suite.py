@@ -298,7 +298,7 @@ async def _typed(sizes: Sizes, workdir: Path, template: Template, progress: Prog
             goal = "<= 20 ms" if pct == "p99" else ""
             figures.append(Figure(
                 section, f"safety model per message inside the running bot, {pct}", value, "ms",
-                percentile(alone, q), "the model alone, same message", goal, (value <= 20.0) if goal else None,
+                percentile(alone, q), "model alone, same message", goal, (value <= 20.0) if goal else None,
                 higher_is_better=False,
                 note=f"{len(inside):,} reads in the reader's worker threads during the runs above; alone:"
                      f" {len(alone)} reads one after another in one thread",
