@@ -136,6 +136,7 @@ class Checkins(_Strict):
     note_question: Message
     thanks: list[Message] = Field(min_length=1)  # the check-in is done (nothing was written)
     thanks_noted: list[Message] = Field(min_length=1)  # ... and their note is in the journal
+    low_mood_care: list[Message] = Field(min_length=1)  # before the direct question, on a very low day
     # The small offer after a low mood (grounding, a friend, /sos), said a different way each day of
     # a low week.
     low_mood_offer: list[Message] = Field(min_length=1)

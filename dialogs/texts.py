@@ -84,7 +84,6 @@ REQUIRED_TEXTS = frozenset(
         "lesson_question",
         "lesson_return",
         "lesson_task",
-        "low_mood_care",
         "media_edited",
         "media_other",
         "media_photo",

@@ -129,7 +129,7 @@ def _mood_handle(ctx: Ctx) -> None:
     if screening.low_mood_needs_asking(ctx, mood):
         # Record the mood now: the check-in may end in crisis care instead of its last step.
         ctx.emit(CheckinWrite(local_date=ctx.today, mood=mood, urge=None, contacted=None))
-        ctx.say_key("low_mood_care")
+        ctx.say(_pick(checkins.low_mood_care, ctx.today, "care"))
         screening.ask(ctx, mood=mood)
         return
     ctx.say(_pick(checkins.mood_ack[mood], ctx.today, "mood"))
