@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from datetime import timedelta
 
-import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
@@ -33,9 +32,6 @@ _HARMLESS = (
 )
 # A private chat that no longer exists for this bot (account deleted, never started).
 _GONE = ("chat not found", "user not found", "peer_id_invalid")
-# Failures that happen before a byte of the request was sent: nothing can have arrived. The httpx
-# ones are for python-telegram-bot's default client, should a Bot be built with it.
-_NOT_SENT = (NotSent, httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # The spinner answer of the press being handled, while it is on its way (see spinner.py): what this
 # task sends in reply goes after it.
 ANSWER_FIRST: ContextVar[asyncio.Task[None] | None] = ContextVar("telegram_answer_first", default=None)
@@ -117,13 +113,13 @@ class TelegramSender:
                 raise Unreachable(exc.message) from exc
             raise Rejected("Telegram answered 400 Bad Request") from exc
         except TimedOut as exc:
-            if isinstance(exc.__cause__, _NOT_SENT):
+            if isinstance(exc.__cause__, NotSent):
                 raise  # never left this machine: an ordinary transient failure, safe to retry
             raise Uncertain(f"timed out: {exc.message}") from exc
         except NetworkError as exc:
             # No cause: Telegram answered with a 5xx status, a definite "that failed", so the send is
             # retried. A dropped connection leaves the cause set and the outcome unknown.
-            if exc.__cause__ is None or isinstance(exc.__cause__, _NOT_SENT):
+            if exc.__cause__ is None or isinstance(exc.__cause__, NotSent):
                 raise
             raise Uncertain(f"network: {exc.message}") from exc
         if keyboard is not None and reply.nonce is not None:
