@@ -175,6 +175,11 @@ def _session_options(threads: int) -> ort.SessionOptions:
     # it from the event loop and the database between messages.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    # The int8 weights use their full range. Without VNNI, x86 cores multiply them with an
+    # instruction that saturates at 16 bits, and the embeddings drift: on an AVX2-only CPU the
+    # held-out split's boundary recall fell from 0.915 to 0.898. This makes onnxruntime run those
+    # products exactly (as u8u8) on such CPUs only; VNNI CPUs keep their own exact, faster kernel.
+    options.add_session_config_entry("session.x64quantprecision", "1")
     options.log_severity_level = 3  # errors only; load failures are raised, not logged
     return options
 
