@@ -218,9 +218,9 @@ def _typed(figures: list[Figure]) -> list[str]:
         )
         if not rk.met and inside.value:
             text += (
-                f" The reader is one thread (the other core is left to the event loop), so reads alone cap"
-                f" Rekindle near {1000 / inside.value:.0f} messages/s; the rest of its work per message runs on"
-                " the loop meanwhile."
+                f" The reader's two threads share the two cores with the event loop, so reads alone cap"
+                f" Rekindle near {2000 / inside.value:.0f} messages/s, and less while the loop takes its share:"
+                " the model's read time, which depends on the CPU (see its extensions above), is the limit."
             )
     if inside99 is not None and inside99.value is not None and inside99.goal:
         text += (
