@@ -108,6 +108,13 @@ class Plan:
     def section_of(self, lesson_id: str) -> Section | None:
         return next((section for i, _, section in self.order if i == lesson_id), None)
 
+    def opens_section(self, lesson_id: str) -> Section | None:
+        """The lesson's section when it is the section's first lesson (its intro goes first)."""
+        section = self.section_of(lesson_id)
+        if section is None or next((i for i in self.ids if self.section_of(i) is section), None) != lesson_id:
+            return None
+        return section
+
 
 def start_track(state: UserState, track: str, today: date) -> None:
     """Move to a track; its lessons are paced from today, and lessons already read are not repeated."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -112,9 +113,34 @@ def test_each_answer_opens_its_branch(kit, answer, first_lesson):
     conv.onboard()
     walk_days(conv, 32)
     conv.command("today")
-    conv.tap(answer)
+    replies = conv.tap(answer)
     assert conv.state.guide.read[-1] == first_lesson
     assert conv.screen == "guide.lesson"
+    # The branch's intro names what happened; no acknowledgement before it says the same again.
+    intro = next(s.intro for s in _branch_sections(kit) if first_lesson in s.lessons)
+    assert replies[0].text.startswith(intro)
+    assert not any(r.text.startswith(("Thank you for", "I'm glad it went well")) for r in replies)
+
+
+def _branch_sections(kit):
+    return kit.content.tracks.reconnect.branches.values()
+
+
+def test_a_branch_chosen_when_no_step_can_open_is_acknowledged(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    walk_days(conv, 32)
+    conv.command("today")
+    conv.tap("No reply yet")
+    conv.advance(days=7)
+    conv.command("today")
+    assert conv.screen == "guide.outcome"
+    # Today's three steps already read (the first and two extra), so no new one can open now.
+    local_today = conv.now.astimezone(ZoneInfo(conv.state.profile.timezone)).date()
+    conv.state.guide.new_on, conv.state.guide.new_today = local_today, 3
+    replies = conv.tap("replied warmly")
+    assert replies[0].text.startswith(kit.content.text("branch_warm", 0))
+    assert conv.state.guide.branch == "warm"
 
 
 def test_couple_lessons_open_only_when_they_are_talking_again(kit):

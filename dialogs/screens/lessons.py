@@ -56,6 +56,15 @@ def open_today(ctx: Ctx) -> None:
     _nothing_new(ctx, p)
 
 
+def opens_a_section(ctx: Ctx) -> bool:
+    """Whether "Today's step" would now open a new section, whose intro says where the person is."""
+    p = plan_for(ctx)
+    if moment(ctx.state, ctx.today, branch_read=not p.unread):
+        return False
+    due = p.due_today()
+    return due is not None and p.opens_section(due) is not None
+
+
 def _nothing_new(ctx: Ctx, p: Plan) -> None:
     ctx.goto("guide.today")
     practice = _practice(ctx)
@@ -135,11 +144,8 @@ def _open(ctx: Ctx, lesson_id: str, p: Plan, *, new: bool) -> None:
         guide.new_today += 1
         if lesson_id not in guide.read:
             guide.read = [*guide.read, lesson_id]
-        section = p.section_of(lesson_id)
-        first_in_section = (
-            section is not None and next((i for i in p.ids if p.section_of(i) is section), None) == lesson_id
-        )
-        if section is not None and first_in_section:
+        section = p.opens_section(lesson_id)
+        if section is not None:
             ctx.say(section.intro, coaching=coaching)
     ctx.goto("guide.lesson", lesson=lesson_id)
     heading = ctx.t("lesson_heading", title=lesson.title)

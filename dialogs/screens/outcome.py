@@ -82,7 +82,10 @@ def _handle(ctx: Ctx) -> None:
         lessons.open_today(ctx)
     else:
         guide.branch, guide.branch_on = answer, ctx.today
-        ctx.say_key(f"branch_{answer}")
+        # The branch's first section opens with an intro that names what happened; the short
+        # acknowledgement is only for when no new step can open today.
+        if not lessons.opens_a_section(ctx):
+            ctx.say_key(f"branch_{answer}")
         lessons.open_today(ctx)
 
 
