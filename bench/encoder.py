@@ -74,7 +74,7 @@ class EncoderSizes:
 
 
 FULL = EncoderSizes(single_calls=1000, batch_calls=200, load_runs=3)
-TINY = EncoderSizes(single_calls=20, batch_calls=5, load_runs=1)
+TINY = EncoderSizes(single_calls=20, batch_calls=2, load_runs=1)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -133,11 +133,13 @@ async def test_stale_button_says_expired_and_changes_nothing(
     assert "1-4 weeks ago" in person.labels()  # the current question is still the one to answer
 
 
-async def test_50_users_20_messages_each_all_answered_in_order(
+async def test_25_users_20_messages_each_all_answered_in_order(
     run_adapter: RunAdapter, service: Any, emu: DiscordEmulator
 ) -> None:
     await run_adapter(service)
-    users = range(1000, 1050)
+    # 25 people at once is concurrency enough; every typed message is read by the safety model
+    # (17 ms each on an AVX2-only core), and 50 people cost the suite 22 s.
+    users = range(1000, 1025)
     for user in users:
         emu.send_command(user, "/start")
         for i in range(19):
