@@ -13,6 +13,7 @@ REQUIRED_TEXTS = frozenset(
         "ack_reflection",
         "after_info",
         "after_lesson",
+        "after_lesson_no_more",
         "ask_contact",
         "ask_country",
         "ask_ended_by",

@@ -143,6 +143,39 @@ def test_a_branch_chosen_when_no_step_can_open_is_acknowledged(kit):
     assert conv.state.guide.branch == "warm"
 
 
+def test_no_text_offers_one_more_step_without_the_button(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    walk_days(conv, 40, extra=1)
+    offers = [r for r in conv.history if re.search(r"one more step|or one more\?", r.text, re.IGNORECASE)]
+    assert offers, "the walk should meet the offer"
+    for reply in offers:
+        labels = [b.label for row_ in reply.buttons for b in row_]
+        assert any(label.startswith("One more step") for label in labels), reply.text
+
+
+def test_weeks_of_waiting_bring_varied_practices_and_count_the_weeks(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    walk_days(conv, 32)
+    given: list[tuple[int, str]] = []
+    for day in range(28):
+        conv.command("today")
+        if conv.screen == "guide.outcome":
+            conv.tap(OUTCOME_ANSWERS[str(conv.state.data.get("moment"))])
+        practice = conv.state.data.get("practice") if conv.screen == "guide.today" else None
+        if practice:
+            given.append((day, str(practice)))
+        conv.advance(days=1)
+    assert len(given) >= 14, given
+    last: dict[str, int] = {}
+    for day, lesson_id in given:
+        assert lesson_id not in last or day - last[lesson_id] >= 7, (lesson_id, last[lesson_id], day)
+        last[lesson_id] = day
+    asked = [r.text for r in conv.history if "since you told me they hadn't replied" in r.text]
+    assert [t.split(" since")[0] for t in asked[:2]] == ["It's been about a week", "It's been two weeks"]
+
+
 def test_couple_lessons_open_only_when_they_are_talking_again(kit):
     conv = Conversation(kit)
     conv.onboard()
@@ -330,7 +363,7 @@ SCREEN_TABLE: dict[str, Expect] = {
                           typed=("ack_more_words",), typed_offers=("Done for today", "Menu")),
     "guide.lesson": Expect(("lesson_return",), ("Skip the question", "Menu", "Read it again"), typed=("journal",),
                            then="guide.after", typed_offers=("Done for today", "One more step", "Menu")),
-    "guide.outcome": asks("outcome_first", offers=OUTCOMES),
+    "guide.outcome": asks("first message", offers=OUTCOMES),
     "guide.review": asks("review_pick", offers=("Name what you feel", "Back")),
     "guide.today": asks("guide_next_opens", offers=("One more step now", "Read one again", "Menu")),
     "intake.contact": Expect(("ask_contact",), CONTACT, typed=("pick_a_button", "ask_contact")),

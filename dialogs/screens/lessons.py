@@ -7,6 +7,8 @@ read again. Returning to a lesson shows one line and its buttons, never the whol
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from dialogs.branching import moment
 from dialogs.context import Ctx, Keyboard, row
 from dialogs.dates import human_date
@@ -19,6 +21,7 @@ from dialogs.screens.registry import SCREENS, command, enter_side, register, sho
 __all__ = ["open_today", "plan_for", "read_again"]
 
 NC_LENGTHS = (21, 30, 45, 60)
+PRACTICE_AGAIN_AFTER = timedelta(days=7)  # the same practice comes back at most once a week
 
 
 def plan_for(ctx: Ctx) -> Plan:
@@ -70,6 +73,7 @@ def _nothing_new(ctx: Ctx, p: Plan) -> None:
     practice = _practice(ctx)
     if practice:
         ctx.state.guide.practice_on = ctx.today
+        ctx.state.guide.practised = {**ctx.state.guide.practised, practice[0]: ctx.today}
         ctx.state.data = {"practice": practice[0]}
         ctx.say_key("practice_intro")
         more = [("One more step now", "more")] if p.one_more() is not None else []
@@ -79,10 +83,15 @@ def _nothing_new(ctx: Ctx, p: Plan) -> None:
 
 
 def _practice(ctx: Ctx) -> tuple[str, str] | None:
-    """Today's small practice: a follow-up on the latest lesson read that has one, once a day."""
-    if ctx.state.guide.practice_on == ctx.today:
+    """Today's small practice, once a day: a follow-up on a lesson already read, the latest first.
+    One given in the last week waits its turn, so quiet weeks do not bring the same prompt daily."""
+    guide = ctx.state.guide
+    if guide.practice_on == ctx.today:
         return None
-    for lesson_id in reversed(ctx.state.guide.read):
+    for lesson_id in reversed(guide.read):
+        last = guide.practised.get(lesson_id)
+        if last is not None and ctx.today - last < PRACTICE_AGAIN_AFTER:
+            continue
         text = _lesson(ctx, lesson_id).text_for(ctx.state.track)
         if text.practice:
             return lesson_id, text.practice
@@ -237,7 +246,7 @@ def _after(ctx: Ctx, *, answered: bool, acknowledged: bool = False) -> None:
         # An answer offered something near it comes back to the lesson's question after reading it.
         faq.acknowledge(ctx, ctx.t("ack_reflection"), buttons, back_to="guide.lesson")
     else:
-        ctx.say(ctx.t("after_lesson"), buttons)
+        ctx.say(ctx.t("after_lesson" if more else "after_lesson_no_more"), buttons)
 
 
 def _after_show(ctx: Ctx) -> None:

@@ -56,7 +56,17 @@ def ask(ctx: Ctx) -> None:
         if when == "no_reply" and let_go_first(ctx.state, ctx.today)
         else f"outcome_{when}"
     )
-    ctx.say_key(key, _keyboard(ctx, when))
+    ctx.say_key(key, _keyboard(ctx, when), since=_weeks_since(ctx))
+
+
+def _weeks_since(ctx: Ctx) -> str:
+    """How long ago the person said there was no reply, in words: "about a week", "two weeks"."""
+    start = ctx.state.guide.branch_on
+    weeks = max(1, (ctx.today - start).days // 7) if start is not None else 1
+    return "about a week" if weeks == 1 else f"{_WEEKS.get(weeks, str(weeks))} weeks"
+
+
+_WEEKS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 
 
 def _handle(ctx: Ctx) -> None:
