@@ -45,6 +45,25 @@ def test_milestones_and_the_reconnect_phase_open_on_the_last_day(kit):
     assert conv.state.guide.read == ["emotions_name", "emotions_calm"], "lessons not read yet still come first"
 
 
+def test_a_strong_urge_is_named_and_met_with_help_a_mild_one_is_not(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    conv.tap("^3")
+    text = "\n".join(r.text for r in conv.tap("^8$"))
+    named, _, question = text.partition("\n\n")
+    assert "8 out of 10" in named and "/urge" in named and "?" not in named
+    assert question == kit.content.checkins.contact_question, "then the next question, alone"
+    conv.tap("^No$")
+    conv.tap("Skip")
+    conv.now = NINE_LONDON.replace(day=4)
+    conv.due()
+    conv.tap("^3")
+    replies = conv.tap("^3$")
+    assert [r.text for r in replies] == [kit.content.checkins.contact_question]
+
+
 def test_one_check_in_per_local_day_even_if_due_twice(kit):
     conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     conv.onboard(time="09:00")

@@ -34,6 +34,9 @@ def no_contact_day(ctx: Ctx) -> int | None:
     return day if 1 <= day <= ctx.state.no_contact.days else None
 
 
+STRONG_URGE = 7  # an urge this strong is named, with /urge offered, before the next question
+
+
 def _pick(options: list[str], seed: date, salt: str = "") -> str:
     # The same day always gets the same wording and the next day the next one, so no line comes two
     # days running (a seeded random choice repeated one about one day in len(options) of them). The salt
@@ -151,6 +154,9 @@ def _urge_handle(ctx: Ctx) -> None:
         _urge_show(ctx)
         return
     ctx.state.data = {**ctx.state.data, "urge": urge}
+    if urge >= STRONG_URGE:
+        line = _pick(ctx.kit.content.checkins.strong_urge, ctx.today, "strong_urge")
+        ctx.say(line.replace("{urge}", str(urge)))
     ctx.state.screen = "checkin.contact"
     _contact_show(ctx)
 
