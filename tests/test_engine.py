@@ -16,7 +16,7 @@ from tests.driver import Conversation
 OUTCOME_ANSWERS = {
     "first": "^No reply yet$",
     "no_reply": "^Still nothing$",
-    "warm": "talking again",
+    "warm": "trying again",
     "cool": "Still cool",
 }
 
@@ -183,7 +183,7 @@ def test_couple_lessons_open_only_when_they_are_talking_again(kit):
     together = set(kit.content.tracks.reconnect.branches["together"].lessons)
     walk_days(conv, 6, outcome={"first": "replied warmly", "warm": "Not yet"})
     assert not together & set(conv.state.guide.read), "still slow: no couple lessons"
-    walk_days(conv, 12, outcome={"first": "replied warmly", "warm": "talking again"})
+    walk_days(conv, 12, outcome={"first": "replied warmly", "warm": "trying again"})
     assert {"past_issues", "rebuild_trust"} <= set(conv.state.guide.read)
 
 

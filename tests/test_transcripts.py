@@ -41,7 +41,7 @@ def test_no_message_is_a_wall_of_text(rendered: dict[str, str], name: str) -> No
 
 
 def test_the_branches_are_reached(rendered: dict[str, str]) -> None:
-    assert "[They replied warmly]" in rendered["1-reconnect"] and "talking again" in rendered["1-reconnect"]
+    assert "[They replied warmly]" in rendered["1-reconnect"] and "trying again" in rendered["1-reconnect"]
     assert "Keeping your distance" in rendered["2-moving-on"] or "moving-on" in rendered["2-moving-on"]
     assert "taps [Keep my count]" in rendered["3-slip"]
     assert "Are you having thoughts of ending your life?" in rendered["4-low-mood-week"]

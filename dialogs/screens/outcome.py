@@ -2,7 +2,7 @@
 
 Asked the day after the first-message lesson, and again a week after each answer: no reply yet,
 a warm reply, a cool one, they asked me to stop, they are with someone. Couple lessons open only
-when the person says they are talking again; a request to stop moves them to moving on for good.
+when the person says they are both trying again; a request to stop moves them to moving on for good.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ ANSWERS: dict[str, tuple[tuple[str, str], ...]] = {
     "first": (("Not sent yet", "unsent"), ("No reply yet", "no_reply"), _WARM, _COOL, _STOP, _NEW),
     "no_reply": (("Still nothing", "no_reply"), _WARM, _COOL, _STOP, _NEW, _LET_GO),
     "warm": (
-        ("Yes, we're talking again", "together"),
+        ("Yes, we're trying again", "together"),
         ("Not yet, still slow", "warm"),
         ("It's cooled off", "cool"),
         _STOP,
