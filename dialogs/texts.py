@@ -63,6 +63,7 @@ REQUIRED_TEXTS = frozenset(
         "draft_ask",
         "draft_refused",
         "draft_refused_danger",
+        "draft_refused_boundary",
         "export_caption",
         "export_failed",
         "export_sent",

@@ -87,6 +87,11 @@ def test_danger_or_boundary_in_free_text_moves_to_moving_on_for_good(kit, messag
     assert conv.state.flags
     conv.command("draft", "hey, can we talk?")
     assert "won't help" in conv.text() or "can't help" in conv.text()
+    # The refusal gives the reason the person told us, not a vaguer one.
+    if "never contact me" in message:
+        assert "asked you not to contact them" in conv.text() and "safe" not in conv.text()
+    else:
+        assert "might not be safe" in conv.text()
     conv.command("movingon")
     assert "Yes, switch" not in conv.labels()
 

@@ -19,8 +19,7 @@ BACK = (row(("Back", "_back"), ("Menu", "_menu")),)
 @command("draft")
 def _draft(ctx: Ctx) -> None:
     if ctx.state.contact_forbidden:
-        key = "draft_refused_danger" if {"danger", "boundary"} & set(ctx.state.flags) else "draft_refused"
-        ctx.say_key(key, BACK)
+        ctx.say_key(_refusal(ctx), BACK)
         return
     enter_side(ctx, "draft")
     if ctx.event.text.strip():
@@ -29,13 +28,21 @@ def _draft(ctx: Ctx) -> None:
         ctx.say_key("draft_ask", BACK)
 
 
+def _refusal(ctx: Ctx) -> str:
+    """Why no draft is reviewed, in the person's own terms: the danger, the ex's request, or the path."""
+    flags = set(ctx.state.flags)
+    if flags & {"danger", "danger_by_user"}:
+        return "draft_refused_danger"
+    return "draft_refused_boundary" if "boundary" in flags else "draft_refused"
+
+
 def _handle(ctx: Ctx) -> None:
     text = ctx.event.text.strip()
     if ctx.event.button == "again" or not text:
         ctx.say_key("draft_ask", BACK)
         return
     if ctx.state.contact_forbidden:
-        ctx.say_key("draft_refused", BACK)
+        ctx.say_key(_refusal(ctx), BACK)
         return
     understood = ctx.event.understanding
     review = ctx.kit.coach.review(
