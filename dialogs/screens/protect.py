@@ -73,9 +73,9 @@ def settle(ctx: Ctx, owed: list[ReplyKind]) -> bool:
 def explain_route(ctx: Ctx) -> None:
     if "danger" in ctx.state.flags:
         say_reply(ctx, "danger_by_user" if "danger_by_user" in ctx.state.flags else "danger")
+        ctx.say_key("route_moving_on")
     else:
-        say_reply(ctx, "boundary")
-    ctx.say_key("route_moving_on")
+        say_reply(ctx, "boundary")  # which already names the track, and that it stays
 
 
 def moved_on(ctx: Ctx) -> bool:
