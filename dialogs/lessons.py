@@ -38,7 +38,7 @@ BRANCHES: tuple[Branch, ...] = ("no_reply", "warm", "cool", "together", "let_go"
 # A lesson only some people get: limited contact is for people who share children, work or a home.
 Need = Literal["shares_life"]
 # A lesson whose question is answered with buttons the engine provides.
-Asks = Literal["nc_length"]
+Asks = Literal["nc_length", "calm"]  # a question answered with buttons that change the pace
 
 
 class _Strict(BaseModel):

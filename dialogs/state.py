@@ -71,7 +71,9 @@ class GuideProgress(_Model):
     new_on: date | None = None  # local date `new_today` counts for
     new_today: int = 0  # new lessons opened on `new_on`
     practice_on: date | None = None  # local date a practice prompt was last given
-    practised: dict[str, date] = Field(default_factory=dict)  # lesson id -> local date its practice was last given
+    practised: dict[str, date] = Field(default_factory=dict)
+    # Not calm enough yet about a message that may get no reply: reaching out waits until this date.
+    hold_until: date | None = None  # lesson id -> local date its practice was last given
 
 
 class UserState(_Model):

@@ -14,6 +14,8 @@ REQUIRED_TEXTS = frozenset(
         "after_info",
         "after_lesson",
         "after_lesson_no_more",
+        "calm_ready",
+        "calm_wait",
         "ask_contact",
         "ask_country",
         "ask_ended_by",

@@ -176,6 +176,43 @@ def test_weeks_of_waiting_bring_varied_practices_and_count_the_weeks(kit):
     assert [t.split(" since")[0] for t in asked[:2]] == ["It's been about a week", "It's been two weeks"]
 
 
+def _to_the_readiness_question(kit) -> Conversation:
+    conv = Conversation(kit)
+    conv.onboard()
+    for _ in range(40):
+        conv.command("today")
+        if conv.screen == "guide.lesson" and conv.state.data.get("lesson") == "ready_to_reach_out":
+            return conv
+        if conv.screen == "guide.lesson":
+            conv.tap("30 days" if "30 days" in conv.labels() else "Skip the question")
+        conv.advance(days=1)
+    raise AssertionError("the readiness question never came")
+
+
+def test_not_calm_enough_to_reach_out_waits_a_week(kit):
+    conv = _to_the_readiness_question(kit)
+    assert [b for b in conv.labels() if b.isdigit()] == [str(n) for n in range(1, 11)]
+    replies = conv.tap("^4$")
+    assert "another week" in replies[0].text
+    for _ in range(6):
+        conv.advance(days=1)
+        conv.command("today")
+        assert conv.screen != "guide.lesson" or conv.state.data.get("lesson") != "apology"
+        assert not any(label.startswith("One more step") for label in conv.labels())
+    conv.advance(days=1)
+    conv.command("today")
+    assert conv.state.guide.read[-1] == "apology"
+
+
+def test_calm_enough_goes_on_the_next_day_and_a_typed_number_counts(kit):
+    conv = _to_the_readiness_question(kit)
+    replies = conv.say("prob an 8 tbh")
+    assert replies[0].text.startswith("8 out of 10")
+    conv.advance(days=1)
+    conv.command("today")
+    assert conv.state.guide.read[-1] == "apology"
+
+
 def test_couple_lessons_open_only_when_they_are_talking_again(kit):
     conv = Conversation(kit)
     conv.onboard()

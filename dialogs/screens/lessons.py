@@ -21,6 +21,8 @@ from dialogs.screens.registry import SCREENS, command, enter_side, register, sho
 __all__ = ["open_today", "plan_for", "read_again"]
 
 NC_LENGTHS = (21, 30, 45, 60)
+READY_CALM = 7  # how calm, of 10, about a message that gets no reply, before reaching out
+CALM_WAIT = timedelta(days=7)
 PRACTICE_AGAIN_AFTER = timedelta(days=7)  # the same practice comes back at most once a week
 
 
@@ -169,6 +171,12 @@ def _open(ctx: Ctx, lesson_id: str, p: Plan, *, new: bool) -> None:
 def _question_buttons(lesson: Lesson) -> Keyboard:
     if lesson.asks == "nc_length":
         return [row(*((f"{days} days", f"nc:{days}") for days in NC_LENGTHS))]
+    if lesson.asks == "calm":
+        return [
+            row(*((str(n), f"calm:{n}") for n in range(1, 6))),
+            row(*((str(n), f"calm:{n}") for n in range(6, 11))),
+            row(("Skip the question", "skip"), ("Menu", "_menu")),
+        ]
     return [row(("Skip the question", "skip"), ("Menu", "_menu"))]
 
 
@@ -200,6 +208,8 @@ def _lesson_handle(ctx: Ctx) -> None:
         open_today(ctx)
     elif button.startswith("nc:") and button[3:].isdigit() and int(button[3:]) in NC_LENGTHS:
         _set_nc_length(ctx, int(button[3:]))
+    elif button.startswith("calm:") and button[5:].isdigit() and 1 <= int(button[5:]) <= 10:
+        _set_calm(ctx, int(button[5:]))
     elif button == "again":
         read_again(ctx, lesson_id)
     elif button == "today":
@@ -214,6 +224,13 @@ def _lesson_handle(ctx: Ctx) -> None:
             days = parse_int(ctx.event.text, 21, 60)
             if days in NC_LENGTHS:
                 _set_nc_length(ctx, days)
+                return
+        if lesson.asks == "calm":
+            from dialogs.parsing import parse_int
+
+            calm = parse_int(ctx.event.text, 1, 10)
+            if calm is not None and len(ctx.event.text.split()) <= 6:  # "maybe a 5", not a story
+                _set_calm(ctx, calm)
                 return
         ctx.journal("reflection", ctx.event.text.strip(), ref=lesson_id)
         _after(ctx, answered=True)
@@ -230,6 +247,18 @@ def _set_nc_length(ctx: Ctx, days: int) -> None:
     ctx.state.no_contact.days = days
     ends = no_contact_ends_on(ctx.state)
     ctx.say_key("nc_length_set", days=str(days), date=human_date(ends, ctx.today) if ends else "")
+    _after(ctx, answered=True, acknowledged=True)
+
+
+def _set_calm(ctx: Ctx, calm: int) -> None:
+    """The readiness question: under READY_CALM, reaching out waits a week."""
+    guide = ctx.state.guide
+    if calm < READY_CALM:
+        guide.hold_until = ctx.today + CALM_WAIT
+        ctx.say_key("calm_wait", calm=str(calm), date=human_date(guide.hold_until, ctx.today))
+    else:
+        guide.hold_until = None
+        ctx.say_key("calm_ready", calm=str(calm))
     _after(ctx, answered=True, acknowledged=True)
 
 
