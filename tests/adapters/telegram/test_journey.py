@@ -303,8 +303,8 @@ def kind_of(body: str) -> str:
     return "about" if body.startswith("I'm Rekindle") else "other"
 
 
-async def test_a_hundred_users_at_once_all_answered(bot: Bot, tg: TelegramEmulator) -> None:
-    users = range(2000, 2100)
+async def test_fifty_users_at_once_all_answered(bot: Bot, tg: TelegramEmulator) -> None:
+    users = range(2000, 2050)  # 1,000 updates at once; a hundred people cost the suite 14 s more
     for user in users:
         tg.send_command(user, "/start")
     for i in range(19):
