@@ -15,6 +15,7 @@ from dialogs.dates import human_date
 from dialogs.lessons import Lesson
 from dialogs.model import Button
 from dialogs.pacing import Plan
+from dialogs.parsing import parse_int
 from dialogs.screens import faq
 from dialogs.screens.registry import SCREENS, command, enter_side, register, show
 
@@ -219,15 +220,11 @@ def _lesson_handle(ctx: Ctx) -> None:
     elif ctx.event.text.strip():
         lesson = _lesson(ctx, lesson_id)
         if lesson.asks == "nc_length":
-            from dialogs.parsing import parse_int
-
             days = parse_int(ctx.event.text, 21, 60)
             if days in NC_LENGTHS:
                 _set_nc_length(ctx, days)
                 return
         if lesson.asks == "calm":
-            from dialogs.parsing import parse_int
-
             calm = parse_int(ctx.event.text, 1, 10)
             if calm is not None and len(ctx.event.text.split()) <= 6:  # "maybe a 5", not a story
                 _set_calm(ctx, calm)
