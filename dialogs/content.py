@@ -54,6 +54,11 @@ class FaqEntry(_Strict):
     answer: list[Message] = Field(min_length=1, max_length=3)
     contact_coaching: bool = False
     moving_on_answer: list[Message] | None = None  # shown instead when contact must not be coached
+    # The line that offers this answer beside an acknowledgement, when what someone wrote came close
+    # to it (default: texts.yaml's near_offer).
+    near_offer: Message | None = None
+    # After the answer, someone counting no-contact days chooses to restart or keep their count.
+    offers_count_choice: bool = False
 
     @model_validator(mode="after")
     def _safe_alternative(self) -> FaqEntry:
@@ -137,7 +142,11 @@ class Checkins(_Strict):
     note_question: Message
     thanks: list[Message] = Field(min_length=1)  # the check-in is done (nothing was written)
     thanks_noted: list[Message] = Field(min_length=1)  # ... and their note is in the journal
-    low_mood_care: list[Message] = Field(min_length=1)  # before the direct question, on a very low day
+    low_mood_care: list[Message] = Field(min_length=1)  # before the direct question, after a mood of 1
+    low_run_care: list[Message] = Field(min_length=1)  # ... when the low days have gone on
+    low_again: list[Message] = Field(min_length=1)  # naming a low mood that follows a low yesterday
+    thanks_noted_low: list[Message] = Field(min_length=1)  # their note is in, on a low day
+    very_low_offer: list[Message] = Field(min_length=1)  # the small offer after a mood of 1
     # The small offer after a low mood (grounding, a friend, /sos), said a different way each day of
     # a low week.
     low_mood_offer: list[Message] = Field(min_length=1)

@@ -45,6 +45,7 @@ class NoContact(_Model):
     days: int = 30  # 21, 30, 45 or 60
     limited: bool = False  # limited contact for people who must stay in touch (children, work, home)
     slips: int = 0
+    slip_on: date | None = None  # local date of the last slip they told us about: counted once a day
 
 
 class CheckinPrefs(_Model):

@@ -93,9 +93,10 @@ def test_keeping_the_count_changes_nothing_but_the_slip_tally(kit):
     conv.now = NINE_LONDON.replace(day=5)
     conv.due()
     answer_checkin(conv, contacted=True)
-    conv.tap("Keep my count")
+    said = "\n".join(r.text for r in conv.tap("Keep my count"))
     nc = conv.state.no_contact
     assert nc.start == datetime(2026, 3, 2).date() and nc.slips == 1 and not nc.limited
+    assert "day 4 of 30" in said, "the count it keeps is named"
     assert conv.labels() == ["Today's step", "Menu"]
 
 
@@ -157,3 +158,35 @@ def test_draft_review_after_no_contact(kit):
     said = conv.text()
     assert "always" in said.lower()
     assert len([r for r in conv.effects]) <= 4
+
+
+def test_a_slip_told_in_the_morning_is_not_asked_about_again_at_that_days_check_in(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = NINE_LONDON.replace(day=5, hour=7)
+    conv.command("faq")
+    conv.tap("I slipped and contacted them")
+    assert conv.labels() == ["Restart my count", "Keep my count"], "the answer leads to the count's choice"
+    said = "\n".join(r.text for r in conv.tap("Keep my count"))
+    assert "day 4 of 30" in said
+    conv.command("faq")
+    conv.tap("I slipped and contacted them")
+    assert conv.labels() == ["More questions", "Back"], "chosen once today already"
+
+    conv.now = NINE_LONDON.replace(day=5)
+    conv.due()
+    conv.tap("^3")
+    said = "\n".join(r.text for r in conv.tap("^4$"))
+    assert kit.content.checkins.contact_question not in said, "they told me this morning"
+    assert kit.content.checkins.note_question in said
+    said = "\n".join(r.text for r in conv.tap("Skip"))
+    assert kit.content.checkins.slip_question not in said
+    assert conv.state.no_contact.slips == 1, "one slip, counted once"
+    writes = [e for e in conv.effects if type(e).__name__ == "CheckinWrite"]
+    assert writes and writes[-1].contacted is True, "the day's record still says they were in touch"
+
+    conv.now = NINE_LONDON.replace(day=6)
+    conv.due()
+    conv.tap("^3")
+    said = "\n".join(r.text for r in conv.tap("^4$"))
+    assert kit.content.checkins.contact_question in said, "a new day asks again"

@@ -28,8 +28,10 @@ def _journal(conv: Conversation) -> list[JournalWrite]:
     return [e for e in conv.effects if isinstance(e, JournalWrite)]
 
 
-def _offer(kit) -> str:
-    return kit.content.text("near_offer", 0)
+def _offer(kit, entry_id: str = "") -> str:
+    """The line that offers an entry's answer: its own, or the usual one."""
+    entry = next((e for e in kit.content.faq if e.id == entry_id), None)
+    return (entry.near_offer if entry else None) or kit.content.text("near_offer", 0)
 
 
 def test_a_slip_on_a_lessons_question_is_saved_and_the_slip_answer_offered(kit):
@@ -43,7 +45,8 @@ def test_a_slip_on_a_lessons_question_is_saved_and_the_slip_answer_offered(kit):
     assert [(w.kind, w.text) for w in _journal(conv)] == [("reflection", SLIP)], "filed as the answer"
     assert len(replies) == 1, "the thanks and the offer read as one message"
     said = replies[0].text
-    assert _offer(kit) in said and said.index(_offer(kit)) > 0, "after the usual acknowledgement"
+    offer = _offer(kit, "i_slipped")
+    assert offer in said and said.index(offer) > 0, "after the usual acknowledgement"
     assert len(said) <= 500 and not said.rstrip().endswith("?")
     assert conv.screen == "guide.after"
     labels = conv.labels()
@@ -53,10 +56,11 @@ def test_a_slip_on_a_lessons_question_is_saved_and_the_slip_answer_offered(kit):
     conv.tap("I slipped")
     entry = next(e for e in kit.content.faq if e.id == "i_slipped")
     assert entry.answer[0] in conv.text()
-    assert conv.labels() == ["More questions", "Back"]
+    assert conv.labels() == ["Restart my count", "Keep my count"], "counting days: the count's choice"
 
-    conv.tap("^Back$")
-    assert conv.screen == "guide.lesson"
+    conv.tap("Keep my count")
+    assert conv.state.no_contact.slips == 1
+    assert conv.screen == "guide.lesson", "then back where they were"
     assert f'Back to "{lesson.title}"' in conv.text() and question in conv.text()
     assert "Skip the question" in conv.labels()
 
@@ -68,9 +72,10 @@ def test_a_second_thought_and_a_practice_are_offered_the_near_answer_too(kit):
     assert conv.screen == "guide.after"
     conv.say(SLIP, understanding=near("i_slipped"))
     assert _journal(conv)[0].kind == "reflection"
-    assert _offer(kit) in conv.text() and "Done for today" in conv.labels()
+    assert _offer(kit, "i_slipped") in conv.text() and "Done for today" in conv.labels()
     conv.tap("I slipped")
-    conv.tap("^Back$")
+    conv.tap("Restart my count")
+    assert conv.state.no_contact.start == conv.now.date()
     assert conv.screen == "guide.after", "back where the person was"
 
     conv.tap("Done for today")
@@ -82,7 +87,7 @@ def test_a_second_thought_and_a_practice_are_offered_the_near_answer_too(kit):
     assert conv.screen == "guide.today" and "practice" in conv.state.data
     conv.say(SLIP, understanding=near("i_slipped"))
     assert _journal(conv)[0].kind == "practice"
-    assert _offer(kit) in conv.text() and "I slipped and contacted them" in conv.labels()
+    assert _offer(kit, "i_slipped") in conv.text() and "I slipped and contacted them" in conv.labels()
 
 
 def test_a_check_in_note_is_offered_the_near_answer_unless_care_comes_next(kit):
@@ -120,7 +125,7 @@ def test_an_entry_the_track_excludes_is_never_offered_nor_opened(kit, route):
     for entry in excluded:  # the lesson's question first, then second thoughts on guide.after
         conv.say("he never answered and i keep waiting for him", understanding=near(entry.id))
         assert _journal(conv), "still filed as the answer"
-        assert _offer(kit) not in conv.text()
+        assert _offer(kit, entry.id) not in conv.text()
         assert all(not b.value.startswith("q:") for b in conv.keyboard())
         conv.press(f"q:{entry.id}")  # a crafted or remembered button: refused like a stale one
         assert conv.text() == kit.content.text("button_expired", 0)
@@ -128,11 +133,12 @@ def test_an_entry_the_track_excludes_is_never_offered_nor_opened(kit, route):
     assert conv.screen == "guide.after"
     # An entry on their list is offered, in the version they may hear.
     conv.say(SLIP, understanding=near("i_slipped"))
-    assert _offer(kit) in conv.text()
+    assert _offer(kit, "i_slipped") in conv.text()
     conv.tap("I slipped")
     entry = next(e for e in kit.content.faq if e.id == "i_slipped")
     assert entry.moving_on_answer and entry.moving_on_answer[0] in conv.text()
     assert all(message not in conv.text() for message in entry.answer)
+    assert conv.labels() == ["More questions", "Back"], "no count to restart on this track"
 
 
 def test_an_unknown_or_stale_answer_button_gets_the_stale_reply(kit):

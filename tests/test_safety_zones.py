@@ -318,6 +318,71 @@ def test_low_mood_three_days_running_brings_the_question(kit) -> None:
     assert asked == [False, False, True]
 
 
+def test_a_run_of_low_days_is_named_before_the_question_and_a_second_day_says_it_asked_before(kit) -> None:
+    checkins = kit.content.checkins
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    heard: list[str] = []
+    for day, mood in enumerate((2, 2, 2, 1)):
+        conv.now = datetime(2026, 3, 2 + day, 9, 0, tzinfo=UTC)
+        heard.append(_checkin_to_mood(conv, mood))
+        if conv.screen == "safety.ask":
+            after_no = texts(conv.tap("^No$"))
+            assert kit.content.text("screen_no_checkin") in after_no, "the check-in says a few taps are left"
+            assert checkins.urge_question in after_no
+        conv.tap("^3$")
+        conv.tap("^No$")
+        conv.tap("Skip")
+    first, second, third, fourth = heard
+    assert any(line in first for line in checkins.mood_ack[2]), "one low day is named as it is"
+    assert any(line in second for line in checkins.low_again), "a second one says it is low again"
+    assert any(line in third for line in checkins.low_run_care), "the question comes with its reason"
+    assert kit.content.text("screen_question") in third
+    assert kit.content.text("screen_question_again") in fourth, "asked the day before: it says so"
+    assert not any(line in first + second for line in checkins.low_run_care)
+
+
+def test_a_mood_of_one_without_low_days_before_it_is_not_called_a_run(kit) -> None:
+    checkins = kit.content.checkins
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    for day in range(3):  # whichever wording the date picks
+        conv.now = datetime(2026, 3, 2 + 2 * day, 9, 0, tzinfo=UTC)
+        said = _checkin_to_mood(conv, 1)
+        assert any(line in said for line in checkins.low_mood_care)
+        assert not any(line in said for line in checkins.low_run_care + checkins.low_again)
+        assert "again" not in said.split("Are you")[0], said
+        conv.tap("^No$")
+        conv.tap("^3$")
+        conv.tap("^No$")
+        conv.tap("Skip")
+
+
+def test_a_low_day_hears_its_note_and_a_mood_of_one_gets_the_larger_offer(kit) -> None:
+    checkins = kit.content.checkins
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    conv.due()
+    conv.tap("^1")
+    conv.tap("^No$")
+    conv.tap("^3$")
+    conv.tap("^No$")
+    said = texts(conv.say("couldn't face getting up"))
+    assert any(line in said for line in checkins.thanks_noted_low)
+    assert not any(line in said for line in checkins.thanks_noted)
+    assert any(line in said for line in checkins.very_low_offer)
+    assert not any(line in said for line in checkins.low_mood_offer)
+    assert "Help now" in conv.labels(), "the offer names the button that keeps it"
+    conv.now = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+    conv.due()
+    conv.tap("^2")
+    conv.tap("^3$")
+    conv.tap("^No$")
+    said = texts(conv.say("meh"))
+    assert any(line in said for line in checkins.low_mood_offer), "a 2 gets the usual small offer"
+
+
 def test_yes_during_a_check_in_records_the_mood_and_gives_crisis_care(kit) -> None:
     conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     conv.onboard(time="09:00")

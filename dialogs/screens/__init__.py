@@ -15,6 +15,7 @@ from dialogs.screens import (
     protect,
     screening,
     settings,
+    slip,
     urge,
 )
 from dialogs.screens.registry import SCREENS, Screen
@@ -36,5 +37,6 @@ __all__ = [
     "protect",
     "screening",
     "settings",
+    "slip",
     "urge",
 ]

@@ -10,28 +10,20 @@ from __future__ import annotations
 import zlib
 from datetime import date, timedelta
 
-from dialogs.calendar import checkin_owed, no_contact_ends_on
+from dialogs.calendar import checkin_owed
 from dialogs.context import Ctx, row
 from dialogs.model import CheckinWrite
-from dialogs.screens import faq, screening
+from dialogs.screens import faq, screening, slip
 from dialogs.screens.lessons import open_today
 from dialogs.screens.registry import command, enter_side, register, run_command
 
-__all__ = ["URGE_BUTTONS", "no_contact_day", "on_due", "start_checkin"]
+__all__ = ["URGE_BUTTONS", "on_due", "start_checkin"]
 
 MOOD_BUTTONS = (row(("1 awful", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5 good", "5")),)
 URGE_BUTTONS = (
     row(*((str(n), str(n)) for n in range(0, 6))),
     row(*((str(n), str(n)) for n in range(6, 11))),
 )
-
-
-def no_contact_day(ctx: Ctx) -> int | None:
-    start = ctx.state.no_contact.start
-    if start is None or ctx.state.contact_forbidden:
-        return None  # on the moving-on path distance is not a countdown to anything
-    day = (ctx.today - start).days + 1
-    return day if 1 <= day <= ctx.state.no_contact.days else None
 
 
 STRONG_URGE = 7  # an urge this strong is named, with /urge offered, before the next question
@@ -92,7 +84,7 @@ def _opening(ctx: Ctx, *, first: bool) -> str:
 def start_checkin(ctx: Ctx, *, first: bool = False) -> None:
     checkins = ctx.kit.content.checkins
     ctx.say(_opening(ctx, first=first))
-    day = no_contact_day(ctx)
+    day = slip.no_contact_day(ctx)
     if day is not None and not ctx.state.no_contact.limited:
         days = ctx.state.no_contact.days
         milestone = next((m for m in checkins.milestones if m.day == day), None)
@@ -129,13 +121,17 @@ def _mood_handle(ctx: Ctx) -> None:
         _mood_show(ctx)
         return
     checkins = ctx.kit.content.checkins
+    yesterday = (ctx.today - timedelta(days=1)).isoformat()
+    low_again = mood <= 2 and ctx.state.mood_log.get(yesterday, 5) <= 2
     if screening.low_mood_needs_asking(ctx, mood):
         # Record the mood now: the check-in may end in crisis care instead of its last step.
         ctx.emit(CheckinWrite(local_date=ctx.today, mood=mood, urge=None, contacted=None))
-        ctx.say(_pick(checkins.low_mood_care, ctx.today, "care"))
-        screening.ask(ctx, mood=mood)
+        # Say why the question comes: a 1 today, or low days that have gone on.
+        care = checkins.low_run_care if low_again else checkins.low_mood_care
+        ctx.say(_pick(care, ctx.today, "care"))
+        screening.ask(ctx, mood=mood, again=ctx.state.screened_on == ctx.today - timedelta(days=1))
         return
-    ctx.say(_pick(checkins.mood_ack[mood], ctx.today, "mood"))
+    ctx.say(_pick(checkins.low_again if low_again else checkins.mood_ack[mood], ctx.today, "mood"))
     ctx.goto("checkin.urge", mood=mood)
     ctx.say(checkins.urge_question, URGE_BUTTONS)
 
@@ -157,6 +153,12 @@ def _urge_handle(ctx: Ctx) -> None:
     if urge >= STRONG_URGE:
         line = _pick(ctx.kit.content.checkins.strong_urge, ctx.today, "strong_urge")
         ctx.say(line.replace("{urge}", str(urge)))
+    if slip.reported_today(ctx):
+        # They told me about it earlier today and chose what to do with their count: not asked twice.
+        ctx.state.data = {**ctx.state.data, "contacted": True}
+        ctx.state.screen = "checkin.note"
+        _note_show(ctx)
+        return
     ctx.state.screen = "checkin.contact"
     _contact_show(ctx)
 
@@ -214,22 +216,21 @@ def _note_handle(ctx: Ctx) -> None:
     if mood >= 1:
         log = {**ctx.state.mood_log, ctx.today.isoformat(): mood}
         ctx.state.mood_log = dict(sorted(log.items())[-30:])
-    ends = no_contact_ends_on(ctx.state)
-    in_no_contact = ends is not None and ctx.today < ends and not ctx.state.no_contact.limited
-    slip = contacted and in_no_contact and not ctx.state.contact_forbidden
-    thanks = _pick(checkins.thanks_noted if note else checkins.thanks, ctx.today, "thanks")
-    if slip or 1 <= mood <= 2 or _help_due(ctx):
+    slipped = contacted and slip.counting(ctx) and not slip.reported_today(ctx)
+    low = 1 <= mood <= 2
+    noted = checkins.thanks_noted_low if low else checkins.thanks_noted
+    thanks = _pick(noted if note else checkins.thanks, ctx.today, "thanks")
+    if slipped or low or _help_due(ctx):
         # Care comes next (the slip's own words, the low-mood offer, the suggestion of help): an
         # answer offered beside the note would only pull away from it.
         ctx.say(thanks)
     else:
         faq.acknowledge(ctx, thanks)
     _maybe_suggest_help(ctx)
-    if slip:
-        ctx.goto("checkin.slip")
-        _slip_show(ctx)
+    if slipped:
+        slip.show_choice(ctx)
         return
-    _todays_step(ctx, low=1 <= mood <= 2)
+    _todays_step(ctx, mood=mood)
 
 
 register("checkin.note", _note_show, _note_handle, takes_text=True)
@@ -250,45 +251,16 @@ def _help_due(ctx: Ctx) -> bool:
     return len(recent) >= 7 and sum(recent) / len(recent) <= 2 and (last is None or (ctx.today - last).days >= 14)
 
 
-# --- a slip during no contact: a plain choice, no shame, no change of plan --------------------------------
-SLIP_BUTTONS = (row(("Restart my count", "restart"), ("Keep my count", "keep")),)
-
-
-def _slip_show(ctx: Ctx) -> None:
-    checkins = ctx.kit.content.checkins
-    for message in checkins.slip:
-        ctx.say(message)
-    ctx.say(checkins.slip_question, SLIP_BUTTONS)
-
-
-def _slip_handle(ctx: Ctx) -> None:
-    nc = ctx.state.no_contact
-    if ctx.event.button == "restart":
-        # The guide keeps its own pace: a new count does not hold lessons back.
-        ctx.state.guide.started_on = ctx.state.guide.started_on or nc.start
-        nc.start = ctx.today
-        nc.slips += 1
-        ctx.say_key("slip_restarted", days=str(nc.days))
-    elif ctx.event.button == "keep":
-        nc.slips += 1
-        ctx.say_key("slip_kept")
-    else:
-        ctx.say(ctx.kit.content.checkins.slip_question, SLIP_BUTTONS)
-        return
-    _todays_step(ctx, low=False)
-
-
-register("checkin.slip", _slip_show, _slip_handle, takes_text=False)
-
-
-def _todays_step(ctx: Ctx, *, low: bool) -> None:
-    ctx.goto("checkin.next", low=low)
+def _todays_step(ctx: Ctx, *, mood: int) -> None:
+    """The check-in's close; `mood` 1 or 2 brings the small offer first (0: not asked, or a slip)."""
+    ctx.goto("checkin.next", low=1 <= mood <= 2, mood=mood)
     _next_show(ctx)
 
 
 def _next_show(ctx: Ctx) -> None:
     if ctx.state.data.get("low"):
-        offers = ctx.kit.content.checkins.low_mood_offer
+        checkins = ctx.kit.content.checkins
+        offers = checkins.very_low_offer if ctx.data_int("mood") == 1 else checkins.low_mood_offer
         ctx.say(
             _pick(offers, ctx.today, "low"),
             [

@@ -4,9 +4,9 @@ a report of a bad reply, erasing everything, and starting the guide over."""
 from __future__ import annotations
 
 from dialogs.context import Ctx, row
-from dialogs.screens.checkin import no_contact_day
 from dialogs.screens.lessons import open_today, plan_for
 from dialogs.screens.registry import back, command, enter_side, register
+from dialogs.screens.slip import no_contact_day
 
 __all__: list[str] = []
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dialogs.content import FaqEntry
 from dialogs.context import Ctx, Keyboard, row
+from dialogs.screens import slip
 from dialogs.screens.registry import SCREENS, command, enter_side, is_main, register
 
 __all__ = ["BUTTON_PREFIX", "acknowledge", "answer", "entries_for", "open_button"]
@@ -25,6 +26,11 @@ def answer(ctx: Ctx, entry: FaqEntry, *, then: str = "") -> None:
     """The answer, in the version this person may hear; the last message carries the way back."""
     forbidden = ctx.state.contact_forbidden and entry.contact_coaching
     messages = entry.moving_on_answer if forbidden and entry.moving_on_answer else entry.answer
+    if entry.offers_count_choice and slip.counting(ctx) and not slip.reported_today(ctx):
+        for message in messages:
+            ctx.say(message, coaching=entry.contact_coaching and not forbidden)
+        slip.show_choice(ctx, with_words=False)  # the answer has just said them
+        return
     buttons = [row(("More questions", "faq"), ("Back", "_back"))]
     for i, message in enumerate(messages):
         last = i == len(messages) - 1
@@ -55,7 +61,7 @@ def acknowledge(ctx: Ctx, text: str, buttons: Keyboard = (), *, back_to: str = "
     ctx.state.data.pop("back_to", None)  # an earlier offer's way back is not this one's
     if back_to:
         ctx.state.data["back_to"] = back_to
-    ctx.say(ctx.t("near_offer"), [row((entry.question, f"{BUTTON_PREFIX}{entry.id}")), *buttons])
+    ctx.say(entry.near_offer or ctx.t("near_offer"), [row((entry.question, f"{BUTTON_PREFIX}{entry.id}")), *buttons])
 
 
 def open_button(ctx: Ctx) -> None:

@@ -28,9 +28,10 @@ _YES = re.compile(
 )
 
 
-def ask(ctx: Ctx, *, held: str = "", mood: int = 0) -> None:
+def ask(ctx: Ctx, *, held: str = "", mood: int = 0, again: bool = False) -> None:
     """Ask the question. `held`: the message that raised it, handled as usual after a "No".
-    `mood`: a check-in is under way; after a "No" it goes on from the mood it recorded."""
+    `mood`: a check-in is under way; after a "No" it goes on from the mood it recorded.
+    `again`: it was asked yesterday too, and the words say so rather than repeat themselves."""
     state = ctx.state
     state.screened_on = ctx.today
     if not state.screen.startswith("safety."):
@@ -38,7 +39,7 @@ def ask(ctx: Ctx, *, held: str = "", mood: int = 0) -> None:
         ctx.goto("safety.ask", back=state.screen, back_data=json.dumps(state.data), held=held, mood=mood)
     else:
         state.data = {**state.data, "held": held, "mood": mood}
-    ctx.say_key("screen_question", ANSWERS)
+    ctx.say_key("screen_question_again" if again else "screen_question", ANSWERS)
 
 
 def declined_recently(ctx: Ctx) -> bool:
@@ -85,7 +86,8 @@ def _handle(ctx: Ctx) -> None:
     state.screen_declined_at = ctx.now
     data = state.data
     back, held, mood = str(data.get("back") or ""), str(data.get("held") or ""), ctx.data_int("mood")
-    ctx.say_key("screen_no")
+    # In a check-in, say that only a few taps are left: the next line is its next question.
+    ctx.say_key("screen_no_checkin" if mood else "screen_no")
     restored: dict[str, JSON]
     if mood:  # a check-in goes on from the mood it recorded
         back, restored = "checkin.urge", {"mood": mood}

@@ -7,8 +7,9 @@ from datetime import timedelta
 from dialogs.context import Ctx, row
 from dialogs.model import UrgeWrite
 from dialogs.parsing import parse_int
-from dialogs.screens.checkin import URGE_BUTTONS, no_contact_day
+from dialogs.screens.checkin import URGE_BUTTONS
 from dialogs.screens.registry import back, command, enter_side, register
+from dialogs.screens.slip import no_contact_day
 
 __all__: list[str] = []
 
