@@ -38,7 +38,31 @@ def step(state: UserState | None, event: Event, now: datetime, kit: Kit) -> tupl
         # Never leave a person without an answer or a way forward.
         SCREENS[ctx.state.screen].show(ctx) if ctx.state.screen in SCREENS else show(ctx, "consent")
     _guard(ctx)
+    _remember_labels(ctx, before=state.nonce if state is not None else 0)
     return ctx.state, join_replies(ctx.effects)
+
+
+def _remember_labels(ctx: Ctx, *, before: int) -> None:
+    """Keep the labels of the buttons that are live now; a new prompt retires the old ones."""
+    live = [r for r in ctx.effects if isinstance(r, Reply) and r.nonce == ctx.state.nonce and r.buttons]
+    if live:
+        labels: dict[str, str] = {}
+        for reply in live:
+            for button in (b for line in reply.buttons for b in line):
+                labels.setdefault(understanding.normalise(button.label), button.value)
+        labels.pop("", None)
+        ctx.state.labels = labels
+    elif ctx.state.nonce != before:
+        ctx.state.labels = {}
+
+
+def _typed_label(ctx: Ctx) -> bool:
+    """A button's label typed instead of tapped: press it (against the live nonce)."""
+    value = ctx.state.labels.get(understanding.normalise(ctx.event.text))
+    if value is None:
+        return False
+    ctx.event = replace(ctx.event, kind=EventKind.BUTTON, button=value, nonce=ctx.state.nonce)
+    return True
 
 
 def _trim(event: Event, kit: Kit) -> Event:
@@ -68,6 +92,8 @@ def _dispatch(ctx: Ctx) -> None:
                 show(ctx, "consent")
             return
 
+    if event.kind == EventKind.TEXT:
+        _typed_label(ctx)
     _route(ctx)
     if ctx.replay is not None:
         # A message held by the safety question, answered "No": now it is handled as usual.

@@ -83,6 +83,9 @@ class UserState(_Model):
     data: dict[str, JSON] = Field(default_factory=dict)  # scratch for the current screen
     resume_screen: str = ""  # where an interruption (/sos, /help, crisis) returns to
     nonce: int = 0  # stamped on every button; a press with another nonce has expired
+    # The buttons carrying the current nonce, by their label as `understanding.normalise` reads it:
+    # a label typed instead of tapped ("done for today") presses that button.
+    labels: dict[str, str] = Field(default_factory=dict)
     profile: Profile = Field(default_factory=Profile)
     track: Track = "reconnect"
     flags: list[SafetyFlag] = Field(default_factory=list)
