@@ -28,6 +28,7 @@ class Assessment:
     boundary: bool = False
     moved_on: bool = False
     source: str = "rules"  # "model", or "rules" when the model is not loaded
+    rule: str = "none"  # what the rules alone read in the message (crisis, danger, boundary, ...)
     scores: tuple[tuple[str, float], ...] = ()  # per label, for review and the CLI
 
     @property
@@ -44,6 +45,11 @@ class Assessment:
         if self.moved_on:
             return "moved_on"
         return "none"
+
+    @property
+    def danger_in_plain_words(self) -> bool:
+        """The rules read danger too (or only the rules are running): words, not just a model's hunch."""
+        return self.danger and (self.source == "rules" or self.rule == "danger")
 
     @property
     def needs_care(self) -> bool:

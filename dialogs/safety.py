@@ -233,6 +233,7 @@ class SafetyClassifier:
             boundary=label == SafetyLabel.BOUNDARY,
             moved_on=label == SafetyLabel.MOVED_ON,
             source="rules",
+            rule=str(label),
         )
 
     def explain(self, text: str) -> tuple[SafetyLabel, str]:

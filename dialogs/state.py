@@ -100,6 +100,8 @@ class UserState(_Model):
     last_seen: datetime | None = None
     low_mood_suggested_on: date | None = None
     screened_on: date | None = None  # local date the direct safety question was last asked
+    # Local date each danger reply ("danger", "danger_by_user") was last given in full.
+    danger_told_on: dict[str, date] = Field(default_factory=dict)
     screen_declined_at: datetime | None = None  # when they last answered it "No"
     mood_log: dict[str, int] = Field(default_factory=dict)  # local ISO date -> mood 1-5, last 30 days
     urge_followup_on: date | None = None  # local date to ask about yesterday's unsent message

@@ -54,6 +54,8 @@ REQUIRED_TEXTS = frozenset(
         "country_changed",
         "country_lines",
         "crisis_go_on",
+        "danger_again",
+        "danger_by_user_again",
         "crisis_listening",
         "crisis_offer",
         "delete_confirm",

@@ -45,6 +45,7 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
             return Outcome.ANSWERED
         ctx.say_key("screen_reminder")
     if a.danger or a.boundary:
+        protect.repeat_line(ctx, a, owed)
         return Outcome.SAID if protect.settle(ctx, owed) else Outcome.NOTHING
     if a.moved_on and protect.moved_on(ctx):
         return Outcome.ANSWERED

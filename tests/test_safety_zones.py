@@ -160,6 +160,36 @@ def test_a_threat_in_a_draft_is_danger_never_a_style_review(kit) -> None:
     assert "tone" not in said.lower() and "suggest" not in said.lower()
 
 
+def test_a_model_only_danger_finding_is_not_answered_with_the_full_reply_twice_in_a_week(kit) -> None:
+    """The model over-reads danger in everyday talk about an ex: after the full reply, a week of such
+    findings gets one short line, and the message is handled as usual. Plain words get it in full."""
+    conv = Conversation(kit)
+    conv.onboard()
+    own_behaviour = kit.resources.reply("danger_by_user", "GB", "Sam")[0]
+    said = texts(conv.say("i keep checking her insta like 30 times a day", BY_USER))
+    assert own_behaviour in said and conv.screen == "notice"
+    conv.tap("Continue")
+
+    conv.advance(days=2)
+    said = texts(conv.say("do i have to give her back the box of her stuff", BY_USER))
+    assert own_behaviour not in said
+    assert kit.content.text("danger_by_user_again") in said
+    assert conv.screen != "notice", "the message goes on to be handled as usual"
+    assert conv.state.track == "moving_on" and conv.state.contact_forbidden, "still off contact coaching"
+
+    victim = kit.resources.reply("danger", "GB", "Sam")[0]
+    said = texts(conv.say("he keeps turning up outside my work", DANGER))
+    assert victim in said, "the other direction's lines have not been given yet"
+
+    plain = Assessment(danger=True, danger_by_user=True, source="model", rule="danger")
+    said = texts(conv.say("i will make her regret this", plain))
+    assert own_behaviour in said, "danger in plain words gets the full reply every time"
+
+    conv.advance(days=7)
+    said = texts(conv.say("i sat in the car outside her place again", BY_USER))
+    assert own_behaviour in said, "a week on, the full reply again"
+
+
 def test_the_rules_still_catch_a_threatening_draft_without_the_model(kit) -> None:
     conv = Conversation(kit)
     conv.onboard()

@@ -122,5 +122,6 @@ def decide(s: Scores, rule: SafetyLabel, t: Thresholds, *, plain: bool = False) 
         boundary=found(s.boundary, t.boundary, SafetyLabel.BOUNDARY),
         moved_on=found(s.moved_on, t.moved_on, SafetyLabel.MOVED_ON),
         source="model",
+        rule=str(rule),
         scores=tuple((name, round(getattr(s, name), 3)) for name in Scores.__slots__),
     )

@@ -6,6 +6,8 @@ engine's final guard then drops any contact coaching, whichever screen produced 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from dialogs.assessment import Assessment
 from dialogs.context import Ctx, row
 from dialogs.pacing import start_track
@@ -16,7 +18,7 @@ from dialogs.screens.lines import say_reply
 from dialogs.screens.registry import register
 from dialogs.state import SafetyFlag
 
-__all__ = ["danger_reply", "explain_route", "moved_on", "record", "settle"]
+__all__ = ["DANGER_REPEATS_AFTER", "danger_reply", "explain_route", "moved_on", "record", "repeat_line", "settle"]
 
 
 def danger_reply(a: Assessment) -> ReplyKind | None:
@@ -25,9 +27,19 @@ def danger_reply(a: Assessment) -> ReplyKind | None:
     return "danger_by_user" if a.danger_by_user else "danger"
 
 
+# A danger reply given in full is not given again for a finding the model alone makes within this
+# time: the lines stay in /sos, and the person is already off contact coaching for good. The model
+# over-reads danger in everyday talk about an ex (the belongings, the gym, checking their profile),
+# and the same helpline after every such message tells someone who is only sad that they are a
+# threat, or in danger, again and again.
+DANGER_REPEATS_AFTER = timedelta(days=7)
+
+
 def record(ctx: Ctx, a: Assessment) -> list[ReplyKind]:
-    """Set the flags and the track for a danger or boundary finding; return the replies still owed
-    (a boundary is explained once; danger lines are given every time it is reported)."""
+    """Set the flags and the track for a danger or boundary finding; return the replies still owed.
+    A boundary is explained once. Danger lines are given each time danger is said in plain words
+    (the rules read it too), and otherwise at most once a week in each direction (`repeat_line`
+    says a short line instead)."""
     state = ctx.state
     owed: list[ReplyKind] = []
     new: list[SafetyFlag] = []
@@ -36,7 +48,10 @@ def record(ctx: Ctx, a: Assessment) -> list[ReplyKind]:
         new.append("danger")
         if kind == "danger_by_user":
             new.append("danger_by_user")
-        owed.append(kind)
+        told = state.danger_told_on.get(kind)
+        if a.danger_in_plain_words or told is None or ctx.today - told >= DANGER_REPEATS_AFTER:
+            owed.append(kind)
+            state.danger_told_on = {**state.danger_told_on, kind: ctx.today}
     if a.boundary:
         if "boundary" not in state.flags and not (kind and state.track == "moving_on"):
             owed.append("boundary")
@@ -49,6 +64,13 @@ def record(ctx: Ctx, a: Assessment) -> list[ReplyKind]:
 # Screens where the message is still an answer to finish: intake must end on the moving-on track,
 # and a check-in note is kept.
 _KEEP_GOING = ("intake.", "checkin.note")
+
+
+def repeat_line(ctx: Ctx, a: Assessment, owed: list[ReplyKind]) -> None:
+    """A danger finding whose reply was given lately: one short line, then the message as usual."""
+    kind = danger_reply(a)
+    if kind is not None and kind not in owed:
+        ctx.say_key(f"{kind}_again")
 
 
 def settle(ctx: Ctx, owed: list[ReplyKind]) -> bool:
