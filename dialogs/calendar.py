@@ -42,6 +42,7 @@ __all__ = [
     "no_contact_day",
     "no_contact_days_left",
     "no_contact_ends_on",
+    "quiet_hours_around",
     "zone_of",
 ]
 
@@ -99,6 +100,23 @@ def in_quiet_hours(t: dt.time, start: dt.time, end: dt.time) -> bool:
     if start < end:
         return start <= t < end
     return t >= start or t < end
+
+
+def quiet_hours_around(chosen: dt.time, start: dt.time, end: dt.time) -> tuple[dt.time, dt.time]:
+    """Quiet hours moved so that a check-in time the person chose falls outside them: they are awake
+    then. The nearer edge moves: the start to an hour after the chosen time, or the end to it."""
+    if not in_quiet_hours(chosen, start, end):
+        return start, end
+
+    def minutes(t: dt.time) -> int:
+        return t.hour * 60 + t.minute
+
+    after_start = (minutes(chosen) - minutes(start)) % 1440
+    before_end = (minutes(end) - minutes(chosen)) % 1440
+    if after_start <= before_end and before_end > 60:
+        moved = (minutes(chosen) + 60) % 1440
+        return dt.time(moved // 60, moved % 60), end
+    return start, chosen.replace(tzinfo=None)
 
 
 def _effective_time(prefs: CheckinPrefs) -> dt.time | None:

@@ -62,8 +62,24 @@ def parse_ago(text: str, today: date) -> date | None:
     return today - timedelta(days=count * _UNITS[m.group(2)])
 
 
+# A time inside a sentence must say it is one: "11pm", "9:30", "noon" ("like 9" could be anything).
+_CLOCK_IN_TEXT = re.compile(
+    r"(?<![\d:.])(\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)|\d{1,2}[:.]\d{2})(?![\d\w])|\b(noon|midday|midnight)\b"
+)
+
+
 def parse_clock(text: str) -> time | None:
-    """A time of day from "9", "9am", "9:30 pm", "21:30", "21.30", "noon"."""
+    """A time of day from "9", "9am", "9:30 pm", "21:30", "21.30", "noon", or from a sentence with
+    exactly one such time in it ("evening, like 9pm")."""
+    exact = _clock(text)
+    if exact is not None:
+        return exact
+    found = {_clock(m.group(0)) for m in _CLOCK_IN_TEXT.finditer(text.lower())}
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
+
+
+def _clock(text: str) -> time | None:
     t = text.lower().strip().replace(".", ":").replace(" ", "")
     if t in {"noon", "midday"}:
         return time(12, 0)

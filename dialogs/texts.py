@@ -129,6 +129,7 @@ REQUIRED_TEXTS = frozenset(
         "reasons_saved",
         "reasons_toggled",
         "reply_failed",
+        "quiet_moved",
         "report_thanks",
         "restart_confirm",
         "restarted",

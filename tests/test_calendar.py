@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dialogs import calendar as cal
+from dialogs.parsing import parse_clock
 from dialogs.state import UserState
 
 NO_QUIET = dt.time(0, 0)
@@ -476,3 +477,38 @@ def test_someone_never_sent_a_checkin_is_owed_none_for_a_time_just_chosen() -> N
     # Their first check-in, reached by a dispatcher a minute late, is still sent.
     late = local("Europe/Helsinki", 2026, 6, 2, 9, 1)
     assert cal.checkin_owed(state, late) == cal.Due(late, "checkin", date(2026, 6, 2))
+
+
+@pytest.mark.parametrize(
+    ("chosen", "quiet", "moved"),
+    [
+        (dt.time(23, 0), (dt.time(22, 0), dt.time(8, 0)), (dt.time(0, 0), dt.time(8, 0))),
+        (dt.time(1, 0), (dt.time(22, 0), dt.time(8, 0)), (dt.time(2, 0), dt.time(8, 0))),
+        (dt.time(6, 30), (dt.time(22, 0), dt.time(8, 0)), (dt.time(22, 0), dt.time(6, 30))),
+        (dt.time(14, 30), (dt.time(13, 0), dt.time(15, 0)), (dt.time(13, 0), dt.time(14, 30))),
+        (dt.time(21, 30), (dt.time(22, 0), dt.time(8, 0)), (dt.time(22, 0), dt.time(8, 0))),
+    ],
+)
+def test_quiet_hours_move_out_of_the_way_of_a_chosen_time(
+    chosen: dt.time, quiet: tuple[dt.time, dt.time], moved: tuple[dt.time, dt.time]
+) -> None:
+    assert cal.quiet_hours_around(chosen, *quiet) == moved
+    assert not cal.in_quiet_hours(chosen, *moved)
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("9", dt.time(9, 0)),
+        ("21.30", dt.time(21, 30)),
+        ("like 11pm im never up before that", dt.time(23, 0)),
+        ("evening, like 9pm", dt.time(21, 0)),
+        ("around 7.30 am pls", dt.time(7, 30)),
+        ("noon i guess", dt.time(12, 0)),
+        ("like 9", None),  # a bare number in a sentence could mean anything
+        ("between 8am and 9am", None),  # two times: ask again rather than guess
+        ("i have 2 kids", None),
+    ],
+)
+def test_a_check_in_time_is_read_from_a_sentence_only_when_it_says_one(text: str, when: dt.time | None) -> None:
+    assert parse_clock(text) == when

@@ -190,3 +190,22 @@ def test_a_slip_told_in_the_morning_is_not_asked_about_again_at_that_days_check_
     conv.tap("^3")
     said = "\n".join(r.text for r in conv.tap("^4$"))
     assert kit.content.checkins.contact_question in said, "a new day asks again"
+
+
+def test_a_check_in_time_typed_inside_quiet_hours_moves_them_and_comes_when_asked(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 20, 0, tzinfo=UTC))
+    conv.command("start")
+    for label in ("agree",):
+        conv.tap(label)
+    conv.say("Jo")
+    for label in ("1-4 weeks", "They did", "Trust", "Done", "No contact", "^No$", "None of these", "London",
+                  "United Kingdom"):
+        conv.tap(label)
+    said = "\n".join(r.text for r in conv.say("like 11pm im never up before that"))
+    prefs = conv.state.checkins
+    assert prefs.time is not None and prefs.time.hour == 23
+    assert (prefs.quiet_start.hour, prefs.quiet_end.hour) == (0, 8)
+    assert "23:00" in said and "00:00-08:00" in said, "the move is said, not done silently"
+    conv.now = datetime(2026, 3, 3, 23, 0, tzinfo=UTC)  # 23:00 in London in March
+    assert conv.due(), "the check-in comes at 23:00, not the next morning"
+    assert conv.screen == "checkin.mood"

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from datetime import timedelta
 
+from dialogs.calendar import quiet_hours_around
 from dialogs.context import Ctx, row
 from dialogs.model import Button
 from dialogs.parsing import parse_ago, parse_clock, parse_timezone
@@ -383,9 +384,13 @@ def _time_handle(ctx: Ctx) -> None:
         if when is None:
             ctx.say_key("time_again")
             return
-        ctx.state.checkins.time = when
-        ctx.state.checkins.time_set_at = ctx.now
-        ctx.state.checkins.stopped = False
+        prefs = ctx.state.checkins
+        prefs.time, prefs.time_set_at, prefs.stopped = when, ctx.now, False
+        quiet = quiet_hours_around(when, prefs.quiet_start, prefs.quiet_end)
+        if quiet != (prefs.quiet_start, prefs.quiet_end):
+            # Otherwise the check-in would wait for the morning, without a word.
+            prefs.quiet_start, prefs.quiet_end = quiet
+            ctx.say_key("quiet_moved", time=f"{when:%H:%M}", start=f"{quiet[0]:%H:%M}", end=f"{quiet[1]:%H:%M}")
     if ctx.state.screen == "intake.time":
         finish_intake(ctx)
     else:
