@@ -54,6 +54,9 @@ class TerminalSender:
         self._files_dir = files_dir
         self.buttons: list[tuple[int, str]] = []  # (nonce, value) by number - 1
         self.labels: list[str] = []
+        # On a scale ("0" to "10", "1 awful" to "5 good") a typed number means the label's own
+        # number, not the button's place: button 8 of the urge scale is "7".
+        self.scale: dict[str, int] = {}
 
     @property
     def platform(self) -> str:
@@ -72,7 +75,13 @@ class TerminalSender:
             for button in itertools.chain.from_iterable(reply.buttons):
                 self.buttons.append((reply.nonce, button.value))
                 self.labels.append(button.label)
-            lines.append("   ".join(f"[{i}] {label}" for i, label in enumerate(self.labels, start=1)))
+            numbers = [re.match(r"\d+(?!\S)", label) for label in self.labels]
+            if all(numbers):
+                self.scale = {m.group(): i for i, m in enumerate(numbers) if m is not None}
+                lines.append("   ".join(f"[{label}]" for label in self.labels))
+            else:
+                self.scale = {}
+                lines.append("   ".join(f"[{i}] {label}" for i, label in enumerate(self.labels, start=1)))
         self._out.write(
             "\n".join(f"  {line}" if i else f"Rekindle: {line}" for i, line in enumerate(lines)) + "\n\n"
         )
@@ -105,7 +114,7 @@ def parse_line(line: str, user_id: str, sender: TerminalSender, now: datetime) -
         return None
     base = {"platform": PLATFORM, "user_id": user_id, "event_id": f"term:{uuid.uuid4().hex}", "at": now}
     if text.isdigit() and sender.buttons:
-        index = int(text) - 1
+        index = sender.scale.get(text, -1) if sender.scale else int(text) - 1
         if 0 <= index < len(sender.buttons):
             nonce, value = sender.buttons[index]
             return Event(kind=EventKind.BUTTON, nonce=nonce, button=value, **base)  # type: ignore[arg-type]
