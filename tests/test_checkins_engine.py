@@ -209,3 +209,19 @@ def test_a_check_in_time_typed_inside_quiet_hours_moves_them_and_comes_when_aske
     conv.now = datetime(2026, 3, 3, 23, 0, tzinfo=UTC)  # 23:00 in London in March
     assert conv.due(), "the check-in comes at 23:00, not the next morning"
     assert conv.screen == "checkin.mood"
+
+
+def test_answers_are_kept_as_they_come_so_a_detour_loses_none_of_them(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    written = []
+    conv.tap("^2")
+    written += [e for e in conv.effects if type(e).__name__ == "CheckinWrite"]
+    conv.tap("^6$")
+    written += [e for e in conv.effects if type(e).__name__ == "CheckinWrite"]
+    assert [(w.mood, w.urge, w.contacted) for w in written] == [(2, None, None), (2, 6, None)]
+    conv.command("sos")  # away from the check-in before its last questions
+    assert conv.state.mood_log.get(conv.now.date().isoformat()) == 2, "today's mood counts for tomorrow's care"
+    assert conv.state.checkins.last_answered_on == conv.now.date(), "answered, so not counted as silence"

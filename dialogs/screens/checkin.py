@@ -123,9 +123,8 @@ def _mood_handle(ctx: Ctx) -> None:
     checkins = ctx.kit.content.checkins
     yesterday = (ctx.today - timedelta(days=1)).isoformat()
     low_again = mood <= 2 and ctx.state.mood_log.get(yesterday, 5) <= 2
+    _record(ctx, mood)  # the check-in may end in crisis care, or a question, before its last step
     if screening.low_mood_needs_asking(ctx, mood):
-        # Record the mood now: the check-in may end in crisis care instead of its last step.
-        ctx.emit(CheckinWrite(local_date=ctx.today, mood=mood, urge=None, contacted=None))
         # Say why the question comes: a 1 today, or low days that have gone on.
         care = checkins.low_run_care if low_again else checkins.low_mood_care
         ctx.say(_pick(care, ctx.today, "care"))
@@ -150,6 +149,7 @@ def _urge_handle(ctx: Ctx) -> None:
         _urge_show(ctx)
         return
     ctx.state.data = {**ctx.state.data, "urge": urge}
+    _record(ctx, ctx.data_int("mood", -1), urge)
     if urge >= STRONG_URGE:
         line = _pick(ctx.kit.content.checkins.strong_urge, ctx.today, "strong_urge")
         ctx.say(line.replace("{urge}", str(urge)))
@@ -180,8 +180,28 @@ def _contact_handle(ctx: Ctx) -> None:
         _contact_show(ctx)
         return
     ctx.state.data = {**ctx.state.data, "contacted": contacted}
+    _record(ctx, ctx.data_int("mood", -1), ctx.data_int("urge", -1), contacted)
     ctx.state.screen = "checkin.note"
     _note_show(ctx)
+
+
+def _record(ctx: Ctx, mood: int, urge: int = -1, contacted: bool | None = None) -> None:
+    """Keep what the check-in has heard so far (-1: not asked yet), at every answer: a question
+    typed midway, or a detour to /sos, then loses nothing already answered."""
+    ctx.emit(
+        CheckinWrite(
+            local_date=ctx.today,
+            mood=mood if mood >= 1 else None,
+            urge=urge if urge >= 0 else None,
+            contacted=contacted,
+        )
+    )
+    prefs = ctx.state.checkins
+    prefs.unanswered = 0
+    prefs.last_answered_on = ctx.today
+    if mood >= 1:
+        log = {**ctx.state.mood_log, ctx.today.isoformat(): mood}
+        ctx.state.mood_log = dict(sorted(log.items())[-30:])
 
 
 register("checkin.contact", _contact_show, _contact_handle, takes_text=True)
@@ -200,22 +220,9 @@ def _note_handle(ctx: Ctx) -> None:
     mood = ctx.data_int("mood", -1)
     urge = ctx.data_int("urge", -1)
     contacted = bool(ctx.state.data.get("contacted"))
-    ctx.emit(
-        CheckinWrite(
-            local_date=ctx.today,
-            mood=mood if mood >= 1 else None,
-            urge=urge if urge >= 0 else None,
-            contacted=contacted,
-        )
-    )
+    _record(ctx, mood, urge, contacted)
     if note:
         ctx.journal("checkin", note)
-    prefs = ctx.state.checkins
-    prefs.unanswered = 0
-    prefs.last_answered_on = ctx.today
-    if mood >= 1:
-        log = {**ctx.state.mood_log, ctx.today.isoformat(): mood}
-        ctx.state.mood_log = dict(sorted(log.items())[-30:])
     slipped = contacted and slip.counting(ctx) and not slip.reported_today(ctx)
     low = 1 <= mood <= 2
     noted = checkins.thanks_noted_low if low else checkins.thanks_noted
