@@ -225,3 +225,19 @@ def test_answers_are_kept_as_they_come_so_a_detour_loses_none_of_them(kit):
     conv.command("sos")  # away from the check-in before its last questions
     assert conv.state.mood_log.get(conv.now.date().isoformat()) == 2, "today's mood counts for tomorrow's care"
     assert conv.state.checkins.last_answered_on == conv.now.date(), "answered, so not counted as silence"
+
+
+def test_pausing_for_a_day_in_the_evening_skips_tomorrows_check_in(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    answer_checkin(conv)
+    conv.now = datetime(2026, 3, 3, 22, 0, tzinfo=UTC)
+    conv.command("pause")
+    said = "\n".join(r.text for r in conv.tap("A day"))
+    assert "Thursday 5 March" in said, "today's check-in has come, so the day skipped is tomorrow"
+    conv.now = NINE_LONDON.replace(day=4)
+    assert conv.due() == []
+    conv.now = NINE_LONDON.replace(day=5)
+    assert conv.due()

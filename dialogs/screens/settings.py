@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from datetime import timedelta
 
+from dialogs.calendar import next_checkin
 from dialogs.context import Ctx, row
 from dialogs.dates import human_date
 from dialogs.parsing import parse_int
@@ -124,7 +125,12 @@ def _pause_for(ctx: Ctx, days: int) -> None:
         prefs.stopped = True
         ctx.say_key("paused_until_back", BACK)
         return
-    prefs.paused_until = ctx.today + timedelta(days=days)
+    # "A day" skips one check-in: counted from the next one due, which after today's has come (or
+    # its time has passed) is tomorrow's.
+    prefs.paused_until = None
+    upcoming = next_checkin(ctx.state, ctx.now)
+    first = upcoming.local_date if upcoming is not None else ctx.today
+    prefs.paused_until = first + timedelta(days=days)
     ctx.say_key("paused", BACK, date=human_date(prefs.paused_until, ctx.today))
 
 
