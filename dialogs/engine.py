@@ -16,7 +16,7 @@ from dialogs.compose import join_replies
 from dialogs.context import Ctx, row
 from dialogs.kit import Kit
 from dialogs.model import Effect, Event, EventKind, Reply
-from dialogs.screens import SCREENS, checkin, faq
+from dialogs.screens import SCREENS, checkin, faq, protect
 from dialogs.screens.commands import BEFORE_CONSENT, run_intent
 from dialogs.screens.registry import back, enter_side, run_command, show
 from dialogs.state import UserState
@@ -141,6 +141,9 @@ def _route(ctx: Ctx) -> None:
             return
         if event.button == "_menu":
             run_command(ctx, "menu")
+            return
+        if event.button == protect.UNDO_BUTTON:
+            protect.undo_boundary(ctx)
             return
         if event.button.startswith(faq.BUTTON_PREFIX):
             faq.open_button(ctx)  # an answer, from the list or offered beside an answer, on any screen

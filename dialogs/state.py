@@ -72,9 +72,18 @@ class GuideProgress(_Model):
     new_on: date | None = None  # local date `new_today` counts for
     new_today: int = 0  # new lessons opened on `new_on`
     practice_on: date | None = None  # local date a practice prompt was last given
-    practised: dict[str, date] = Field(default_factory=dict)
+    practised: dict[str, date] = Field(default_factory=dict)  # lesson id -> local date its practice was last given
     # Not calm enough yet about a message that may get no reply: reaching out waits until this date.
-    hold_until: date | None = None  # lesson id -> local date its practice was last given
+    hold_until: date | None = None
+
+
+class RouteBefore(_Model):
+    """Where someone was before a boundary that only the model read moved them: what "They didn't
+    ask that" restores."""
+
+    track: Track
+    started_on: date | None = None
+    branch: str = ""
 
 
 class UserState(_Model):
@@ -100,6 +109,8 @@ class UserState(_Model):
     last_seen: datetime | None = None
     low_mood_suggested_on: date | None = None
     screened_on: date | None = None  # local date the direct safety question was last asked
+    # Set while the button under a boundary only the model read may take it back (see protect.py).
+    boundary_undo: RouteBefore | None = None
     # Local date each danger reply ("danger", "danger_by_user") was last given in full.
     danger_told_on: dict[str, date] = Field(default_factory=dict)
     screen_declined_at: datetime | None = None  # when they last answered it "No"

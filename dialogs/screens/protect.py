@@ -14,11 +14,21 @@ from dialogs.pacing import start_track
 from dialogs.resources import ReplyKind
 from dialogs.screens.care import sos
 from dialogs.screens.lessons import open_today
-from dialogs.screens.lines import say_reply
-from dialogs.screens.registry import register
-from dialogs.state import SafetyFlag
+from dialogs.screens.lines import country, say_reply
+from dialogs.screens.registry import SCREENS, register
+from dialogs.state import RouteBefore, SafetyFlag, UserState
 
-__all__ = ["DANGER_REPEATS_AFTER", "danger_reply", "explain_route", "moved_on", "record", "repeat_line", "settle"]
+__all__ = [
+    "DANGER_REPEATS_AFTER",
+    "UNDO_BUTTON",
+    "danger_reply",
+    "explain_route",
+    "moved_on",
+    "record",
+    "repeat_line",
+    "settle",
+    "undo_boundary",
+]
 
 
 def danger_reply(a: Assessment) -> ReplyKind | None:
@@ -56,9 +66,44 @@ def record(ctx: Ctx, a: Assessment) -> list[ReplyKind]:
         if "boundary" not in state.flags and not (kind and state.track == "moving_on"):
             owed.append("boundary")
         new.append("boundary")
+    state.boundary_undo = _undoable(state, a)
     state.flags = [*state.flags, *(f for f in dict.fromkeys(new) if f not in state.flags)]
     start_track(state, "moving_on", ctx.today)
     return owed
+
+
+def _undoable(state: UserState, a: Assessment) -> RouteBefore | None:
+    """A new boundary that only the model read, with no danger anywhere: the person knows better than
+    the model what their ex said, so they may take it back while the reply is in front of them. A
+    boundary in plain words (the rules read it too), or any danger, stands."""
+    known = "boundary" in state.flags or "danger" in state.flags
+    plain = a.source == "rules" or a.rule == "boundary"
+    if not a.boundary or a.danger or known or plain:
+        return None
+    return RouteBefore(track=state.track, started_on=state.guide.started_on, branch=state.guide.branch)
+
+
+UNDO_BUTTON = "undo_boundary"
+
+
+def undo_boundary(ctx: Ctx) -> None:
+    """ "They didn't ask that", pressed under a boundary only the model read: as it was before."""
+    state, before = ctx.state, ctx.state.boundary_undo
+    if before is None or "boundary" not in state.flags or "danger" in state.flags:
+        ctx.say_key("button_expired")
+        return
+    state.flags = [f for f in state.flags if f != "boundary"]
+    state.track, state.guide.branch = before.track, before.branch
+    state.guide.started_on = before.started_on or state.guide.started_on  # intake may have set it since
+    state.boundary_undo = None
+    ctx.say_key("boundary_undone")
+    if before.started_on is None and state.consented_at is not None and not state.screen.startswith("intake."):
+        # Read during intake, taken back at its end: the plan they would have heard.
+        ctx.say_key("route_reconnect", days=str(state.no_contact.days))
+    if state.screen == "notice":
+        open_today(ctx)
+    elif state.screen in SCREENS:
+        SCREENS[state.screen].show(ctx)
 
 
 # Screens where the message is still an answer to finish: intake must end on the moving-on track,
@@ -78,23 +123,41 @@ def settle(ctx: Ctx, owed: list[ReplyKind]) -> bool:
 
     True: the message is answered. False: the screen handles it too (intake goes on, notes are kept).
     """
+    # A boundary only the model read: the first part of its reply, and the way to take it back,
+    # instead of "this can't be undone".
+    undo = ctx.state.boundary_undo is not None and "boundary" in owed
     for kind in owed:
-        say_reply(ctx, kind)
+        if kind == "boundary" and undo:
+            ctx.say(ctx.kit.resources.reply(kind, country(ctx), ctx.state.profile.name)[0])
+        else:
+            say_reply(ctx, kind)
+    undo_row = row(("They didn't ask that", UNDO_BUTTON))
     screen = ctx.state.screen
     if screen in {"new", "consent"}:
         return bool(owed)
     if screen.startswith(_KEEP_GOING):
+        # A button here would retire the screen's own (a new prompt): the way back, if any, comes
+        # with the route at the end of intake (explain_route).
         return False
     if not owed:
         return False  # nothing new to say (a boundary already known): handle the message as usual
     ctx.goto("notice")
-    ctx.say_key("protect_next", [row(("Continue", "_back"), ("Help now", "sos"))])
+    if undo:
+        ctx.say_key("boundary_check")
+    ctx.say_key("protect_next", [row(("Continue", "_back"), ("Help now", "sos")), *([undo_row] if undo else [])])
     return True
 
 
-def explain_route(ctx: Ctx) -> None:
+def explain_route(ctx: Ctx, *, told: bool = False) -> None:
+    """Why intake ends on the moving-on track. `told`: a boundary typed during intake already had its
+    reply there, so only the route is said now (with the way back, if only the model read it)."""
     if "danger" in ctx.state.flags:
         say_reply(ctx, "danger_by_user" if "danger_by_user" in ctx.state.flags else "danger")
+        ctx.say_key("route_moving_on")
+    elif ctx.state.boundary_undo is not None:
+        ctx.say_key("route_moving_on_unsure")
+        ctx.say_key("boundary_check", [row(("They didn't ask that", UNDO_BUTTON))])
+    elif told:
         ctx.say_key("route_moving_on")
     else:
         say_reply(ctx, "boundary")  # which already names the track, and that it stays

@@ -1,0 +1,74 @@
+"""A boundary that only the model read can be taken back by the person, while its reply is in front
+of them: they know what their ex said, and a misreading ("he never asked me to stop") must not cost
+them the reconnect track for good. A boundary in plain words, or any danger, stands."""
+
+from __future__ import annotations
+
+from dialogs.assessment import Assessment
+from tests.driver import Conversation
+
+MODEL_BOUNDARY = Assessment(boundary=True, source="model")
+PLAIN_BOUNDARY = Assessment(boundary=True, source="model", rule="boundary")
+UNDO = "They didn't ask that"
+
+
+def test_a_boundary_only_the_model_read_can_be_taken_back(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    said = conv.say("he never asked me to stop or anything, he just went quiet", MODEL_BOUNDARY)
+    text = "\n".join(r.text for r in said)
+    assert "can't be undone" not in text
+    assert kit.content.text("boundary_check") in text
+    assert UNDO in conv.labels() and conv.state.contact_forbidden
+
+    said = conv.tap(UNDO)
+    assert kit.content.text("boundary_undone") in "\n".join(r.text for r in said)
+    assert not conv.state.contact_forbidden and conv.state.track == "reconnect"
+    assert "boundary" not in conv.state.flags and conv.state.boundary_undo is None
+
+
+def test_a_boundary_in_plain_words_stands(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    text = "\n".join(r.text for r in conv.say("she told me to stop contacting her", PLAIN_BOUNDARY))
+    assert "can't be undone" in text and UNDO not in conv.labels()
+    conv.press("undo_boundary", nonce=conv.state.nonce)  # a crafted press changes nothing
+    assert conv.state.contact_forbidden and "boundary" in conv.state.flags
+
+
+def test_the_way_back_closes_with_the_next_prompt_and_never_opens_for_danger(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("he never asked me to stop", MODEL_BOUNDARY)
+    old = conv.state.nonce
+    conv.tap("Continue")
+    conv.press("undo_boundary", nonce=old)
+    assert conv.text() == kit.content.text("button_expired", 0)
+    assert conv.state.contact_forbidden
+
+    other = Conversation(kit)
+    other.onboard()
+    other.say("he said stop or he'll hurt me", Assessment(boundary=True, danger=True, source="model"))
+    assert UNDO not in [b.label for r in other.history for row in r.buttons for b in row]
+    assert other.state.boundary_undo is None
+
+
+def test_during_intake_the_way_back_leaves_intake_on_the_reconnect_track(kit):
+    conv = Conversation(kit)
+    conv.command("start")
+    conv.tap("agree")
+    conv.say("Max")
+    conv.tap("1-6 months")
+    conv.tap("We both did")
+    conv.say("growing apart, and she barely answers my texts now", MODEL_BOUNDARY)
+    assert conv.screen.startswith("intake."), "intake goes on, its own buttons live"
+    for label in ("Done", "No contact", "^No$", "None of these", "London", "United Kingdom"):
+        conv.tap(label)
+    said = conv.tap("09:00")
+    text = "\n".join(r.text for r in said)
+    assert "can't be undone" not in text and text.count("It sounds like they've asked") == 0, "said once"
+    # The route comes with the way back on its own message; the first step, with its buttons, follows.
+    assert any(b.label == UNDO for r in said for line in r.buttons for b in line)
+    said = conv.press("undo_boundary", nonce=conv.state.nonce)
+    assert conv.state.track == "reconnect" and not conv.state.contact_forbidden
+    assert "Here's the plan" in "\n".join(r.text for r in said), "the plan they would have heard"
