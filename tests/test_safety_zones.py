@@ -140,6 +140,17 @@ def test_safe_now_returns_to_a_calm_place_not_into_contact_topics(kit) -> None:
     assert conv.labels() == ["Today's step", "Menu", "Help now"]
 
 
+@pytest.mark.parametrize(
+    "words", ["what?? i just asked if hes thinking about me. im fine", "you misread me, i’m ok", "im alright x"]
+)
+def test_saying_you_are_fine_in_your_own_words_also_returns_to_the_calm_place(kit, words: str) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("do u think hes even thinking about me at all", ACT)  # a misreading the person corrects
+    conv.say(words, NONE)
+    assert conv.screen == "care.calm" and not conv.state.crisis_active
+
+
 def test_text_on_the_crisis_screen_is_assessed_again(conv: Conversation) -> None:
     conv.say("i want to die", ACT)
     said = texts(conv.say("i already took some", ATTEMPT))

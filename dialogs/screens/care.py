@@ -70,7 +70,15 @@ _SAFE_NOW = (
     "i'm ok",
     "im ok",
     "i'm okay",
+    "im okay",
     "i'm fine",
+    "im fine",
+    "i am fine",
+    "i'm alright",
+    "im alright",
+    "not suicidal",
+    "misread",
+    "misunderstood",
 )
 
 
@@ -84,7 +92,7 @@ def _crisis_handle(ctx: Ctx) -> None:
         _start_plan(ctx)
     elif button == "country":
         ask_country(ctx, then="crisis")
-    elif button == "goon" or (text and any(p in text.casefold() for p in _SAFE_NOW)):
+    elif button == "goon" or (text and any(p in text.casefold().replace("’", "'") for p in _SAFE_NOW)):
         calm(ctx)
     elif text and ctx.kit.resources.country_for_text(text):
         set_country(ctx, ctx.kit.resources.country_for_text(text))
