@@ -133,6 +133,25 @@ _ALIASES = {
     "cst": "America/Chicago",
     "india": "Asia/Kolkata",
     "japan": "Asia/Tokyo",
+    # Big cities whose zone is named after another one: people type where they live.
+    **dict.fromkeys(
+        ("manchester", "birmingham", "leeds", "liverpool", "bristol", "sheffield", "newcastle",
+         "nottingham", "leicester", "brighton", "glasgow", "edinburgh", "cardiff", "belfast"),
+        "Europe/London",
+    ),
+    **dict.fromkeys(("cork", "galway", "limerick"), "Europe/Dublin"),
+    **dict.fromkeys(("boston", "philadelphia", "washington", "atlanta", "miami", "dc"), "America/New_York"),
+    **dict.fromkeys(("houston", "dallas", "austin", "minneapolis", "new orleans"), "America/Chicago"),
+    **dict.fromkeys(("san diego", "portland", "las vegas", "sacramento"), "America/Los_Angeles"),
+    **dict.fromkeys(("ottawa", "montreal", "quebec"), "America/Toronto"),
+    "calgary": "America/Edmonton",
+    **dict.fromkeys(("canberra", "newcastle nsw"), "Australia/Sydney"),
+    **dict.fromkeys(("wellington", "christchurch"), "Pacific/Auckland"),
+    **dict.fromkeys(("mumbai", "delhi", "new delhi", "bangalore", "bengaluru", "chennai", "hyderabad", "pune"),
+                    "Asia/Kolkata"),
+    **dict.fromkeys(("munich", "hamburg", "cologne", "frankfurt"), "Europe/Berlin"),
+    **dict.fromkeys(("lyon", "marseille", "toulouse", "nice"), "Europe/Paris"),
+    **dict.fromkeys(("barcelona", "valencia", "seville"), "Europe/Madrid"),
     "utc": "UTC",
     "gmt": "UTC",
 }
@@ -162,7 +181,16 @@ def parse_timezone(text: str) -> str | None:
             return "UTC"
         # The Etc/GMT zones have the POSIX sign, which is the opposite of what people write.
         return f"Etc/GMT{'-' if m.group(1) == '+' else '+'}{hours}"
-    return _zones_by_city().get(low)
+    found = _zones_by_city().get(low)
+    if found is None and (place := _PLACE_THEN_COUNTRY.fullmatch(low)) is not None:
+        return parse_timezone(place.group(1))  # "manchester uk", "cork, ireland"
+    return found
+
+
+_PLACE_THEN_COUNTRY = re.compile(
+    r"(.+?)[\s,]+(?:uk|u\.k\.|england|scotland|wales|ireland|usa|us|america|canada|australia|nz|"
+    r"new zealand|india|germany|france|spain)"
+)
 
 
 def parse_int(text: str, low: int, high: int) -> int | None:

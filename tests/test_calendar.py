@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dialogs import calendar as cal
-from dialogs.parsing import parse_clock
+from dialogs.parsing import parse_clock, parse_timezone
 from dialogs.state import UserState
 
 NO_QUIET = dt.time(0, 0)
@@ -512,3 +512,20 @@ def test_quiet_hours_move_out_of_the_way_of_a_chosen_time(
 )
 def test_a_check_in_time_is_read_from_a_sentence_only_when_it_says_one(text: str, when: dt.time | None) -> None:
     assert parse_clock(text) == when
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("manchester", "Europe/London"),
+        ("manchester uk", "Europe/London"),
+        ("Cork, Ireland", "Europe/Dublin"),
+        ("sydney australia", "Australia/Sydney"),
+        ("bengaluru", "Asia/Kolkata"),
+        ("Europe/Berlin", "Europe/Berlin"),
+        ("utc+2", "Etc/GMT-2"),
+        ("nowhere land", None),
+    ],
+)
+def test_a_time_zone_is_found_from_where_people_say_they_live(text: str, zone: str | None) -> None:
+    assert parse_timezone(text) == zone

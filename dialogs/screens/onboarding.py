@@ -145,11 +145,11 @@ register("intake.name", _name_show, _name_handle, takes_text=True)
 _WHEN = {"w": 3, "m": 14, "h": 90, "y": 365}
 
 
+_WHEN_BUTTONS = (row(("This week", "w"), ("1-4 weeks ago", "m")), row(("1-6 months ago", "h"), ("Longer ago", "y")))
+
+
 def _when_show(ctx: Ctx) -> None:
-    ctx.say_key(
-        "ask_when",
-        [row(("This week", "w"), ("1-4 weeks ago", "m")), row(("1-6 months ago", "h"), ("Longer ago", "y"))],
-    )
+    ctx.say_key("ask_when", _WHEN_BUTTONS)
 
 
 def _when_handle(ctx: Ctx) -> None:
@@ -158,7 +158,7 @@ def _when_handle(ctx: Ctx) -> None:
     else:
         when = parse_ago(ctx.event.text, ctx.today)
         if when is None:
-            ctx.say_key("when_again")
+            ctx.say_key("when_again", _WHEN_BUTTONS)  # the buttons stay: a tap still answers
             return
         ctx.state.profile.breakup_date = when
     show(ctx, "intake.ended_by")
@@ -333,12 +333,15 @@ def _says_none(text: str) -> bool:
 register("intake.safety", _safety_show, _safety_handle, takes_text=True)
 
 
-def _tz_show(ctx: Ctx) -> None:
-    buttons = [
+def _tz_buttons() -> list[tuple[Button, ...]]:
+    return [
         row(*((label, f"z:{i}") for i, (label, _) in enumerate(ZONES[:3]))),
         row(*((label, f"z:{i + 3}") for i, (label, _) in enumerate(ZONES[3:]))),
     ]
-    ctx.say_key("ask_timezone", buttons)
+
+
+def _tz_show(ctx: Ctx) -> None:
+    ctx.say_key("ask_timezone", _tz_buttons())
 
 
 def _tz_handle(ctx: Ctx) -> None:
@@ -349,7 +352,7 @@ def _tz_handle(ctx: Ctx) -> None:
     elif not button:
         zone = parse_timezone(ctx.event.text)
     if zone is None:
-        ctx.say_key("timezone_again")
+        ctx.say_key("timezone_again", _tz_buttons())  # the buttons stay: a tap still answers
         return
     ctx.state.profile.timezone = zone
     if ctx.state.screen == "intake.timezone":
@@ -363,15 +366,15 @@ register("intake.timezone", _tz_show, _tz_handle, takes_text=True)
 register("settings.timezone", _tz_show, _tz_handle, takes_text=True)
 
 
+_TIME_BUTTONS = (
+    row(*((t, f"t:{t}") for t in TIMES[:3])),
+    row(*((t, f"t:{t}") for t in TIMES[3:])),
+    row(("No daily check-ins", "t:none")),
+)
+
+
 def _time_show(ctx: Ctx) -> None:
-    ctx.say_key(
-        "ask_time",
-        [
-            row(*((t, f"t:{t}") for t in TIMES[:3])),
-            row(*((t, f"t:{t}") for t in TIMES[3:])),
-            row(("No daily check-ins", "t:none")),
-        ],
-    )
+    ctx.say_key("ask_time", _TIME_BUTTONS)
 
 
 def _time_handle(ctx: Ctx) -> None:
@@ -382,7 +385,7 @@ def _time_handle(ctx: Ctx) -> None:
     else:
         when = parse_clock(button[2:] if button.startswith("t:") else ctx.event.text)
         if when is None:
-            ctx.say_key("time_again")
+            ctx.say_key("time_again", _TIME_BUTTONS)  # the buttons stay: a tap still answers
             return
         prefs = ctx.state.checkins
         prefs.time, prefs.time_set_at, prefs.stopped = when, ctx.now, False
