@@ -152,6 +152,8 @@ class Checkins(_Strict):
     low_mood_offer: list[Message] = Field(min_length=1)
     slip: list[Message] = Field(min_length=1, max_length=2)
     slip_question: Message
+    # Contact reported at a check-in on the moving-on track (the ex asked for none, or has moved on).
+    contact_on_moving_on: list[Message] = Field(min_length=1, max_length=2)
     milestones: list[Milestone]
     no_contact_done: Message
     reminder: list[Message] = Field(min_length=1)

@@ -241,3 +241,18 @@ def test_pausing_for_a_day_in_the_evening_skips_tomorrows_check_in(kit):
     assert conv.due() == []
     conv.now = NINE_LONDON.replace(day=5)
     assert conv.due()
+
+
+def test_contact_reported_on_the_moving_on_track_is_met_without_a_count_or_shame(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00", contact="asked me not")
+    assert conv.state.contact_forbidden
+    conv.now = NINE_LONDON.replace(day=4)
+    conv.due()
+    for label in ("^3", "^6$", "^Yes$"):
+        conv.tap(label)
+    said = "\n".join(r.text for r in conv.say("i sent her 'hope youre happy' at lunch. i feel like an idiot"))
+    for message in kit.content.checkins.contact_on_moving_on:
+        assert message in said
+    assert "Restart my count" not in conv.labels() and kit.content.checkins.slip_question not in said
+    assert conv.screen == "checkin.next"

@@ -224,15 +224,20 @@ def _note_handle(ctx: Ctx) -> None:
     if note:
         ctx.journal("checkin", note)
     slipped = contacted and slip.counting(ctx) and not slip.reported_today(ctx)
+    # On the moving-on track there is no count to restart, and contact is what they agreed to leave.
+    reached_out = contacted and ctx.state.contact_forbidden and not ctx.state.no_contact.limited
     low = 1 <= mood <= 2
     noted = checkins.thanks_noted_low if low else checkins.thanks_noted
     thanks = _pick(noted if note else checkins.thanks, ctx.today, "thanks")
-    if slipped or low or _help_due(ctx):
+    if slipped or reached_out or low or _help_due(ctx):
         # Care comes next (the slip's own words, the low-mood offer, the suggestion of help): an
         # answer offered beside the note would only pull away from it.
         ctx.say(thanks)
     else:
         faq.acknowledge(ctx, thanks)
+    if reached_out:
+        for message in checkins.contact_on_moving_on:
+            ctx.say(message)
     _maybe_suggest_help(ctx)
     if slipped:
         slip.show_choice(ctx)
