@@ -81,6 +81,7 @@ REQUIRED_TEXTS = frozenset(
         "guide_all_read",
         "guide_empty",
         "guide_next_opens",
+        "guide_next_opens_no_more",
         "guide_waiting",
         "help",
         "human",

@@ -154,6 +154,25 @@ def test_no_text_offers_one_more_step_without_the_button(kit):
         assert any(label.startswith("One more step") for label in labels), reply.text
 
 
+def test_nothing_new_today_offers_one_more_only_when_one_more_can_open(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.tap("Skip the question")
+    conv.tap("Done for today")
+    conv.command("today")
+    if "Skip it" in conv.labels():  # the day's practice, if one came first
+        conv.tap("Skip it")
+    said = conv.command("today")
+    text = "\n".join(r.text for r in said)
+    assert "Nothing new today" in text
+    assert ("ask for one more" in text) == ("One more step now" in conv.labels())
+    local_today = conv.now.astimezone(ZoneInfo(conv.state.profile.timezone)).date()
+    conv.state.guide.new_on, conv.state.guide.new_today = local_today, 3  # today's three are read
+    text = "\n".join(r.text for r in conv.command("today"))
+    assert "Nothing new today" in text and "ask for one more" not in text
+    assert "One more step now" not in conv.labels()
+
+
 def test_weeks_of_waiting_bring_varied_practices_and_count_the_weeks(kit):
     conv = Conversation(kit)
     conv.onboard()

@@ -107,7 +107,9 @@ def _what_next_text(ctx: Ctx, p: Plan) -> str:
     opens = p.next_opens_on()
     if opens is None:
         return ctx.t("guide_waiting")
-    return ctx.t("guide_next_opens", date=human_date(opens, ctx.today))
+    # "Ask for one more" only when the button to do it is there.
+    key = "guide_next_opens" if p.one_more() is not None else "guide_next_opens_no_more"
+    return ctx.t(key, date=human_date(opens, ctx.today))
 
 
 def _what_next_buttons(ctx: Ctx, p: Plan) -> Keyboard:
