@@ -680,3 +680,13 @@ def test_replies_are_plain_text_within_limits(kit):
         for row in reply.buttons:
             for button in row:
                 assert len(f"{reply.nonce}|{button.value}".encode()) <= 64
+
+
+def test_a_greeting_before_the_agreement_leaves_its_buttons(kit):
+    conv = Conversation(kit)
+    conv.say("hi")
+    assert conv.screen == "consent"
+    said = conv.say("hi")
+    assert said and said[-1].buttons, "never a greeting with no way on"
+    conv.tap("agree")
+    assert conv.state.consented_at is not None

@@ -92,5 +92,8 @@ def run_intent(ctx: Ctx, intent: Intent) -> None:
 
 def _way_forward(ctx: Ctx) -> None:
     screen = SCREENS.get(ctx.state.screen)
-    if screen is not None and ctx.state.consented_at is not None:
+    if ctx.state.consented_at is None:
+        # Before the agreement, a greeting still leaves the one way on: the agreement's buttons.
+        ctx.say_key("consent_nudge", [row(("I'm 18+ and I agree", "agree")), row(("Not now", "no"))])
+    elif screen is not None:
         screen.show(ctx)
