@@ -46,9 +46,13 @@ async def test_export_contains_every_row(tmp_path):
         user = User(service, sender, "u1", clock)
         await _with_data(user)
         await user.command("report", "that reply felt cold")
+        before = len(sender.inbox["u1"])
         await user.command("export")
-        received = [r for r in sender.inbox["u1"] if r.files]
+        answer = sender.inbox["u1"][before:]
+        received = [r for r in answer if r.files]
         assert len(received) == 1
+        coming = service.kit.content.text("export_sent")
+        assert coming in answer[0].reply.text and not answer[0].files, "said it is coming before it comes"
         files = dict(received[0].files)
         data = json.loads(files["rekindle-export.json"])
         # What the person wrote and chose, and none of the store's own bookkeeping.

@@ -44,8 +44,8 @@ def _journal(ctx: Ctx) -> None:
 
 @command("export")
 def _export(ctx: Ctx) -> None:
-    ctx.request("export")
     ctx.say_key("export_sent", BACK)
+    ctx.request("export")  # after the line that says it is coming: the service adds the files in order
 
 
 @command("report")
