@@ -232,6 +232,12 @@ def _lesson_handle(ctx: Ctx) -> None:
                 _set_calm(ctx, calm)
                 return
         ctx.journal("reflection", ctx.event.text.strip(), ref=lesson_id)
+        if lesson.asks:
+            # Words are kept, but the choice the lesson asks for (a length, a rating) is still to
+            # make: ask it again rather than let it pass unanswered.
+            ctx.say(ctx.t("ack_reflection"))
+            ctx.say(lesson.text_for(ctx.state.track).question, _question_buttons(lesson))
+            return
         _after(ctx, answered=True)
     else:
         _lesson_show(ctx)
