@@ -24,6 +24,7 @@ KIND_LABELS = {
     "unsent": "An unsent message",
     "intake": "First thoughts",
     "plan": "Safety plan",
+    "note": "A note you wrote",
 }
 _FLAGS = {
     "danger": "contact may not be safe",

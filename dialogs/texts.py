@@ -87,6 +87,7 @@ REQUIRED_TEXTS = frozenset(
         "human",
         "journal_empty",
         "journal_nothing_found",
+        "journal_written",
         "journal_older",
         "journal_page",
         "lesson_heading",

@@ -693,3 +693,15 @@ def test_a_greeting_before_the_agreement_leaves_its_buttons(kit):
     assert said and said[-1].buttons, "never a greeting with no way on"
     conv.tap("agree")
     assert conv.state.consented_at is not None
+
+
+def test_journal_with_a_sentence_writes_it_and_with_a_word_searches(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("journal", "feel like such an idiot for crying at work")
+    notes = [e for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert [(n.kind, n.text) for n in notes] == [("note", "feel like such an idiot for crying at work")]
+    assert kit.content.text("journal_written") in conv.text()
+    conv.command("journal", "crying")
+    assert not [e for e in conv.effects if type(e).__name__ == "JournalWrite"], "a word searches"
+    assert any(type(e).__name__ == "DataRequest" and e.params.get("query") == "crying" for e in conv.effects)

@@ -30,11 +30,19 @@ def _progress(ctx: Ctx) -> None:
     )
 
 
+# "/journal" and a word or two searches; more words than this are something to write down.
+SEARCH_WORDS = 3
+
+
 @command("journal")
 def _journal(ctx: Ctx) -> None:
     words = ctx.event.text.strip().split()
     page = "0"
     query = ""
+    if len(words) > SEARCH_WORDS and not words[0].isdigit():
+        ctx.journal("note", " ".join(words))
+        ctx.say_key("journal_written", BACK)
+        return
     if words and words[0].isdigit():
         page = str(max(0, int(words[0]) - 1))
     elif words:
