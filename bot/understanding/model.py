@@ -8,7 +8,14 @@ from collections.abc import Sequence
 from bot.understanding.encoder import Encoder
 from bot.understanding.head import Head
 from bot.understanding.meaning import PhraseBank
-from bot.understanding.safety_model import NOTHING, SafetyModel, embed_pieces, says_it_plainly, strongest
+from bot.understanding.safety_model import (
+    NOTHING,
+    SafetyModel,
+    embed_pieces,
+    is_brief,
+    says_it_plainly,
+    strongest,
+)
 from bot.understanding.segments import segments
 from dialogs.assessment import Assessment, Understanding
 from dialogs.safety import SafetyClassifier
@@ -33,6 +40,7 @@ class Model:
             return self.safety.decide(NOTHING, rule), None
         embeddings = embed_pieces(self.encoder, pieces)
         scores = strongest(self.safety.head, embeddings, pieces)
-        assessment = self.safety.decide(scores, rule, plain=says_it_plainly(self.safety.rules, rule, text))
+        plain = says_it_plainly(self.safety.rules, rule, text)
+        assessment = self.safety.decide(scores, rule, plain=plain, brief=is_brief(text))
         understanding = self.bank.understand(own, embeddings[: len(own)]) if self.bank is not None else None
         return assessment, understanding

@@ -77,10 +77,23 @@ class SafetyModel:
 
     def assess(self, text: str, recent: Sequence[str] = ()) -> Assessment:
         rule = self.rules.assess(text)
-        return self.decide(self.scores(text, recent), rule, plain=says_it_plainly(self.rules, rule, text))
+        plain = says_it_plainly(self.rules, rule, text)
+        return self.decide(self.scores(text, recent), rule, plain=plain, brief=is_brief(text))
 
-    def decide(self, s: Scores, rule: SafetyLabel, *, plain: bool = False) -> Assessment:
-        return decide(s, rule, self.head.thresholds, plain=plain)
+    def decide(self, s: Scores, rule: SafetyLabel, *, plain: bool = False, brief: bool = False) -> Assessment:
+        return decide(s, rule, self.head.thresholds, plain=plain, brief=brief)
+
+
+# Not one danger, boundary or moved-on example the model learnt from is shorter than four words (of
+# about 1,100), so on a message that short such a finding is a guess outside anything it has seen:
+# "she did", typed for "Who ended it?", read as danger by the user. There the rules must find it in
+# the words ("he hit me" still counts). Crisis keeps both readings: short crisis words are common and
+# the model has learnt some.
+BRIEF_WORDS = 3
+
+
+def is_brief(text: str) -> bool:
+    return len(text.split()) <= BRIEF_WORDS
 
 
 # A sentence this short that the rules call crisis says it plainly ("i want to die"): when the model
@@ -99,9 +112,11 @@ def says_it_plainly(rules: SafetyClassifier, rule: SafetyLabel, text: str) -> bo
     return any(len(piece.split()) <= PLAIN_WORDS and rules.assess(piece) == SafetyLabel.CRISIS for piece in pieces)
 
 
-def decide(s: Scores, rule: SafetyLabel, t: Thresholds, *, plain: bool = False) -> Assessment:
+def decide(
+    s: Scores, rule: SafetyLabel, t: Thresholds, *, plain: bool = False, brief: bool = False
+) -> Assessment:
     """The assessment these scores and the rules' finding earn under thresholds `t`; `plain`: see
-    `says_it_plainly`."""
+    `says_it_plainly`; `brief`: see `BRIEF_WORDS`."""
     zone = CrisisZone.NONE
     sure = s.crisis >= t.crisis_act and s.crisis_agree >= t.crisis_agree
     plain = plain and rule == SafetyLabel.CRISIS and s.crisis >= t.rules_floor
@@ -111,7 +126,7 @@ def decide(s: Scores, rule: SafetyLabel, t: Thresholds, *, plain: bool = False) 
         zone = CrisisZone.ASK  # the rules backstop: a hit always earns at least the question
 
     def found(score: float, threshold: float, label: SafetyLabel) -> bool:
-        return score >= threshold or (rule == label and score >= t.rules_floor)
+        return (score >= threshold and not brief) or (rule == label and score >= t.rules_floor)
 
     danger = found(s.danger, t.danger, SafetyLabel.DANGER)
     return Assessment(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.understanding.head import Thresholds
-from bot.understanding.safety_model import Scores, decide, says_it_plainly
+from bot.understanding.safety_model import Scores, decide, is_brief, says_it_plainly
 from dialogs.assessment import CrisisZone
 from dialogs.content import CONTENT_DIR
 from dialogs.safety import SafetyLabel, load_classifier
@@ -50,3 +50,14 @@ def rules():
 )
 def test_a_short_sentence_the_rules_call_crisis_is_said_plainly(rules, text, plain) -> None:
     assert says_it_plainly(rules, rules.assess(text), text) is plain
+
+
+def test_a_brief_message_needs_the_rules_for_danger_boundary_and_moved_on_not_for_crisis() -> None:
+    # "she did", answering "Who ended it?": no finding of these kinds under four words was ever learnt.
+    assert is_brief("she did") and is_brief("he hit me") and not is_brief("she said stop texting me")
+    strong = Scores(0.6, 0.6, 0.6, 0.6, 0.0, 0.9)
+    alone = decide(strong, SafetyLabel.NONE, T, brief=True)
+    assert not (alone.danger or alone.boundary or alone.moved_on), "the model's guess alone does not count"
+    assert alone.crisis == CrisisZone.ACT, "crisis keeps both readings"
+    assert decide(strong, SafetyLabel.DANGER, T, brief=True).danger, "plain words, with the model over the floor"
+    assert decide(strong, SafetyLabel.NONE, T, brief=False).danger, "a longer message: the model as before"
