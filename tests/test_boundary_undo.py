@@ -72,3 +72,23 @@ def test_during_intake_the_way_back_leaves_intake_on_the_reconnect_track(kit):
     said = conv.press("undo_boundary", nonce=conv.state.nonce)
     assert conv.state.track == "reconnect" and not conv.state.contact_forbidden
     assert "Here's the plan" in "\n".join(r.text for r in said), "the plan they would have heard"
+
+
+def test_danger_typed_during_intake_is_answered_once_not_again_at_its_end(kit):
+    conv = Conversation(kit)
+    conv.command("start")
+    conv.tap("agree")
+    conv.say("Max")
+    conv.tap("1-6 months")
+    said = conv.say("we argued and i punched the wall next to her", Assessment(danger=True, danger_by_user=True))
+    first = kit.resources.reply("danger_by_user", "", "Max")[0]
+    assert first in "\n".join(r.text for r in said)
+    answers = {"intake.ended_by": "We both did", "intake.reasons": "Done", "intake.contact": "No contact",
+               "intake.shares": "^No$", "intake.safety": "None of these", "intake.timezone": "London",
+               "intake.country": "United Kingdom"}  # fmt: skip
+    while conv.screen in answers:
+        conv.tap(answers[conv.screen])
+    assert conv.screen == "intake.time"
+    end = "\n".join(r.text for r in conv.tap("09:00"))
+    assert first not in end, "not the same reply twice"
+    assert kit.content.text("route_moving_on") in end and conv.state.track == "moving_on"

@@ -411,7 +411,7 @@ def finish_intake(ctx: Ctx) -> None:
     """Route to a track: contact is never coached when intake shows it must not be."""
     profile = ctx.state.profile
     flags: list[SafetyFlag] = list(ctx.state.flags)
-    boundary_typed = "boundary" in flags  # typed during intake, and answered there
+    typed = frozenset(flags) & {"danger", "boundary"}  # typed during intake, and answered there
     if profile.safety_screen and "danger" not in flags:
         flags.append("danger")
     if profile.contact in {"asked", "blocked"} and "boundary" not in flags:
@@ -424,7 +424,7 @@ def finish_intake(ctx: Ctx) -> None:
     ctx.state.guide.started_on = ctx.today
     if "danger" in flags or "boundary" in flags:
         ctx.state.track = "moving_on"
-        explain_route(ctx, told=boundary_typed)
+        explain_route(ctx, told=typed)
     elif "moved_on" in flags:
         ctx.state.track = "moving_on"
         ctx.say_key("route_moved_on")

@@ -148,16 +148,18 @@ def settle(ctx: Ctx, owed: list[ReplyKind]) -> bool:
     return True
 
 
-def explain_route(ctx: Ctx, *, told: bool = False) -> None:
-    """Why intake ends on the moving-on track. `told`: a boundary typed during intake already had its
-    reply there, so only the route is said now (with the way back, if only the model read it)."""
+def explain_route(ctx: Ctx, *, told: frozenset[str] = frozenset()) -> None:
+    """Why intake ends on the moving-on track. `told`: the findings ("danger", "boundary") typed
+    during intake, whose replies were given there: only the route is said now for them (with the
+    way back, for a boundary only the model read)."""
     if "danger" in ctx.state.flags:
-        say_reply(ctx, "danger_by_user" if "danger_by_user" in ctx.state.flags else "danger")
+        if "danger" not in told:
+            say_reply(ctx, "danger_by_user" if "danger_by_user" in ctx.state.flags else "danger")
         ctx.say_key("route_moving_on")
     elif ctx.state.boundary_undo is not None:
         ctx.say_key("route_moving_on_unsure")
         ctx.say_key("boundary_check", [row(("They didn't ask that", UNDO_BUTTON))])
-    elif told:
+    elif "boundary" in told:
         ctx.say_key("route_moving_on")
     else:
         say_reply(ctx, "boundary")  # which already names the track, and that it stays
