@@ -57,7 +57,6 @@ REQUIRED_TEXTS = frozenset(
         "country_lines",
         "crisis_go_on",
         "danger_again",
-        "danger_by_user_again",
         "crisis_listening",
         "crisis_offer",
         "delete_confirm",

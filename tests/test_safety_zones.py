@@ -183,14 +183,16 @@ def test_a_model_only_danger_finding_is_not_answered_with_the_full_reply_twice_i
 
     conv.advance(days=2)
     said = texts(conv.say("do i have to give her back the box of her stuff", BY_USER))
-    assert own_behaviour not in said
-    assert kit.content.text("danger_by_user_again") in said
+    assert own_behaviour not in said and "/sos" not in said, "nothing more said about it this week"
     assert conv.screen != "notice", "the message goes on to be handled as usual"
     assert conv.state.track == "moving_on" and conv.state.contact_forbidden, "still off contact coaching"
 
     victim = kit.resources.reply("danger", "GB", "Sam")[0]
     said = texts(conv.say("he keeps turning up outside my work", DANGER))
     assert victim in said, "the other direction's lines have not been given yet"
+    conv.tap("Continue")
+    said = texts(conv.say("saw his car on my road again", DANGER))
+    assert victim not in said and kit.content.text("danger_again") in said, "someone who may be in danger: a pointer"
 
     plain = Assessment(danger=True, danger_by_user=True, source="model", rule="danger")
     said = texts(conv.say("i will make her regret this", plain))

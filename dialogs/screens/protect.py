@@ -112,10 +112,13 @@ _KEEP_GOING = ("intake.", "checkin.note")
 
 
 def repeat_line(ctx: Ctx, a: Assessment, owed: list[ReplyKind]) -> None:
-    """A danger finding whose reply was given lately: one short line, then the message as usual."""
+    """A danger finding whose reply was given lately: then the message as usual. Someone who may be
+    in danger hears one short line pointing back to the lines they were given. Someone the model
+    read as a risk to their ex hears nothing more: said after every message about their ex, even a
+    short line accuses, and most such repeats in the trials were misreadings."""
     kind = danger_reply(a)
-    if kind is not None and kind not in owed:
-        ctx.say_key(f"{kind}_again")
+    if kind == "danger" and kind not in owed:
+        ctx.say_key("danger_again")
 
 
 def settle(ctx: Ctx, owed: list[ReplyKind]) -> bool:
