@@ -26,6 +26,8 @@ __all__ = ["MAX_TEXT", "step"]
 
 MAX_TEXT = 4000  # longer messages are answered kindly and only their start is kept
 AWAY_FOR_DISCLOSURE = timedelta(days=7)
+# A typed answer to a closed question this short is only that answer; longer text may say more.
+ANSWER_WORDS = 8
 _ASSESSED = frozenset({EventKind.TEXT, EventKind.COMMAND, EventKind.MEDIA})
 
 
@@ -84,7 +86,17 @@ def _dispatch(ctx: Ctx) -> None:
 
     # Every piece of free text, captions included, is assessed before any screen sees it.
     if event.assessment is not None:
-        outcome = triage.respond(ctx, event.assessment, event.text)
+        assessment = event.assessment
+        screen = SCREENS.get(state.screen)
+        if (
+            event.kind == EventKind.TEXT
+            and len(event.text.split()) <= ANSWER_WORDS
+            and screen is not None
+            and screen.answers
+            and screen.answers(ctx)
+        ):
+            assessment = triage.words_only(assessment)  # an answer to a closed question is that answer
+        outcome = triage.respond(ctx, assessment, event.text)
         if outcome == Outcome.ANSWERED:
             return
         if outcome == Outcome.SAID and event.kind != EventKind.COMMAND:

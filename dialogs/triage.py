@@ -7,6 +7,7 @@ their lines follow a crisis reply rather than replace it); a new partner is resp
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import Enum
 
 from dialogs.assessment import Assessment, CrisisZone
@@ -15,13 +16,27 @@ from dialogs.model import EventKind
 from dialogs.screens import care, protect, screening
 from dialogs.screens.lines import say_reply
 
-__all__ = ["Outcome", "respond"]
+__all__ = ["Outcome", "respond", "words_only"]
 
 
 class Outcome(Enum):
     NOTHING = "nothing"  # carry on as usual
     SAID = "said"  # a safety reply was given; a command may still run, typed text stops here
     ANSWERED = "answered"  # the message is answered; nothing else runs
+
+
+def words_only(a: Assessment) -> Assessment:
+    """The findings the rules read in the words, and crisis however it was read: for text that is an
+    answer to a closed question (see `Screen.answers`)."""
+    if a.source == "rules":
+        return a
+    return replace(
+        a,
+        danger=a.danger and a.rule == "danger",
+        danger_by_user=a.danger_by_user and a.rule == "danger",
+        boundary=a.boundary and a.rule == "boundary",
+        moved_on=a.moved_on and a.rule == "moved_on",
+    )
 
 
 def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:

@@ -4,7 +4,7 @@ them the reconnect track for good. A boundary in plain words, or any danger, sta
 
 from __future__ import annotations
 
-from dialogs.assessment import Assessment
+from dialogs.assessment import Assessment, CrisisZone
 from tests.driver import Conversation
 
 MODEL_BOUNDARY = Assessment(boundary=True, source="model")
@@ -92,3 +92,26 @@ def test_danger_typed_during_intake_is_answered_once_not_again_at_its_end(kit):
     end = "\n".join(r.text for r in conv.tap("09:00"))
     assert first not in end, "not the same reply twice"
     assert kit.content.text("route_moving_on") in end and conv.state.track == "moving_on"
+
+
+def test_a_short_answer_to_a_closed_question_is_an_answer_not_a_model_finding(kit):
+    conv = Conversation(kit)
+    conv.command("start")
+    conv.tap("agree")
+    conv.say("Jo")
+    conv.tap("1-4 weeks")
+    model_reading = Assessment(danger=True, danger_by_user=True, source="model")
+    conv.say("he did i just said that lol", model_reading)  # answering "Who ended it?"
+    assert not conv.state.flags and conv.state.profile.ended_by == "them"
+    assert conv.screen == "intake.reasons"
+
+    other = Conversation(kit)
+    other.command("start")
+    other.tap("agree")
+    other.say("Jo")
+    other.tap("1-4 weeks")
+    other.say("he did, and he hit me", Assessment(danger=True, source="model", rule="danger"))
+    assert "danger" in other.state.flags, "what the rules read in the words still stands"
+    crisis = Assessment(crisis=CrisisZone.ACT, source="model")
+    other.say("he did and i want to die", crisis)
+    assert other.state.crisis_active, "crisis is never set aside"

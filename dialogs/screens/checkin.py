@@ -15,7 +15,7 @@ from dialogs.context import Ctx, row
 from dialogs.model import CheckinWrite
 from dialogs.screens import faq, screening, slip
 from dialogs.screens.lessons import open_today
-from dialogs.screens.registry import command, enter_side, register, run_command
+from dialogs.screens.registry import Answers, command, enter_side, register, run_command
 
 __all__ = ["URGE_BUTTONS", "on_due", "start_checkin"]
 
@@ -135,7 +135,15 @@ def _mood_handle(ctx: Ctx) -> None:
     ctx.say(checkins.urge_question, URGE_BUTTONS)
 
 
-register("checkin.mood", _mood_show, _mood_handle, takes_text=True)
+def _scale_answers(low: int, high: int) -> Answers:
+    def answers(ctx: Ctx) -> bool:
+        text = ctx.event.text
+        return len(text.split()) <= 6 and _value(ctx, low, high) is not None
+
+    return answers
+
+
+register("checkin.mood", _mood_show, _mood_handle, takes_text=True, answers=_scale_answers(1, 5))
 
 
 def _urge_show(ctx: Ctx) -> None:
@@ -163,7 +171,7 @@ def _urge_handle(ctx: Ctx) -> None:
     _contact_show(ctx)
 
 
-register("checkin.urge", _urge_show, _urge_handle, takes_text=True)
+register("checkin.urge", _urge_show, _urge_handle, takes_text=True, answers=_scale_answers(0, 10))
 
 
 def _contact_show(ctx: Ctx) -> None:

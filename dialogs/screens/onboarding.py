@@ -164,7 +164,11 @@ def _when_handle(ctx: Ctx) -> None:
     show(ctx, "intake.ended_by")
 
 
-register("intake.when", _when_show, _when_handle, takes_text=True)
+def _when_answers(ctx: Ctx) -> bool:
+    return parse_ago(ctx.event.text, ctx.today) is not None
+
+
+register("intake.when", _when_show, _when_handle, takes_text=True, answers=_when_answers)
 
 _ENDED = {
     "me": ("i did", "me", "i ended", "i left"),
@@ -197,7 +201,17 @@ def _ended_handle(ctx: Ctx) -> None:
     show(ctx, "intake.reasons")
 
 
-register("intake.ended_by", _ended_show, _ended_handle, takes_text=True)
+_ENDED_WORDS = re.compile(
+    r"\b(?:i did|me|i ended|i left|they|he|she|them|both|mutual|we|complicated|not sure|unclear)\b"
+)
+
+
+def _ended_answers(ctx: Ctx) -> bool:
+    text = ctx.event.text.lower()
+    return len(text.split()) <= 8 and _ENDED_WORDS.search(text) is not None
+
+
+register("intake.ended_by", _ended_show, _ended_handle, takes_text=True, answers=_ended_answers)
 
 
 def _reasons_keyboard(ctx: Ctx) -> list[tuple[Button, ...]]:
@@ -362,8 +376,12 @@ def _tz_handle(ctx: Ctx) -> None:
         ctx.goto(str(ctx.state.resume_screen or "menu"))
 
 
-register("intake.timezone", _tz_show, _tz_handle, takes_text=True)
-register("settings.timezone", _tz_show, _tz_handle, takes_text=True)
+def _tz_answers(ctx: Ctx) -> bool:
+    return parse_timezone(ctx.event.text) is not None
+
+
+register("intake.timezone", _tz_show, _tz_handle, takes_text=True, answers=_tz_answers)
+register("settings.timezone", _tz_show, _tz_handle, takes_text=True, answers=_tz_answers)
 
 
 _TIME_BUTTONS = (
@@ -403,8 +421,12 @@ def _time_handle(ctx: Ctx) -> None:
         )
 
 
-register("intake.time", _time_show, _time_handle, takes_text=True)
-register("settings.time", _time_show, _time_handle, takes_text=True)
+def _time_answers(ctx: Ctx) -> bool:
+    return parse_clock(ctx.event.text) is not None
+
+
+register("intake.time", _time_show, _time_handle, takes_text=True, answers=_time_answers)
+register("settings.time", _time_show, _time_handle, takes_text=True, answers=_time_answers)
 
 
 def finish_intake(ctx: Ctx) -> None:

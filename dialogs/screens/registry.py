@@ -27,6 +27,7 @@ __all__ = [
 ]
 
 Handler = Callable[[Ctx], None]
+Answers = Callable[[Ctx], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,16 +38,22 @@ class Screen:
     # The screen asked a question that typed text answers (a reflection, a note, a name). Elsewhere
     # typed text is read for a question or a command, and otherwise gets a kind pointer onward.
     takes_text: bool = False
+    # For a closed question (who ended it, a time, a mood from 1 to 5): whether the typed text reads
+    # as one of its answers. An answer is an answer: the model's danger, boundary or moved-on reading
+    # of "she did" or "9pm i guess" does not count there, only what the rules find in the words.
+    answers: Answers | None = None
 
 
 SCREENS: dict[str, Screen] = {}
 COMMANDS: dict[str, Handler] = {}
 
 
-def register(name: str, show: Handler, handle: Handler, *, takes_text: bool) -> None:
+def register(
+    name: str, show: Handler, handle: Handler, *, takes_text: bool, answers: Answers | None = None
+) -> None:
     if name in SCREENS:
         raise RuntimeError(f"screen {name!r} registered twice")
-    SCREENS[name] = Screen(name, show, handle, takes_text)
+    SCREENS[name] = Screen(name, show, handle, takes_text, answers)
 
 
 def command(*names: str) -> Callable[[Handler], Handler]:
