@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.delivery import BUILD_ERRORS, KeepsFiles, Rejected, RetryLater, Sender, Uncertain, Unreachable
 from bot.lease import dead_on_this_host, new_holder
 from bot.locks import KeyedLocks
+from bot.scheduler import due_event_id
 from bot.store.base import OutboxItem, Store, StoreUnavailable, UserKey, UserTx
 from bot.understanding.reader import Reader
 from dialogs import calendar
@@ -99,6 +100,19 @@ async def _claim(tx: UserTx, event: Event, now: datetime) -> tuple[Event, str | 
     if len(fresh) < len(event.parts):
         event = replace(event, text="\n".join(fresh))
     return event, await tx.load_state()
+
+
+async def _wake_later(tx: UserTx, event: Event, now: datetime) -> None:
+    """A wake-up whose event ran before sends nothing again, but its row must still move on: left on
+    the dispatcher's lease it would come back every few minutes, and no later check-in would follow."""
+    raw = await tx.load_state()
+    if raw is None:
+        return
+    state = UserState.model_validate_json(raw)
+    due = next_due(state, now)
+    if due is not None and due_event_id(due.kind, due.local_date) == event.event_id:
+        due = calendar.next_checkin(state, now)  # the same wake-up again: go on to the next one
+    await tx.save_state(raw, now, due)
 
 
 class _NotRecorded(Exception):
@@ -220,6 +234,8 @@ class ChatService:
                 claimed = await _claim(tx, event, now)
                 if claimed is None:
                     log.debug("event %s for %s seen before; nothing changes", event.event_id, key.platform)
+                    if event.kind == EventKind.DUE:
+                        await _wake_later(tx, event, now)
                     return _Committed()
                 event, raw = claimed
                 state = UserState.model_validate_json(raw) if raw else None

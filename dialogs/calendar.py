@@ -26,6 +26,7 @@ from dialogs.state import CheckinPrefs, UserState
 __all__ = [
     "BACKOFF_EVERY_OTHER_DAY",
     "BACKOFF_WEEKLY",
+    "CATCH_UP",
     "CATCH_UP_MIN_SPACING",
     "CATCH_UP_WINDOW",
     "CHECKIN",
@@ -47,6 +48,10 @@ __all__ = [
 ]
 
 CHECKIN = "checkin"
+# A missed check-in held back to a later wake-up (until quiet hours end) has its own kind: the
+# scheduler names each wake-up by kind and date, and a date whose first wake-up already ran (and sent
+# nothing, quiet hours holding it back) would otherwise be taken for a repeat and skipped for good.
+CATCH_UP = "checkin_late"
 BACKOFF_EVERY_OTHER_DAY = 3  # unanswered check-ins in a row before the rhythm slows to every other day
 BACKOFF_WEEKLY = 6  # ... and before it slows to once a week
 CATCH_UP_WINDOW = timedelta(hours=12)  # a missed check-in older than this (and not today) is dropped
@@ -252,7 +257,8 @@ def _catch_up(state: UserState, now: datetime, slack: timedelta) -> Due | None:
         return regular
     if regular.at - at < CATCH_UP_MIN_SPACING - slack:
         return regular
-    return Due(at=at, kind=CHECKIN, local_date=day)
+    # Held back to a later wake-up (quiet hours): its own kind, so that wake-up is not taken for this one.
+    return Due(at=at, kind=CATCH_UP if at > now else CHECKIN, local_date=day)
 
 
 def catch_up(state: UserState, now: datetime) -> Due | None:

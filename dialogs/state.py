@@ -59,6 +59,9 @@ class CheckinPrefs(_Model):
     unanswered: int = 0  # check-ins sent in a row without an answer, for back-off
     last_sent_on: date | None = None  # local date of the last check-in sent
     last_answered_on: date | None = None
+    # The local date the check-in under way is for: a missed one sent the next morning is filed under
+    # the day it was for, not the day it was answered.
+    open_for: date | None = None
 
 
 class GuideProgress(_Model):

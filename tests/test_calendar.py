@@ -170,7 +170,7 @@ def test_late_dispatch_in_quiet_hours_waits_for_morning() -> None:
     late = local(zone, 2026, 6, 1, 22, 1)  # the dispatcher fell six minutes behind
     assert cal.checkin_owed(state, late) is None
     held = cal.catch_up(state, late)
-    assert held == cal.Due(local(zone, 2026, 6, 2, 8, 0).astimezone(UTC), "checkin", date(2026, 6, 1))
+    assert held == cal.Due(local(zone, 2026, 6, 2, 8, 0).astimezone(UTC), cal.CATCH_UP, date(2026, 6, 1))
     owed = cal.checkin_owed(state, held.at + LAG)
     assert owed is not None
     assert owed.local_date == date(2026, 6, 1)
@@ -318,7 +318,7 @@ def test_catch_up_for_last_night_within_twelve_hours() -> None:
     later = local(zone, 2026, 6, 3, 23, 30)
     assert cal.checkin_owed(state, later) is None
     held = cal.catch_up(state, later)
-    assert held == cal.Due(local(zone, 2026, 6, 4, 7, 0).astimezone(UTC), "checkin", date(2026, 6, 3))
+    assert held == cal.Due(local(zone, 2026, 6, 4, 7, 0).astimezone(UTC), cal.CATCH_UP, date(2026, 6, 3))
     owed = cal.checkin_owed(state, held.at + LAG)
     assert owed is not None
     assert owed.local_date == date(2026, 6, 3)

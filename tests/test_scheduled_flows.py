@@ -90,3 +90,30 @@ async def test_progress_picture_after_check_ins(tmp_path):
         assert pictures[0].image.startswith(b"\x89PNG\r\n\x1a\n")
     finally:
         await service.close()
+
+
+async def test_a_check_in_held_back_by_quiet_hours_comes_in_the_morning_and_the_rhythm_goes_on(tmp_path):
+    # The dispatcher was down at 21:30 and first runs at 23:05, inside the quiet hours (22:00-08:00):
+    # the missed check-in waits for 08:00, and that later wake-up must not be taken for the first.
+    clock = FakeClock(datetime(2026, 3, 2, 20, 0, tzinfo=UTC))  # London is on UTC in early March
+    service, sender = await make_service(tmp_path / "r.db", clock)
+    try:
+        user = User(service, sender, "u1", clock)
+        await user.onboard(time="21:30")
+        dispatcher = Dispatcher(service, service.store, clock=clock)
+        clock.advance(hours=3, minutes=5)
+        await dispatcher.tick()
+        assert "1 awful" not in str(sender.last_buttons("u1")), "nothing in the quiet hours"
+        clock.advance(hours=8, minutes=56)  # 08:01
+        await dispatcher.tick()
+        assert sender.last_buttons("u1")[1][0][0] == "1 awful", "the missed check-in, in the morning"
+        for label in ("^3$", "^4$", "^No$", "Skip"):
+            await user.tap(label)
+        clock.advance(hours=13, minutes=30)  # 21:31, the next evening
+        await dispatcher.tick()
+        assert sender.last_buttons("u1")[1][0][0] == "1 awful", "and that evening's as usual"
+        async with service.store.user(UserKey("test", "u1")) as tx:
+            checkins, _ = await tx.history(datetime(2026, 3, 1).date())
+        assert [c.local_date.isoformat() for c in checkins] == ["2026-03-02"], "filed under the day it was for"
+    finally:
+        await service.close()

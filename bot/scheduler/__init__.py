@@ -10,6 +10,7 @@ from bot.scheduler._dispatcher import (
     DueSource,
     TickResult,
     due_event,
+    due_event_id,
 )
 from bot.scheduler._scheduler import JOB_ID, Scheduler, ServiceWithStore, dispatch_job, start_scheduler
 
@@ -26,5 +27,6 @@ __all__ = [
     "TickResult",
     "dispatch_job",
     "due_event",
+    "due_event_id",
     "start_scheduler",
 ]

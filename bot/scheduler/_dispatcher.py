@@ -19,7 +19,7 @@ from typing import Protocol
 from bot.scheduler._clock import Clock, SystemClock
 from dialogs.model import Event, EventKind
 
-__all__ = ["Dispatcher", "DueEventHandler", "DueRowLike", "DueSource", "TickResult", "due_event"]
+__all__ = ["Dispatcher", "DueEventHandler", "DueRowLike", "DueSource", "TickResult", "due_event", "due_event_id"]
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +57,18 @@ class TickResult:
     capped: bool  # stopped at max_rows_per_tick with rows possibly left for the next tick
 
 
+def due_event_id(kind: str, local_date: date) -> str:
+    """The id of a wake-up: one per user, kind and local date, so a redo after a crash is harmless."""
+    return f"due:{kind}:{local_date.isoformat()}"
+
+
 def due_event(row: DueRowLike, at: datetime) -> Event:
     """The DUE event for one claimed row; its id is the per user, local date and kind record."""
     return Event(
         kind=EventKind.DUE,
         platform=row.platform,
         user_id=row.user_id,
-        event_id=f"due:{row.due_kind}:{row.due_local_date.isoformat()}",
+        event_id=due_event_id(row.due_kind, row.due_local_date),
         at=at,
         due=row.due_kind,
     )

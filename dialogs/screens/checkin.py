@@ -60,7 +60,7 @@ def on_due(ctx: Ctx) -> None:
     prefs.last_sent_on = owed.local_date
     if prefs.unanswered == 3:
         ctx.say(ctx.kit.content.checkins.gentle_backoff)
-    start_checkin(ctx, first=first)
+    start_checkin(ctx, first=first, on=owed.local_date)
 
 
 def _opening(ctx: Ctx, *, first: bool) -> str:
@@ -81,8 +81,10 @@ def _opening(ctx: Ctx, *, first: bool) -> str:
     return text.replace(", {name}", "").replace(" {name}", "") if not name else text.replace("{name}", name)
 
 
-def start_checkin(ctx: Ctx, *, first: bool = False) -> None:
+def start_checkin(ctx: Ctx, *, first: bool = False, on: date | None = None) -> None:
+    """`on`: the local date the check-in is for (today, unless it is a missed one sent late)."""
     checkins = ctx.kit.content.checkins
+    ctx.state.checkins.open_for = on or ctx.today
     ctx.say(_opening(ctx, first=first))
     day = slip.no_contact_day(ctx)
     if day is not None and not ctx.state.no_contact.limited:
@@ -196,19 +198,20 @@ def _contact_handle(ctx: Ctx) -> None:
 def _record(ctx: Ctx, mood: int, urge: int = -1, contacted: bool | None = None) -> None:
     """Keep what the check-in has heard so far (-1: not asked yet), at every answer: a question
     typed midway, or a detour to /sos, then loses nothing already answered."""
+    prefs = ctx.state.checkins
+    day = prefs.open_for or ctx.today
     ctx.emit(
         CheckinWrite(
-            local_date=ctx.today,
+            local_date=day,
             mood=mood if mood >= 1 else None,
             urge=urge if urge >= 0 else None,
             contacted=contacted,
         )
     )
-    prefs = ctx.state.checkins
     prefs.unanswered = 0
-    prefs.last_answered_on = ctx.today
+    prefs.last_answered_on = max(day, prefs.last_answered_on or day)
     if mood >= 1:
-        log = {**ctx.state.mood_log, ctx.today.isoformat(): mood}
+        log = {**ctx.state.mood_log, day.isoformat(): mood}
         ctx.state.mood_log = dict(sorted(log.items())[-30:])
 
 
