@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from dialogs.assessment import Assessment
 from dialogs.context import Ctx, row
+from dialogs.model import Button
 from dialogs.pacing import start_track
 from dialogs.resources import ReplyKind
 from dialogs.screens.care import sos
@@ -48,8 +49,8 @@ DANGER_REPEATS_AFTER = timedelta(days=7)
 def record(ctx: Ctx, a: Assessment) -> list[ReplyKind]:
     """Set the flags and the track for a danger or boundary finding; return the replies still owed.
     A boundary is explained once. Danger lines are given each time danger is said in plain words
-    (the rules read it too), and otherwise at most once a week in each direction (`repeat_line`
-    says a short line instead)."""
+    (the rules read it too), and otherwise at most once a week in each direction (see
+    `repeat_line` for what is said in between)."""
     state = ctx.state
     owed: list[ReplyKind] = []
     new: list[SafetyFlag] = []
@@ -84,6 +85,10 @@ def _undoable(state: UserState, a: Assessment) -> RouteBefore | None:
 
 
 UNDO_BUTTON = "undo_boundary"
+
+
+def _undo_row() -> tuple[Button, ...]:
+    return row(("They didn't ask that", UNDO_BUTTON))
 
 
 def undo_boundary(ctx: Ctx) -> None:
@@ -134,7 +139,6 @@ def settle(ctx: Ctx, owed: list[ReplyKind]) -> bool:
             ctx.say(ctx.kit.resources.reply(kind, country(ctx), ctx.state.profile.name)[0])
         else:
             say_reply(ctx, kind)
-    undo_row = row(("They didn't ask that", UNDO_BUTTON))
     screen = ctx.state.screen
     if screen in {"new", "consent"}:
         return bool(owed)
@@ -147,7 +151,7 @@ def settle(ctx: Ctx, owed: list[ReplyKind]) -> bool:
     ctx.goto("notice")
     if undo:
         ctx.say_key("boundary_check")
-    ctx.say_key("protect_next", [row(("Continue", "_back"), ("Help now", "sos")), *([undo_row] if undo else [])])
+    ctx.say_key("protect_next", [row(("Continue", "_back"), ("Help now", "sos")), *([_undo_row()] if undo else [])])
     return True
 
 
@@ -161,7 +165,7 @@ def explain_route(ctx: Ctx, *, told: frozenset[str] = frozenset()) -> None:
         ctx.say_key("route_moving_on")
     elif ctx.state.boundary_undo is not None:
         ctx.say_key("route_moving_on_unsure")
-        ctx.say_key("boundary_check", [row(("They didn't ask that", UNDO_BUTTON))])
+        ctx.say_key("boundary_check", [_undo_row()])
     elif "boundary" in told:
         ctx.say_key("route_moving_on")
     else:
