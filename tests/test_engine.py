@@ -705,3 +705,15 @@ def test_journal_with_a_sentence_writes_it_and_with_a_word_searches(kit):
     conv.command("journal", "crying")
     assert not [e for e in conv.effects if type(e).__name__ == "JournalWrite"], "a word searches"
     assert any(type(e).__name__ == "DataRequest" and e.params.get("query") == "crying" for e in conv.effects)
+
+
+def test_who_ended_it_is_read_from_whole_words(kit):
+    conv = Conversation(kit)
+    conv.command("start")
+    conv.tap("agree")
+    conv.say("Sam")
+    conv.tap("1-4 weeks")
+    conv.say("the distance killed it")  # "he" inside "the" is not an answer
+    assert conv.screen == "intake.ended_by" and conv.state.profile.ended_by == ""
+    conv.say("she did")
+    assert conv.state.profile.ended_by == "them" and conv.screen == "intake.reasons"

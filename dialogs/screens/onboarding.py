@@ -188,11 +188,19 @@ def _ended_show(ctx: Ctx) -> None:
     )
 
 
+# Whole words only: "he" is not in "the", "me" is not in "time".
+_ENDED_READ = {
+    key: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") for key, words in _ENDED.items()
+}
+
+
+def _ended_choice(text: str) -> str:
+    low = text.lower()
+    return next((key for key, words in _ENDED_READ.items() if words.search(low)), "")
+
+
 def _ended_handle(ctx: Ctx) -> None:
-    choice = ctx.event.button
-    if not choice:
-        low = ctx.event.text.lower()
-        choice = next((k for k, words in _ENDED.items() if any(w in low for w in words)), "")
+    choice = ctx.event.button or _ended_choice(ctx.event.text)
     if choice not in _ENDED:
         ctx.say_key("pick_a_button")
         _ended_show(ctx)
@@ -201,14 +209,8 @@ def _ended_handle(ctx: Ctx) -> None:
     show(ctx, "intake.reasons")
 
 
-_ENDED_WORDS = re.compile(
-    r"\b(?:i did|me|i ended|i left|they|he|she|them|both|mutual|we|complicated|not sure|unclear)\b"
-)
-
-
 def _ended_answers(ctx: Ctx) -> bool:
-    text = ctx.event.text.lower()
-    return len(text.split()) <= 8 and _ENDED_WORDS.search(text) is not None
+    return len(ctx.event.text.split()) <= 8 and _ended_choice(ctx.event.text) != ""
 
 
 register("intake.ended_by", _ended_show, _ended_handle, takes_text=True, answers=_ended_answers)
