@@ -32,6 +32,7 @@ __all__ = [
     "CHECKIN",
     "DISPATCH_SLACK",
     "MILESTONES",
+    "MIN_GAP",
     "Due",
     "catch_up",
     "checkin_owed",
@@ -56,6 +57,9 @@ BACKOFF_EVERY_OTHER_DAY = 3  # unanswered check-ins in a row before the rhythm s
 BACKOFF_WEEKLY = 6  # ... and before it slows to once a week
 CATCH_UP_WINDOW = timedelta(hours=12)  # a missed check-in older than this (and not today) is dropped
 CATCH_UP_MIN_SPACING = timedelta(hours=6)  # no catch-up this close to the next regular check-in
+# A check-in moved to a later time can land just after the one already sent (23:00 moved to 00:00
+# came an hour later, on the next local date); the next one then waits a day.
+MIN_GAP = timedelta(hours=8)
 DISPATCH_SLACK = timedelta(minutes=30)  # how late the dispatcher may reach a row without changing the answer
 MILESTONES = (1, 3, 7, 14, 21)
 _DAY = timedelta(days=1)
@@ -183,6 +187,11 @@ def _allowed(prefs: CheckinPrefs, day: date) -> bool:
     return (earliest is None or day >= earliest) and day != prefs.snoozed_on
 
 
+def _spaced(prefs: CheckinPrefs, at: datetime) -> bool:
+    """Whether a check-in at `at` comes at least MIN_GAP after the last one sent."""
+    return prefs.last_sent_at is None or at - prefs.last_sent_at >= MIN_GAP
+
+
 def _active(state: UserState) -> bool:
     prefs = state.checkins
     return not prefs.stopped and prefs.time is not None and not state.crisis_active
@@ -204,7 +213,7 @@ def next_checkin(state: UserState, now: datetime) -> Due | None:
     while True:
         if _allowed(prefs, day):
             at = _resolve(datetime.combine(day, effective), tz)
-            if at > now:
+            if at > now and _spaced(prefs, at):
                 return Due(at=at, kind=CHECKIN, local_date=day)
         day += _DAY
 
@@ -219,7 +228,7 @@ def _latest_missed(state: UserState, now: datetime) -> tuple[date, datetime] | N
         if prefs.last_sent_on is not None and day <= prefs.last_sent_on:
             return None
         at = fire_at(state, day)
-        if at is not None and at <= now and _allowed(prefs, day):
+        if at is not None and at <= now and _allowed(prefs, day) and _spaced(prefs, at):
             return day, at
     return None
 

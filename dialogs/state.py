@@ -58,6 +58,7 @@ class CheckinPrefs(_Model):
     quiet_end: dt.time = dt.time(8, 0)
     unanswered: int = 0  # check-ins sent in a row without an answer, for back-off
     last_sent_on: date | None = None  # local date of the last check-in sent
+    last_sent_at: datetime | None = None  # and when it was sent (see calendar.MIN_GAP)
     last_answered_on: date | None = None
     # The local date the check-in under way is for: a missed one sent the next morning is filed under
     # the day it was for, not the day it was answered.

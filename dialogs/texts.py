@@ -173,6 +173,7 @@ REQUIRED_TEXTS = frozenset(
         "thanks_reply",
         "time_again",
         "time_changed",
+        "time_changed_next",
         "timezone_again",
         "timezone_changed",
         "too_long",

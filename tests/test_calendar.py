@@ -42,7 +42,7 @@ def local(zone: str, year: int, month: int, day: int, hour: int, minute: int, se
 
 def send(state: UserState, due: cal.Due, *, answered: bool) -> None:
     """What the engine records when it sends a check-in (and, if answered, when the user replies)."""
-    state.checkins.last_sent_on = due.local_date
+    state.checkins.last_sent_on, state.checkins.last_sent_at = due.local_date, due.at
     state.checkins.unanswered = 0 if answered else state.checkins.unanswered + 1
     if answered:
         state.checkins.last_answered_on = due.local_date
@@ -270,6 +270,23 @@ def test_time_zone_change_moves_the_next_checkin() -> None:
     west = cal.next_checkin(state, now)
     assert west is not None
     assert west.local_date == date(2026, 6, 2)
+
+
+def test_a_time_moved_past_midnight_does_not_bring_a_second_check_in_an_hour_later() -> None:
+    zone = "Europe/London"
+    state = make_state(zone, dt.time(23, 0), quiet=(NO_QUIET, NO_QUIET))
+    sent = local(zone, 2026, 3, 2, 23, 0).astimezone(UTC)
+    send(state, cal.Due(sent, "checkin", date(2026, 3, 2)), answered=True)
+    state.checkins.time = dt.time(0, 0)  # moved at 23:10, an hour before the next local date's time
+    moved = sent + timedelta(minutes=10)
+    upcoming = cal.next_checkin(state, moved)
+    assert upcoming == cal.Due(local(zone, 2026, 3, 4, 0, 0).astimezone(UTC), "checkin", date(2026, 3, 4))
+    just_after = local(zone, 2026, 3, 3, 0, 5).astimezone(UTC)
+    assert cal.checkin_owed(state, just_after) is None, "nor is the skipped one owed as a catch-up"
+    # Moved the other way, the next morning is far enough from last night's.
+    state.checkins.time = dt.time(8, 0)
+    morning = cal.next_checkin(state, moved)
+    assert morning is not None and morning.local_date == date(2026, 3, 3)
 
 
 # --- after downtime ----------------------------------------------------------------------------

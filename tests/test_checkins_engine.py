@@ -256,3 +256,21 @@ def test_contact_reported_on_the_moving_on_track_is_met_without_a_count_or_shame
         assert message in said
     assert "Restart my count" not in conv.labels() and kit.content.checkins.slip_question not in said
     assert conv.screen == "checkin.next"
+
+
+def test_moving_the_time_past_midnight_names_the_next_check_in_and_sends_none_an_hour_later(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="21:30")
+    conv.now = datetime(2026, 3, 2, 21, 30, tzinfo=UTC)
+    assert conv.due()
+    answer_checkin(conv)
+    conv.now = datetime(2026, 3, 2, 21, 40, tzinfo=UTC)
+    conv.command("settings")
+    conv.tap("Check-in time")
+    said = "\n".join(r.text for r in conv.say("midnight"))
+    assert "00:00" in said and "Wednesday 4 March at 00:00" in said, said
+    conv.now = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
+    assert conv.due() == [], "two and a half hours after the last one is too soon for the next"
+    conv.now = datetime(2026, 3, 4, 0, 0, tzinfo=UTC)
+    assert conv.due(), "and the day after, it comes at the new time"
+    assert conv.screen == "checkin.mood"

@@ -57,7 +57,7 @@ def on_due(ctx: Ctx) -> None:
     first = prefs.last_sent_on is None
     if prefs.last_sent_on is not None and prefs.last_answered_on != prefs.last_sent_on:
         prefs.unanswered += 1
-    prefs.last_sent_on = owed.local_date
+    prefs.last_sent_on, prefs.last_sent_at = owed.local_date, ctx.now
     if prefs.unanswered == 3:
         ctx.say(ctx.kit.content.checkins.gentle_backoff)
     start_checkin(ctx, first=first, on=owed.local_date)

@@ -6,8 +6,9 @@ import re
 import unicodedata
 from datetime import timedelta
 
-from dialogs.calendar import quiet_hours_around
+from dialogs.calendar import next_checkin, quiet_hours_around
 from dialogs.context import Ctx, row
+from dialogs.dates import human_date
 from dialogs.model import Button
 from dialogs.parsing import parse_ago, parse_clock, parse_timezone
 from dialogs.screens.country import ask_country
@@ -418,6 +419,13 @@ def _time_handle(ctx: Ctx) -> None:
         finish_intake(ctx)
     else:
         chosen = ctx.state.checkins.time
+        upcoming = next_checkin(ctx.state, ctx.now)
+        if chosen is not None and upcoming is not None:
+            # Named, so a check-in a day later than expected (see calendar.MIN_GAP) is no surprise.
+            local = upcoming.at.astimezone(ctx.zone)
+            next_one = f"{human_date(upcoming.local_date, ctx.today)} at {local:%H:%M}"
+            ctx.say_key("time_changed_next", [row(("Back", "_back"))], time=f"{chosen:%H:%M}", when=next_one)
+            return
         ctx.say_key(
             "time_changed", [row(("Back", "_back"))], time=chosen.strftime("%H:%M") if chosen else "never"
         )
