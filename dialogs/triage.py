@@ -13,7 +13,7 @@ from enum import Enum
 from dialogs.assessment import Assessment, CrisisZone
 from dialogs.context import Ctx
 from dialogs.model import EventKind
-from dialogs.screens import care, protect, screening
+from dialogs.screens import by_user, care, protect, screening
 from dialogs.screens.lines import say_reply
 
 __all__ = ["Outcome", "respond", "words_only"]
@@ -40,6 +40,9 @@ def words_only(a: Assessment) -> Assessment:
 
 
 def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
+    if by_user.unsure(ctx, a):
+        by_user.ask(ctx)
+        return Outcome.ANSWERED
     owed = protect.record(ctx, a) if (a.danger or a.boundary) else []
     unsure_again = a.crisis == CrisisZone.ASK and ctx.state.screen == "safety.ask"
     if a.crisis == CrisisZone.ACT or unsure_again:

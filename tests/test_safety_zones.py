@@ -178,6 +178,8 @@ def test_a_model_only_danger_finding_is_not_answered_with_the_full_reply_twice_i
     conv.onboard()
     own_behaviour = kit.resources.reply("danger_by_user", "GB", "Sam")[0]
     said = texts(conv.say("i keep checking her insta like 30 times a day", BY_USER))
+    assert kit.content.text("by_user_question") in said, "the model alone: asked first"
+    said = texts(conv.tap("Yes"))
     assert own_behaviour in said and conv.screen == "notice"
     conv.tap("Continue")
 
@@ -481,3 +483,29 @@ def test_typing_a_country_on_the_crisis_screen_gives_its_lines(kit) -> None:
     conv.command("start")
     conv.say("i want to die", ACT)
     assert "116 123" in texts(conv.say("im in the uk", NONE))
+
+
+def test_the_model_alone_reading_a_threat_to_the_ex_asks_before_it_accuses(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    lesson = conv.screen
+    said = texts(conv.say("like what if he forgets about me", BY_USER))
+    assert kit.content.text("by_user_question") in said
+    own_behaviour = kit.resources.reply("danger_by_user", "GB", "Sam")[0]
+    assert own_behaviour not in said and conv.state.flags == [] and conv.state.track == "reconnect"
+    said = texts(conv.say("what?? i didnt say anything like that"))
+    assert kit.content.text("by_user_no") in said
+    assert conv.state.flags == [] and conv.state.track == "reconnect", "nothing recorded, no track moved"
+    assert conv.screen.startswith("guide."), "back where they were"
+    written = [e for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert [w.text for w in written] == ["like what if he forgets about me"], "the message handled as usual"
+    assert lesson.startswith("guide.")
+
+
+def test_a_threat_in_plain_words_is_never_asked_about(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    plain = Assessment(danger=True, danger_by_user=True, source="model", rule="danger")
+    said = texts(conv.say("ill turn up at hers and make her listen", plain))
+    assert kit.content.text("by_user_question") not in said
+    assert "danger_by_user" in conv.state.flags and conv.state.track == "moving_on"

@@ -1,6 +1,7 @@
 """The screens of the conversation. Importing this package registers all of them."""
 
 from dialogs.screens import (
+    by_user,
     care,
     checkin,
     commands,
@@ -23,6 +24,7 @@ from dialogs.screens.registry import SCREENS, Screen
 __all__ = [
     "SCREENS",
     "Screen",
+    "by_user",
     "care",
     "checkin",
     "commands",
