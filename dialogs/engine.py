@@ -163,6 +163,8 @@ def _route(ctx: Ctx) -> None:
         SCREENS[state.screen].handle(ctx)
         return
 
+    if checkin.left_open(ctx):
+        checkin.close_left_open(ctx)
     _understand(ctx)
 
 

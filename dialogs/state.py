@@ -59,6 +59,7 @@ class CheckinPrefs(_Model):
     unanswered: int = 0  # check-ins sent in a row without an answer, for back-off
     last_sent_on: date | None = None  # local date of the last check-in sent
     last_sent_at: datetime | None = None  # and when it was sent (see calendar.MIN_GAP)
+    opened_at: datetime | None = None  # when the check-in under way began (see checkin.left_open)
     last_answered_on: date | None = None
     # The local date the check-in under way is for: a missed one sent the next morning is filed under
     # the day it was for, not the day it was answered.

@@ -47,6 +47,7 @@ REQUIRED_TEXTS = frozenset(
         "by_user_question",
         "checkin_next",
         "checkin_number",
+        "checkin_words_kept",
         "coaching_withheld",
         "consent_data",
         "consent_declined",

@@ -274,3 +274,34 @@ def test_moving_the_time_past_midnight_names_the_next_check_in_and_sends_none_an
     conv.now = datetime(2026, 3, 4, 0, 0, tzinfo=UTC)
     assert conv.due(), "and the day after, it comes at the new time"
     assert conv.screen == "checkin.mood"
+
+
+def test_words_for_a_mood_are_kept_and_the_number_asked_for_kindly(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    said = "\n".join(r.text for r in conv.say("angry. gutted. stupid for not seeing it"))
+    kept = [e for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert [(w.kind, w.text) for w in kept] == [("checkin", "angry. gutted. stupid for not seeing it")]
+    assert "own words" in said and "Please pick" not in said
+    assert conv.screen == "checkin.mood" and conv.keyboard(), "the scale is offered again, with its buttons"
+    conv.say("idk")
+    assert not [e for e in conv.effects if type(e).__name__ == "JournalWrite"], "a shrug is not filed"
+
+
+def test_a_check_in_left_open_since_yesterday_does_not_hold_todays_words(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    assert conv.screen == "checkin.mood"
+    conv.now = datetime(2026, 3, 4, 8, 30, tzinfo=UTC)  # the next morning, before that day's check-in
+    said = "\n".join(r.text for r in conv.say("how do i stop checking his instagram every hour"))
+    assert "Please pick" not in said and not conv.screen.startswith("checkin."), said
+    socials = next(e for e in kit.content.faq if e.id == "checking_socials")
+    assert socials.answer[0][:40] in said, "the question gets its answer"
+    conv.now = NINE_LONDON.replace(day=4)
+    assert conv.due(), "and today's check-in comes as usual"
+    assert conv.screen == "checkin.mood"
+

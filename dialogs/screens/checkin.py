@@ -15,7 +15,7 @@ from dialogs.context import Ctx, row
 from dialogs.model import CheckinWrite
 from dialogs.screens import faq, screening, slip
 from dialogs.screens.lessons import open_today
-from dialogs.screens.registry import Answers, command, enter_side, register, run_command
+from dialogs.screens.registry import Answers, command, enter_side, is_main, register, run_command
 
 __all__ = ["URGE_BUTTONS", "on_due", "start_checkin"]
 
@@ -26,6 +26,8 @@ URGE_BUTTONS = (
 )
 
 
+LEFT_OPEN = timedelta(hours=12)  # see left_open
+KEPT_WORDS = 3  # see _kept_words: "ok" or "idk" is not a feeling to file
 STRONG_URGE = 7  # an urge this strong is named, with /urge offered, before the next question
 
 
@@ -85,6 +87,7 @@ def start_checkin(ctx: Ctx, *, first: bool = False, on: date | None = None) -> N
     """`on`: the local date the check-in is for (today, unless it is a missed one sent late)."""
     checkins = ctx.kit.content.checkins
     ctx.state.checkins.open_for = on or ctx.today
+    ctx.state.checkins.opened_at = ctx.now
     ctx.say(_opening(ctx, first=first))
     day = slip.no_contact_day(ctx)
     if day is not None and not ctx.state.no_contact.limited:
@@ -112,6 +115,33 @@ def _value(ctx: Ctx, low: int, high: int) -> int | None:
     return parse_int(raw, low, high) if raw else None
 
 
+def left_open(ctx: Ctx) -> bool:
+    """A check-in left unanswered since long ago: words typed now are about now, not its question.
+
+    Kept on screen, "angry about the party tomorrow" the next evening got "Please pick a number from
+    1 to 5", and the check-in due that evening then came right after it. Its buttons still answer it.
+    """
+    opened = ctx.state.checkins.opened_at
+    return ctx.state.screen.startswith("checkin.") and opened is not None and ctx.now - opened >= LEFT_OPEN
+
+
+def close_left_open(ctx: Ctx) -> None:
+    """Back to the main screen, without showing it: the words typed are handled there."""
+    target = ctx.state.resume_screen if is_main(ctx.state.resume_screen) else "guide.lesson"
+    ctx.goto(target)
+
+
+def _kept_words(ctx: Ctx, low: int, high: int) -> bool:
+    """Words for a scale's answer ("angry. gutted. stupid for not seeing it") are how the person is:
+    kept with the check-in rather than lost to "Please pick a number"."""
+    text = ctx.event.text.strip()
+    if ctx.event.button or len(text.split()) < KEPT_WORDS:
+        return False
+    ctx.journal("checkin", text)
+    ctx.say_key("checkin_words_kept", low=str(low), high=str(high))
+    return True
+
+
 def _mood_show(ctx: Ctx) -> None:
     ctx.say(ctx.kit.content.checkins.mood_question, MOOD_BUTTONS)
 
@@ -119,7 +149,8 @@ def _mood_show(ctx: Ctx) -> None:
 def _mood_handle(ctx: Ctx) -> None:
     mood = _value(ctx, 1, 5)
     if mood is None:
-        ctx.say_key("checkin_number", low="1", high="5")
+        if not _kept_words(ctx, 1, 5):
+            ctx.say_key("checkin_number", low="1", high="5")
         _mood_show(ctx)
         return
     checkins = ctx.kit.content.checkins
@@ -155,7 +186,8 @@ def _urge_show(ctx: Ctx) -> None:
 def _urge_handle(ctx: Ctx) -> None:
     urge = _value(ctx, 0, 10)
     if urge is None:
-        ctx.say_key("checkin_number", low="0", high="10")
+        if not _kept_words(ctx, 0, 10):
+            ctx.say_key("checkin_number", low="0", high="10")
         _urge_show(ctx)
         return
     ctx.state.data = {**ctx.state.data, "urge": urge}
