@@ -77,6 +77,7 @@ REQUIRED_TEXTS = frozenset(
         "export_failed",
         "export_sent",
         "faq_intro",
+        "faq_more_intro",
         "faq_no_answer",
         "faq_no_match",
         "greeting_reply",

@@ -63,12 +63,19 @@ class Conversation:
         return self._event(EventKind.BUTTON, button=value, nonce=self.state.nonce if nonce is None else nonce)
 
     def tap(self, label: str) -> list[Reply]:
-        """Tap the button whose label matches (regex, case-insensitive) on the latest keyboard."""
-        keyboard = self.keyboard()
+        """Tap the button whose label matches (regex, case-insensitive) on the latest keyboard. On a
+        list of questions, its pages are turned to find it, as a person would."""
         pattern = re.compile(label, re.I)
-        for button in keyboard:
-            if pattern.search(button.label):
-                return self.press(button.value)
+        turned: list[Reply] = []
+        for _ in range(5):
+            keyboard = self.keyboard()
+            for button in keyboard:
+                if pattern.search(button.label):
+                    return turned + self.press(button.value)
+            page = next((b for b in keyboard if b.value.startswith("faq:page:")), None)
+            if page is None or page.value.endswith(":0"):
+                break
+            turned = self.press(page.value)
         raise AssertionError(f"no button matching {label!r}; buttons: {[b.label for b in keyboard]}")
 
     def advance(self, **delta: float) -> None:

@@ -508,7 +508,12 @@ def must_say(kit, text: str, refs: tuple[str, ...]) -> None:
 
 
 def labels(kit, offers: tuple[str, ...] | str) -> list[str]:
-    return [e.question for e in kit.content.faq] + ["Back"] if offers == FAQ else list(offers)
+    if offers != FAQ:
+        return list(offers)
+    from dialogs.screens.faq import PAGE_SIZE
+
+    reconnect = [e.question for e in kit.content.faq if "reconnect" in e.tracks]
+    return [*reconnect[:PAGE_SIZE], "Other questions", "Back"]  # the list's first page
 
 
 def _on(kit, screen: str) -> Conversation:
@@ -719,3 +724,23 @@ def test_who_ended_it_is_read_from_whole_words(kit):
     assert conv.screen == "intake.ended_by" and conv.state.profile.ended_by == ""
     conv.say("she did")
     assert conv.state.profile.ended_by == "them" and conv.screen == "intake.reasons"
+
+
+def test_the_question_list_comes_a_page_at_a_time_and_every_question_can_be_reached(kit):
+    from dialogs.screens.faq import PAGE_SIZE
+
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("faq")
+    seen: list[str] = []
+    for _ in range(10):
+        labels = [b.label for b in conv.keyboard()]
+        assert len(labels) <= PAGE_SIZE + 2, "a page and its way on, never the whole list at once"
+        seen += [label for label in labels if label not in {"Other questions", "The first questions", "Back"}]
+        if "Other questions" not in labels:
+            break
+        conv.tap("Other questions")
+    reconnect = [e.question for e in kit.content.faq if "reconnect" in e.tracks]
+    assert seen == reconnect
+    conv.tap("The first questions")
+    assert [b.label for b in conv.keyboard()][0] == reconnect[0]

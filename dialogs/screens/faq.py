@@ -15,6 +15,8 @@ from dialogs.screens.registry import SCREENS, command, enter_side, is_main, regi
 __all__ = ["BUTTON_PREFIX", "acknowledge", "answer", "entries_for", "open_button"]
 
 BUTTON_PREFIX = "q:"
+PAGE_PREFIX = "faq:page:"
+PAGE_SIZE = 8
 
 
 def entries_for(ctx: Ctx) -> list[FaqEntry]:
@@ -80,15 +82,30 @@ def open_button(ctx: Ctx) -> None:
     answer(ctx, entry)
 
 
-def _list(ctx: Ctx) -> None:
-    rows = [row((entry.question, f"{BUTTON_PREFIX}{entry.id}")) for entry in entries_for(ctx)]
-    rows.append(row(("Back", "_back")))
-    ctx.say_key("faq_intro", rows)
+def _list(ctx: Ctx, page: int = 0) -> None:
+    """One page of the list: twenty-odd questions in one message is a wall to scroll through late at
+    night, and more than Discord shows under one message (20 buttons and a row for the way out)."""
+    entries = entries_for(ctx)
+    pages = max(1, -(-len(entries) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = entries[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    rows = [row((entry.question, f"{BUTTON_PREFIX}{entry.id}")) for entry in shown]
+    if page + 1 < pages:
+        rows.append(row(("Other questions", f"{PAGE_PREFIX}{page + 1}"), ("Back", "_back")))
+    elif pages > 1:
+        rows.append(row(("The first questions", f"{PAGE_PREFIX}0"), ("Back", "_back")))
+    else:
+        rows.append(row(("Back", "_back")))
+    ctx.say_key("faq_intro" if page == 0 else "faq_more_intro", rows)
 
 
 def _handle(ctx: Ctx) -> None:
     # The list's own `q:` buttons are answered by `open_button`, as on every screen.
-    if ctx.event.button != "faq":
+    button = ctx.event.button
+    if button.startswith(PAGE_PREFIX) and button.removeprefix(PAGE_PREFIX).isdigit():
+        _list(ctx, int(button.removeprefix(PAGE_PREFIX)))
+        return
+    if button != "faq":
         ctx.say_key("faq_no_match")
     _list(ctx)
 
