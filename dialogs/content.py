@@ -139,6 +139,7 @@ class Checkins(_Strict):
     urge_question: Message
     strong_urge: list[Message] = Field(min_length=1)  # after an urge of STRONG_URGE or more; {urge} is it
     contact_question: Message
+    contact_question_shared: Message
     note_question: Message
     thanks: list[Message] = Field(min_length=1)  # the check-in is done (nothing was written)
     thanks_noted: list[Message] = Field(min_length=1)  # ... and their note is in the journal
@@ -154,6 +155,7 @@ class Checkins(_Strict):
     slip_question: Message
     # Contact reported at a check-in on the moving-on track (the ex asked for none, or has moved on).
     contact_on_moving_on: list[Message] = Field(min_length=1, max_length=2)
+    contact_on_moving_on_shared: list[Message] = Field(min_length=1, max_length=2)
     milestones: list[Milestone]
     no_contact_done: Message
     reminder: list[Message] = Field(min_length=1)

@@ -305,3 +305,48 @@ def test_a_check_in_left_open_since_yesterday_does_not_hold_todays_words(kit):
     assert conv.due(), "and today's check-in comes as usual"
     assert conv.screen == "checkin.mood"
 
+
+def test_a_co_parent_hears_one_plan_and_is_asked_only_about_contact_beyond_what_they_share(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(contact="must stay in touch")
+    assert conv.state.no_contact.limited and conv.state.profile.shares_life
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    conv.tap("^3")
+    asked = "\n".join(r.text for r in conv.tap("^4$"))
+    assert asked == kit.content.checkins.contact_question_shared
+    said = "\n".join(r.text for r in conv.tap("^Yes$") + conv.tap("Skip"))
+    assert "Shame" not in said and conv.screen != "checkin.slip", "practical contact is no slip"
+
+
+def test_a_co_parent_whose_ex_has_moved_on_may_still_send_practical_messages(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.command("start")
+    conv.tap("agree")
+    conv.say("Sam")
+    for label in ("1-4 weeks", "They did", "Trust", "Done", "someone new"):
+        conv.tap(label)
+    conv.say("yes i literally just said that, we have a daughter")
+    assert conv.state.profile.shares_life, "the first word answers the question"
+    for label in ("None of these", "London", "United Kingdom"):
+        conv.tap(label)
+    said = "\n".join(r.text for r in conv.tap("09:00"))
+    assert "What you share still needs looking after" in said
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    conv.tap("^3")
+    conv.tap("^4$")
+    said = "\n".join(r.text for r in conv.tap("^Yes$") + conv.tap("Skip"))
+    assert kit.content.checkins.contact_on_moving_on_shared[0][:40] in said
+    assert "let that message be the last one" not in said
+
+
+def test_intake_reads_a_child_in_the_answer_about_contact(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.command("start")
+    conv.tap("agree")
+    conv.say("Sam")
+    for label in ("1-4 weeks", "They did", "Trust", "Done"):
+        conv.tap(label)
+    conv.say("we have a kid together, shes 6, so i see her every weekend")
+    assert conv.state.profile.contact == "must" and conv.screen == "intake.safety", "not asked again"

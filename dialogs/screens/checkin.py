@@ -209,7 +209,14 @@ register("checkin.urge", _urge_show, _urge_handle, takes_text=True, answers=_sca
 
 
 def _contact_show(ctx: Ctx) -> None:
-    ctx.say(ctx.kit.content.checkins.contact_question, [row(("No", "no"), ("Yes", "yes"))])
+    checkins = ctx.kit.content.checkins
+    question = checkins.contact_question_shared if _shares_life(ctx) else checkins.contact_question
+    ctx.say(question, [row(("No", "no"), ("Yes", "yes"))])
+
+
+def _shares_life(ctx: Ctx) -> bool:
+    """Children, work or a home in common: some contact is needed, and is not what is asked about."""
+    return ctx.state.profile.shares_life or ctx.state.no_contact.limited
 
 
 def _contact_handle(ctx: Ctx) -> None:
@@ -268,7 +275,7 @@ def _note_handle(ctx: Ctx) -> None:
         ctx.journal("checkin", note)
     slipped = contacted and slip.counting(ctx) and not slip.reported_today(ctx)
     # On the moving-on track there is no count to restart, and contact is what they agreed to leave.
-    reached_out = contacted and ctx.state.contact_forbidden and not ctx.state.no_contact.limited
+    reached_out = contacted and ctx.state.contact_forbidden
     low = 1 <= mood <= 2
     noted = checkins.thanks_noted_low if low else checkins.thanks_noted
     thanks = _pick(noted if note else checkins.thanks, ctx.today, "thanks")
@@ -279,7 +286,9 @@ def _note_handle(ctx: Ctx) -> None:
     else:
         faq.acknowledge(ctx, thanks)
     if reached_out:
-        for message in checkins.contact_on_moving_on:
+        # Not where there is danger: there, even practical messages may need a go-between or an order's terms.
+        shared = _shares_life(ctx) and "danger" not in ctx.state.flags
+        for message in checkins.contact_on_moving_on_shared if shared else checkins.contact_on_moving_on:
             ctx.say(message)
     _maybe_suggest_help(ctx)
     if slipped:

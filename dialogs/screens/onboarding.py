@@ -37,6 +37,7 @@ CONTACT = {
     "new": "They are with someone new",
     "must": "We must stay in touch (children, work, home)",
 }
+_SHARED_WORDS = ("kid", "children", "child", "daughter", "our son", "baby", "custody", "co-parent")
 CONTACT_WORDS = (
     (
         "asked",
@@ -46,14 +47,17 @@ CONTACT_WORDS = (
             "leave them alone",
             "leave her alone",
             "leave him alone",
-            "no contact",
+            # "no contact" alone is how things stand ("no contact since he left"), not a request.
+            "asked for no contact",
+            "wants no contact",
+            "said no contact",
         ),
     ),
     ("blocked", ("blocked",)),
     ("new", ("someone new", "new partner", "girlfriend", "boyfriend", "dating", "engaged", "married")),
-    ("must", ("kids", "children", "child", "work", "live together", "house", "flat", "co-parent")),
+    ("must", (*_SHARED_WORDS, "work", "live together", "house", "flat")),
     ("some", ("sometimes", "bit", "talk", "text", "some")),
-    ("none", ("none", "no", "nothing", "not talking")),
+    ("none", ("none", "no", "nothing", "not talking", "no contact", "not in contact")),
 )
 SAFETY = {
     "violence": "Violence or physical harm",
@@ -288,7 +292,11 @@ def _shares_show(ctx: Ctx) -> None:
 
 
 def _shares_handle(ctx: Ctx) -> None:
-    answer = ctx.event.button or ("yes" if _yes(ctx.event.text) else "no" if _no(ctx.event.text) else "")
+    text = ctx.event.text
+    first = text.lower().split()[0].strip(".,!") if text.split() else ""
+    # "yes i literally just said that": the first word answers.
+    said_yes = _yes(text) or _yes(first) or any(word in text.lower() for word in _SHARED_WORDS)
+    answer = ctx.event.button or ("yes" if said_yes else "no" if _no(text) or _no(first) else "")
     if answer not in {"yes", "no"}:
         ctx.say_key("pick_a_button", SHARES_BUTTONS)
         return
@@ -460,8 +468,10 @@ def finish_intake(ctx: Ctx) -> None:
     elif "moved_on" in flags:
         ctx.state.track = "moving_on"
         ctx.say_key("route_moved_on")
+        if profile.shares_life:
+            ctx.say_key("route_moved_on_shared")
+    elif ctx.state.no_contact.limited:
+        ctx.say_key("route_reconnect_limited", days=str(ctx.state.no_contact.days))
     else:
         ctx.say_key("route_reconnect", days=str(ctx.state.no_contact.days))
-        if ctx.state.no_contact.limited:
-            ctx.say_key("route_limited")
     open_today(ctx)

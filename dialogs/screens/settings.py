@@ -47,9 +47,18 @@ def _settings_show(ctx: Ctx) -> None:
         time=prefs.time.strftime("%H:%M") if prefs.time and not prefs.stopped else "off",
         zone=ctx.state.profile.timezone,
         country=country.name if country else "not set",
-        days=str(ctx.state.no_contact.days),
+        plan=_plan(ctx),
         quiet=f"{prefs.quiet_start:%H:%M}-{prefs.quiet_end:%H:%M}",
     )
+
+
+def _plan(ctx: Ctx) -> str:
+    days = ctx.state.no_contact.days
+    if ctx.state.contact_forbidden:
+        return "moving on, with no countdown to contact"
+    if ctx.state.no_contact.limited:
+        return f"limited contact for {days} days"
+    return f"no contact for {days} days"
 
 
 def _settings_handle(ctx: Ctx) -> None:
