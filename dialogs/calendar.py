@@ -31,6 +31,7 @@ __all__ = [
     "CATCH_UP_WINDOW",
     "CHECKIN",
     "DISPATCH_SLACK",
+    "FIRST_GAP",
     "MILESTONES",
     "MIN_GAP",
     "Due",
@@ -60,6 +61,8 @@ CATCH_UP_MIN_SPACING = timedelta(hours=6)  # no catch-up this close to the next 
 # A check-in moved to a later time can land just after the one already sent (23:00 moved to 00:00
 # came an hour later, on the next local date); the next one then waits a day.
 MIN_GAP = timedelta(hours=8)
+# The first check-in does not come minutes after intake, while its first step is still open.
+FIRST_GAP = timedelta(hours=1)
 DISPATCH_SLACK = timedelta(minutes=30)  # how late the dispatcher may reach a row without changing the answer
 MILESTONES = (1, 3, 7, 14, 21)
 _DAY = timedelta(days=1)
@@ -188,8 +191,13 @@ def _allowed(prefs: CheckinPrefs, day: date) -> bool:
 
 
 def _spaced(prefs: CheckinPrefs, at: datetime) -> bool:
-    """Whether a check-in at `at` comes at least MIN_GAP after the last one sent."""
-    return prefs.last_sent_at is None or at - prefs.last_sent_at >= MIN_GAP
+    """Whether a check-in at `at` comes at least MIN_GAP after the last one sent, or, for the first,
+    FIRST_GAP after the time was chosen at intake."""
+    if prefs.last_sent_at is not None:
+        return at - prefs.last_sent_at >= MIN_GAP
+    if prefs.last_sent_on is None and prefs.time_set_at is not None:
+        return at - prefs.time_set_at >= FIRST_GAP
+    return True
 
 
 def _active(state: UserState) -> bool:

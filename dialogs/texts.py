@@ -80,6 +80,7 @@ REQUIRED_TEXTS = frozenset(
         "faq_more_intro",
         "faq_no_answer",
         "faq_no_match",
+        "first_checkin",
         "greeting_reply",
         "grounding_done",
         "guide_all_read",

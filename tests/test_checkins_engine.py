@@ -350,3 +350,50 @@ def test_intake_reads_a_child_in_the_answer_about_contact(kit):
         conv.tap(label)
     conv.say("we have a kid together, shes 6, so i see her every weekend")
     assert conv.state.profile.contact == "must" and conv.screen == "intake.safety", "not asked again"
+
+
+def test_a_check_in_falling_due_while_one_is_being_answered_does_not_start_over(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    conv.now = datetime(2026, 3, 4, 8, 58, tzinfo=UTC)  # yesterday's, answered just before today's time
+    conv.tap("^3")
+    assert conv.screen == "checkin.urge"
+    conv.now = NINE_LONDON.replace(day=4)
+    assert conv.due() == [], "no second opening in the middle of the first"
+    said = "\n".join(r.text for r in conv.tap("^4$"))
+    assert kit.content.checkins.contact_question in said and conv.screen == "checkin.contact"
+    conv.tap("^No$")
+    conv.tap("Skip")
+    conv.now = datetime(2026, 3, 4, 20, 0, tzinfo=UTC)
+    assert conv.due() == [], "the one answered counts as today's"
+    conv.now = NINE_LONDON.replace(day=5)
+    assert conv.due(), "and tomorrow's comes as usual"
+
+
+def test_the_first_check_in_never_comes_minutes_after_intake_and_intake_says_when_it_comes(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 21, 50, tzinfo=UTC))
+    conv.command("start")
+    conv.tap("agree")
+    conv.say("Sam")
+    for label in ("1-4 weeks", "They did", "Trust", "Done", "No contact", "^No$", "None of these", "London",
+                  "United Kingdom"):
+        conv.tap(label)
+    said = "\n".join(r.text for r in conv.say("10pm"))
+    assert "tomorrow at 22:00" in said, said
+    conv.now = datetime(2026, 3, 2, 22, 0, tzinfo=UTC)
+    assert conv.due() == [], "ten minutes after intake, its first step still open"
+    conv.now = datetime(2026, 3, 3, 22, 0, tzinfo=UTC)
+    assert conv.due()
+
+
+def test_no_contact_since_the_break_up_is_how_things_stand_not_a_request(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.command("start")
+    conv.tap("agree")
+    conv.say("Priya")
+    for label in ("1-4 weeks", "They did", "Trust", "Done"):
+        conv.tap(label)
+    conv.say("no contact since he left basically")
+    assert conv.state.profile.contact == "none" and conv.screen == "intake.shares"

@@ -27,6 +27,7 @@ URGE_BUTTONS = (
 
 
 LEFT_OPEN = timedelta(hours=12)  # see left_open
+ANSWERING = timedelta(minutes=15)  # see _under_way
 KEPT_WORDS = 3  # see _kept_words: "ok" or "idk" is not a feeling to file
 STRONG_URGE = 7  # an urge this strong is named, with /urge offered, before the next question
 
@@ -55,6 +56,11 @@ def on_due(ctx: Ctx) -> None:
         return
     owed = checkin_owed(ctx.state, ctx.now)
     if owed is None or prefs.last_sent_on == owed.local_date:
+        return
+    if _under_way(ctx):
+        # Mid-way through an earlier check-in, tapping as this one falls due: a second opening
+        # would take their next answer for its first question. The one under way counts as today's.
+        prefs.last_sent_on, prefs.last_sent_at, prefs.open_for = owed.local_date, ctx.now, owed.local_date
         return
     first = prefs.last_sent_on is None
     if prefs.last_sent_on is not None and prefs.last_answered_on != prefs.last_sent_on:
@@ -113,6 +119,12 @@ def _value(ctx: Ctx, low: int, high: int) -> int | None:
 
     raw = ctx.event.button or ctx.event.text
     return parse_int(raw, low, high) if raw else None
+
+
+def _under_way(ctx: Ctx) -> bool:
+    seen = ctx.state.last_seen
+    answering = ctx.state.screen.startswith("checkin.") and ctx.state.screen != "checkin.next"
+    return answering and seen is not None and ctx.now - seen < ANSWERING
 
 
 def left_open(ctx: Ctx) -> bool:

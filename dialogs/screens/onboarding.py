@@ -474,4 +474,8 @@ def finish_intake(ctx: Ctx) -> None:
         ctx.say_key("route_reconnect_limited", days=str(ctx.state.no_contact.days))
     else:
         ctx.say_key("route_reconnect", days=str(ctx.state.no_contact.days))
+    upcoming = next_checkin(ctx.state, ctx.now)
+    if upcoming is not None:
+        local = upcoming.at.astimezone(ctx.zone)
+        ctx.say_key("first_checkin", when=f"{human_date(upcoming.local_date, ctx.today)} at {local:%H:%M}")
     open_today(ctx)
