@@ -235,7 +235,12 @@ def _checkin_state(template: Template, at: datetime) -> tuple[str, Callable[[int
     state = json.loads(template.state)
     zone = ZoneInfo(state["profile"]["timezone"])
     local = at.astimezone(zone).replace(second=0, microsecond=0)
-    state["checkins"].update(time=local.time().isoformat(), quiet_start="00:00:00", quiet_end="00:00:00")
+    # Chosen the day before: a time chosen minutes ago owes no check-in yet (calendar.FIRST_GAP), and
+    # the template was onboarded on the real clock just now.
+    chosen = (at - timedelta(days=1)).isoformat()
+    state["checkins"].update(
+        time=local.time().isoformat(), time_set_at=chosen, quiet_start="00:00:00", quiet_end="00:00:00"
+    )
     slot = (ts(local.astimezone(UTC)), "checkin", local.date().isoformat())
     return json.dumps(state, separators=(",", ":")), lambda i: slot
 

@@ -58,12 +58,13 @@ def test_bad_input_gets_kind_replies(tmp_path):
 
 def test_clock_option_shows_a_due_check_in(tmp_path):
     db = tmp_path / "chat.db"
-    # Intake at 08:30 London time on a spring day, with a 09:00 check-in; then jump an hour.
-    script = "/start\n1\nAlex\n2\n2\n2\n8\n1\n2\n5\n1\n1\n2\n:advance 1h\n4\n8\n"
+    # Intake at 08:30 London time on a spring day, with a 09:00 check-in (the first comes the next
+    # day, not half an hour after intake); then jump a day and an hour.
+    script = "/start\n1\nAlex\n2\n2\n2\n8\n1\n2\n5\n1\n1\n2\n:advance 1d\n:advance 1h\n4\n8\n"
     result = chat(db, script, "--clock", "2026-03-29 07:30")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "(the clock now reads 2026-03-29 08:3" in out
+    assert "(the clock now reads 2026-03-30 08:3" in out
     assert "1 awful" in out, "the check-in arrived after the clock moved"
     assert "[0]   [1]" in out and "[10]" in out, "after the mood answer comes the urge question, 0 to 10"
     assert "8 out of 10" in out, "on a scale a typed number is the label's own, not the button's place"
