@@ -744,3 +744,18 @@ def test_the_question_list_comes_a_page_at_a_time_and_every_question_can_be_reac
     assert seen == reconnect
     conv.tap("The first questions")
     assert next(b.label for b in conv.keyboard()) == reconnect[0]
+
+
+def test_a_co_parent_whose_ex_has_a_new_partner_gets_the_practical_answer_not_a_go_between(kit):
+    entry = next(e for e in kit.content.faq if e.id == "must_stay_in_contact")
+    conv = Conversation(kit)
+    conv.onboard(contact="someone new", shares="Yes")
+    assert conv.state.flags == ["moved_on"] and conv.state.profile.shares_life
+    conv.command("faq")
+    said = "\n".join(r.text for r in conv.tap(re.escape(entry.question)))
+    assert entry.answer[0][:50] in said and entry.moving_on_answer is not None
+    assert entry.moving_on_answer[0][:50] not in said
+    conv.state.flags = ["moved_on", "boundary"]  # the ex asked for no contact too: the careful answer
+    conv.command("faq")
+    said = "\n".join(r.text for r in conv.tap(re.escape(entry.question)))
+    assert entry.moving_on_answer[0][:50] in said

@@ -26,21 +26,28 @@ def entries_for(ctx: Ctx) -> list[FaqEntry]:
 
 def answer(ctx: Ctx, entry: FaqEntry, *, then: str = "") -> None:
     """The answer, in the version this person may hear; the last message carries the way back."""
-    forbidden = ctx.state.contact_forbidden and entry.contact_coaching
+    practical = ctx.state.contact_forbidden and _practical_fits(ctx, entry)
+    forbidden = ctx.state.contact_forbidden and entry.contact_coaching and not practical
     messages = entry.moving_on_answer if forbidden and entry.moving_on_answer else entry.answer
+    # Practical messages about what they share are not the contact coaching the guard holds back.
+    coaching = entry.contact_coaching and not forbidden and not practical
     if entry.offers_count_choice and slip.counting(ctx) and not slip.reported_today(ctx):
         for message in messages:
-            ctx.say(message, coaching=entry.contact_coaching and not forbidden)
+            ctx.say(message, coaching=coaching)
         slip.show_choice(ctx, with_words=False)  # the answer has just said them
         return
     buttons = [row(("More questions", "faq"), ("Back", "_back"))]
     for i, message in enumerate(messages):
         last = i == len(messages) - 1
-        ctx.say(
-            message, buttons if last and not then else (), coaching=entry.contact_coaching and not forbidden
-        )
+        ctx.say(message, buttons if last and not then else (), coaching=coaching)
     if then:
         ctx.say(then, buttons)
+
+
+def _practical_fits(ctx: Ctx, entry: FaqEntry) -> bool:
+    """A co-parent whose ex has a new partner still needs the practical answer, not a go-between's."""
+    state = ctx.state
+    return entry.practical and state.profile.shares_life and not {"danger", "boundary"} & set(state.flags)
 
 
 def acknowledge(ctx: Ctx, text: str, buttons: Keyboard = (), *, back_to: str = "") -> None:
