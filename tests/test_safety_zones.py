@@ -493,6 +493,8 @@ def test_the_model_alone_reading_a_threat_to_the_ex_asks_before_it_accuses(kit) 
     assert kit.content.text("by_user_question") in said
     own_behaviour = kit.resources.reply("danger_by_user", "GB", "Sam")[0]
     assert own_behaviour not in said and conv.state.flags == [] and conv.state.track == "reconnect"
+    said = texts(conv.say("what??"))
+    assert kit.content.text("by_user_again") in said and conv.screen == "safety.by_user", "not taken for a No"
     said = texts(conv.say("what?? i didnt say anything like that"))
     assert kit.content.text("by_user_no") in said
     assert conv.state.flags == [] and conv.state.track == "reconnect", "nothing recorded, no track moved"

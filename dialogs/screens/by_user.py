@@ -28,7 +28,7 @@ _WRITTEN_TO_THEM = ("draft", "urge.")
 _COMMANDS_TO_THEM = frozenset({"draft", "urge"})
 
 _NO = re.compile(
-    r"^(no|nope|nah|n)\b|\bnot (it|me|what i meant)\b|\b(didn'?t|did not|never) (say|mean|said)\b|\bwhat\?"
+    r"^(no|nope|nah|n)\b|\bnot (it|me|what i meant)\b|\b(didn'?t|did not|never) (say|mean|said)\b"
 )
 _YES = re.compile(r"^(yes|yeah|yep|y|kind of|kinda|sort of|a bit|maybe|i am|i might|sometimes)\b")
 
