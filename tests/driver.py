@@ -100,6 +100,16 @@ class Conversation:
         """Everything the last step said, joined."""
         return "\n".join(e.text for e in self.effects if isinstance(e, Reply))
 
+    def intake_to_contact(self, name: str = "Sam") -> None:
+        """Intake up to its question about where things stand with the ex."""
+        self.command("start")
+        self.tap("agree")
+        self.say(name)
+        self.tap("1-4 weeks")
+        self.tap("They did")
+        self.tap("Trust")
+        self.tap("Done")
+
     def onboard(
         self,
         *,
@@ -111,13 +121,7 @@ class Conversation:
         country: str = "United Kingdom",
         time: str = "09:00",
     ) -> None:
-        self.command("start")
-        self.tap("agree")
-        self.say(name)
-        self.tap("1-4 weeks")
-        self.tap("They did")
-        self.tap("Trust")
-        self.tap("Done")
+        self.intake_to_contact(name)
         self.tap(contact)
         if self.screen == "intake.shares":
             self.tap(shares)

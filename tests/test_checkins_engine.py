@@ -194,12 +194,8 @@ def test_a_slip_told_in_the_morning_is_not_asked_about_again_at_that_days_check_
 
 def test_a_check_in_time_typed_inside_quiet_hours_moves_them_and_comes_when_asked(kit):
     conv = Conversation(kit, now=datetime(2026, 3, 2, 20, 0, tzinfo=UTC))
-    conv.command("start")
-    for label in ("agree",):
-        conv.tap(label)
-    conv.say("Jo")
-    for label in ("1-4 weeks", "They did", "Trust", "Done", "No contact", "^No$", "None of these", "London",
-                  "United Kingdom"):
+    conv.intake_to_contact("Jo")
+    for label in ("No contact", "^No$", "None of these", "London", "United Kingdom"):
         conv.tap(label)
     said = "\n".join(r.text for r in conv.say("like 11pm im never up before that"))
     prefs = conv.state.checkins
@@ -321,11 +317,8 @@ def test_a_co_parent_hears_one_plan_and_is_asked_only_about_contact_beyond_what_
 
 def test_a_co_parent_whose_ex_has_moved_on_may_still_send_practical_messages(kit):
     conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    conv.command("start")
-    conv.tap("agree")
-    conv.say("Sam")
-    for label in ("1-4 weeks", "They did", "Trust", "Done", "someone new"):
-        conv.tap(label)
+    conv.intake_to_contact("Sam")
+    conv.tap("someone new")
     conv.say("yes i literally just said that, we have a daughter")
     assert conv.state.profile.shares_life, "the first word answers the question"
     for label in ("None of these", "London", "United Kingdom"):
@@ -343,11 +336,7 @@ def test_a_co_parent_whose_ex_has_moved_on_may_still_send_practical_messages(kit
 
 def test_intake_reads_a_child_in_the_answer_about_contact(kit):
     conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    conv.command("start")
-    conv.tap("agree")
-    conv.say("Sam")
-    for label in ("1-4 weeks", "They did", "Trust", "Done"):
-        conv.tap(label)
+    conv.intake_to_contact("Sam")
     conv.say("we have a kid together, shes 6, so i see her every weekend")
     assert conv.state.profile.contact == "must" and conv.screen == "intake.safety", "not asked again"
 
@@ -374,11 +363,8 @@ def test_a_check_in_falling_due_while_one_is_being_answered_does_not_start_over(
 
 def test_the_first_check_in_never_comes_minutes_after_intake_and_intake_says_when_it_comes(kit):
     conv = Conversation(kit, now=datetime(2026, 3, 2, 21, 50, tzinfo=UTC))
-    conv.command("start")
-    conv.tap("agree")
-    conv.say("Sam")
-    for label in ("1-4 weeks", "They did", "Trust", "Done", "No contact", "^No$", "None of these", "London",
-                  "United Kingdom"):
+    conv.intake_to_contact("Sam")
+    for label in ("No contact", "^No$", "None of these", "London", "United Kingdom"):
         conv.tap(label)
     said = "\n".join(r.text for r in conv.say("10pm"))
     assert "tomorrow at 22:00" in said, said
@@ -390,10 +376,6 @@ def test_the_first_check_in_never_comes_minutes_after_intake_and_intake_says_whe
 
 def test_no_contact_since_the_break_up_is_how_things_stand_not_a_request(kit):
     conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    conv.command("start")
-    conv.tap("agree")
-    conv.say("Priya")
-    for label in ("1-4 weeks", "They did", "Trust", "Done"):
-        conv.tap(label)
+    conv.intake_to_contact("Priya")
     conv.say("no contact since he left basically")
     assert conv.state.profile.contact == "none" and conv.screen == "intake.shares"
