@@ -159,6 +159,7 @@ class Checkins(_Strict):
     # Contact reported at a check-in on the moving-on track (the ex asked for none, or has moved on).
     contact_on_moving_on: list[Message] = Field(min_length=1, max_length=2)
     contact_on_moving_on_shared: list[Message] = Field(min_length=1, max_length=2)
+    contact_on_moving_on_danger_shared: list[Message] = Field(min_length=1, max_length=2)
     milestones: list[Milestone]
     no_contact_done: Message
     reminder: list[Message] = Field(min_length=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dialogs.content import FaqEntry
@@ -36,6 +36,9 @@ class Ctx:
     near: FaqEntry | None = None
     # The typed answer read as a question no FAQ entry answers (see `Meaning.unanswered`).
     unanswered: bool = False
+    # How long this person had been quiet before this event (None: never seen). Words after a long
+    # silence are about now, not about whatever the screen last asked.
+    quiet_for: timedelta | None = None
     _nonce: int | None = None
 
     @property

@@ -82,6 +82,7 @@ def _dispatch(ctx: Ctx) -> None:
         checkin.on_due(ctx)
         return
     _disclose_if_returning(ctx)
+    ctx.quiet_for = None if state.last_seen is None else ctx.now - state.last_seen
     state.last_seen = ctx.now
 
     # Every piece of free text, captions included, is assessed before any screen sees it.

@@ -180,3 +180,31 @@ def test_an_answer_that_is_no_question_gets_no_note(kit):
     conv.onboard()
     replies = conv.say("angry mostly, and tired", understanding=nothing_close())
     assert kit.content.text("unanswered_note", 0) not in replies[0].text
+
+
+def test_words_soon_after_answering_add_to_the_answer(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("sad, angry, weirdly relieved")
+    conv.advance(minutes=5)
+    conv.say("and tired, mostly tired")
+    assert [w.text for w in _journal(conv)] == ["and tired, mostly tired"]
+    assert kit.content.text("ack_more_words", 0) in conv.text()
+
+
+@pytest.mark.parametrize("answered", [False, True], ids=["question skipped", "answered hours earlier"])
+def test_words_long_after_the_step_are_heard_not_filed_under_it(kit, answered):
+    conv = Conversation(kit)
+    conv.onboard()
+    if answered:
+        conv.say("sad, angry, weirdly relieved")
+    else:
+        conv.tap("Skip the question")
+    conv.advance(hours=14)
+    replies = conv.say(SLIP, understanding=near("i_slipped"))
+    assert _journal(conv) == [], "not filed as this morning's step"
+    said = "\n".join(r.text for r in replies)
+    assert kit.content.text("after_words", 0) in said
+    assert kit.content.text("ack_more_words", 0) not in said
+    assert _offer(kit, "i_slipped") in said, "what they said is still answered"
+    assert conv.labels()[0] == "I slipped and contacted them"

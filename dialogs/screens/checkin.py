@@ -134,7 +134,10 @@ def left_open(ctx: Ctx) -> bool:
     1 to 5", and the check-in due that evening then came right after it. Its buttons still answer it.
     """
     opened = ctx.state.checkins.opened_at
-    return ctx.state.screen.startswith("checkin.") and opened is not None and ctx.now - opened >= LEFT_OPEN
+    screen = ctx.state.screen
+    # The slip's choice opened by an answer (not by a check-in) belongs to no check-in.
+    from_answer = screen == "checkin.slip" and ctx.state.data.get("words") is False
+    return screen.startswith("checkin.") and not from_answer and opened is not None and ctx.now - opened >= LEFT_OPEN
 
 
 def close_left_open(ctx: Ctx) -> None:
@@ -298,9 +301,13 @@ def _note_handle(ctx: Ctx) -> None:
     else:
         faq.acknowledge(ctx, thanks)
     if reached_out:
-        # Not where there is danger: there, even practical messages may need a go-between or an order's terms.
-        shared = _shares_life(ctx) and "danger" not in ctx.state.flags
-        for message in checkins.contact_on_moving_on_shared if shared else checkins.contact_on_moving_on:
+        if not _shares_life(ctx):
+            words = checkins.contact_on_moving_on
+        elif "danger" in ctx.state.flags:  # even practical messages may need a go-between, or an order's terms
+            words = checkins.contact_on_moving_on_danger_shared
+        else:
+            words = checkins.contact_on_moving_on_shared
+        for message in words:
             ctx.say(message)
     _maybe_suggest_help(ctx)
     if slipped:

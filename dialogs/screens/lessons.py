@@ -25,6 +25,7 @@ NC_LENGTHS = (21, 30, 45, 60)
 READY_CALM = 7  # how calm, of 10, about a message that gets no reply, before reaching out
 CALM_WAIT = timedelta(days=7)
 PRACTICE_AGAIN_AFTER = timedelta(days=7)  # the same practice comes back at most once a week
+SECOND_THOUGHT = timedelta(minutes=30)  # words this soon after an answer add to it
 
 
 def plan_for(ctx: Ctx) -> Plan:
@@ -271,7 +272,7 @@ def _after(ctx: Ctx, *, answered: bool, acknowledged: bool = False) -> None:
     """After the lesson's question: done for today, one more if allowed, or the menu."""
     p = plan_for(ctx)
     lesson_id = _current(ctx)
-    ctx.goto("guide.after", lesson=lesson_id)
+    ctx.goto("guide.after", lesson=lesson_id, answered=answered)
     buttons: list[tuple[Button, ...]] = []
     more = p.one_more() is not None
     buttons.append(row(("Done for today", "done"), *((("One more step", "more"),) if more else ())))
@@ -281,6 +282,13 @@ def _after(ctx: Ctx, *, answered: bool, acknowledged: bool = False) -> None:
         faq.acknowledge(ctx, ctx.t("ack_reflection"), buttons, back_to="guide.lesson")
     else:
         ctx.say(ctx.t("after_lesson" if more else "after_lesson_no_more"), buttons)
+
+
+def _second_thought(ctx: Ctx) -> bool:
+    """Words soon after answering the step's question add to that answer. After a skipped question,
+    or hours later ("i messed up. i just texted him", that night), they are about something else."""
+    quiet = ctx.quiet_for
+    return ctx.state.data.get("answered") is True and quiet is not None and quiet < SECOND_THOUGHT
 
 
 def _after_show(ctx: Ctx) -> None:
@@ -298,10 +306,16 @@ def _after_handle(ctx: Ctx) -> None:
         ctx.goto("guide.today")
         key = "done_for_today" if when else "done_for_now"
         ctx.say_key(key, [row(("Menu", "_menu"))], date=when)
-    elif ctx.event.text.strip():
+    elif ctx.event.text.strip() and _second_thought(ctx):
         # A second thought after answering: it belongs with the same lesson.
         ctx.journal("reflection", ctx.event.text.strip(), ref=_current(ctx))
         faq.acknowledge(ctx, ctx.t("ack_more_words"), [row(("Done for today", "done"), ("Menu", "_menu"))])
+    elif ctx.event.text.strip():
+        # Words about now, after a skipped question or hours later: heard, not filed under the step.
+        heard = ctx.t("after_words")
+        if ctx.near is None and not ctx.unanswered:  # nothing else to say: how to keep it, then
+            heard += "\n\n" + ctx.t("after_words_note")
+        faq.acknowledge(ctx, heard, [row(("Done for today", "done"), ("Menu", "_menu"))])
     else:
         _after_show(ctx)
 

@@ -5,13 +5,18 @@ slipped and contacted them", wherever that question is opened. One slip is count
 
 from __future__ import annotations
 
-from dialogs import calendar
+import re
+
+from dialogs import calendar, understanding
 from dialogs.context import Ctx, row
 from dialogs.screens.registry import SCREENS, back, register
 
 __all__ = ["SLIP_BUTTONS", "counting", "no_contact_day", "reported_today", "show_choice"]
 
 SLIP_BUTTONS = (row(("Restart my count", "restart"), ("Keep my count", "keep")),)
+# The choice typed in words. Keeping is read first, so "don't restart it" keeps the count.
+_KEEP = re.compile(r"\b(keep|kept|carry on|continue|as it is|leave it|(don'?t|not|no) (restart|reset|start))", re.I)
+_RESTART = re.compile(r"\b(restart|reset|start (again|over|afresh|from)|from (zero|scratch|day one)|begin again)", re.I)
 
 
 def no_contact_day(ctx: Ctx) -> int | None:
@@ -45,17 +50,31 @@ def _show(ctx: Ctx) -> None:
     show_choice(ctx, with_words=bool(ctx.state.data.get("words", True)))
 
 
+def _typed_choice(ctx: Ctx) -> str:
+    """"restart" or "keep" when typed words make the choice; a question about it is no choice."""
+    text = ctx.event.text
+    if not text.strip() or understanding.looks_like_question(text):
+        return ""
+    if _KEEP.search(text):
+        return "keep"
+    return "restart" if _RESTART.search(text) else ""
+
+
 def _handle(ctx: Ctx) -> None:
     nc = ctx.state.no_contact
-    if ctx.event.button == "restart":
+    choice = ctx.event.button or _typed_choice(ctx)
+    if choice == "restart":
         # The guide keeps its own pace: a new count does not hold lessons back.
         ctx.state.guide.started_on = ctx.state.guide.started_on or nc.start
         nc.start = ctx.today
         ctx.say_key("slip_restarted", days=str(nc.days))
-    elif ctx.event.button == "keep":
+    elif choice == "keep":
         day = no_contact_day(ctx)
         ctx.say_key("slip_kept", day=str(day or nc.days), days=str(nc.days))
     else:
+        # "do i have to start the 30 days over": nothing is required, and the choice is still open.
+        if ctx.event.text.strip():
+            ctx.say_key("slip_choice_help")
         ctx.say(ctx.kit.content.checkins.slip_question, SLIP_BUTTONS)
         return
     if nc.slip_on != ctx.today:
@@ -68,4 +87,4 @@ def _handle(ctx: Ctx) -> None:
         back(ctx)
 
 
-register("checkin.slip", _show, _handle, takes_text=False)
+register("checkin.slip", _show, _handle, takes_text=True)
