@@ -39,6 +39,7 @@ from dialogs.model import (
 )
 from dialogs.progress import CheckinRecord, UrgeRecord, summarise, summary_text
 from dialogs.resources import ReplyKind
+from dialogs.screens.onboarding import REASONS
 from dialogs.state import UserState
 from dialogs.views import JournalLine, journal_page
 
@@ -629,7 +630,13 @@ class ChatService:
                 data = await tx.export()
             zone = _zone(UserState.model_validate_json(data["users"][0]["state"])) if data.get("users") else UTC
             titles: dict[str, str] = {str(step.key): step.title for step in self.kit.resources.safety_plan}
-            mine = readable(data, zone, titles)
+            mine = readable(
+                data,
+                zone,
+                titles,
+                lesson_titles={key: lesson.title for key, lesson in self.kit.content.lessons.items()},
+                reason_labels={key: label for key, (label, _) in REASONS.items()},
+            )
             today = self.clock().astimezone(zone).date()
             files = [("rekindle-export.json", export_json(mine)), ("rekindle-export.txt", export_text(mine, today))]
         return image, files

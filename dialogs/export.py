@@ -46,8 +46,18 @@ def _at(value: Any, zone: tzinfo) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
 
 
-def readable(rows: Rows, zone: tzinfo, safety_plan_titles: Mapping[str, str]) -> dict[str, Any]:
-    """The person's data in their own terms: about them, their plan, and each day's entries."""
+def readable(
+    rows: Rows,
+    zone: tzinfo,
+    safety_plan_titles: Mapping[str, str],
+    *,
+    lesson_titles: Mapping[str, str] | None = None,
+    reason_labels: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The person's data in their own terms: about them, their plan, and each day's entries. Steps and
+    reasons are named as the person saw them, not by the ids the bot keeps them under."""
+    steps = lesson_titles or {}
+    reasons = reason_labels or {}
     users = rows.get("users") or []
     state = (
         UserState.model_validate_json(users[0]["state"]) if users and users[0].get("state") else UserState()
@@ -58,19 +68,19 @@ def readable(rows: Rows, zone: tzinfo, safety_plan_titles: Mapping[str, str]) ->
         "path": "moving on" if state.track == "moving_on" else "reconnecting",
         "why the path changed": [_FLAGS[f] for f in state.flags if f in _FLAGS],
         "breakup date": p.breakup_date.isoformat() if p.breakup_date else None,
-        "reasons you chose": p.reasons,
+        "reasons you chose": [reasons.get(r, r) for r in p.reasons],
         "country for helplines": p.country or None,
         "time zone": p.timezone,
         "daily check-in": None if state.checkins.stopped or not state.checkins.time else f"{state.checkins.time:%H:%M}",
         "no contact": {"from": state.no_contact.start.isoformat() if state.no_contact.start else None,
                        "days": state.no_contact.days, "slips": state.no_contact.slips},
-        "steps read": state.guide.read,
+        "steps read": [steps.get(i, i) for i in state.guide.read],
         "agreed to the terms": state.consented_at.isoformat() if state.consented_at else None,
     }  # fmt: skip
     plan = {safety_plan_titles.get(k, k): v for k, v in state.safety_plan.items()}
     journal = [
         {"at": _at(r["at"], zone).isoformat(timespec="minutes"), "kind": KIND_LABELS.get(r["kind"], r["kind"]),
-         "text": r["text"]}
+         **({"step": steps[r["ref"]]} if r.get("ref") in steps else {}), "text": r["text"]}
         for r in rows.get("journal", [])
     ]  # fmt: skip
     checkins = [
@@ -127,8 +137,9 @@ def export_text(data: Mapping[str, Any], today: date) -> bytes:
     for u in data["urges"]:
         days[u["date"]].append(f"  An urge to get in touch, {u['strength']} of 10")
     for j in data["journal"]:
+        step = f" ({j['step']})" if "step" in j else ""
         days[j["at"][:10]].append(
-            f"  {j['at'][11:16]} {j['kind']}:\n    " + j["text"].replace("\n", "\n    ")
+            f"  {j['at'][11:16]} {j['kind']}{step}:\n    " + j["text"].replace("\n", "\n    ")
         )
     for r in data["reports"]:
         days[r["at"][:10]].append(f"  You reported a reply: {r['note'] or '(no note)'}")

@@ -63,3 +63,19 @@ def test_journal_pages_point_to_older_entries_only_while_there_are_some(kit) -> 
     assert "page 3 of 3" in beyond, "a page past the end shows the last one"
     searched = journal_page(entries, 0, "entry", kit.content, LONDON, 7)[0].text
     assert "/journal 2 entry" in searched, "the search is kept on the next page"
+
+
+def test_steps_and_reasons_are_named_as_the_person_saw_them() -> None:
+    rows = _rows()
+    state = UserState.model_validate_json(rows["users"][0]["state"])
+    state.profile.reasons = ["apart"]
+    state.guide.read = ["emotions_name"]
+    rows = {**rows, "users": [{**rows["users"][0], "state": state.model_dump_json()}]}
+    titles = {"emotions_name": "Name what you feel"}
+    data = readable(rows, LONDON, {}, lesson_titles=titles, reason_labels={"apart": "Growing apart"})
+    assert data["about you"]["reasons you chose"] == ["Growing apart"]
+    assert data["about you"]["steps read"] == ["Name what you feel"]
+    answer = next(j for j in data["journal"] if j["text"] == "numb, then angry")
+    assert answer["step"] == "Name what you feel"
+    text = export_text(data, date(2026, 4, 2)).decode()
+    assert "Your answer to a step (Name what you feel):" in text and "apart," not in text
