@@ -63,6 +63,7 @@ URGE_FOLLOWUP_HOUR = 10
 APOLOGY_GAP = timedelta(minutes=10)
 # How long one process may deliver a user's replies before another may take over (after a crash).
 SEND_LEASE = timedelta(seconds=60)
+REPORTED_CHARS = 3000  # of the step a /report flags: its messages, at most about six
 
 
 def utc_now() -> datetime:
@@ -134,7 +135,10 @@ class _Committed:
 
 
 def _last_text(replies: list[Reply]) -> str | None:
-    return next((reply.text for reply in reversed(replies) if reply.text), None)
+    """What one step sent, for /report: every message of it, since the one that felt wrong is often
+    not the last (a lesson's first part, an answer before its buttons). The end is kept if long."""
+    texts = [reply.text for reply in replies if reply.text]
+    return "\n\n".join(texts)[-REPORTED_CHARS:] if texts else None
 
 
 @dataclass

@@ -69,4 +69,19 @@ async def test_a_report_flags_the_last_message_the_person_was_sent(env):
     last = sender.texts("u")[-1]
     await service.handle(report(clock, ("r1", "this felt off")))
     [flagged] = await service.store.reports()
-    assert flagged["reply"] == last and flagged["note"] == "this felt off"
+    assert flagged["reply"].endswith(last) and flagged["note"] == "this felt off"
+
+
+async def test_a_report_holds_every_message_of_the_step_not_only_its_last(env):
+    # A lesson comes in parts; the part that felt wrong is often not the one with the buttons.
+    service, sender, clock = env
+    user = User(service, sender, "u", clock)
+    await user.onboard()
+    before = len(sender.texts("u"))
+    await user.say("sad and angry mostly")
+    await user.tap("One more step")
+    step = sender.texts("u")[before + 1 :]
+    assert len(step) >= 2
+    await service.handle(report(clock, ("r2", "the first part of that")))
+    [flagged] = await service.store.reports()
+    assert all(text in flagged["reply"] for text in step)
