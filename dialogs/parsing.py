@@ -199,3 +199,21 @@ def parse_int(text: str, low: int, high: int) -> int | None:
         return None
     value = int(m.group(0))
     return value if low <= value <= high else None
+
+
+_YES_WORDS = frozenset(
+    {"yes", "y", "yeah", "yea", "yep", "yup", "ok", "okay", "sure", "yes please", "please", "do it", "go ahead",
+     "please do", "i'm sure", "im sure", "i am sure", "yes i'm sure", "yes im sure", "confirm"}
+)  # fmt: skip
+_NO_WORDS = frozenset(
+    {"no", "n", "nope", "nah", "no thanks", "cancel", "don't", "dont", "never mind", "nevermind", "not now",
+     "wait", "stop", "keep it"}
+)  # fmt: skip
+
+
+def parse_yes_no(text: str) -> bool | None:
+    """A typed answer to a yes-or-no question: True, False, or None when it is neither."""
+    words = " ".join(re.sub(r"[^\w' ]", " ", text.lower().replace("’", "'")).split())
+    if words in _YES_WORDS:
+        return True
+    return False if words in _NO_WORDS else None

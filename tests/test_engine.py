@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dialogs.model import Reply
+from dialogs.model import DataRequest, Reply
 from dialogs.screens import SCREENS
 from dialogs.state import UserState
 from tests.driver import Conversation
@@ -414,7 +414,8 @@ SCREEN_TABLE: dict[str, Expect] = {
                       typed=("consent_nudge",), typed_offers=("I'm 18+ and I agree", "Not now")),
     "country": Expect(("ask_country",), COUNTRIES, typed=("country_again",)),
     "crisis": Expect(("crisis_offer",), CRISIS, typed=("crisis_listening",)),
-    "delete.confirm": asks("delete_confirm", offers=("Delete everything", "Keep my data")),
+    "delete.confirm": Expect(("delete_confirm",), ("Delete everything", "Keep my data"),
+                             typed=("confirm_yes_no", "delete_confirm")),
     "draft": Expect(("draft_ask",), ("Back", "Menu"), typed=("kit.coach.spec.texts.opening",),
                     typed_offers=("Review another", "Back")),
     "faq": asks("faq_intro", offers=FAQ),
@@ -445,7 +446,8 @@ SCREEN_TABLE: dict[str, Expect] = {
                     typed=("ask_pause",)),
     "plan": Expect(("kit.resources.safety_plan[0].question",), ("Skip", "Stop for now"),
                    typed=("kit.resources.safety_plan[1].question",)),
-    "restart.confirm": asks("restart_confirm", offers=("Yes, start over", "No, keep my place")),
+    "restart.confirm": Expect(("restart_confirm",), ("Yes, start over", "No, keep my place"),
+                              typed=("confirm_yes_no", "restart_confirm")),
     "safety.ask": Expect(("screen_question",), ("Yes", "Not sure", "No"), typed=("screen_again",)),
     "safety.by_user": Expect(("by_user_question",), ("Yes, I'm worried about that", "No, that's not it"),
                              typed=("by_user_again",)),
@@ -760,3 +762,26 @@ def test_a_co_parent_whose_ex_has_a_new_partner_gets_the_practical_answer_not_a_
     conv.command("faq")
     said = "\n".join(r.text for r in conv.tap(re.escape(entry.question)))
     assert entry.moving_on_answer[0][:50] in said
+
+
+@pytest.mark.parametrize(
+    ("typed", "erased"), [("yeah", True), ("yes please", True), ("Yes, I'm sure.", True), ("nah", False)]
+)
+def test_are_you_sure_can_be_answered_in_words(kit, typed, erased):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("delete")
+    conv.say(typed)
+    asked = [e for e in conv.effects if isinstance(e, DataRequest) and e.kind == "delete"]
+    assert bool(asked) is erased
+    if not erased:
+        assert conv.screen == "guide.lesson", "back where they were"
+
+
+def test_words_that_are_not_an_answer_erase_nothing_and_ask_again(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("delete")
+    conv.say("hmm what happens to my journal")
+    assert not [e for e in conv.effects if isinstance(e, DataRequest)]
+    assert conv.screen == "delete.confirm" and conv.labels() == ["Delete everything", "Keep my data"]

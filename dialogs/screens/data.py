@@ -3,7 +3,10 @@ a report of a bad reply, erasing everything, and starting the guide over."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dialogs.context import Ctx, row
+from dialogs.parsing import parse_yes_no
 from dialogs.screens.lessons import open_today, plan_for
 from dialogs.screens.registry import back, command, enter_side, register
 from dialogs.screens.slip import no_contact_day
@@ -73,14 +76,27 @@ def _delete(ctx: Ctx) -> None:
     ctx.say_key("delete_confirm", [row(("Delete everything", "yes"), ("Keep my data", "_back"))])
 
 
+def _confirmed(ctx: Ctx, show: Callable[[Ctx], None]) -> bool | None:
+    """The answer to "are you sure?": a tap, or "yeah" / "no" typed. Other words get the question
+    again (None): nothing is erased or reset on a guess."""
+    if ctx.event.button:
+        return ctx.event.button == "yes"
+    answer = parse_yes_no(ctx.event.text)
+    if answer is None:
+        ctx.say_key("confirm_yes_no")
+        show(ctx)
+    return answer
+
+
 def _delete_handle(ctx: Ctx) -> None:
-    if ctx.event.button == "yes":
+    answer = _confirmed(ctx, _delete)
+    if answer:
         ctx.request("delete")
-    else:
+    elif answer is False:
         back(ctx)
 
 
-register("delete.confirm", _delete, _delete_handle, takes_text=False)
+register("delete.confirm", _delete, _delete_handle, takes_text=True)
 
 
 @command("restart")
@@ -90,14 +106,15 @@ def _restart(ctx: Ctx) -> None:
 
 
 def _restart_handle(ctx: Ctx) -> None:
-    if ctx.event.button == "yes":
+    answer = _confirmed(ctx, _restart)
+    if answer:
         guide = ctx.state.guide
         guide.read, guide.branch, guide.branch_on = [], "", None
         guide.started_on, guide.new_on, guide.new_today = ctx.today, None, 0
         ctx.say_key("restarted")
         open_today(ctx)
-    else:
+    elif answer is False:
         back(ctx)
 
 
-register("restart.confirm", _restart, _restart_handle, takes_text=False)
+register("restart.confirm", _restart, _restart_handle, takes_text=True)
