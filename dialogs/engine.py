@@ -18,7 +18,7 @@ from dialogs.kit import Kit
 from dialogs.model import Effect, Event, EventKind, Reply
 from dialogs.screens import SCREENS, checkin, faq, protect
 from dialogs.screens.commands import BEFORE_CONSENT, run_intent
-from dialogs.screens.registry import back, enter_side, run_command, show
+from dialogs.screens.registry import Screen, back, enter_side, run_command, show
 from dialogs.state import UserState
 from dialogs.triage import Outcome
 
@@ -174,6 +174,9 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     screen asked is handled by the screen; anything else gets a kind word and the way forward."""
     text = ctx.event.text
     screen = SCREENS[ctx.state.screen]
+    if not question and _closed_answer(ctx, screen):
+        screen.handle(ctx)  # "half 11" at the time question is a time, whatever else it sounds like
+        return
     meaning = understanding.read(
         text, ctx.event.understanding, ctx.kit.content, answer_screen=screen.takes_text and not question
     )
@@ -194,6 +197,12 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     else:
         ctx.say_key("use_buttons")
         screen.show(ctx)
+
+
+def _closed_answer(ctx: Ctx, screen: Screen) -> bool:
+    """Short words that read as one of a closed question's answers (a time, a mood, a date)."""
+    text = ctx.event.text
+    return screen.answers is not None and len(text.split()) <= ANSWER_WORDS and screen.answers(ctx)
 
 
 def _reprompt(ctx: Ctx) -> None:

@@ -68,9 +68,30 @@ _CLOCK_IN_TEXT = re.compile(
 )
 
 
+_SPOKEN_CLOCK = (
+    (re.compile(r"\bhalf (?:past )?(\d{1,2})\b"), lambda m: f"{m.group(1)}:30"),
+    (re.compile(r"\bquarter past (\d{1,2})\b"), lambda m: f"{m.group(1)}:15"),
+    (re.compile(r"\bquarter to (\d{1,2})\b"), lambda m: f"{(int(m.group(1)) - 1) % 24}:45"),
+    (re.compile(r"\b(\d{1,2}(?::\d{2})?) ?o'?clock\b"), lambda m: m.group(1)),
+    (re.compile(r"\b(\d{1,2}(?::\d{2})?) ?(?:in the (?:evening|afternoon)|at night|tonight)\b"),
+     lambda m: f"{m.group(1)}pm"),
+    (re.compile(r"\b(\d{1,2}(?::\d{2})?) ?in the morning\b"), lambda m: f"{m.group(1)}am"),
+)
+
+
+def _spoken(text: str) -> str:
+    """The way people say times, in digits: "half 11" (11:30), "quarter to 10", "9 o'clock",
+    "10 at night"."""
+    t = text.lower().replace("’", "'")
+    for pattern, digits in _SPOKEN_CLOCK:
+        t = pattern.sub(digits, t)
+    return t
+
+
 def parse_clock(text: str) -> time | None:
-    """A time of day from "9", "9am", "9:30 pm", "21:30", "21.30", "noon", or from a sentence with
-    exactly one such time in it ("evening, like 9pm")."""
+    """A time of day from "9", "9am", "9:30 pm", "21:30", "21.30", "noon", "half 11", "quarter to
+    10", "10 at night", or from a sentence with exactly one such time in it ("evening, like 9pm")."""
+    text = _spoken(text)
     exact = _clock(text)
     if exact is not None:
         return exact

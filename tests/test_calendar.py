@@ -525,6 +525,12 @@ def test_quiet_hours_move_out_of_the_way_of_a_chosen_time(
         ("like 9", None),  # a bare number in a sentence could mean anything
         ("between 8am and 9am", None),  # two times: ask again rather than guess
         ("i have 2 kids", None),
+        ("half 11", dt.time(11, 30)),  # said in Britain and Ireland: half past
+        ("half 10 at night", dt.time(22, 30)),
+        ("quarter to 10", dt.time(9, 45)),
+        ("quarter past 8 in the morning", dt.time(8, 15)),
+        ("10 o'clock at night", dt.time(22, 0)),
+        ("maybe 9 in the evening", dt.time(21, 0)),
     ],
 )
 def test_a_check_in_time_is_read_from_a_sentence_only_when_it_says_one(text: str, when: dt.time | None) -> None:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from dialogs.assessment import Understanding
 from dialogs.model import DataRequest, Reply
 from dialogs.screens import SCREENS
 from dialogs.state import UserState
@@ -785,3 +786,14 @@ def test_words_that_are_not_an_answer_erase_nothing_and_ask_again(kit):
     conv.say("hmm what happens to my journal")
     assert not [e for e in conv.effects if isinstance(e, DataRequest)]
     assert conv.screen == "delete.confirm" and conv.labels() == ["Delete everything", "Keep my data"]
+
+
+@pytest.mark.parametrize(("typed", "when"), [("half 11", "11:30"), ("10 at night", "22:00")])
+def test_a_time_said_in_words_at_the_time_question_is_the_time_not_a_command(kit, typed, when):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("settings")
+    conv.tap("Check-in time")
+    conv.say(typed, understanding=Understanding(intent=(("progress", 0.99),), intent_bar=0.1, faq_bar=0.2))
+    assert f"{conv.state.checkins.time:%H:%M}" == when
+    assert not [e for e in conv.effects if isinstance(e, DataRequest)], "not /progress"
