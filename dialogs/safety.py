@@ -30,7 +30,7 @@ from pydantic import (
 
 from dialogs.assessment import Assessment, CrisisZone
 from dialogs.content import CONTENT_DIR
-from dialogs.yamlfile import load_model
+from dialogs.yamlfile import ContentError, load_model
 
 __all__ = [
     "PATTERNS_FILE",
@@ -135,9 +135,17 @@ _TERM = re.compile(r"{([a-z_]+)}")
 _BACKREF = re.compile(r"\\[1-9]|\(\?P=")
 
 
-def _compiles(pattern: str) -> str:
+def _quick(info: ValidationInfo) -> bool:
+    """Loading at start-up: each label's patterns are compiled once, joined. Only when that fails is
+    each pattern checked on its own, to name the line at fault (see `_load`)."""
+    return bool(info.context and info.context.get("quick"))
+
+
+def _compiles(pattern: str, info: ValidationInfo) -> str:
     if _BACKREF.search(pattern):
         raise ValueError("back-references are not supported (a label's patterns are joined into one regex)")
+    if _quick(info):
+        return pattern
     try:
         # Terms are checked on their own; here a placeholder group stands in for each one.
         re.compile(_TERM.sub("(?:x)", pattern))
@@ -185,14 +193,16 @@ class SafetyPatterns(_Strict):
                 unknown = [name for name in _TERM.findall(pattern) if name not in terms]
                 if unknown:
                     raise ValueError(f"{where}: unknown term {{{unknown[0]}}} (add it under terms:)")
-                if re.search(_expand(pattern, terms), "") is not None:
+                if not _quick(info) and re.search(_expand(pattern, terms), "") is not None:
                     raise ValueError(f"{where}: matches empty text, so it would flag every message")
             if patterns:
                 try:
-                    _union(patterns, terms)
+                    joined = _union(patterns, terms)
                 except re.error as exc:
                     where = group or "patterns"
                     raise ValueError(f"{where}: cannot be joined into one regex: {exc}") from None
+                if joined.search("") is not None:
+                    raise ValueError(f"{group or 'patterns'}: one of them matches empty text")
         return value
 
 
@@ -251,7 +261,13 @@ class SafetyClassifier:
 
 @lru_cache(maxsize=8)
 def _load(root: Path) -> SafetyClassifier:
-    return SafetyClassifier(load_model(root / PATTERNS_FILE, SafetyPatterns))
+    path = root / PATTERNS_FILE
+    try:
+        # Compiling every pattern on its own as well as joined took a quarter of a second at start-up.
+        patterns = load_model(path, SafetyPatterns, context={"quick": True})
+    except ContentError:
+        patterns = load_model(path, SafetyPatterns)  # each pattern on its own: the error names its line
+    return SafetyClassifier(patterns)
 
 
 def load_classifier(root: Path = CONTENT_DIR) -> SafetyClassifier:

@@ -60,7 +60,7 @@ def _line_for(loc: Loc, lines: dict[Loc, int]) -> int | None:
     return lines.get(())
 
 
-def load_model(path: Path, model: type[M]) -> M:
+def load_model(path: Path, model: type[M], *, context: dict[str, Any] | None = None) -> M:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -79,7 +79,7 @@ def load_model(path: Path, model: type[M]) -> M:
     except ContentError as exc:
         raise ContentError(path, exc.line, exc.reason) from exc
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc: Loc = tuple(first["loc"])
