@@ -797,3 +797,21 @@ def test_a_time_said_in_words_at_the_time_question_is_the_time_not_a_command(kit
     conv.say(typed, understanding=Understanding(intent=(("progress", 0.99),), intent_bar=0.1, faq_bar=0.2))
     assert f"{conv.state.checkins.time:%H:%M}" == when
     assert not [e for e in conv.effects if isinstance(e, DataRequest)], "not /progress"
+
+
+def test_todays_step_while_its_question_is_open_goes_back_to_it_not_to_a_practice(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.tap("Skip the question")
+    conv.tap("Done for today")
+    conv.advance(days=1)
+    conv.command("today")
+    lesson = kit.content.lessons[conv.state.data["lesson"]]
+    assert conv.state.guide.read[-1] == lesson.id, "the day's new lesson"
+    conv.advance(hours=2)
+    for way_back in (lambda: conv.command("today"), lambda: (conv.command("menu"), conv.tap("Today's step"))[1]):
+        way_back()
+        said = conv.text()
+        assert said.startswith(f'Back to "{lesson.title}"') and lesson.question in said
+        assert kit.content.text("practice_intro", 0) not in said
+        assert conv.screen == "guide.lesson"

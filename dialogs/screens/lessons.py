@@ -17,7 +17,7 @@ from dialogs.model import Button
 from dialogs.pacing import Plan
 from dialogs.parsing import parse_int
 from dialogs.screens import faq
-from dialogs.screens.registry import SCREENS, command, enter_side, register, show
+from dialogs.screens.registry import SCREENS, command, enter_side, is_main, register, show
 
 __all__ = ["open_today", "plan_for", "read_again"]
 
@@ -56,11 +56,24 @@ def open_today(ctx: Ctx) -> None:
     if due is not None:
         _open(ctx, due, p, new=True)
         return
+    if _question_open_today(ctx):
+        # Today's lesson still waits for its answer: that is today's step, not a practice.
+        waiting = _current(ctx) if ctx.state.screen == "guide.lesson" else ctx.state.guide.read[-1]
+        ctx.goto("guide.lesson", lesson=waiting)
+        _lesson_show(ctx)
+        return
     if not p.unread and not p.ids:
         ctx.goto("guide.today")
         ctx.say_key("guide_empty", [row(("Menu", "_menu"))])
         return
     _nothing_new(ctx, p)
+
+
+def _question_open_today(ctx: Ctx) -> bool:
+    """A lesson opened new today is where the person still is, its question unanswered."""
+    state = ctx.state
+    main = state.screen if is_main(state.screen) else state.resume_screen
+    return main == "guide.lesson" and state.guide.new_on == ctx.today and bool(state.guide.read)
 
 
 def opens_a_section(ctx: Ctx) -> bool:
@@ -236,7 +249,7 @@ def _lesson_handle(ctx: Ctx) -> None:
         if lesson.asks:
             # Words are kept, but the choice the lesson asks for (a length, a rating) is still to
             # make: ask it again rather than let it pass unanswered.
-            ctx.say(ctx.t("ack_reflection"))
+            ctx.say(_thanks(ctx, lesson_id))
             ctx.say(lesson.text_for(ctx.state.track).question, _question_buttons(lesson))
             return
         _after(ctx, answered=True)
@@ -279,9 +292,17 @@ def _after(ctx: Ctx, *, answered: bool, acknowledged: bool = False) -> None:
     buttons.append(row(("Menu", "_menu")))
     if answered and not acknowledged:
         # An answer offered something near it comes back to the lesson's question after reading it.
-        faq.acknowledge(ctx, ctx.t("ack_reflection"), buttons, back_to="guide.lesson")
+        faq.acknowledge(ctx, _thanks(ctx, lesson_id), buttons, back_to="guide.lesson")
     else:
         ctx.say(ctx.t("after_lesson" if more else "after_lesson_no_more"), buttons)
+
+
+def _thanks(ctx: Ctx, lesson_id: str) -> str:
+    """The lesson's own word for an answer, and where the answer went; the usual ones otherwise."""
+    text = _lesson(ctx, lesson_id).text_for(ctx.state.track) if lesson_id else None
+    if text is None or not text.thanks:
+        return ctx.t("ack_reflection")
+    return f"{text.thanks} {ctx.t('ack_saved')}"
 
 
 def _second_thought(ctx: Ctx) -> bool:
