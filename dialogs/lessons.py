@@ -51,6 +51,9 @@ class LessonText(_Strict):
     question: Short
     # Asked on a later day when no new lesson is due: a follow-up on this lesson's task.
     practice: Short | None = None
+    # Said when the question is answered, before "it's in your journal": a word for what they just
+    # did, which fits any answer (the words themselves are not read back).
+    thanks: Short | None = None
 
     @model_validator(mode="after")
     def _one_question(self) -> LessonText:
@@ -59,6 +62,8 @@ class LessonText(_Strict):
                 raise ValueError(f"{where}: end with a statement; the lesson's one question comes last")
         if self.question.count("?") > 1:
             raise ValueError("question: ask one thing at a time")
+        if self.thanks and "?" in self.thanks:
+            raise ValueError("thanks: a question here would be a second one; say it as a statement")
         return self
 
 
