@@ -815,3 +815,18 @@ def test_todays_step_while_its_question_is_open_goes_back_to_it_not_to_a_practic
         assert said.startswith(f'Back to "{lesson.title}"') and lesson.question in said
         assert kit.content.text("practice_intro", 0) not in said
         assert conv.screen == "guide.lesson"
+
+
+@pytest.mark.parametrize("way_in", ["menu typed", "Menu tapped", "today's step typed"])
+def test_nothing_of_the_guide_opens_before_the_agreement(kit, way_in):
+    conv = Conversation(kit)
+    conv.say("help")
+    conv.say("help")
+    assert "Menu" in conv.labels(), "help before agreeing offers the menu button"
+    if way_in == "Menu tapped":
+        conv.tap("^Menu$")
+    else:
+        conv.say(way_in.removesuffix(" typed"))
+    assert conv.screen == "consent" and conv.state.consented_at is None
+    assert "I'm 18+ and I agree" in conv.labels()
+    assert not conv.state.guide.read

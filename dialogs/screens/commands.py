@@ -9,13 +9,11 @@ from dialogs.content import Intent
 from dialogs.context import Ctx, row
 from dialogs.model import EventKind
 from dialogs.screens import care
-from dialogs.screens.registry import SCREENS, back, command, run_command, show
+from dialogs.screens.registry import BEFORE_CONSENT, SCREENS, back, command, run_command, show
 
 __all__ = ["BEFORE_CONSENT", "run_intent"]
 
 BACK = (row(("Back", "_back"), ("Menu", "_menu")),)
-# What a user may do before agreeing to the terms: get help, learn what this is, and leave.
-BEFORE_CONSENT = frozenset({"start", "help", "about", "sos", "export", "delete"})
 
 
 @command("start")

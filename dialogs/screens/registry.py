@@ -69,7 +69,18 @@ def command(*names: str) -> Callable[[Handler], Handler]:
     return add
 
 
+# What a user may do before agreeing to the terms: get help, learn what this is, and leave.
+BEFORE_CONSENT = frozenset({"start", "help", "about", "sos", "export", "delete"})
+
+
 def run_command(ctx: Ctx, name: str) -> None:
+    """A command, however it came: typed, said in words ("menu"), or a button such as Menu. Before
+    the person has agreed to the terms only the few in BEFORE_CONSENT run; anything else brings the
+    agreement back (a tester reached a lesson with "help", then Menu, then Today's step)."""
+    if ctx.state.consented_at is None and name not in BEFORE_CONSENT:
+        ctx.say_key("consent_first")
+        show(ctx, "consent")
+        return
     handler = COMMANDS.get(name)
     if handler is None:
         ctx.say_key("unknown_command", [row(("Back", "_back"), ("Menu", "_menu"))], command=name[:32])
