@@ -372,3 +372,17 @@ def test_review_never_raises(draft: str, when: dt.time, days_left: int, name: st
 def test_review_never_raises_on_near_misses(pieces: list[str]) -> None:
     review = _COACH.review("".join(pieces), local_time=NOON, no_contact_days_left=0)
     assert all(f.rule_id in _COACH.rule_ids for f in review.findings)
+
+
+def test_a_co_parents_practical_draft_is_not_held_back_for_the_count(kit) -> None:
+    from datetime import UTC, datetime
+
+    from tests.driver import Conversation
+
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 17, 0, tzinfo=UTC))
+    conv.onboard(contact="must stay in touch", shares="Yes")
+    assert conv.state.no_contact.limited
+    conv.command("draft")
+    draft = "Hi Jo, Leo's dentist appointment is on Thursday at 4.15. Can you take him?"
+    said = "\n".join(r.text for r in conv.say(draft))
+    assert "no contact to go" not in said and "days of no contact" not in said

@@ -511,3 +511,23 @@ def test_a_threat_in_plain_words_is_never_asked_about(kit) -> None:
     said = texts(conv.say("ill turn up at hers and make her listen", plain))
     assert kit.content.text("by_user_question") not in said
     assert "danger_by_user" in conv.state.flags and conv.state.track == "moving_on"
+
+
+def test_after_a_crisis_during_intake_the_questions_go_on_where_they_stopped(kit) -> None:
+    conv = Conversation(kit)
+    conv.intake_to_contact("Sam")
+    conv.tap("No contact")
+    conv.tap("^No$")
+    conv.tap("None of these")
+    conv.tap("London")
+    conv.tap("United Kingdom")
+    assert conv.screen == "intake.time"
+    conv.say("honestly i dont see the point of being here anymore", ACT)
+    assert conv.screen == "crisis"
+    conv.tap("I'm safe now")
+    assert "Carry on with the questions" in conv.labels() and "Today's step" not in conv.labels()
+    conv.tap("Carry on with the questions")
+    assert conv.screen == "intake.time", "the check-in time is still asked"
+    conv.tap("21:30")
+    assert conv.state.guide.started_on is not None and conv.state.no_contact.start is not None
+    assert f"{conv.state.checkins.time:%H:%M}" == "21:30"

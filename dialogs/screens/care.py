@@ -108,17 +108,26 @@ register("crisis", _crisis_show, _crisis_handle, takes_text=True)
 def calm(ctx: Ctx) -> None:
     """After a crisis: a quiet place with a choice, never straight back into contact topics."""
     ctx.state.crisis_active = False
-    ctx.state.resume_screen = ctx.state.resume_screen if ctx.state.resume_screen.startswith("guide.") else ""
+    resume = ctx.state.resume_screen
+    ctx.state.resume_screen = resume if resume.startswith(("guide.", "intake.")) else ""
     ctx.goto("care.calm")
     _calm_show(ctx)
 
 
+def _in_intake(ctx: Ctx) -> bool:
+    """The crisis came before intake was finished: its questions (time zone, check-in time) still wait."""
+    return ctx.state.guide.started_on is None and ctx.state.resume_screen.startswith("intake.")
+
+
 def _calm_show(ctx: Ctx) -> None:
-    ctx.say_key("crisis_go_on", [row(("Today's step", "guide"), ("Menu", "_menu")), row(("Help now", "sos"))])
+    way_on = ("Carry on with the questions", "intake") if _in_intake(ctx) else ("Today's step", "guide")
+    ctx.say_key("crisis_go_on", [row(way_on, ("Menu", "_menu")), row(("Help now", "sos"))])
 
 
 def _calm_handle(ctx: Ctx) -> None:
-    if ctx.event.button == "guide":
+    if ctx.event.button == "intake" and _in_intake(ctx):
+        show(ctx, ctx.state.resume_screen)
+    elif ctx.event.button == "guide":
         show(ctx, "guide.lesson")
     elif ctx.event.button == "sos":
         sos(ctx)

@@ -48,7 +48,8 @@ def _handle(ctx: Ctx) -> None:
     review = ctx.kit.coach.review(
         text,
         local_time=ctx.now.astimezone(ctx.zone).time(),
-        no_contact_days_left=no_contact_days_left(ctx.state, ctx.today),
+        # Limited contact is no countdown: the practical messages it allows are sent when needed.
+        no_contact_days_left=0 if ctx.state.no_contact.limited else no_contact_days_left(ctx.state, ctx.today),
         meaning=dict(understood.coach) if understood else None,
     )
     messages = format_review(review, ctx.state.profile.name)
