@@ -68,10 +68,19 @@ _CLOCK_IN_TEXT = re.compile(
 )
 
 
+_HOUR_NAMES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+_HOUR_WORDS = {word: str(n) for n, word in enumerate(_HOUR_NAMES, 1)}
+_HOUR_WORD = re.compile(r"\b(" + "|".join(_HOUR_WORDS) + r")\b(?!-)")
+_MINUTES = {"five": 5, "ten": 10, "quarter": 15, "a quarter": 15, "twenty": 20, "twenty five": 25,
+            "twenty-five": 25}  # fmt: skip
+_MINUTE_WORDS = "|".join(sorted(_MINUTES, key=len, reverse=True))
+_HOUR = r"(\d{1,2}|" + "|".join(_HOUR_NAMES) + r")"
 _SPOKEN_CLOCK = (
-    (re.compile(r"\bhalf (?:past )?(\d{1,2})\b"), lambda m: f"{m.group(1)}:30"),
-    (re.compile(r"\bquarter past (\d{1,2})\b"), lambda m: f"{m.group(1)}:15"),
-    (re.compile(r"\bquarter to (\d{1,2})\b"), lambda m: f"{(int(m.group(1)) - 1) % 24}:45"),
+    (re.compile(rf"\b({_MINUTE_WORDS}) past {_HOUR}\b"), lambda m: f"{_hour(m.group(2))}:{_MINUTES[m.group(1)]:02d}"),
+    (re.compile(rf"\b({_MINUTE_WORDS}) to {_HOUR}\b"),
+     lambda m: f"{(int(_hour(m.group(2))) - 1) % 24}:{60 - _MINUTES[m.group(1)]:02d}"),
+    (re.compile(rf"\bhalf (?:past )?{_HOUR}\b"), lambda m: f"{_hour(m.group(1))}:30"),
+    (_HOUR_WORD, lambda m: _HOUR_WORDS[m.group(1)]),
     (re.compile(r"\b(\d{1,2}(?::\d{2})?) ?o'?clock\b"), lambda m: m.group(1)),
     (re.compile(r"\b(\d{1,2}(?::\d{2})?) ?(?:in the (?:evening|afternoon)|at night|tonight)\b"),
      lambda m: f"{m.group(1)}pm"),
@@ -79,8 +88,12 @@ _SPOKEN_CLOCK = (
 )
 
 
+def _hour(word: str) -> str:
+    return _HOUR_WORDS.get(word, word)
+
+
 def _spoken(text: str) -> str:
-    """The way people say times, in digits: "half 11" (11:30), "quarter to 10", "9 o'clock",
+    """The way people say times, in digits: "half 11" (11:30), "ten to ten" (9:50), "9 o'clock",
     "10 at night"."""
     t = text.lower().replace("’", "'")
     for pattern, digits in _SPOKEN_CLOCK:

@@ -531,6 +531,10 @@ def test_quiet_hours_move_out_of_the_way_of_a_chosen_time(
         ("quarter past 8 in the morning", dt.time(8, 15)),
         ("10 o'clock at night", dt.time(22, 0)),
         ("maybe 9 in the evening", dt.time(21, 0)),
+        ("at ten to ten in the evening, bedtime is running late", dt.time(21, 50)),
+        ("twenty past nine", dt.time(9, 20)),
+        ("nine pm", dt.time(21, 0)),
+        ("i have two kids", None),
     ],
 )
 def test_a_check_in_time_is_read_from_a_sentence_only_when_it_says_one(text: str, when: dt.time | None) -> None:

@@ -427,7 +427,8 @@ SCREEN_TABLE: dict[str, Expect] = {
                            then="guide.after", typed_offers=("Done for today", "One more step", "Menu")),
     "guide.outcome": asks("first message", offers=OUTCOMES),
     "guide.review": asks("review_pick", offers=("Name what you feel", "Back")),
-    "guide.today": asks("guide_next_opens", offers=("One more step now", "Read one again", "Menu")),
+    "guide.today": Expect(("guide_next_opens",), ("One more step now", "Read one again", "Menu"),
+                          typed=("after_words", "after_words_note")),
     "intake.contact": Expect(("ask_contact",), CONTACT, typed=("pick_a_button", "ask_contact")),
     "intake.country": Expect(("ask_country",), COUNTRIES, typed=("country_again",)),
     "intake.ended_by": Expect(("ask_ended_by",), ("I did", "They did", "We both did", "It's complicated"),
@@ -830,3 +831,16 @@ def test_nothing_of_the_guide_opens_before_the_agreement(kit, way_in):
     assert conv.screen == "consent" and conv.state.consented_at is None
     assert "I'm 18+ and I agree" in conv.labels()
     assert not conv.state.guide.read
+
+
+def test_words_typed_while_paused_are_heard_not_taken_for_another_pause(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("pause")
+    conv.tap("A day")
+    conv.advance(hours=20)
+    conv.say("its his birthday. i didnt text. im sittin here starin at me phone tho")
+    said = conv.text()
+    assert kit.content.text("ask_pause", 0) not in said
+    assert kit.content.text("after_words", 0) in said
+    assert conv.state.checkins.paused_until is not None, "still paused"

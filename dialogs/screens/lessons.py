@@ -151,9 +151,9 @@ def _today_handle(ctx: Ctx) -> None:
         ctx.journal("practice", ctx.event.text.strip(), ref=str(ctx.state.data["practice"]))
         ctx.state.data = {}
         faq.acknowledge(ctx, ctx.t("ack_practice"), _what_next_buttons(ctx, plan_for(ctx)))
+    elif ctx.event.text.strip():
+        _heard(ctx, _what_next_buttons(ctx, plan_for(ctx)))
     else:
-        if ctx.event.text.strip():
-            ctx.say_key("use_buttons")
         _today_show(ctx)
 
 
@@ -305,6 +305,15 @@ def _thanks(ctx: Ctx, lesson_id: str) -> str:
     return f"{text.thanks} {ctx.t('ack_saved')}"
 
 
+def _heard(ctx: Ctx, buttons: Keyboard) -> None:
+    """Words no question asked for ("its his birthday. i didnt text"): thanked, not filed, and
+    answered where the guide has something near them."""
+    heard = ctx.t("after_words")
+    if ctx.near is None and not ctx.unanswered:  # nothing else to say: how to keep it, then
+        heard += "\n\n" + ctx.t("after_words_note")
+    faq.acknowledge(ctx, heard, buttons)
+
+
 def _second_thought(ctx: Ctx) -> bool:
     """Words soon after answering the step's question add to that answer. After a skipped question,
     or hours later ("i messed up. i just texted him", that night), they are about something else."""
@@ -333,10 +342,7 @@ def _after_handle(ctx: Ctx) -> None:
         faq.acknowledge(ctx, ctx.t("ack_more_words"), [row(("Done for today", "done"), ("Menu", "_menu"))])
     elif ctx.event.text.strip():
         # Words about now, after a skipped question or hours later: heard, not filed under the step.
-        heard = ctx.t("after_words")
-        if ctx.near is None and not ctx.unanswered:  # nothing else to say: how to keep it, then
-            heard += "\n\n" + ctx.t("after_words_note")
-        faq.acknowledge(ctx, heard, [row(("Done for today", "done"), ("Menu", "_menu"))])
+        _heard(ctx, [row(("Done for today", "done"), ("Menu", "_menu"))])
     else:
         _after_show(ctx)
 

@@ -130,6 +130,8 @@ def _ask_pause(ctx: Ctx) -> None:
 def _pause_for(ctx: Ctx, days: int) -> None:
     """Pause check-ins (and the daily step they bring) for `days`; 0 means until they come back."""
     prefs = ctx.state.checkins
+    # Words typed while paused are about now: they are not taken as another answer to "how long?".
+    ctx.goto("guide.today")
     if days == 0:
         prefs.stopped = True
         ctx.say_key("paused_until_back", BACK)
