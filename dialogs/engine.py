@@ -16,7 +16,7 @@ from dialogs.compose import join_replies
 from dialogs.context import Ctx, row
 from dialogs.kit import Kit
 from dialogs.model import Effect, Event, EventKind, Reply
-from dialogs.screens import SCREENS, checkin, faq, protect
+from dialogs.screens import SCREENS, checkin, faq, protect, screening
 from dialogs.screens.commands import BEFORE_CONSENT, run_intent
 from dialogs.screens.registry import Screen, back, enter_side, run_command, show
 from dialogs.state import UserState
@@ -97,6 +97,11 @@ def _dispatch(ctx: Ctx) -> None:
             and screen.answers(ctx)
         ):
             assessment = triage.words_only(assessment)  # an answer to a closed question is that answer
+        if state.screen == "safety.ask" and event.kind == EventKind.TEXT and screening.says_no(event.text):
+            # A "No" to the direct question stands against the model's reading of what follows it:
+            # "No, not at all. I only meant the check-in at half nine, after the children are asleep"
+            # got the full crisis reply. Crisis the rules read in the words still counts.
+            assessment = triage.model_crisis_dropped(assessment)
         outcome = triage.respond(ctx, assessment, event.text)
         if outcome == Outcome.ANSWERED:
             return

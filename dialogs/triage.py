@@ -39,6 +39,13 @@ def words_only(a: Assessment) -> Assessment:
     )
 
 
+def model_crisis_dropped(a: Assessment) -> Assessment:
+    """The assessment without a crisis only the model read (the rules' own finding is kept)."""
+    if a.source == "rules" or a.rule == "crisis":
+        return a
+    return replace(a, crisis=CrisisZone.NONE, attempt=False)
+
+
 def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
     if by_user.unsure(ctx, a):
         by_user.ask(ctx)

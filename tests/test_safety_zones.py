@@ -531,3 +531,24 @@ def test_after_a_crisis_during_intake_the_questions_go_on_where_they_stopped(kit
     conv.tap("21:30")
     assert conv.state.guide.started_on is not None and conv.state.no_contact.start is not None
     assert f"{conv.state.checkins.time:%H:%M}" == "21:30"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "No, not at all. I only meant I would like the check-in at half past nine, after the children are asleep.",
+        "what?? no god no. HE ended it",
+    ],
+)
+def test_a_typed_no_with_an_explanation_stands_against_the_models_reading(conv: Conversation, answer) -> None:
+    conv.say("half 9 once the kids are in bed", ASK)
+    said = texts(conv.say(answer, ACT))  # the model reads the explanation as crisis too
+    assert "Samaritans" not in said and conv.screen != "crisis"
+    assert "Thank you for telling me" in said and not conv.state.crisis_active
+
+
+def test_a_no_followed_by_crisis_the_rules_read_is_still_crisis_care(conv: Conversation) -> None:
+    conv.say("what's the point", ASK)
+    rules_crisis = Assessment(crisis=CrisisZone.ACT, source="model", rule="crisis")
+    said = texts(conv.say("no. well. i have the pills counted out for tonight", rules_crisis))
+    assert "Samaritans" in said and conv.screen == "crisis"

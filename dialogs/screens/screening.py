@@ -22,7 +22,10 @@ DECLINE_HOLDS = timedelta(hours=6)
 
 # Typed answers, checked in this order: "not sure" before "no", "no" before "yes".
 _UNSURE = re.compile(r"\b(not sure|unsure|idk|i don'?t know|dunno|don'?t know|maybe|not certain)\b")
-_NO = re.compile(r"^(no|nope|nah|n|not really|i'?m not|im not|never)\b|\bno,? i'?m (not|ok|fine)\b")
+_BEFORE_NO = r"(?:(?:what|wait|god|omg|oh|um+|er+|lol|haha|sorry|honestly|jesus)\W+)*"  # "what?? no"
+_NO = re.compile(
+    rf"^{_BEFORE_NO}(no|nope|nah|n|not really|i'?m not|im not|never)\b|\bno,? i'?m (not|ok|fine)\b"
+)
 _YES = re.compile(
     r"\b(yes|yeah|yea|yep|ya|y|kind of|kinda|sort of|sorta|a bit|a little|sometimes|i am|i do)\b"
 )
@@ -57,6 +60,12 @@ def low_mood_needs_asking(ctx: Ctx, mood: int) -> bool:
         return False
     days = [(ctx.today - timedelta(days=n)).isoformat() for n in (1, 2)]
     return all(ctx.state.mood_log.get(day, 5) <= 2 for day in days)
+
+
+def says_no(text: str) -> bool:
+    """A typed answer to the question that is a No ("what?? no god no. HE ended it")."""
+    words = " ".join(text.casefold().replace("’", "'").split()).strip(" .!?")
+    return not _UNSURE.search(words) and bool(_NO.search(words))
 
 
 def _show(ctx: Ctx) -> None:
