@@ -97,6 +97,9 @@ def _dispatch(ctx: Ctx) -> None:
             and screen.answers(ctx)
         ):
             assessment = triage.words_only(assessment)  # an answer to a closed question is that answer
+        if event.kind == EventKind.TEXT and protect.corrects_boundary(ctx, event.text):
+            # "he never asked for no contact": the words correcting a boundary are not a new one.
+            assessment = replace(assessment, boundary=False)
         if state.screen == "safety.ask" and event.kind == EventKind.TEXT and screening.says_no(event.text):
             # A "No" to the direct question stands against the model's reading of what follows it:
             # "No, not at all. I only meant the check-in at half nine, after the children are asleep"
@@ -179,6 +182,9 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     screen asked is handled by the screen; anything else gets a kind word and the way forward."""
     text = ctx.event.text
     screen = SCREENS[ctx.state.screen]
+    if protect.corrects_boundary(ctx, text):
+        protect.undo_boundary(ctx)
+        return
     if not question and _closed_answer(ctx, screen):
         screen.handle(ctx)  # "half 11" at the time question is a time, whatever else it sounds like
         return

@@ -552,3 +552,18 @@ def test_a_no_followed_by_crisis_the_rules_read_is_still_crisis_care(conv: Conve
     rules_crisis = Assessment(crisis=CrisisZone.ACT, source="model", rule="crisis")
     said = texts(conv.say("no. well. i have the pills counted out for tonight", rules_crisis))
     assert "Samaritans" in said and conv.screen == "crisis"
+
+
+@pytest.mark.parametrize("correction_read_as", [None, BOUNDARY], ids=["read as nothing", "read as a boundary"])
+def test_a_boundary_only_the_model_read_at_intake_can_be_taken_back_in_words(kit, correction_read_as) -> None:
+    conv = Conversation(kit)
+    conv.intake_to_contact("Dee")
+    conv.say("honestly i dunno. he said he felt like we were going different ways, he wants canada", BOUNDARY)
+    assert "boundary" in conv.state.flags
+    for label in ("^No$", "None of these", "London", "United Kingdom", "09:00"):
+        conv.tap(label)
+    assert conv.state.track == "moving_on" and conv.screen == "guide.lesson"
+    correction = "wait he never said that?? he never asked for no contact, he said we could still be friends"
+    said = texts(conv.say(correction, correction_read_as))
+    assert kit.content.text("boundary_undone") in said
+    assert "boundary" not in conv.state.flags and conv.state.track == "reconnect"

@@ -6,6 +6,7 @@ engine's final guard then drops any contact coaching, whichever screen produced 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from dialogs.assessment import Assessment
@@ -89,6 +90,22 @@ UNDO_BUTTON = "undo_boundary"
 
 def _undo_row() -> tuple[Button, ...]:
     return row(("They didn't ask that", UNDO_BUTTON))
+
+
+_CORRECTION = re.compile(
+    r"\b(never (said|asked|told)|(didn'?t|did not|doesn'?t|does not|hasn'?t|has not) (say|ask|tell|want that)"
+    r"|not what (he|she|they) (said|meant|asked)|(got|read) (that|it|me|this) wrong|misread|misunderstood"
+    r"|never asked (for|me)|no (he|she|they) (didn'?t|did not)|(he|she|they) still (talks?|texts?) (to )?me)\b"
+)
+
+
+def corrects_boundary(ctx: Ctx, text: str) -> bool:
+    """Words that take back a boundary only the model read ("wait he never said that?? he said we
+    could still be friends"): the same as the button, which by then had scrolled away."""
+    state = ctx.state
+    if state.boundary_undo is None or "boundary" not in state.flags or "danger" in state.flags:
+        return False
+    return bool(_CORRECTION.search(" ".join(text.casefold().replace("’", "'").split())))
 
 
 def undo_boundary(ctx: Ctx) -> None:
