@@ -567,3 +567,22 @@ def test_a_boundary_only_the_model_read_at_intake_can_be_taken_back_in_words(kit
     said = texts(conv.say(correction, correction_read_as))
     assert kit.content.text("boundary_undone") in said
     assert "boundary" not in conv.state.flags and conv.state.track == "reconnect"
+
+
+def test_a_run_of_twos_does_not_bring_the_question_back_within_days_of_a_no(kit) -> None:
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    conv.say("whats the point of anything", ASK)
+    conv.tap("^No$")
+    asked = []
+    for day in range(1, 4):
+        conv.now = datetime(2026, 3, 2 + day, 9, 0, tzinfo=UTC)
+        said = _checkin_to_mood(conv, 2)
+        asked.append("ending your life" in said)
+        if conv.screen == "safety.ask":
+            conv.tap("^No$")
+        conv.tap("^3$")
+        conv.tap("^No$")
+        conv.tap("Skip")
+    assert asked == [False, False, False]

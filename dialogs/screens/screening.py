@@ -19,6 +19,7 @@ __all__ = ["ask", "declined_recently", "low_mood_needs_asking"]
 ANSWERS = (row(("Yes", "yes"), ("Not sure", "unsure"), ("No", "no")),)
 # After a "No", a message in the unsure zone gets a gentle line rather than the same question again.
 DECLINE_HOLDS = timedelta(hours=6)
+LOW_MOOD_DECLINE_HOLDS = timedelta(days=3)  # a low mood alone does not bring the question back sooner
 
 # Typed answers, checked in this order: "not sure" before "no", "no" before "yes".
 _UNSURE = re.compile(r"\b(not sure|unsure|idk|i don'?t know|dunno|don'?t know|maybe|not certain)\b")
@@ -51,12 +52,15 @@ def declined_recently(ctx: Ctx) -> bool:
 
 
 def low_mood_needs_asking(ctx: Ctx, mood: int) -> bool:
-    """A mood of 1, or 2 or less three days running; at most once a day."""
+    """A mood of 1, or 2 or less three days running; at most once a day. A run of 2s does not bring
+    it back within three days of a "No" ("ye asked me that already": a tester was asked three times
+    in four days); the low days still get their caring line and offer, and a 1 is still asked."""
     if ctx.state.screened_on == ctx.today:
         return False
     if mood <= 1:
         return True
-    if mood > 2:
+    declined = ctx.state.screen_declined_at
+    if mood > 2 or (declined is not None and ctx.now - declined < LOW_MOOD_DECLINE_HOLDS):
         return False
     days = [(ctx.today - timedelta(days=n)).isoformat() for n in (1, 2)]
     return all(ctx.state.mood_log.get(day, 5) <= 2 for day in days)
