@@ -40,6 +40,7 @@ COACH_FILES = "coach_drafts*.yaml"  # one file per writer
 # Half the issue's 10%: ordinary messages by different writers draw the question at rates up to about
 # twice each other's, and this set is one writer's.
 ASK_FALSE_ALARMS = 0.05
+BAR_STEP = 0.0001  # bars are compared at four decimals
 COACH_FALSE_ALARM_COST = 3  # a kind draft told it has a problem costs three problems found
 
 
@@ -103,7 +104,10 @@ def ask_bar(thresholds: Thresholds, scored: Sequence[tuple[Scores, SafetyLabel]]
     draw more alarms than that, the training's bar stands."""
     ordinary_scored = [s for s, plain in zip(scored, ordinary, strict=True) if plain]
     allowed = int(len(ordinary_scored) * ASK_FALSE_ALARMS)
-    candidates = sorted({round(s.crisis, 4) for s, _ in ordinary_scored})
+    # Each ordinary message's own score, and just above it: the lowest bar that keeps within the
+    # budget often sits just above the last ordinary message it must leave alone.
+    scores = {round(s.crisis, 4) for s, _ in ordinary_scored}
+    candidates = sorted(scores | {round(c + BAR_STEP, 4) for c in scores})
     for bar in candidates:
         if bar >= thresholds.crisis_ask:
             break

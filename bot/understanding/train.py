@@ -7,6 +7,7 @@ held-out split is never read here: it only measures the result (`python -m bot s
 
 from __future__ import annotations
 
+import hashlib
 import platform
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -118,8 +119,7 @@ def out_of_fold(
     examples: Sequence[Example], pieces: Sequence[list[str]], embedded: Sequence[Floats]
 ) -> list[dict[str, Floats]]:
     """Each example's per-piece scores, from a head trained on the other folds."""
-    rng = np.random.default_rng(SEED)
-    fold = rng.permutation(len(examples)) % FOLDS
+    fold = np.array([_fold(ex.text) for ex in examples])
     whole = np.stack([e[0] for e in embedded])
     placeholder = Thresholds(1, 1, 1, 1, 1, 1, 1, 0)
     scored: list[dict[str, Floats]] = [{} for _ in examples]
@@ -129,6 +129,14 @@ def out_of_fold(
         for i in np.flatnonzero(fold == k):
             scored[int(i)] = head.scores(head.probabilities(embedded[int(i)], pieces[int(i)]))
     return scored
+
+
+def _fold(text: str) -> int:
+    """Each example's fold, from its own words. With folds dealt by a shuffle of the whole list, one
+    FAQ phrasing taken out moved every example to another fold, and the bars chosen on them moved
+    (the piece penalty from 0.3 to 0.2, and 2.8 points more ordinary messages asked on the
+    realistic set). Now an edit moves only the examples it touches."""
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big") % FOLDS
 
 
 def _combine(per_piece: dict[str, Floats], penalty: float) -> Scores:

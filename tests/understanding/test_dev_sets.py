@@ -65,21 +65,32 @@ THRESHOLDS = Thresholds(
 
 
 def test_the_question_bar_lets_through_at_most_the_allowed_share() -> None:
-    # 40 ordinary messages scoring 0.00 .. 0.39: 5% of 40 is 2, so the bar sits at the second highest.
+    # 40 ordinary messages scoring 0.00 .. 0.39: 5% of 40 is 2, so the bar sits just above the third
+    # highest, and the two above it get the question.
     scored = [(_scores(i / 100), SafetyLabel.NONE) for i in range(40)]
     assert int(40 * ASK_FALSE_ALARMS) == 2
-    assert ask_bar(THRESHOLDS, scored, [True] * 40) == 0.38
+    assert ask_bar(THRESHOLDS, scored, [True] * 40) == 0.3701
     # A risky message among them does not count against the budget; an ordinary one the rules flag does.
     with_crisis = [*scored, (_scores(0.45), SafetyLabel.CRISIS)]
-    assert ask_bar(THRESHOLDS, with_crisis, [True] * 40 + [False]) == 0.38
+    assert ask_bar(THRESHOLDS, with_crisis, [True] * 40 + [False]) == 0.3701
     ruled = [(s, SafetyLabel.CRISIS) if i == 0 else (s, r) for i, (s, r) in enumerate(scored)]
-    assert ask_bar(THRESHOLDS, ruled, [True] * 40) == 0.39
+    assert ask_bar(THRESHOLDS, ruled, [True] * 40) == 0.3801
+
+
+def test_the_question_bar_can_sit_just_above_ordinary_messages_with_no_score_between() -> None:
+    # Found when FAQ phrasings were added: the messages the budget allows were all flagged by the
+    # rules anyway, and no ordinary score lay between the last one left alone and the training's bar.
+    # Trying only the messages' own scores as bars, the search found none within the budget and the
+    # question's zone closed (its bar rose to the full reply's).
+    scored = [(_scores(0.45), SafetyLabel.NONE) for _ in range(38)]
+    scored += [(_scores(0.6), SafetyLabel.CRISIS), (_scores(0.6), SafetyLabel.CRISIS)]
+    assert ask_bar(THRESHOLDS, scored, [True] * 40) == 0.4501
 
 
 def test_the_question_bar_never_rises_above_the_trainings() -> None:
-    # Every ordinary message here scores 0.45: asking any of them would break the budget, so the
-    # bar stays where the training examples put it (0.5), not higher.
-    scored = [(_scores(0.45), SafetyLabel.NONE) for _ in range(40)]
+    # Three ordinary messages of forty are flagged by the rules whatever the bar: the budget (two) is
+    # spent, so the bar stays where the training examples put it (0.5), not higher.
+    scored = [(_scores(0.1), SafetyLabel.CRISIS if i < 3 else SafetyLabel.NONE) for i in range(40)]
     assert ask_bar(THRESHOLDS, scored, [True] * 40) == THRESHOLDS.crisis_ask
 
 
