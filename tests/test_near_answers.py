@@ -208,3 +208,22 @@ def test_words_long_after_the_step_are_heard_not_filed_under_it(kit, answered):
     assert kit.content.text("ack_more_words", 0) not in said
     assert _offer(kit, "i_slipped") in said, "what they said is still answered"
     assert conv.labels()[0] == "I slipped and contacted them"
+
+
+def test_an_answer_is_thanked_in_the_lessons_own_words(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    lesson = kit.content.lessons[conv.state.data["lesson"]]
+    assert lesson.thanks, "every lesson with a question says its own thanks"
+    said = conv.text() if conv.say("sad, angry, weirdly relieved") else ""
+    assert said.startswith(f"{lesson.thanks} {kit.content.text('ack_saved', 0)}")
+
+
+def test_every_lesson_question_has_its_own_thanks(kit):
+    texts = [(lesson.id, lesson) for lesson in kit.content.lessons.values()]
+    texts += [(f"{lesson.id} (moving on)", lesson.moving_on) for lesson in kit.content.lessons.values()
+              if lesson.moving_on]  # fmt: skip
+    missing = [name for name, text in texts if not text.thanks]
+    assert not missing
+    thanks = [text.thanks for _, text in texts]
+    assert len(set(thanks)) == len(thanks), "each one its own"
