@@ -140,6 +140,7 @@ class Checkins(_Strict):
     mood_question: Message
     mood_ack: dict[Annotated[int, Field(ge=1, le=5)], list[Message]]  # naming the mood they chose
     urge_question: Message
+    urge_question_shared: Message
     strong_urge: list[Message] = Field(min_length=1)  # after an urge of STRONG_URGE or more; {urge} is it
     contact_question: Message
     contact_question_shared: Message

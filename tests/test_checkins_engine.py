@@ -443,3 +443,13 @@ def test_a_co_parent_after_threats_hears_how_to_keep_contact_safe_not_to_stop_it
     for message in kit.content.checkins.contact_on_moving_on_danger_shared:
         assert message in said
     assert "let that message be the last one" not in said
+
+
+def test_a_co_parent_is_asked_about_the_urge_beyond_the_practical_messages(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(contact="must stay in touch")
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    said = "\n".join(r.text for r in conv.tap("^3"))
+    assert kit.content.checkins.urge_question_shared in said
+    assert kit.content.checkins.urge_question not in said

@@ -844,3 +844,12 @@ def test_words_typed_while_paused_are_heard_not_taken_for_another_pause(kit):
     assert kit.content.text("ask_pause", 0) not in said
     assert kit.content.text("after_words", 0) in said
     assert conv.state.checkins.paused_until is not None, "still paused"
+
+
+def test_settings_on_the_moving_on_path_offer_no_no_contact_length(kit):
+    conv = Conversation(kit)
+    conv.onboard(contact="asked me not")
+    assert conv.state.contact_forbidden
+    conv.command("settings")
+    assert "No-contact length" not in conv.labels() and "Pause" in conv.labels()
+    assert "no countdown" in conv.text()

@@ -180,7 +180,7 @@ def _mood_handle(ctx: Ctx) -> None:
         return
     ctx.say(_pick(checkins.low_again if low_again else checkins.mood_ack[mood], ctx.today, "mood"))
     ctx.goto("checkin.urge", mood=mood)
-    ctx.say(checkins.urge_question, URGE_BUTTONS)
+    _urge_show(ctx)
 
 
 def _scale_answers(low: int, high: int) -> Answers:
@@ -195,7 +195,8 @@ register("checkin.mood", _mood_show, _mood_handle, takes_text=True, answers=_sca
 
 
 def _urge_show(ctx: Ctx) -> None:
-    ctx.say(ctx.kit.content.checkins.urge_question, URGE_BUTTONS)
+    checkins = ctx.kit.content.checkins
+    ctx.say(checkins.urge_question_shared if _shares_life(ctx) else checkins.urge_question, URGE_BUTTONS)
 
 
 def _urge_handle(ctx: Ctx) -> None:

@@ -41,7 +41,8 @@ def _settings_show(ctx: Ctx) -> None:
         [
             row(("Check-in time", "time"), ("Time zone", "tz")),
             row(("Country for helplines", "country"), ("Quiet hours", "quiet")),
-            row(("No-contact length", "nc"), ("Pause", "pause")),
+            # On the moving-on path no contact is no countdown: there is no length to choose.
+            row(*([] if ctx.state.contact_forbidden else [("No-contact length", "nc")]), ("Pause", "pause")),
             row((stop_label, "stop"), ("Back", "_back")),
         ],
         time=prefs.time.strftime("%H:%M") if prefs.time and not prefs.stopped else "off",
@@ -72,7 +73,7 @@ def _settings_handle(ctx: Ctx) -> None:
         ctx.say_key("ask_timezone")
     elif choice == "country":
         ask_country(ctx, then="settings")
-    elif choice == "nc":
+    elif choice == "nc" and not ctx.state.contact_forbidden:
         ctx.goto("settings.nc")
         ctx.say_key("ask_nc_length", NC_BUTTONS)
     elif choice == "quiet":
