@@ -853,3 +853,25 @@ def test_settings_on_the_moving_on_path_offer_no_no_contact_length(kit):
     conv.command("settings")
     assert "No-contact length" not in conv.labels() and "Pause" in conv.labels()
     assert "no countdown" in conv.text()
+
+
+@pytest.mark.parametrize(("typed", "days"), [("Just for the weekend please, I have the children", 3), ("a week", 7)])
+def test_how_long_to_pause_can_be_said_in_words(kit, typed, days):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("pause")
+    conv.say(typed)
+    first = conv.state.checkins.paused_until
+    assert first is not None, "paused, not asked again"
+    assert kit.content.text("ask_pause", 0) not in conv.text()
+
+
+def test_a_question_filed_on_a_lesson_is_not_thanked_in_the_lessons_words(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    lesson = kit.content.lessons[conv.state.data["lesson"]]
+    question = Understanding(faq=(("when_better", 0.01),), faq_bar=0.5, intent_bar=0.5)
+    conv.say("how do i keep handovers civil", understanding=question)
+    said = conv.text()
+    assert lesson.thanks not in said
+    assert kit.content.text("unanswered_note", 0) in said

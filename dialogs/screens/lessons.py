@@ -300,7 +300,9 @@ def _after(ctx: Ctx, *, answered: bool, acknowledged: bool = False) -> None:
 def _thanks(ctx: Ctx, lesson_id: str) -> str:
     """The lesson's own word for an answer, and where the answer went; the usual ones otherwise."""
     text = _lesson(ctx, lesson_id).text_for(ctx.state.track) if lesson_id else None
-    if text is None or not text.thanks:
+    # Words that read as a question ("how do i keep handovers civil") are kept, but thanking them in
+    # the lesson's words ("Feelings with names are easier to live alongside") would answer nothing.
+    if text is None or not text.thanks or ctx.unanswered:
         return ctx.t("ack_reflection")
     return f"{text.thanks} {ctx.t('ack_saved')}"
 

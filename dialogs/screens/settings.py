@@ -4,6 +4,7 @@ pause (for how long the person chooses), snooze, stop and resume."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from datetime import timedelta
 
 from dialogs.calendar import next_checkin
@@ -146,12 +147,29 @@ def _pause_for(ctx: Ctx, days: int) -> None:
     ctx.say_key("paused", BACK, date=human_date(prefs.paused_until, ctx.today))
 
 
+_PAUSE_WORDS = (
+    (re.compile(r"\buntil i'?m back|until i come back|until i say|indefinitely|for now\b"), 0),
+    (re.compile(r"\b(a|one|1) ?week|\bweek\b|seven days"), 7),
+    (re.compile(r"\b(few|couple of|three|3) days|\bweekend\b"), 3),
+    (re.compile(r"\b(a|one|1) day\b|\btomorrow\b|\btonight\b|\btoday\b"), 1),
+)
+
+
+def _pause_days(text: str) -> int | None:
+    """How long, from words: "just for the weekend please, I have the children" is three days."""
+    days = parse_int(text, 1, 60)
+    if days:
+        return days
+    low = text.casefold().replace("’", "'")
+    return next((days for pattern, days in _PAUSE_WORDS if pattern.search(low)), None)
+
+
 def _pause_handle(ctx: Ctx) -> None:
     if ctx.event.button in PAUSES:
         _pause_for(ctx, PAUSES[ctx.event.button])
         return
-    days = parse_int(ctx.event.text, 1, 60) if ctx.event.text else None
-    if days:
+    days = _pause_days(ctx.event.text) if ctx.event.text else None
+    if days is not None:
         _pause_for(ctx, days)
         return
     ctx.say_key("ask_pause", PAUSE_BUTTONS)
@@ -162,8 +180,8 @@ register("pause", lambda ctx: ctx.say_key("ask_pause", PAUSE_BUTTONS), _pause_ha
 
 @command("pause")
 def _pause(ctx: Ctx) -> None:
-    days = parse_int(ctx.event.text, 1, 60) if ctx.event.text.strip() else None
-    if days:
+    days = _pause_days(ctx.event.text) if ctx.event.text.strip() else None
+    if days is not None:
         _pause_for(ctx, days)
         return
     _ask_pause(ctx)
