@@ -347,20 +347,25 @@ def test_a_mood_of_one_brings_care_and_the_question_once_a_day(kit) -> None:
     assert "ending your life" not in said, "at most once a day"
 
 
-def test_low_mood_three_days_running_brings_the_question(kit) -> None:
-    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    conv.onboard(time="09:00")
+def _asked_on_low_days(conv: Conversation, days: range, mood: int = 2) -> list[bool]:
+    """A check-in each morning of `days` (March), at `mood`: whether each brought the question."""
     asked = []
-    for day in range(3):
+    for day in days:
         conv.now = datetime(2026, 3, 2 + day, 9, 0, tzinfo=UTC)
-        said = _checkin_to_mood(conv, 2)
+        said = _checkin_to_mood(conv, mood)
         asked.append("ending your life" in said)
         if conv.screen == "safety.ask":
             conv.tap("^No$")
         conv.tap("^3$")
         conv.tap("^No$")
         conv.tap("Skip")
-    assert asked == [False, False, True]
+    return asked
+
+
+def test_low_mood_three_days_running_brings_the_question(kit) -> None:
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    assert _asked_on_low_days(conv, range(3)) == [False, False, True]
 
 
 def test_a_run_of_low_days_is_named_before_the_question_and_a_second_day_says_it_asked_before(kit) -> None:
@@ -575,14 +580,4 @@ def test_a_run_of_twos_does_not_bring_the_question_back_within_days_of_a_no(kit)
     conv.now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
     conv.say("whats the point of anything", ASK)
     conv.tap("^No$")
-    asked = []
-    for day in range(1, 4):
-        conv.now = datetime(2026, 3, 2 + day, 9, 0, tzinfo=UTC)
-        said = _checkin_to_mood(conv, 2)
-        asked.append("ending your life" in said)
-        if conv.screen == "safety.ask":
-            conv.tap("^No$")
-        conv.tap("^3$")
-        conv.tap("^No$")
-        conv.tap("Skip")
-    assert asked == [False, False, False]
+    assert _asked_on_low_days(conv, range(1, 4)) == [False, False, False]
