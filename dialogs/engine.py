@@ -89,13 +89,7 @@ def _dispatch(ctx: Ctx) -> None:
     if event.assessment is not None:
         assessment = event.assessment
         screen = SCREENS.get(state.screen)
-        if (
-            event.kind == EventKind.TEXT
-            and len(event.text.split()) <= ANSWER_WORDS
-            and screen is not None
-            and screen.answers
-            and screen.answers(ctx)
-        ):
+        if event.kind == EventKind.TEXT and screen is not None and _closed_answer(ctx, screen):
             assessment = triage.words_only(assessment)  # an answer to a closed question is that answer
         if event.kind == EventKind.TEXT and protect.corrects_boundary(ctx, event.text):
             # "he never asked for no contact": the words correcting a boundary are not a new one.
