@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bench.results import Figure, fmt
+from bot.understanding.reader import default_workers
 
 __all__ = ["analysis"]
 
@@ -217,10 +218,12 @@ def _typed(figures: list[Figure]) -> list[str]:
             " cores with the model's threads."
         )
         if not rk.met and inside.value:
+            readers = default_workers()
             text += (
-                f" The reader's two threads share the two cores with the event loop, so reads alone cap"
-                f" Rekindle near {2000 / inside.value:.0f} messages/s, and less while the loop takes its share:"
-                " the model's read time, which depends on the CPU (see its extensions above), is the limit."
+                f" The reader's {readers} thread{'s' if readers > 1 else ''} share the cores with the event loop,"
+                f" so reads alone cap Rekindle near {1000 * readers / inside.value:.0f} messages/s, and less while"
+                " the loop takes its share: the model's read time, which depends on the CPU (see its extensions"
+                " above), is the limit."
             )
     if inside99 is not None and inside99.value is not None and inside99.goal:
         text += (

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bot.understanding import DIMENSION, Encoder
-from bot.understanding.encoder import DEFAULT_DIR, MAX_CHARS
+from bot.understanding.encoder import DEFAULT_DIR, MAX_CHARS, has_vnni
 
 REFERENCE = json.loads((DEFAULT_DIR / "reference.json").read_text(encoding="utf-8"))["sentences"]
 
@@ -124,3 +124,18 @@ def test_int8_embeddings_are_the_same_on_every_cpu(encoder: Encoder) -> None:
     got = encoder.embed([item["text"] for item in EXACT])
     cosines = (got * expected).sum(axis=1) / np.linalg.norm(expected, axis=1)
     assert cosines.min() >= 0.9995, dict(zip([item["text"] for item in EXACT], cosines.round(5), strict=True))
+
+
+@pytest.mark.parametrize(
+    ("flags", "native"),
+    [
+        ("fpu sse2 avx2 avx512f avx512_vnni amx_int8", True),
+        ("fpu sse2 avx2 avx_vnni", True),
+        ("fpu sse2 avx2 fma avx512f avx512bw", False),  # AVX-512 without VNNI saturates too
+    ],
+)
+def test_the_exact_int8_setting_is_left_to_cpus_without_vnni(tmp_path: Path, flags: str, native: bool) -> None:
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(f"processor\t: 0\nvendor_id\t: x\nflags\t\t: {flags}\n\nprocessor\t: 1\n", encoding="utf-8")
+    assert has_vnni(cpuinfo) is native
+    assert has_vnni(tmp_path / "missing") is False
