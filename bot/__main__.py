@@ -45,7 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = safety_actions.add_parser("eval", help="measure the safety check on a labelled file")
     evaluate.add_argument("file", nargs="?", help="a TSV with columns label, text (default: the held-out split)")
     evaluate.add_argument("--misses", action="store_true", help="list every miss")
-    safety_actions.add_parser("train", help="rebuild the model head from the training examples")
+    train = safety_actions.add_parser("train", help="rebuild the model head from the training examples")
+    train.add_argument(
+        "--phrases-only",
+        action="store_true",
+        help="rebuild only the FAQ, command and coach phrasings (seconds, not minutes); the safety head is kept",
+    )
     sub.add_parser("gen-key", help="print a new data key")
     rotate = sub.add_parser("rotate-key", help="re-encrypt every row with REKINDLE_DATA_KEY")
     rotate.add_argument("--old", action="append", default=[], help="a previous key (repeatable)")
@@ -72,7 +77,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "safety":
             from bot.safety_cli import run_safety
 
-            return run_safety(args.action, getattr(args, "file", None), getattr(args, "misses", False))
+            return run_safety(
+                args.action,
+                getattr(args, "file", None),
+                getattr(args, "misses", False),
+                phrases_only=getattr(args, "phrases_only", False),
+            )
         settings = load_settings()
         from bot.logs import setup_logging
 

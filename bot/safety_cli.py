@@ -28,10 +28,12 @@ def _line(a: Assessment) -> str:
     return f"{a.label}\t{scores}" if scores else a.label
 
 
-def run_safety(action: str, file: str | None, misses: bool, root: Path = CONTENT_DIR) -> int:
+def run_safety(
+    action: str, file: str | None, misses: bool, root: Path = CONTENT_DIR, *, phrases_only: bool = False
+) -> int:
     logging.basicConfig(level=logging.WARNING, format="rekindle: %(message)s")
     if action == "train":
-        return _train(root)
+        return _train(root, phrases_only=phrases_only)
     source, assess = _assessor(root)
     if action == "classify":
         for line in sys.stdin:
@@ -55,16 +57,25 @@ def run_safety(action: str, file: str | None, misses: bool, root: Path = CONTENT
     return 0
 
 
-def _train(root: Path) -> int:
+def _train(root: Path, *, phrases_only: bool = False) -> int:
     try:
         import sklearn  # noqa: F401
     except ImportError:
         print("rekindle: training needs scikit-learn: pip install -e '.[dev]'", file=sys.stderr)
         return 2
     from bot.understanding.encoder import Encoder
-    from bot.understanding.train import train
+    from bot.understanding.train import train, train_phrases
 
-    report = train(root, Encoder.load(threads=2), progress=lambda msg: print(msg, file=sys.stderr))
+    def progress(message: str) -> None:
+        print(message, file=sys.stderr)
+
+    if phrases_only:
+        figures = train_phrases(root, Encoder.load(threads=2), progress=progress)
+        print("rebuilt the FAQ, command and coach phrasings; the safety head is unchanged")
+        for name, value in figures.items():
+            print(f"  {name}: {value:.3f}")
+        return 0
+    report = train(root, Encoder.load(threads=2), progress=progress)
     print(f"trained on {report.examples} examples; thresholds: {report.thresholds}")
     for name, value in report.out_of_fold.items():
         print(f"  out of fold {name}: {value:.3f}")

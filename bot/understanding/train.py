@@ -277,8 +277,7 @@ def train(
     scored = [(judge.scores(m.text), rules.assess(m.text)) for m in dev]
     head.thresholds = replace(thresholds, crisis_ask=ask_bar(thresholds, scored, [m.ordinary for m in dev]))
     figures["crisis_ask_out_of_fold"] = thresholds.crisis_ask
-    progress("embedding the FAQ, command and coach phrasings")
-    bank, bank_figures = build_bank(content_root, encoder, examples)
+    bank_figures = train_phrases(content_root, encoder, examples, progress=progress)
     meta: dict[str, Any] = {
         "examples_digest": examples_digest(content_root),
         "examples": len(examples),
@@ -289,8 +288,25 @@ def train(
         "folds": FOLDS,
     }
     head.save(content_root, meta)
-    bank.save(content_root, {"encoder": encoder.fingerprint, "held_out": bank_figures})
     return TrainReport(len(examples), head.thresholds, {**figures, **bank_figures})
+
+
+def train_phrases(
+    content_root: Path,
+    encoder: Encoder,
+    examples: Sequence[Example] | None = None,
+    *,
+    progress: Callable[[str], None] = lambda _: None,
+) -> dict[str, float]:
+    """Rebuild the phrase bank alone (FAQ, commands, the coach) and save it; the safety head is left
+    as it is. `examples`: the safety training examples, whose ordinary messages are the bank's
+    "none"; loaded when not given."""
+    if examples is None:
+        examples = [*load_examples(content_root, ("train",)), *ordinary_phrasings(content_root)]
+    progress("embedding the FAQ, command and coach phrasings")
+    bank, figures = build_bank(content_root, encoder, examples)
+    bank.save(content_root, {"encoder": encoder.fingerprint, "held_out": figures})
+    return figures
 
 
 def _versions() -> dict[str, str]:
