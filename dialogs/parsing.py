@@ -251,3 +251,47 @@ def parse_yes_no(text: str) -> bool | None:
     if words in _YES_WORDS:
         return True
     return False if words in _NO_WORDS else None
+
+
+_AGE = re.compile(
+    r"\b(?:i'm|im|i am|age|aged|just turned|turned)\s+(\d{1,2})\b(?!\s*(?:am|pm|:|weeks?|days?|months?))"
+    r"|\b(\d{1,2})\s*(?:yo|y/o|yrs?(?: old)?|years? old)\b"
+)
+_AGREE = re.compile(
+    r"\b(?:yes|yeah|yea|ya|yep|yup|ok|okay|k|sure|agree|agreed|i agree|grand|fine|go on|go ahead|lets go|let's go"
+    r"|deal|sounds good|alright|all right|cool|happy to|count me in|start|begin)\b"
+)
+_REFUSE = re.compile(
+    r"^(?:no|nah|nope|not now|not yet|later|maybe later|don't|dont)\b|\bi (?:don't|dont|do not) agree\b"
+)
+_NEGATED = re.compile(r"\b(?:not|never|no)\b|n't\b|\bdont\b|\bcant\b")
+_ASKS_WHAT_IS_KEPT = re.compile(
+    r"\b(?:what|which)\b.*\b(?:keep|kept|store|stored|save|saved|data|collect|see)\b|\bprivacy\b|\bwho (?:can )?sees?\b"
+)
+
+
+def stated_age(text: str) -> int | None:
+    """An age the person gives in passing ("ya grand im 24 go on"), or None."""
+    m = _AGE.search(text.lower().replace("’", "'"))
+    if m is None:
+        return None
+    return int(m.group(1) or m.group(2))
+
+
+def parse_consent(text: str) -> str:
+    """A typed answer to the consent question: "agree", "no", "data" (they ask what is kept),
+    "minor" (an age under 18), or "" when it is none of them."""
+    words = " ".join(re.sub(r"[^\w'/ ]", " ", text.lower().replace("’", "'")).split())
+    words = re.sub(r"\bno (?:problem|worries|bother)\b", "fine", words)
+    age = stated_age(words)
+    if age is not None and age < 18:
+        return "minor"
+    if parse_yes_no(words) is False or _REFUSE.search(words):
+        return "no"
+    if _ASKS_WHAT_IS_KEPT.search(words):
+        return "data"
+    if _NEGATED.search(words):
+        return ""  # "i'm not ok" is not agreement
+    if parse_yes_no(words) or _AGREE.search(words) or age is not None:
+        return "agree"
+    return ""

@@ -707,6 +707,41 @@ def test_a_greeting_before_the_agreement_leaves_its_buttons(kit):
     assert conv.state.consented_at is not None
 
 
+@pytest.mark.parametrize(
+    ("typed", "agreed", "says"),
+    [
+        ("ya grand im 24 go on", True, "consent_thanks"),
+        ("im 31", True, "consent_thanks"),
+        ("no problem, go ahead", True, "consent_thanks"),
+        ("I'm 16, is that ok?", False, "consent_minor"),
+        ("17 yo", False, "consent_minor"),
+        ("im not ok", False, "consent_nudge"),
+        ("not now", False, "consent_declined"),
+    ],
+)
+def test_consent_can_be_typed_and_is_never_given_by_a_minor(kit, typed: str, agreed: bool, says: str) -> None:
+    conv = Conversation(kit)
+    conv.command("start")
+    assert conv.screen == "consent"
+    conv.say(typed)
+    assert (conv.state.consented_at is not None) is agreed
+    must_say(kit, conv.text(), (says,))
+    if not agreed:
+        assert not conv.state.guide.read and conv.screen == "consent"
+
+
+def test_asking_what_is_kept_before_agreeing_gets_an_answer_and_the_agreement_again(kit) -> None:
+    conv = Conversation(kit)
+    conv.command("start")
+    conv.say("what do you keep about me")
+    assert "/export" in conv.text() and "/delete" in conv.text()
+    assert conv.state.consented_at is None
+    conv.tap("^Back$")
+    assert "I'm 18+ and I agree" in conv.labels()
+    conv.say("ok")
+    assert conv.state.consented_at is not None
+
+
 def test_journal_with_a_sentence_writes_it_and_with_a_word_searches(kit):
     conv = Conversation(kit)
     conv.onboard()

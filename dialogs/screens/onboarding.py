@@ -10,7 +10,7 @@ from dialogs.calendar import next_checkin, quiet_hours_around
 from dialogs.context import Ctx, row
 from dialogs.dates import human_date
 from dialogs.model import Button
-from dialogs.parsing import parse_ago, parse_clock, parse_timezone
+from dialogs.parsing import parse_ago, parse_clock, parse_consent, parse_timezone
 from dialogs.screens.country import ask_country
 from dialogs.screens.lessons import open_today
 from dialogs.screens.protect import explain_route
@@ -100,7 +100,7 @@ def _consent_show(ctx: Ctx) -> None:
 
 
 def _consent_handle(ctx: Ctx) -> None:
-    choice = ctx.event.button or ("agree" if _yes(ctx.event.text) else "")
+    choice = ctx.event.button or parse_consent(ctx.event.text)
     if choice == "agree":
         ctx.state.consented_at = ctx.now
         ctx.say_key("consent_thanks")
@@ -109,6 +109,8 @@ def _consent_handle(ctx: Ctx) -> None:
         ctx.say_key("consent_data", [row(("I'm 18+ and I agree", "agree"), ("Not now", "no"))])
     elif choice == "no":
         ctx.say_key("consent_declined")
+    elif choice == "minor":
+        ctx.say_key("consent_minor")
     else:
         ctx.say_key("consent_nudge", [row(("I'm 18+ and I agree", "agree")), row(("Not now", "no"))])
 
