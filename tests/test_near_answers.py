@@ -90,6 +90,27 @@ def test_a_second_thought_and_a_practice_are_offered_the_near_answer_too(kit):
     assert _offer(kit, "i_slipped") in conv.text() and "I slipped and contacted them" in conv.labels()
 
 
+def test_words_hours_after_a_practice_are_heard_not_filed_as_its_answer(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("angry, mostly")
+    conv.tap("Done for today")
+    conv.advance(days=1)
+    conv.command("today")
+    conv.tap("Skip the question")
+    conv.tap("Done for today")
+    conv.command("today")
+    assert conv.screen == "guide.today" and "practice" in conv.state.data
+    conv.advance(hours=13)  # the morning's practice left open; the words come that night
+    conv.say(SLIP, understanding=near("i_slipped"))
+    assert not _journal(conv), "not filed under the morning's practice"
+    assert kit.content.text("after_words") in conv.text()
+    assert _offer(kit, "i_slipped") in conv.text() and "I slipped and contacted them" in conv.labels()
+    assert "practice" not in conv.state.data
+    conv.say("and i keep checking his instagram")
+    assert not _journal(conv)
+
+
 def test_a_check_in_note_is_offered_the_near_answer_unless_care_comes_next(kit):
     conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     conv.onboard(time="09:00")

@@ -26,6 +26,7 @@ READY_CALM = 7  # how calm, of 10, about a message that gets no reply, before re
 CALM_WAIT = timedelta(days=7)
 PRACTICE_AGAIN_AFTER = timedelta(days=7)  # the same practice comes back at most once a week
 SECOND_THOUGHT = timedelta(minutes=30)  # words this soon after an answer add to it
+PRACTICE_ANSWER_WITHIN = timedelta(hours=2)  # a practice's answer comes in the same sitting, or soon after
 
 
 def plan_for(ctx: Ctx) -> Plan:
@@ -147,14 +148,22 @@ def _today_handle(ctx: Ctx) -> None:
         _review_list(ctx)
     elif button == "skip":
         ctx.say(_what_next_text(ctx, plan_for(ctx)), _what_next_buttons(ctx, plan_for(ctx)))
-    elif ctx.event.text.strip() and "practice" in ctx.state.data:
+    elif ctx.event.text.strip() and "practice" in ctx.state.data and _practice_fresh(ctx):
         ctx.journal("practice", ctx.event.text.strip(), ref=str(ctx.state.data["practice"]))
         ctx.state.data = {}
         faq.acknowledge(ctx, ctx.t("ack_practice"), _what_next_buttons(ctx, plan_for(ctx)))
     elif ctx.event.text.strip():
+        ctx.state.data = {}  # a practice left hours ago is not what these words answer
         _heard(ctx, _what_next_buttons(ctx, plan_for(ctx)))
     else:
         _today_show(ctx)
+
+
+def _practice_fresh(ctx: Ctx) -> bool:
+    """Words typed while today's practice is on screen answer it, unless the person went quiet for
+    hours first: "i messed up. i texted him" at 23:00 is not the answer to the morning's practice."""
+    quiet = ctx.quiet_for
+    return quiet is None or quiet < PRACTICE_ANSWER_WITHIN
 
 
 register("guide.today", _today_show, _today_handle, takes_text=True)
