@@ -28,9 +28,11 @@ class Ctx:
     now: datetime
     kit: Kit
     effects: list[Effect] = field(default_factory=list)
-    # Text a screen hands back to be handled as an ordinary message, once the safety question that
-    # held it has been answered.
-    replay: str | None = None
+    # Once a safety question is answered (or left): the message that raised it, handled as an
+    # ordinary message now, and the questions (FAQ ids) asked instead of an answer. Other words typed
+    # at the question ("what??") were said to it, and are neither filed nor answered again.
+    replay: list[str] = field(default_factory=list)
+    replay_asked: list[str] = field(default_factory=list)
     # The FAQ entry the typed answer came close to (see `Meaning.near`): a screen that files the
     # answer may offer it beside its acknowledgement, with `faq.acknowledge`.
     near: FaqEntry | None = None

@@ -29,6 +29,7 @@ AWAY_FOR_DISCLOSURE = timedelta(days=7)
 # A typed answer to a closed question this short is only that answer; longer text may say more.
 ANSWER_WORDS = 8
 _ASSESSED = frozenset({EventKind.TEXT, EventKind.COMMAND, EventKind.MEDIA})
+_SAFETY_QUESTIONS = frozenset({"safety.ask", "safety.by_user", "safety.moved_on"})
 
 
 def step(state: UserState | None, event: Event, now: datetime, kit: Kit) -> tuple[UserState, list[Effect]]:
@@ -91,6 +92,8 @@ def _dispatch(ctx: Ctx) -> None:
         screen = SCREENS.get(state.screen)
         if event.kind == EventKind.TEXT and screen is not None and _closed_answer(ctx, screen):
             assessment = triage.words_only(assessment)  # an answer to a closed question is that answer
+        if protect.taken_back_lately(ctx, assessment):
+            assessment = replace(assessment, boundary=False)
         if event.kind == EventKind.TEXT and protect.corrects_boundary(ctx, event.text):
             # "he never asked for no contact": the words correcting a boundary are not a new one.
             assessment = replace(assessment, boundary=False)
@@ -110,10 +113,21 @@ def _dispatch(ctx: Ctx) -> None:
     if event.kind == EventKind.TEXT:
         _typed_label(ctx)
     _route(ctx)
-    if ctx.replay is not None:
-        # A message held by the safety question, answered "No": now it is handled as usual.
-        ctx.event, ctx.replay = replace(event, kind=EventKind.TEXT, text=ctx.replay, button=""), None
+    held, asked = ctx.replay, ctx.replay_asked
+    ctx.replay, ctx.replay_asked = [], []
+    for text in held:
+        # A message held by a safety question, answered "No" (or left): now handled as usual.
+        ctx.event = _earlier(event, text)
         _route(ctx)
+    answered = [faq.answer_later(ctx, entry_id) for entry_id in asked]
+    if asked and not held and not any(answered) and ctx.state.screen in SCREENS:
+        SCREENS[ctx.state.screen].show(ctx)
+
+
+def _earlier(event: Event, text: str) -> Event:
+    """Words from an earlier message, handled now: the model's reading of this one is not theirs."""
+    understanding = event.understanding if text == event.text else None
+    return replace(event, kind=EventKind.TEXT, text=text, button="", understanding=understanding)
 
 
 def _route(ctx: Ctx) -> None:
@@ -178,6 +192,9 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     screen = SCREENS[ctx.state.screen]
     if protect.corrects_boundary(ctx, text):
         protect.undo_boundary(ctx)
+        return
+    if not question and ctx.state.screen in _SAFETY_QUESTIONS:
+        screen.handle(ctx)  # the question about their safety first; their words wait for its answer
         return
     if not question and _closed_answer(ctx, screen):
         screen.handle(ctx)  # "half 11" at the time question is a time, whatever else it sounds like

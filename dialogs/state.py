@@ -116,9 +116,12 @@ class UserState(_Model):
     screened_on: date | None = None  # local date the direct safety question was last asked
     # Set while the button under a boundary only the model read may take it back (see protect.py).
     boundary_undo: RouteBefore | None = None
+    boundary_undone_at: datetime | None = None  # when they last took such a boundary back
     # Local date each danger reply ("danger", "danger_by_user") was last given in full.
     danger_told_on: dict[str, date] = Field(default_factory=dict)
     screen_declined_at: datetime | None = None  # when they last answered it "No"
+    by_user_declined_at: datetime | None = None  # ... and "No" to "are you worried you might hurt them?"
+    moved_on_declined_at: datetime | None = None  # ... and "No" to "is your ex with someone new?"
     mood_log: dict[str, int] = Field(default_factory=dict)  # local ISO date -> mood 1-5, last 30 days
     urge_followup_on: date | None = None  # local date to ask about yesterday's unsent message
 

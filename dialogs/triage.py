@@ -13,7 +13,7 @@ from enum import Enum
 from dialogs.assessment import Assessment, CrisisZone
 from dialogs.context import Ctx
 from dialogs.model import EventKind
-from dialogs.screens import by_user, care, protect, screening
+from dialogs.screens import by_user, care, new_partner, protect, screening
 from dialogs.screens.lines import say_reply
 
 __all__ = ["Outcome", "respond", "words_only"]
@@ -48,8 +48,10 @@ def model_crisis_dropped(a: Assessment) -> Assessment:
 
 def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
     if by_user.unsure(ctx, a):
-        by_user.ask(ctx)
-        return Outcome.ANSWERED
+        if not by_user.declined_recently(ctx):
+            by_user.ask(ctx)
+            return Outcome.ANSWERED
+        a = replace(a, danger=False, danger_by_user=False)  # they said no to this reading lately
     owed = protect.record(ctx, a) if (a.danger or a.boundary) else []
     unsure_again = a.crisis == CrisisZone.ASK and ctx.state.screen == "safety.ask"
     if a.crisis == CrisisZone.ACT or unsure_again:
@@ -72,6 +74,11 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
     if a.danger or a.boundary:
         protect.repeat_line(ctx, a, owed)
         return Outcome.SAID if protect.settle(ctx, owed) else Outcome.NOTHING
+    if new_partner.unsure(ctx, a):
+        if not new_partner.denied_lately(ctx):
+            new_partner.ask(ctx)
+            return Outcome.ANSWERED
+        a = replace(a, moved_on=False)  # they said no to this reading lately
     if a.moved_on and protect.moved_on(ctx):
         return Outcome.ANSWERED
     return Outcome.NOTHING

@@ -115,3 +115,25 @@ def test_a_short_answer_to_a_closed_question_is_an_answer_not_a_model_finding(ki
     crisis = Assessment(crisis=CrisisZone.ACT, source="model")
     other.say("he did and i want to die", crisis)
     assert other.state.crisis_active, "crisis is never set aside"
+
+
+def test_once_taken_back_the_models_reading_alone_does_not_move_them_again_for_a_week(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("she said she needs space", MODEL_BOUNDARY)
+    conv.tap(UNDO)
+    said = "\n".join(r.text for r in conv.say("i keep thinking about the space thing", MODEL_BOUNDARY))
+    assert kit.content.text("boundary_check") not in said, "not moved, and not asked again"
+    assert not conv.state.contact_forbidden and "boundary" not in conv.state.flags
+
+    text = "\n".join(r.text for r in conv.say("she blocked me everywhere tonight", PLAIN_BOUNDARY))
+    assert "boundary" in conv.state.flags and conv.state.contact_forbidden, "plain words still count"
+    assert UNDO not in conv.labels() and text
+
+    later = Conversation(kit)
+    later.onboard()
+    later.say("she said she needs space", MODEL_BOUNDARY)
+    later.tap(UNDO)
+    later.advance(days=8)
+    later.say("she wants space from me, her words", MODEL_BOUNDARY)
+    assert "boundary" in later.state.flags, "a week on, the model's reading counts again"

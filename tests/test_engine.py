@@ -453,6 +453,7 @@ SCREEN_TABLE: dict[str, Expect] = {
     "safety.ask": Expect(("screen_question",), ("Yes", "Not sure", "No"), typed=("screen_again",)),
     "safety.by_user": Expect(("by_user_question",), ("Yes, I'm worried about that", "No, that's not it"),
                              typed=("by_user_again",)),
+    "safety.moved_on": Expect(("moved_on_check",), ("Yes, they are", "No"), typed=("moved_on_check_again",)),
     "settings": asks("settings", offers=("Check-in time", "Time zone", "Country for helplines", "Quiet hours",
                                          "No-contact length", "Pause", "Stop check-ins", "Back")),
     "settings.nc": Expect(("ask_nc_length",), ("21", "30", "45", "60"), typed=("ask_nc_length",)),

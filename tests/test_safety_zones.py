@@ -501,12 +501,83 @@ def test_the_model_alone_reading_a_threat_to_the_ex_asks_before_it_accuses(kit) 
     said = texts(conv.say("what??"))
     assert kit.content.text("by_user_again") in said and conv.screen == "safety.by_user", "not taken for a No"
     said = texts(conv.say("what?? i didnt say anything like that"))
-    assert kit.content.text("by_user_no") in said
+    assert any(kit.content.text("by_user_no", n) in said for n in range(2))
     assert conv.state.flags == [] and conv.state.track == "reconnect", "nothing recorded, no track moved"
     assert conv.screen.startswith("guide."), "back where they were"
     written = [e for e in conv.effects if type(e).__name__ == "JournalWrite"]
     assert [w.text for w in written] == ["like what if he forgets about me"], "the message handled as usual"
+    assert "what??" not in [w.text for w in written], "words said to the question are not filed"
     assert lesson.startswith("guide.")
+
+
+@pytest.mark.parametrize(
+    "answer", ["what?? no. im not a creep", "god no, i'd never", "of course not", "not at all lol", "No"]
+)
+def test_a_no_to_the_question_about_the_ex_is_read_in_many_words(kit, answer: str) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("like what if he forgets about me", BY_USER)
+    said = texts(conv.say(answer, NONE))
+    assert any(kit.content.text("by_user_no", n) in said for n in range(2)), answer
+    assert conv.state.flags == [] and not conv.screen.startswith("safety.")
+
+
+def test_after_a_no_the_model_alone_does_not_ask_about_the_ex_again_for_days(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("like what if he forgets about me", BY_USER)
+    conv.tap("No, that's not it")
+    conv.advance(hours=2)
+    said = texts(conv.say("i keep checking if he's online", BY_USER))
+    assert kit.content.text("by_user_question") not in said and conv.state.flags == []
+    plain = Assessment(danger=True, danger_by_user=True, source="model", rule="danger")
+    conv.say("im going to turn up at his work tomorrow and make him talk", plain)
+    assert "danger_by_user" in conv.state.flags, "a threat in plain words still counts at once"
+
+    later = Conversation(kit)
+    later.onboard()
+    later.say("like what if he forgets about me", BY_USER)
+    later.tap("No, that's not it")
+    later.advance(days=4)
+    assert kit.content.text("by_user_question") in texts(later.say("i keep checking if he's online", BY_USER))
+
+
+def test_two_replies_that_dont_answer_the_question_about_the_ex_leave_it(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("like what if he forgets about me", BY_USER)
+    conv.say("why would you ask me that", NONE)
+    said = texts(conv.say("how long should no contact last", NONE))
+    assert kit.content.text("by_user_left") in said and "30 days" in said, "left, and their question answered"
+    assert conv.state.flags == [] and conv.state.track == "reconnect"
+    assert not conv.screen.startswith("safety."), "not held at the question"
+    written = [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert written == ["like what if he forgets about me"], "the message that raised it is handled"
+    assert conv.state.by_user_declined_at == conv.now
+
+
+def test_two_replies_that_dont_answer_the_safety_question_leave_it_and_answer_the_question(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("i just dont know anymore", ASK)
+    said = texts(conv.say("why are you asking me that", NONE))
+    assert kit.content.text("screen_again") in said and conv.labels() == ["Yes", "Not sure", "No"]
+    said = texts(conv.say("how long should no contact last", NONE))
+    assert kit.content.text("screen_left") in said and "/sos" in said
+    assert not conv.screen.startswith("safety."), "the question is left with them"
+    assert conv.state.screen_declined_at == conv.now, "and not asked again within hours"
+    assert "days" in said.split(kit.content.text("screen_left"))[1], "their question about no contact is answered"
+
+
+def test_a_typed_reply_then_no_handles_the_held_message_and_drops_the_reaction(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("i just dont know anymore", ASK)
+    conv.say("wait what", NONE)
+    said = texts(conv.say("no", NONE))
+    assert any(kit.content.text("screen_no", n) in said for n in range(2))
+    written = [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert "wait what" not in written and "i just dont know anymore" in written
 
 
 def test_a_threat_in_plain_words_is_never_asked_about(kit) -> None:
@@ -581,3 +652,39 @@ def test_a_run_of_twos_does_not_bring_the_question_back_within_days_of_a_no(kit)
     conv.say("whats the point of anything", ASK)
     conv.tap("^No$")
     assert _asked_on_low_days(conv, range(1, 4)) == [False, False, False]
+
+
+MOVED_ON = Assessment(moved_on=True, source="model")
+
+
+def test_a_new_partner_only_the_model_read_is_asked_about_before_it_is_taken_as_fact(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    said = texts(conv.say("5 weeks ago, he ended it. tom. we were together 4 years", MOVED_ON))
+    assert kit.content.text("moved_on_check") in said and conv.labels() == ["Yes, they are", "No"]
+    moved_on_reply = kit.resources.reply("moved_on", "GB", "Sam")[0]
+    assert moved_on_reply not in said and conv.state.flags == []
+    said = texts(conv.tap("^No$"))
+    assert kit.content.text("moved_on_no") in said and conv.state.flags == [] and conv.state.track == "reconnect"
+    written = [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert written == ["5 weeks ago, he ended it. tom. we were together 4 years"], "then handled as usual"
+    conv.advance(hours=1)
+    said = texts(conv.say("tom was my whole world for 4 years", MOVED_ON))
+    assert kit.content.text("moved_on_check") not in said and conv.state.flags == [], "not asked again this week"
+
+
+def test_yes_to_the_new_partner_question_gives_its_reply_and_the_offer(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("saw the photos from the wedding she went to with him", MOVED_ON)
+    said = texts(conv.say("yeah she is, since june", NONE))
+    assert kit.resources.reply("moved_on", "GB", "Sam")[0] in said
+    assert conv.state.flags == ["moved_on"] and conv.screen == "track.offer"
+
+
+def test_a_new_partner_in_plain_words_is_not_asked_about(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    plain = Assessment(moved_on=True, source="model", rule="moved_on")
+    said = texts(conv.say("he has a new girlfriend already", plain))
+    assert kit.content.text("moved_on_check") not in said and conv.state.flags == ["moved_on"]

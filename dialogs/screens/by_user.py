@@ -12,24 +12,33 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 from dialogs.assessment import Assessment, CrisisZone
 from dialogs.context import Ctx, row
 from dialogs.model import EventKind
-from dialogs.screens import protect
+from dialogs.screens import faq, protect
 from dialogs.screens.registry import SCREENS, register
 from dialogs.state import JSON
 
-__all__ = ["ask", "unsure"]
+__all__ = ["DECLINE_HOLDS", "ask", "declined_recently", "unsure"]
 
 ANSWERS = (row(("Yes, I'm worried about that", "yes")), row(("No, that's not it", "no")))
 # Where the words are written to the ex (a draft), a threat is handled as one, never asked about.
 _WRITTEN_TO_THEM = ("draft", "urge.")
 _COMMANDS_TO_THEM = frozenset({"draft", "urge"})
 
+_BEFORE_NO = r"(?:(?:what|wait|god|omg|oh|um+|er+|lol|haha|sorry|honestly|jesus|wtf|huh)\W+)*"  # "what?? no"
 _NO = re.compile(
-    r"^(no|nope|nah|n)\b|\bnot (it|me|what i meant)\b|\b(didn'?t|did not|never) (say|mean|said)\b"
+    rf"^{_BEFORE_NO}(no|nope|nah|n)\b|\bnot (it|me|what i meant)\b|\b(didn'?t|did not|never) (say|mean|said)\b"
+    r"|\b(i'?m|im|i am) not (a |some )?(creep|stalker|psycho|threat|like that|violent|dangerous)\b"
+    r"|\b(i'?d|i would|i will|i'?ll) never\b|\b(of course|absolutely|definitely|certainly) not\b"
+    r"|\bnot at all\b|\bhell no\b|\bno way\b"
 )
+# After a "No" (or no answer twice), the model's reading alone does not bring the question back for
+# this long: "could mean you might hurt your ex" five times in an evening told one tester he was
+# being taken for a creep. A threat the rules read in the words still counts at once.
+DECLINE_HOLDS = timedelta(days=3)
 _YES = re.compile(r"^(yes|yeah|yep|y|kind of|kinda|sort of|a bit|maybe|i am|i might|sometimes)\b")
 
 
@@ -48,6 +57,11 @@ def unsure(ctx: Ctx, a: Assessment) -> bool:
         and "danger" not in ctx.state.flags
         and not ctx.state.screen.startswith((*_WRITTEN_TO_THEM, "safety."))
     )
+
+
+def declined_recently(ctx: Ctx) -> bool:
+    at = ctx.state.by_user_declined_at
+    return at is not None and ctx.now - at < DECLINE_HOLDS
 
 
 def ask(ctx: Ctx) -> None:
@@ -73,10 +87,16 @@ def _answer(ctx: Ctx) -> str:
 
 def _handle(ctx: Ctx) -> None:
     answer = _answer(ctx)
+    state = ctx.state
     if not answer:
-        ctx.say_key("by_user_again", ANSWERS)
-        return
-    state, data = ctx.state, ctx.state.data
+        if not state.data.get("asked_again"):
+            state.data = {**state.data, "asked_again": True, "asked": _asked(state.data, ctx)}
+            ctx.say_key("by_user_again", ANSWERS)
+            return
+        # Not answered twice: they have moved on, and the question is not held over them.
+        state.data = {**state.data, "asked": _asked(state.data, ctx)}
+        answer = "left"
+    data = state.data
     back, held = str(data.get("back") or ""), str(data.get("held") or "")
     restored: dict[str, JSON] = json.loads(str(data.get("back_data") or "{}"))
     if back not in SCREENS:
@@ -87,11 +107,20 @@ def _handle(ctx: Ctx) -> None:
         if protect.settle(ctx, protect.record(ctx, said)):
             return
     else:
-        ctx.say_key("by_user_no")
-    if held:
-        ctx.replay = held  # the engine handles the message as usual now
-    else:
+        state.by_user_declined_at = ctx.now
+        ctx.say_key("by_user_left" if answer == "left" else "by_user_no")
+    ctx.replay = [held] if held else []
+    ctx.replay_asked = _asked(data)
+    if not ctx.replay and not ctx.replay_asked:
         SCREENS[back].show(ctx)
+
+
+def _asked(data: dict[str, JSON], ctx: Ctx | None = None) -> list[str]:
+    """The questions (FAQ ids) asked instead of an answer so far, with this message's if `ctx`."""
+    asked = data.get("asked")
+    ids = asked if isinstance(asked, list) else []
+    new = faq.asked_in(ctx) if ctx is not None else ""
+    return list(dict.fromkeys([*ids, new])) if new else ids
 
 
 def _show(ctx: Ctx) -> None:

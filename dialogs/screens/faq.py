@@ -7,16 +7,31 @@ came close to a question the guide answers (`acknowledge`).
 
 from __future__ import annotations
 
+from dialogs import understanding
 from dialogs.content import FaqEntry
 from dialogs.context import Ctx, Keyboard, row
 from dialogs.screens import slip
 from dialogs.screens.registry import SCREENS, command, enter_side, is_main, register
 
-__all__ = ["BUTTON_PREFIX", "acknowledge", "answer", "entries_for", "open_button"]
+__all__ = ["BUTTON_PREFIX", "acknowledge", "answer", "answer_later", "asked_in", "entries_for", "open_button"]
 
 BUTTON_PREFIX = "q:"
 PAGE_PREFIX = "faq:page:"
 PAGE_SIZE = 8
+
+
+def asked_in(ctx: Ctx) -> str:
+    """The id of the question the typed words ask, if the guide answers it; "" if not. Read now, with
+    this message's own reading by the model, so it can be answered later (see `answer_later`)."""
+    meaning = understanding.read(ctx.event.text, ctx.event.understanding, ctx.kit.content, answer_screen=False)
+    return meaning.faq.id if meaning.faq is not None else ""
+
+
+def answer_later(ctx: Ctx, entry_id: str) -> bool:
+    entry = next((e for e in ctx.kit.content.faq if e.id == entry_id), None)
+    if entry is not None:
+        answer(ctx, entry)
+    return entry is not None
 
 
 def entries_for(ctx: Ctx) -> list[FaqEntry]:

@@ -29,6 +29,7 @@ __all__ = [
     "record",
     "repeat_line",
     "settle",
+    "taken_back_lately",
     "undo_boundary",
 ]
 
@@ -99,6 +100,19 @@ _CORRECTION = re.compile(
 )
 
 
+# After "They didn't ask that", the model's reading alone does not bring the boundary back for this
+# long: one tester who said "she needs space" was moved, took it back, and was moved again four times
+# as he went on talking about it. Plain words ("she blocked me", "she said never contact her") count.
+UNDO_HOLDS = timedelta(days=7)
+
+
+def taken_back_lately(ctx: Ctx, a: Assessment) -> bool:
+    """A boundary only the model reads, soon after the person took such a reading back."""
+    at = ctx.state.boundary_undone_at
+    plain = a.source == "rules" or a.rule == "boundary"
+    return a.boundary and not plain and at is not None and ctx.now - at < UNDO_HOLDS
+
+
 def corrects_boundary(ctx: Ctx, text: str) -> bool:
     """Words that take back a boundary only the model read ("wait he never said that?? he said we
     could still be friends"): the same as the button, which by then had scrolled away."""
@@ -118,6 +132,7 @@ def undo_boundary(ctx: Ctx) -> None:
     state.track, state.guide.branch = before.track, before.branch
     state.guide.started_on = before.started_on or state.guide.started_on  # intake may have set it since
     state.boundary_undo = None
+    state.boundary_undone_at = ctx.now
     ctx.say_key("boundary_undone")
     if before.started_on is None and state.consented_at is not None and not state.screen.startswith("intake."):
         # Read during intake, taken back at its end: the plan they would have heard.

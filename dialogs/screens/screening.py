@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 
 from dialogs.context import Ctx, row
+from dialogs.screens import faq
 from dialogs.screens.care import crisis
 from dialogs.screens.registry import SCREENS, register
 from dialogs.state import JSON
@@ -26,6 +27,7 @@ _UNSURE = re.compile(r"\b(not sure|unsure|idk|i don'?t know|dunno|don'?t know|ma
 _BEFORE_NO = r"(?:(?:what|wait|god|omg|oh|um+|er+|lol|haha|sorry|honestly|jesus)\W+)*"  # "what?? no"
 _NO = re.compile(
     rf"^{_BEFORE_NO}(no|nope|nah|n|not really|i'?m not|im not|never)\b|\bno,? i'?m (not|ok|fine)\b"
+    r"|\b(not at all|of course not|absolutely not|definitely not|hell no|no way)\b"
 )
 _YES = re.compile(
     r"\b(yes|yeah|yea|yep|ya|y|kind of|kinda|sort of|sorta|a bit|a little|sometimes|i am|i do)\b"
@@ -72,6 +74,14 @@ def says_no(text: str) -> bool:
     return not _UNSURE.search(words) and bool(_NO.search(words))
 
 
+def _asked(data: dict[str, JSON], ctx: Ctx | None = None) -> list[str]:
+    """The questions (FAQ ids) asked instead of an answer so far, with this message's if `ctx`."""
+    asked = data.get("asked")
+    ids = asked if isinstance(asked, list) else []
+    new = faq.asked_in(ctx) if ctx is not None else ""
+    return list(dict.fromkeys([*ids, new])) if new else ids
+
+
 def _show(ctx: Ctx) -> None:
     ctx.say_key("screen_question", ANSWERS)
 
@@ -92,15 +102,24 @@ def _handle(ctx: Ctx) -> None:
         ctx.say_key("screen_thanks_yes" if answer == "yes" else "screen_thanks_unsure")
         crisis(ctx)
         return
-    if answer != "no":
-        ctx.say_key("screen_again", ANSWERS)
-        return
     state = ctx.state
+    if answer != "no":
+        if not state.data.get("asked_again"):
+            # Words that don't answer it (a question of their own, often typed before the question
+            # was read): asked once more, with the promise that their words are not lost.
+            state.data = {**state.data, "asked_again": True, "asked": _asked(state.data, ctx)}
+            ctx.say_key("screen_again", ANSWERS)
+            return
+        # Twice not answered, and the safety check found nothing in those words: leave the question
+        # with them rather than hold everything they type hostage to it.
+        state.data = {**state.data, "asked": _asked(state.data, ctx)}
+        ctx.say_key("screen_left")
+    else:
+        # In a check-in, say that only a few taps are left: the next line is its next question.
+        ctx.say_key("screen_no_checkin" if ctx.data_int("mood") else "screen_no")
     state.screen_declined_at = ctx.now
     data = state.data
     back, held, mood = str(data.get("back") or ""), str(data.get("held") or ""), ctx.data_int("mood")
-    # In a check-in, say that only a few taps are left: the next line is its next question.
-    ctx.say_key("screen_no_checkin" if mood else "screen_no")
     restored: dict[str, JSON]
     if mood:  # a check-in goes on from the mood it recorded
         back, restored = "checkin.urge", {"mood": mood}
@@ -109,9 +128,9 @@ def _handle(ctx: Ctx) -> None:
     if back not in SCREENS:
         back, restored = "menu", {}
     state.screen, state.data = back, restored
-    if held:
-        ctx.replay = held  # the engine handles the message as usual now
-    else:
+    ctx.replay = [held] if held else []
+    ctx.replay_asked = _asked(data)
+    if not ctx.replay and not ctx.replay_asked:
         SCREENS[back].show(ctx)
 
 

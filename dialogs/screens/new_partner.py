@@ -1,0 +1,94 @@
+"""Asking before taking a new partner as fact: when only the model reads a message as the ex being
+with someone new (the rules find no such words), one short question comes first.
+
+In a trial, "5 weeks ago, he ended it. tom. we were together 4 years" was read that way: the person
+heard that their ex had made a choice about their life, the new partner went into their export as a
+reason, and nothing took it back. A "Yes" here gives the new-partner reply; a "No" carries on with
+the message as usual, and the model's reading alone does not ask again for a week.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+from dialogs.assessment import Assessment
+from dialogs.context import Ctx, row
+from dialogs.model import EventKind
+from dialogs.screens import protect
+from dialogs.screens.registry import SCREENS, register
+from dialogs.state import JSON
+
+__all__ = ["DECLINE_HOLDS", "ask", "denied_lately", "unsure"]
+
+ANSWERS = (row(("Yes, they are", "yes"), ("No", "no")),)
+DECLINE_HOLDS = timedelta(days=7)
+_NO = re.compile(r"^(?:(?:what|wait|oh|um+|lol|haha|huh)\W+)*(no|nope|nah|n|not that i know|not yet)\b")
+_YES = re.compile(r"^(yes|yeah|yep|yea|ya|y|they are|she is|he is|shes|hes|apparently|i think so)\b")
+
+
+def unsure(ctx: Ctx, a: Assessment) -> bool:
+    """A new partner only the model reads, outside intake and not yet known."""
+    state = ctx.state
+    return (
+        a.moved_on
+        and a.source == "model"
+        and a.rule != "moved_on"
+        and "moved_on" not in state.flags
+        and state.consented_at is not None
+        and not state.screen.startswith(("intake.", "safety.", "new", "consent"))
+    )
+
+
+def denied_lately(ctx: Ctx) -> bool:
+    at = ctx.state.moved_on_declined_at
+    return at is not None and ctx.now - at < DECLINE_HOLDS
+
+
+def ask(ctx: Ctx) -> None:
+    state = ctx.state
+    held = ctx.event.text if ctx.event.kind == EventKind.TEXT else ""
+    ctx.goto("safety.moved_on", back=state.screen, back_data=json.dumps(state.data), held=held)
+    ctx.say_key("moved_on_check", ANSWERS)
+
+
+def _answer(ctx: Ctx) -> str:
+    if ctx.event.button in {"yes", "no"}:
+        return ctx.event.button
+    words = " ".join(ctx.event.text.casefold().replace("’", "'").split())
+    if _NO.search(words):
+        return "no"
+    return "yes" if _YES.search(words) else ""
+
+
+def _handle(ctx: Ctx) -> None:
+    answer = _answer(ctx) or ("no" if ctx.state.data.get("asked_again") else "")
+    state = ctx.state
+    if not answer:
+        state.data = {**state.data, "asked_again": True}
+        ctx.say_key("moved_on_check_again", ANSWERS)
+        return
+    data = state.data
+    back, held = str(data.get("back") or ""), str(data.get("held") or "")
+    restored: dict[str, JSON] = json.loads(str(data.get("back_data") or "{}"))
+    if back not in SCREENS:
+        back, restored = "menu", {}
+    state.screen, state.data = back, restored
+    if answer == "yes":
+        if protect.moved_on(ctx):
+            return
+    else:
+        state.moved_on_declined_at = ctx.now
+        ctx.say_key("moved_on_no")
+    if held:
+        ctx.replay = [held]
+    else:
+        SCREENS[back].show(ctx)
+
+
+def _show(ctx: Ctx) -> None:
+    ctx.say_key("moved_on_check", ANSWERS)
+
+
+register("safety.moved_on", _show, _handle, takes_text=True)
