@@ -157,6 +157,14 @@ def _kept_words(ctx: Ctx, low: int, high: int) -> bool:
     return True
 
 
+def _low_days_before(ctx: Ctx) -> int:
+    """How many days running, up to yesterday, had a mood of 2 or less."""
+    days = 0
+    while ctx.state.mood_log.get((ctx.today - timedelta(days=days + 1)).isoformat(), 5) <= 2:
+        days += 1
+    return days
+
+
 def _mood_show(ctx: Ctx) -> None:
     ctx.say(ctx.kit.content.checkins.mood_question, MOOD_BUTTONS)
 
@@ -169,12 +177,12 @@ def _mood_handle(ctx: Ctx) -> None:
         _mood_show(ctx)
         return
     checkins = ctx.kit.content.checkins
-    yesterday = (ctx.today - timedelta(days=1)).isoformat()
-    low_again = mood <= 2 and ctx.state.mood_log.get(yesterday, 5) <= 2
+    low_days = _low_days_before(ctx) + 1 if mood <= 2 else 0
+    low_again = low_days >= 2
     _record(ctx, mood)  # the check-in may end in crisis care, or a question, before its last step
     if screening.low_mood_needs_asking(ctx, mood):
-        # Say why the question comes: a 1 today, or low days that have gone on.
-        care = checkins.low_run_care if low_again else checkins.low_mood_care
+        # Say why the question comes: a 1 today, or low days that have gone on ("several" is three).
+        care = checkins.low_run_care if low_days >= 3 else checkins.low_mood_care
         ctx.say(_pick(care, ctx.today, "care"))
         screening.ask(ctx, mood=mood, again=ctx.state.screened_on == ctx.today - timedelta(days=1))
         return
