@@ -392,6 +392,22 @@ def test_a_run_of_low_days_is_named_before_the_question_and_a_second_day_says_it
     assert not any(line in first + second for line in checkins.low_run_care)
 
 
+def test_two_low_days_are_not_called_several(kit) -> None:
+    checkins = kit.content.checkins
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    _checkin_to_mood(conv, 2)
+    conv.tap("^3$")
+    conv.tap("^No$")
+    conv.tap("Skip")
+    conv.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    said = _checkin_to_mood(conv, 1)
+    assert kit.content.text("screen_question") in said, "a 1 is asked about"
+    assert not any(line in said for line in checkins.low_run_care), "a run of two is not 'several'"
+    assert any(line in said for line in checkins.low_mood_care)
+
+
 def test_a_mood_of_one_without_low_days_before_it_is_not_called_a_run(kit) -> None:
     checkins = kit.content.checkins
     conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))

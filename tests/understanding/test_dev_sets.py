@@ -36,10 +36,19 @@ def test_the_safety_messages_are_apart_from_every_other_set() -> None:
     dev = load_safety_messages(CONTENT_DIR)
     assert len(dev) >= 400 and sum(m.ordinary for m in dev) >= 100
     examples = load_examples(CONTENT_DIR, ("train", "heldout"))
-    with (TESTS / "safety" / "realistic.tsv").open(encoding="utf-8", newline="") as fh:
-        realistic = [row[1] for row in list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]]
-    elsewhere = {_key(t) for t in [*(e.text for e in examples), *realistic]}
+    tests = [_texts(TESTS / "safety" / name) for name in ("realistic.tsv", "short_chat.tsv")]
+    elsewhere = {_key(t) for t in [*(e.text for e in examples), *tests[0], *tests[1]]}
     assert not [m.text for m in dev if _key(m.text) in elsewhere]
+
+
+def test_the_short_chat_set_shares_no_line_with_the_examples() -> None:
+    examples = {_key(e.text) for e in load_examples(CONTENT_DIR, ("train", "heldout"))}
+    assert not [t for t in _texts(TESTS / "safety" / "short_chat.tsv") if _key(t) in examples]
+
+
+def _texts(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [row[1] for row in list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]]
 
 
 def test_the_coach_drafts_are_apart_from_the_coach_and_its_test() -> None:
