@@ -207,7 +207,7 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     elif meaning.faq is not None:
         faq.answer(ctx, meaning.faq)
     elif meaning.empty:
-        ctx.say_key("nothing_to_read")
+        ctx.say_key("sad_emoji" if understanding.sad_emoji(text) else "nothing_to_read")
         screen.show(ctx)
     elif screen.takes_text and not question:
         ctx.near = meaning.near  # a screen that files the answer may offer this beside its thanks

@@ -62,6 +62,15 @@ def normalise(text: str) -> str:
     return " ".join(_WORDS.findall(text))
 
 
+# Emoji that mean "this hurts" when they are all a message says: they get a caring word, not "I
+# couldn't find any words in that" (a tester sent 😭 and got exactly that).
+_SAD_EMOJI = frozenset("😭😢😞😔💔🥺😩😫🙁☹😿😓😥😪🥀")
+
+
+def sad_emoji(text: str) -> bool:
+    return any(ch in _SAD_EMOJI for ch in text)
+
+
 def looks_like_question(text: str) -> bool:
     """A question mark, or any sentence that opens like a question ("she's seeing someone new. what
     do i even do now"): people at 2am rarely type the mark."""

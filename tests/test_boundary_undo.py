@@ -137,3 +137,22 @@ def test_once_taken_back_the_models_reading_alone_does_not_move_them_again_for_a
     later.advance(days=8)
     later.say("she wants space from me, her words", MODEL_BOUNDARY)
     assert "boundary" in later.state.flags, "a week on, the model's reading counts again"
+
+
+def test_words_typed_under_the_notice_say_what_happens_next_and_keep_the_way_back(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("she said she needs space", MODEL_BOUNDARY)
+    said = "\n".join(r.text for r in conv.say("so what do i do now"))
+    assert kit.content.text("notice_typed") in said and kit.content.text("notice_typed_undo") in said
+    assert kit.content.text("use_buttons") not in said
+    assert conv.labels() == ["Continue", "Help now", UNDO], "the way back is still there"
+    conv.tap(UNDO)
+    assert not conv.state.contact_forbidden
+
+    plain = Conversation(kit)
+    plain.onboard()
+    plain.say("she told me to stop contacting her", PLAIN_BOUNDARY)
+    said = "\n".join(r.text for r in plain.say("ugh. ok then"))
+    assert kit.content.text("notice_typed") in said and kit.content.text("notice_typed_undo") not in said
+    assert plain.labels() == ["Continue", "Help now"]

@@ -443,7 +443,7 @@ SCREEN_TABLE: dict[str, Expect] = {
     "intake.when": Expect(("ask_when",), ("This week", "1-4 weeks ago", "1-6 months ago", "Longer ago"),
                           typed=("when_again",)),
     "menu": asks("menu", offers=MENU),
-    "notice": asks("protect_next", offers=("Continue", "Help now")),
+    "notice": Expect(("protect_next",), ("Continue", "Help now"), typed=("notice_typed",)),
     "pause": Expect(("ask_pause",), ("A day", "Three days", "A week", "Until I'm back", "Never mind"),
                     typed=("ask_pause",)),
     "plan": Expect(("kit.resources.safety_plan[0].question",), ("Skip", "Stop for now"),
@@ -911,3 +911,21 @@ def test_a_question_filed_on_a_lesson_is_not_thanked_in_the_lessons_words(kit):
     said = conv.text()
     assert lesson.thanks not in said
     assert kit.content.text("unanswered_note", 0) in said
+
+
+def test_a_sad_emoji_alone_gets_a_caring_word_not_a_complaint_about_words(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    said = "\n".join(r.text for r in conv.say("😭"))
+    assert kit.content.text("sad_emoji") in said and kit.content.text("nothing_to_read") not in said
+    said = "\n".join(r.text for r in conv.say("🍕"))
+    assert kit.content.text("nothing_to_read") in said
+
+
+@pytest.mark.parametrize("words", ["stop", "Stop it", "please stop"])
+def test_stop_alone_asks_how_long_a_break_to_take(kit, words):
+    conv = Conversation(kit)
+    conv.onboard()
+    said = "\n".join(r.text for r in conv.say(words))
+    assert kit.content.text("ask_pause") in said and conv.screen == "pause"
+    assert "Never mind" in conv.labels()

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from dialogs.assessment import Assessment
 from dialogs.context import Ctx, row
-from dialogs.model import Button
+from dialogs.model import Button, EventKind
 from dialogs.pacing import start_track
 from dialogs.resources import ReplyKind
 from dialogs.screens.care import sos
@@ -183,7 +183,7 @@ def settle(ctx: Ctx, owed: list[ReplyKind]) -> bool:
     ctx.goto("notice")
     if undo:
         ctx.say_key("boundary_check")
-    ctx.say_key("protect_next", [row(("Continue", "_back"), ("Help now", "sos")), *([_undo_row()] if undo else [])])
+    ctx.say_key("protect_next", _notice_buttons(ctx))
     return True
 
 
@@ -221,18 +221,30 @@ def moved_on(ctx: Ctx) -> bool:
     return False
 
 
+def _notice_buttons(ctx: Ctx) -> list[tuple[Button, ...]]:
+    """Continue, Help now, and while it may still be taken back, the way back."""
+    undo = ctx.state.boundary_undo is not None and "boundary" in ctx.state.flags
+    return [row(("Continue", "_back"), ("Help now", "sos")), *([_undo_row()] if undo else [])]
+
+
 def _notice_show(ctx: Ctx) -> None:
-    ctx.say_key("protect_next", [row(("Continue", "_back"), ("Help now", "sos"))])
+    ctx.say_key("protect_next", _notice_buttons(ctx))
 
 
 def _notice_handle(ctx: Ctx) -> None:
-    if ctx.event.button == "sos":
+    if ctx.event.kind == EventKind.TEXT:
+        # Words that are no command and no question the guide answers: what happens now, kindly.
+        buttons = _notice_buttons(ctx)
+        ctx.say_key("notice_typed", buttons if len(buttons) == 1 else ())
+        if len(buttons) > 1:
+            ctx.say_key("notice_typed_undo", buttons)
+    elif ctx.event.button == "sos":
         sos(ctx)
     else:
         open_today(ctx)
 
 
-register("notice", _notice_show, _notice_handle, takes_text=False)
+register("notice", _notice_show, _notice_handle, takes_text=True)
 
 
 def _offer_show(ctx: Ctx) -> None:
