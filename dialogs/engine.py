@@ -209,6 +209,11 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     elif meaning.empty:
         ctx.say_key("sad_emoji" if understanding.sad_emoji(text) else "nothing_to_read")
         screen.show(ctx)
+    elif screen.takes_text and not question and meaning.unanswered and understanding.only_a_question(text):
+        # A question the guide has no answer to is not the answer the screen asked for: said so,
+        # not filed, and the screen's own question follows.
+        ctx.say_key("unanswered_question")
+        screen.show(ctx)
     elif screen.takes_text and not question:
         ctx.near = meaning.near  # a screen that files the answer may offer this beside its thanks
         ctx.unanswered = meaning.unanswered  # ... or say that it has no answer to the question

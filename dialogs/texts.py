@@ -198,6 +198,7 @@ REQUIRED_TEXTS = frozenset(
         "timezone_changed",
         "too_long",
         "unanswered_note",
+        "unanswered_question",
         "unknown_command",
         "urge_distance",
         "urge_distance_boundary",

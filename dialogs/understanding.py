@@ -71,6 +71,21 @@ def sad_emoji(text: str) -> bool:
     return any(ch in _SAD_EMOJI for ch in text)
 
 
+ONLY_A_QUESTION_WORDS = 15
+
+
+def only_a_question(text: str) -> bool:
+    """Short words that are nothing but a question ("wait so is it over??", "what do i say if she
+    replies"): on a screen that asked something, not an answer to file."""
+    parts = [p for p in re.split(r"[.!;:\n?]+", text) if normalise(p)]
+    if not parts or len(normalise(text).split()) > ONLY_A_QUESTION_WORDS:
+        return False
+    # A word or two with a question mark is often a tentative answer ("sad?"), not a question.
+    return all(
+        _QUESTION_START.match(normalise(p)) or (f"{p}?" in text and len(normalise(p).split()) >= 4) for p in parts
+    )
+
+
 def looks_like_question(text: str) -> bool:
     """A question mark, or any sentence that opens like a question ("she's seeing someone new. what
     do i even do now"): people at 2am rarely type the mark."""

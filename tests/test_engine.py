@@ -907,10 +907,25 @@ def test_a_question_filed_on_a_lesson_is_not_thanked_in_the_lessons_words(kit):
     conv.onboard()
     lesson = kit.content.lessons[conv.state.data["lesson"]]
     question = Understanding(faq=(("when_better", 0.01),), faq_bar=0.5, intent_bar=0.5)
-    conv.say("how do i keep handovers civil", understanding=question)
+    conv.say("anger mostly. how do i keep handovers civil", understanding=question)
     said = conv.text()
     assert lesson.thanks not in said
     assert kit.content.text("unanswered_note", 0) in said
+
+
+@pytest.mark.parametrize("typed", ["wait so is it over??", "what if she replies tho. what do i say"])
+def test_a_question_alone_on_a_lesson_is_not_filed_as_its_answer(kit, typed):
+    conv = Conversation(kit)
+    conv.onboard()
+    lesson = kit.content.lessons[conv.state.data["lesson"]]
+    nothing = Understanding(faq=(("when_better", 0.01),), faq_bar=0.5, intent_bar=0.5)
+    conv.say(typed, understanding=nothing)
+    said = conv.text()
+    assert kit.content.text("unanswered_question") in said and lesson.question in said, "its question again"
+    assert not [e for e in conv.effects if type(e).__name__ == "JournalWrite"], "nothing filed"
+    assert conv.screen == "guide.lesson"
+    conv.say("rejected and stupid mostly", understanding=Understanding(faq_bar=0.5, intent_bar=0.5))
+    assert [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"] == ["rejected and stupid mostly"]
 
 
 def test_a_sad_emoji_alone_gets_a_caring_word_not_a_complaint_about_words(kit):

@@ -182,12 +182,23 @@ def nothing_close() -> Understanding:
     return Understanding(faq=(("how_long_to_wait", 0.09), ("no_reply", 0.05)), faq_bar=FAQ_BAR, intent_bar=0.165)
 
 
-def test_a_question_with_no_answer_on_a_lessons_question_is_saved_and_said_so(kit):
+def test_a_question_with_no_answer_on_a_lessons_question_is_said_so_and_not_filed(kit):
     conv = Conversation(kit)
     conv.onboard()
     assert conv.screen == "guide.lesson"
-    replies = conv.say(ASKED, understanding=nothing_close())
-    assert [(w.kind, w.text) for w in _journal(conv)] == [("reflection", ASKED)], "filed as the answer"
+    conv.say(ASKED, understanding=nothing_close())
+    assert _journal(conv) == [], "a question alone is not the lesson's answer"
+    said = conv.text()
+    assert kit.content.text("unanswered_question") in said and "/faq" in said
+    assert conv.screen == "guide.lesson" and "Skip the question" in conv.labels(), "its question stays open"
+
+
+def test_an_answer_with_a_question_in_it_is_saved_and_said_so(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    typed = f"lonely mostly. {ASKED}"
+    replies = conv.say(typed, understanding=nothing_close())
+    assert [(w.kind, w.text) for w in _journal(conv)] == [("reflection", typed)], "filed as the answer"
     assert len(replies) == 1
     said = replies[0].text
     note = kit.content.text("unanswered_note", 0)
