@@ -174,6 +174,10 @@ def _route(ctx: Ctx) -> None:
         if event.button == protect.UNDO_BUTTON:
             protect.undo_boundary(ctx)
             return
+        if event.button == "faq" and state.screen != "faq":
+            # "More questions" under an answer given on any screen: the list, wherever they are.
+            run_command(ctx, "faq")
+            return
         if event.button.startswith(faq.BUTTON_PREFIX):
             faq.open_button(ctx)  # an answer, from the list or offered beside an answer, on any screen
             return

@@ -944,3 +944,16 @@ def test_stop_alone_asks_how_long_a_break_to_take(kit, words):
     said = "\n".join(r.text for r in conv.say(words))
     assert kit.content.text("ask_pause") in said and conv.screen == "pause"
     assert "Never mind" in conv.labels()
+
+
+@pytest.mark.parametrize("how", ["tap", "type"])
+def test_more_questions_under_an_answer_given_on_a_lesson_opens_the_list(kit, how):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("tired mostly")
+    asked = Understanding(faq=(("checking_socials", 0.9),), faq_bar=0.2, intent_bar=0.2)
+    conv.say("how do i stop checking his instagram", understanding=asked)
+    assert "More questions" in conv.labels()
+    conv.tap("More questions") if how == "tap" else conv.say("More questions")
+    assert conv.screen == "faq" and kit.content.text("faq_intro") in conv.text()
+    assert not [e for e in conv.effects if type(e).__name__ == "JournalWrite"], "not filed"
