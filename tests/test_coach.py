@@ -58,6 +58,11 @@ DRAFTS: list[tuple[str, set[str]]] = [
     ("YOU NEVER CARED ABOUT MY FEELINGS", {"blame"}),
     # Pressure.
     ("We need to talk.", {"pressure"}),
+    # Naming their wish, then going past it; asking for "just five minutes".
+    ("I know you said you needed space but can we talk tonight", {"pressure"}),
+    ("I understand you don't want to talk, however this is important", {"pressure"}),
+    ("Could we meet? Only for ten minutes.", {"pressure"}),
+    ("I know you love that café, so I left your book with the barista there.", set()),
     ("Please come back. Nothing is the same here.", {"pressure"}),
     ("Answer me. I know you've read this.", {"pressure"}),
     ("If you don't reply by tonight I'm blocking you everywhere.", {"pressure"}),
