@@ -4,7 +4,8 @@ Pure: no clock, no I/O. Every function takes the state and the instant it should
 so the store can recompute `next_due_at` from any state and tests can walk through a whole year.
 
 Rules, in the order they apply to a local date:
-- stopped, no chosen time, or a crisis in progress: no check-in at all;
+- stopped or no chosen time: no check-in at all (during a crisis the engine turns the day's
+  check-in into a gentle follow-up instead: silence is the wrong answer to someone at risk);
 - never twice on one local date, never on or before `last_sent_on`;
 - back-off after silence: 3 unanswered in a row, every other day; 6, weekly;
 - nothing before `paused_until`, nothing on `snoozed_on`;
@@ -202,7 +203,7 @@ def _spaced(prefs: CheckinPrefs, at: datetime) -> bool:
 
 def _active(state: UserState) -> bool:
     prefs = state.checkins
-    return not prefs.stopped and prefs.time is not None and not state.crisis_active
+    return not prefs.stopped and prefs.time is not None
 
 
 def next_checkin(state: UserState, now: datetime) -> Due | None:

@@ -89,6 +89,11 @@ class RouteBefore(_Model):
     track: Track
     started_on: date | None = None
     branch: str = ""
+    # The screen they were on and the words that were read as a boundary: taken back, the words are
+    # handled there as usual (an answer to a lesson's question is not lost).
+    screen: str = ""
+    screen_data: str = ""  # that screen's data, as JSON
+    held: str = ""
 
 
 class UserState(_Model):
@@ -104,6 +109,9 @@ class UserState(_Model):
     track: Track = "reconnect"
     flags: list[SafetyFlag] = Field(default_factory=list)
     crisis_active: bool = False  # cheerful reminders wait until the user chooses to go on
+    crisis_told_at: datetime | None = None  # when the full crisis reply was last given
+    crisis_told_attempt: bool = False  # ... and whether it was the one for an attempt in progress
+    safe_at: datetime | None = None  # when they last said "I'm safe now" after a crisis
     lesson_index: int = 0  # position on the current track
     completed: list[str] = Field(default_factory=list)
     guide: GuideProgress = Field(default_factory=GuideProgress)

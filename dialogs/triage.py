@@ -8,6 +8,7 @@ their lines follow a crisis reply rather than replace it); a new partner is resp
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from enum import Enum
 
 from dialogs.assessment import Assessment, CrisisZone
@@ -46,7 +47,21 @@ def model_crisis_dropped(a: Assessment) -> Assessment:
     return replace(a, crisis=CrisisZone.NONE, attempt=False)
 
 
+# After "I'm safe now", the model alone does not bring the full crisis reply back for this long: it
+# asks instead. "ok im gonna try sleep" and, the next evening, "sorry about last night. im ok" each
+# got the whole crisis block again in a trial. Crisis the rules read in the words still acts.
+SAFE_HOLDS = timedelta(hours=24)
+
+
+def _said_safe_lately(ctx: Ctx, a: Assessment) -> bool:
+    at = ctx.state.safe_at
+    model_only = a.source == "model" and a.rule != "crisis"
+    return model_only and not a.attempt and at is not None and ctx.now - at < SAFE_HOLDS
+
+
 def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
+    if a.crisis == CrisisZone.ACT and not care.in_care(ctx) and _said_safe_lately(ctx, a):
+        a = replace(a, crisis=CrisisZone.ASK)
     if by_user.unsure(ctx, a):
         if not by_user.declined_recently(ctx):
             by_user.ask(ctx)

@@ -156,3 +156,16 @@ def test_words_typed_under_the_notice_say_what_happens_next_and_keep_the_way_bac
     said = "\n".join(r.text for r in plain.say("ugh. ok then"))
     assert kit.content.text("notice_typed") in said and kit.content.text("notice_typed_undo") not in said
     assert plain.labels() == ["Continue", "Help now"]
+
+
+def test_taken_back_the_words_are_handled_where_they_were_typed(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    lesson = conv.state.data["lesson"]
+    typed = "honestly i dont get urges. what sets me off is when he texts me about money"
+    conv.say(typed, MODEL_BOUNDARY)
+    assert conv.screen == "notice"
+    conv.tap(UNDO)
+    written = [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert written == [typed], "the answer is kept, not thrown away"
+    assert conv.state.data.get("lesson") == lesson and conv.screen.startswith("guide.")

@@ -414,7 +414,7 @@ SCREEN_TABLE: dict[str, Expect] = {
     "consent": Expect(("consent_what", "consent_terms"), ("I'm 18+ and I agree", "What do you keep?", "Not now"),
                       typed=("consent_nudge",), typed_offers=("I'm 18+ and I agree", "Not now")),
     "country": Expect(("ask_country",), COUNTRIES, typed=("country_again",)),
-    "crisis": Expect(("crisis_offer",), CRISIS, typed=("crisis_listening",)),
+    "crisis": Expect(("crisis_offer",), CRISIS, typed=("When you're ready, tap a button.",)),
     "delete.confirm": Expect(("delete_confirm",), ("Delete everything", "Keep my data"),
                              typed=("confirm_yes_no", "delete_confirm")),
     "draft": Expect(("draft_ask",), ("Back", "Menu"), typed=("kit.coach.spec.texts.opening",),

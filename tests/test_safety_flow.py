@@ -39,10 +39,12 @@ def test_no_cheerful_check_in_until_the_user_chooses_to_go_on(kit):
     conv = Conversation(kit)
     conv.onboard(time="09:00")
     conv.say("i want to die")
-    conv.advance(days=1)
-    assert conv.due() == []
-    conv.advance(days=1)
-    assert conv.due() == []
+    mood = kit.content.checkins.mood_question
+    for _ in range(2):
+        conv.advance(days=1)
+        said = "\n".join(r.text for r in conv.due())
+        assert mood not in said, "no cheerful check-in while the crisis is open"
+        assert kit.content.text("crisis_follow_up", 0, name="Sam") in said, "a gentle word instead of silence"
     conv.tap("I'm safe now")
     assert not conv.state.crisis_active
     conv.advance(days=1)

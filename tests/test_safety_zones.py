@@ -704,3 +704,66 @@ def test_a_new_partner_in_plain_words_is_not_asked_about(kit) -> None:
     plain = Assessment(moved_on=True, source="model", rule="moved_on")
     said = texts(conv.say("he has a new girlfriend already", plain))
     assert kit.content.text("moved_on_check") not in said and conv.state.flags == ["moved_on"]
+
+
+def test_a_crisis_left_open_gets_a_daily_follow_up_not_silence(kit) -> None:
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.say("i cant do this anymore, i want to die", ACT)
+    assert conv.screen == "crisis" and conv.state.crisis_active
+    follow_ups = []
+    for day in range(1, 8):  # the app closed on the crisis reply: nobody answers
+        conv.now = datetime(2026, 3, 2 + day, 9, 0, tzinfo=UTC)
+        said = texts(conv.due())
+        follow_ups.append(kit.content.text("crisis_follow_up", 0, name="Sam") in said)
+        assert "How is your mood" not in said, "no cheerful check-in during a crisis"
+    assert follow_ups[:3] == [True, True, True], "the first days each get a word"
+    assert 3 <= sum(follow_ups) < 7, "then the usual back-off"
+    said = texts(conv.tap("I'm safe now"))
+    assert conv.state.checkins.unanswered == 0 and not conv.state.crisis_active
+
+
+def test_the_crisis_block_is_not_repeated_within_the_hour(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("sorry. just tired. going to sleep.", ATTEMPT)
+    full = kit.resources.reply("attempt", "GB", "Sam")[0]
+    assert full in conv.text()
+    said = texts(conv.say("what? i didnt take anything. im going to bed", ATTEMPT))
+    assert full not in said and conv.screen == "crisis"
+    assert any(kit.content.text("crisis_listening", n) in said for n in range(3))
+    conv.advance(hours=2)
+    assert full in texts(conv.say("i took them all", ATTEMPT)), "later, the full reply again"
+
+
+def test_after_im_safe_now_the_model_alone_asks_instead_of_the_full_reply(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("i want to die", ACT)
+    conv.tap("I'm safe now")
+    conv.advance(minutes=5)
+    said = texts(conv.say("ok im gonna try sleep", ACT))
+    assert kit.content.text("screen_question") in said and conv.screen == "safety.ask"
+    assert "Samaritans" not in said
+    conv.tap("^No$")
+    conv.advance(hours=25)
+    said = texts(conv.say("i want to die", ACT))
+    assert "Samaritans" in said, "a day later the model's reading acts again"
+    plain = Conversation(kit)
+    plain.onboard()
+    plain.say("i want to die", ACT)
+    plain.tap("I'm safe now")
+    said = texts(plain.say("i want to kill myself", Assessment(crisis=CrisisZone.ACT, source="model", rule="crisis")))
+    assert "Samaritans" in said, "words the rules read still act at once"
+
+
+def test_someone_who_told_of_harm_to_them_is_asked_before_being_read_as_a_risk(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard(shares="Yes, we share")
+    conv.say("he shoved me last year. it was only once", DANGER)
+    assert "danger" in conv.state.flags and "danger_by_user" not in conv.state.flags
+    conv.tap("Continue")
+    said = texts(conv.say("how do i get him to stop bringing up money in front of the kids", BY_USER))
+    assert kit.content.text("by_user_question") in said and "danger_by_user" not in conv.state.flags
+    conv.tap("No, that's not it")
+    assert "danger_by_user" not in conv.state.flags

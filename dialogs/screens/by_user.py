@@ -54,7 +54,9 @@ def unsure(ctx: Ctx, a: Assessment) -> bool:
         and a.crisis == CrisisZone.NONE
         and not a.boundary
         and not a.moved_on
-        and "danger" not in ctx.state.flags
+        # Someone who told of harm done to them is the likeliest to be misread as doing it ("how do
+        # I get him to stop bringing up money in front of the kids"): they are asked too.
+        and "danger_by_user" not in ctx.state.flags
         and not ctx.state.screen.startswith((*_WRITTEN_TO_THEM, "safety."))
     )
 

@@ -5,6 +5,8 @@ Everything here runs before any lesson logic. Crisis resources and wording come 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from dialogs.context import Ctx, row
 from dialogs.model import Button
 from dialogs.resources import ReplyKind
@@ -12,7 +14,10 @@ from dialogs.screens.country import ask_country, set_country
 from dialogs.screens.lines import country, lines_text, say_reply
 from dialogs.screens.registry import register, show
 
-__all__ = ["CARE_SCREENS", "calm", "crisis", "in_care", "sos", "still_here"]
+__all__ = ["CARE_SCREENS", "calm", "crisis", "follow_up", "in_care", "sos", "still_here"]
+
+# In crisis care, the full crisis reply is not given again within this time (see `crisis`).
+REPLY_REPEATS_AFTER = timedelta(hours=1)
 
 # Screens that are crisis care; a crisis here does not move "where to come back to".
 CARE_SCREENS = ("crisis", "grounding", "plan", "safety.")
@@ -39,9 +44,22 @@ def crisis(ctx: Ctx, *, attempt: bool = False, danger: ReplyKind | None = None) 
     `danger`: the same message also reported harm; its lines follow the crisis lines.
     """
     state = ctx.state
+    told = state.crisis_told_at
+    if (
+        in_care(ctx)
+        and told is not None
+        and ctx.now - told < REPLY_REPEATS_AFTER
+        and (state.crisis_told_attempt or not attempt)
+    ):
+        # The lines are on screen from minutes ago: the same block again, to "what? I didn't take
+        # anything", reads as not being heard. Staying with them does more; an attempt newly
+        # reported still gets its emergency reply.
+        still_here(ctx)
+        return
     if not in_care(ctx):
         state.resume_screen = state.screen
     state.crisis_active = True
+    state.crisis_told_at, state.crisis_told_attempt = ctx.now, attempt
     say_reply(ctx, "attempt" if attempt else "crisis")
     if danger is not None:
         say_reply(ctx, danger)
@@ -55,6 +73,21 @@ def still_here(ctx: Ctx) -> None:
         ctx.goto("crisis")
     ctx.state.crisis_active = True
     ctx.say_key("crisis_listening", _crisis_buttons(ctx))
+
+
+def follow_up(ctx: Ctx) -> None:
+    """The day's check-in while a crisis is still open: how they are, and the same ways forward."""
+    if not in_care(ctx):
+        ctx.state.resume_screen = ctx.state.screen
+    ctx.goto("crisis")
+    ctx.say_key("crisis_follow_up", _crisis_buttons(ctx))
+
+
+def _heard_from(ctx: Ctx) -> None:
+    """Any word on a crisis screen answers the day's follow-up: the back-off starts again."""
+    prefs = ctx.state.checkins
+    prefs.unanswered = 0
+    prefs.last_answered_on = max(ctx.today, prefs.last_answered_on or ctx.today)
 
 
 def _crisis_show(ctx: Ctx) -> None:
@@ -83,6 +116,7 @@ _SAFE_NOW = (
 
 
 def _crisis_handle(ctx: Ctx) -> None:
+    _heard_from(ctx)
     button = ctx.event.button
     text = ctx.event.text.strip()
     if button == "ground":
@@ -108,6 +142,7 @@ register("crisis", _crisis_show, _crisis_handle, takes_text=True)
 def calm(ctx: Ctx) -> None:
     """After a crisis: a quiet place with a choice, never straight back into contact topics."""
     ctx.state.crisis_active = False
+    ctx.state.safe_at = ctx.now
     resume = ctx.state.resume_screen
     ctx.state.resume_screen = resume if resume.startswith(("guide.", "intake.")) else ""
     ctx.goto("care.calm")

@@ -13,9 +13,10 @@ from datetime import date, timedelta
 from dialogs.calendar import checkin_owed
 from dialogs.context import Ctx, row
 from dialogs.model import CheckinWrite
-from dialogs.screens import faq, screening, slip
+from dialogs.screens import care, faq, screening, slip
 from dialogs.screens.lessons import open_today
 from dialogs.screens.registry import Answers, command, enter_side, is_main, register, run_command
+from dialogs.state import CheckinPrefs
 
 __all__ = ["URGE_BUTTONS", "on_due", "start_checkin"]
 
@@ -50,12 +51,19 @@ def on_due(ctx: Ctx) -> None:
                 "urge_followup", [row(("I'm glad I waited", "waited")), row(("I still want to", "still"))]
             )
         return
-    if ctx.state.consented_at is None or ctx.state.screen.startswith(
-        ("crisis", "grounding", "plan", "safety.")
-    ):
+    if ctx.state.consented_at is None:
         return
     owed = checkin_owed(ctx.state, ctx.now)
     if owed is None or prefs.last_sent_on == owed.local_date:
+        return
+    if ctx.state.crisis_active:
+        # A crisis left open (the app closed on the crisis reply): no cheerful check-in, but not
+        # silence either. Once a day at their time, with the same back-off, a word and the ways on.
+        _count_unanswered(prefs)
+        prefs.last_sent_on, prefs.last_sent_at = owed.local_date, ctx.now
+        care.follow_up(ctx)
+        return
+    if ctx.state.screen.startswith(("crisis", "grounding", "plan", "safety.")):
         return
     if _under_way(ctx):
         # Mid-way through an earlier check-in, tapping as this one falls due: a second opening
@@ -63,12 +71,16 @@ def on_due(ctx: Ctx) -> None:
         prefs.last_sent_on, prefs.last_sent_at, prefs.open_for = owed.local_date, ctx.now, owed.local_date
         return
     first = prefs.last_sent_on is None
-    if prefs.last_sent_on is not None and prefs.last_answered_on != prefs.last_sent_on:
-        prefs.unanswered += 1
+    _count_unanswered(prefs)
     prefs.last_sent_on, prefs.last_sent_at = owed.local_date, ctx.now
     if prefs.unanswered == 3:
         ctx.say(ctx.kit.content.checkins.gentle_backoff)
     start_checkin(ctx, first=first, on=owed.local_date)
+
+
+def _count_unanswered(prefs: CheckinPrefs) -> None:
+    if prefs.last_sent_on is not None and prefs.last_answered_on != prefs.last_sent_on:
+        prefs.unanswered += 1
 
 
 def _opening(ctx: Ctx, *, first: bool) -> str:

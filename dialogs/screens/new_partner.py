@@ -29,7 +29,8 @@ _YES = re.compile(r"^(yes|yeah|yep|yea|ya|y|they are|she is|he is|shes|hes|appar
 
 
 def unsure(ctx: Ctx, a: Assessment) -> bool:
-    """A new partner only the model reads, outside intake and not yet known."""
+    """A new partner only the model reads, not yet known ("We were married 11 years", typed at intake,
+    was read as one)."""
     state = ctx.state
     return (
         a.moved_on
@@ -37,7 +38,7 @@ def unsure(ctx: Ctx, a: Assessment) -> bool:
         and a.rule != "moved_on"
         and "moved_on" not in state.flags
         and state.consented_at is not None
-        and not state.screen.startswith(("intake.", "safety.", "new", "consent"))
+        and not state.screen.startswith(("safety.", "new", "consent"))
     )
 
 

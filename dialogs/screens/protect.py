@@ -6,6 +6,7 @@ engine's final guard then drops any contact coaching, whichever screen produced 
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -18,7 +19,7 @@ from dialogs.screens.care import sos
 from dialogs.screens.lessons import open_today
 from dialogs.screens.lines import country, say_reply
 from dialogs.screens.registry import SCREENS, register
-from dialogs.state import RouteBefore, SafetyFlag, UserState
+from dialogs.state import RouteBefore, SafetyFlag
 
 __all__ = [
     "DANGER_REPEATS_AFTER",
@@ -69,21 +70,30 @@ def record(ctx: Ctx, a: Assessment) -> list[ReplyKind]:
         if "boundary" not in state.flags and not (kind and state.track == "moving_on"):
             owed.append("boundary")
         new.append("boundary")
-    state.boundary_undo = _undoable(state, a)
+    state.boundary_undo = _undoable(ctx, a)
     state.flags = [*state.flags, *(f for f in dict.fromkeys(new) if f not in state.flags)]
     start_track(state, "moving_on", ctx.today)
     return owed
 
 
-def _undoable(state: UserState, a: Assessment) -> RouteBefore | None:
+def _undoable(ctx: Ctx, a: Assessment) -> RouteBefore | None:
     """A new boundary that only the model read, with no danger anywhere: the person knows better than
     the model what their ex said, so they may take it back while the reply is in front of them. A
     boundary in plain words (the rules read it too), or any danger, stands."""
+    state = ctx.state
     known = "boundary" in state.flags or "danger" in state.flags
     plain = a.source == "rules" or a.rule == "boundary"
     if not a.boundary or a.danger or known or plain:
         return None
-    return RouteBefore(track=state.track, started_on=state.guide.started_on, branch=state.guide.branch)
+    typed = ctx.event.text if ctx.event.kind == EventKind.TEXT else ""
+    return RouteBefore(
+        track=state.track,
+        started_on=state.guide.started_on,
+        branch=state.guide.branch,
+        screen=state.screen,
+        screen_data=json.dumps(state.data),
+        held=typed,
+    )
 
 
 UNDO_BUTTON = "undo_boundary"
@@ -137,7 +147,11 @@ def undo_boundary(ctx: Ctx) -> None:
     if before.started_on is None and state.consented_at is not None and not state.screen.startswith("intake."):
         # Read during intake, taken back at its end: the plan they would have heard.
         ctx.say_key("route_reconnect", days=str(state.no_contact.days))
-    if state.screen == "notice":
+    if state.screen == "notice" and before.held and before.screen in SCREENS:
+        # Back where the words were typed, and the words handled there as usual.
+        state.screen, state.data = before.screen, json.loads(before.screen_data or "{}")
+        ctx.replay = [before.held]
+    elif state.screen == "notice":
         open_today(ctx)
     elif state.screen in SCREENS:
         SCREENS[state.screen].show(ctx)
