@@ -767,3 +767,51 @@ def test_someone_who_told_of_harm_to_them_is_asked_before_being_read_as_a_risk(k
     assert kit.content.text("by_user_question") in said and "danger_by_user" not in conv.state.flags
     conv.tap("No, that's not it")
     assert "danger_by_user" not in conv.state.flags
+
+
+@pytest.mark.parametrize(
+    ("typed", "ticked"),
+    [
+        ("He was controlling about money but not in a scary way.", ["control"]),
+        ("he shoved me once and checked my phone all the time", ["violence", "control"]),
+        ("there's a restraining order against him", ["order"]),
+    ],
+)
+def test_concerns_typed_on_the_safety_question_are_ticked(kit, typed: str, ticked: list[str]) -> None:
+    conv = Conversation(kit)
+    conv.intake_to_contact()
+    conv.tap("No contact")
+    if conv.screen == "intake.shares":
+        conv.tap("^No$")
+    assert conv.screen == "intake.safety"
+    said = texts(conv.say(typed, NONE))
+    assert conv.state.profile.safety_screen == ticked and conv.screen == "intake.safety"
+    assert "I've ticked" in said and "Done" in conv.labels()
+
+
+def test_a_typed_none_on_the_safety_question_goes_on(kit) -> None:
+    conv = Conversation(kit)
+    conv.intake_to_contact()
+    conv.tap("No contact")
+    if conv.screen == "intake.shares":
+        conv.tap("^No$")
+    conv.say("none of these lol she wasnt like that", NONE)
+    assert conv.screen == "intake.timezone" and conv.state.profile.safety_screen == []
+
+
+def test_a_co_parent_moving_on_by_choice_gets_practical_messages_read(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard(shares="Yes, we share")
+    conv.state = conv.state.model_copy(update={"track": "moving_on"})  # chose to move on
+    assert conv.state.contact_forbidden and conv.state.flags == []
+    said = texts(conv.command("draft", "Hi Mark. I'll bring the kids to yours at 10am Saturday. Their bags are packed."))
+    assert kit.content.text("draft_refused") not in said and "Review another" in conv.labels()
+    assert kit.content.text("coaching_withheld") not in said, "the review is not held back as contact coaching"
+
+
+def test_after_danger_a_co_parent_hears_how_to_keep_the_messages_they_must_send_safe(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard(shares="Yes, we share")
+    conv.say("he shoved me last year", DANGER)
+    said = texts(conv.command("draft", "can you drop the kids at my mom's at 6"))
+    assert kit.content.text("draft_refused_danger_shared") in said and "co-parenting app" in said

@@ -1,7 +1,10 @@
 """/draft: the message coach reads a message meant for the ex and says what might land badly.
 
-Only on the reconnect track, when contact is allowed: the safety check has already read the draft
-as the person's own words, so a threat written to the ex never reaches this screen.
+On the reconnect track, when contact is allowed; and for someone who shares children, work or a
+home with the ex and is moving on by choice or because the ex has someone new, for the practical
+messages they must send (never after danger or a boundary: then the refusal says how to keep those
+messages safe). The safety check has already read the draft as the person's own words, so a threat
+written to the ex never reaches this screen.
 """
 
 from __future__ import annotations
@@ -16,9 +19,20 @@ __all__: list[str] = []
 BACK = (row(("Back", "_back"), ("Menu", "_menu")),)
 
 
+def _practical(ctx: Ctx) -> bool:
+    """Moving on, sharing a life the ex is part of, with no danger or boundary: their practical
+    messages still get read, as the FAQ's practical answers do."""
+    state = ctx.state
+    return state.profile.shares_life and not {"danger", "danger_by_user", "boundary"} & set(state.flags)
+
+
+def _refused(ctx: Ctx) -> bool:
+    return ctx.state.contact_forbidden and not _practical(ctx)
+
+
 @command("draft")
 def _draft(ctx: Ctx) -> None:
-    if ctx.state.contact_forbidden:
+    if _refused(ctx):
         ctx.say_key(_refusal(ctx), BACK)
         return
     enter_side(ctx, "draft")
@@ -31,9 +45,11 @@ def _draft(ctx: Ctx) -> None:
 def _refusal(ctx: Ctx) -> str:
     """Why no draft is reviewed, in the person's own terms: the danger, the ex's request, or the path."""
     flags = set(ctx.state.flags)
+    # Someone who must still send messages about the children hears how to keep those safe.
+    shared = "_shared" if ctx.state.profile.shares_life else ""
     if flags & {"danger", "danger_by_user"}:
-        return "draft_refused_danger"
-    return "draft_refused_boundary" if "boundary" in flags else "draft_refused"
+        return "draft_refused_danger" + shared
+    return "draft_refused_boundary" + shared if "boundary" in flags else "draft_refused"
 
 
 def _handle(ctx: Ctx) -> None:
@@ -41,21 +57,25 @@ def _handle(ctx: Ctx) -> None:
     if ctx.event.button == "again" or not text:
         ctx.say_key("draft_ask", BACK)
         return
-    if ctx.state.contact_forbidden:
+    if _refused(ctx):
         ctx.say_key(_refusal(ctx), BACK)
         return
+    practical = ctx.state.contact_forbidden  # and so `_practical`: a message they must send
     understood = ctx.event.understanding
     review = ctx.kit.coach.review(
         text,
         local_time=ctx.now.astimezone(ctx.zone).time(),
         # Limited contact is no countdown: the practical messages it allows are sent when needed.
-        no_contact_days_left=0 if ctx.state.no_contact.limited else no_contact_days_left(ctx.state, ctx.today),
+        no_contact_days_left=0
+        if ctx.state.no_contact.limited or practical
+        else no_contact_days_left(ctx.state, ctx.today),
         meaning=dict(understood.coach) if understood else None,
     )
     messages = format_review(review, ctx.state.profile.name)
     for i, message in enumerate(messages):
         last = i == len(messages) - 1
-        ctx.say(message, [row(("Review another", "again"), ("Back", "_back"))] if last else (), coaching=True)
+        buttons = [row(("Review another", "again"), ("Back", "_back"))] if last else ()
+        ctx.say(message, buttons, coaching=not practical)
 
 
 register("draft", lambda ctx: ctx.say_key("draft_ask", BACK), _handle, takes_text=True)

@@ -337,6 +337,11 @@ def _safety_handle(ctx: Ctx) -> None:
         ctx.state.profile.safety_screen = []
     elif button == "keep":
         pass
+    elif not button and (typed := _concerns_in(ctx.event.text)):
+        # "He was controlling about money but not in a scary way": ticked as said, never cleared.
+        ctx.state.profile.safety_screen = [*chosen, *(k for k in typed if k not in chosen)]
+        ctx.say_key("safety_typed", _safety_keyboard(ctx), ticked=", ".join(SAFETY[k].lower() for k in typed))
+        return
     elif button == "none" or (not button and _says_none(ctx.event.text)):
         if chosen:
             # "None of these" never silently clears a concern someone ticked: ask first.
@@ -353,8 +358,29 @@ def _safety_handle(ctx: Ctx) -> None:
     show(ctx, "intake.timezone")
 
 
+_CONCERNS = {
+    "violence": re.compile(
+        r"\b(hit|hits|hitting|shov\w*|push(ed|ing)?|slap\w*|punch\w*|kick\w*|chok\w*|strangl\w*|"
+        r"violen\w*|physical\w*|hurt me|beat|beaten|grabbed|bruise\w*)\b"
+    ),
+    "threats": re.compile(r"\b(threat\w*|said (he|she|they)'?d (hurt|kill))\b"),
+    "control": re.compile(
+        r"\b(controll?\w*|my money|the money|about money|passwords?|read my (phone|messages)|"
+        r"checked my phone|track(ed|ing)? me|isolat\w*|wouldn'?t let me|not allowed to)\b"
+    ),
+    "order": re.compile(r"\b(restraining|protection order|non-?molestation|injunction|court order|an order)\b"),
+}
+
+
+def _concerns_in(text: str) -> list[str]:
+    words = " ".join(text.casefold().replace("’", "'").split())
+    return [key for key, pattern in _CONCERNS.items() if pattern.search(words)]
+
+
 def _says_none(text: str) -> bool:
-    return text.lower().strip().rstrip(".!") in {"no", "none", "nope", "none of these", "nothing like that"}
+    """ "none of these lol she wasnt like that": a no, when it names none of the concerns."""
+    words = " ".join(text.casefold().replace("’", "'").split()).strip(" .!")
+    return bool(re.match(r"^(no|none|nope|nah|nothing|never)\b", words)) and not _concerns_in(words)
 
 
 register("intake.safety", _safety_show, _safety_handle, takes_text=True)
