@@ -94,6 +94,7 @@ IntentAction = Literal[
     "export",
     "delete",  # offers to erase everything (asks first)
     "sos",
+    "draft",  # the message coach, for a message they wrote to the ex
     "human",  # wants a person, not a bot
     "thanks",
     "greeting",

@@ -957,3 +957,12 @@ def test_more_questions_under_an_answer_given_on_a_lesson_opens_the_list(kit, ho
     conv.tap("More questions") if how == "tap" else conv.say("More questions")
     assert conv.screen == "faq" and kit.content.text("faq_intro") in conv.text()
     assert not [e for e in conv.effects if type(e).__name__ == "JournalWrite"], "not filed"
+
+
+def test_is_this_ok_to_send_opens_the_message_coach_without_reviewing_those_words(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    asked = Understanding(intent=(("draft", 0.9),), faq_bar=0.2, intent_bar=0.2)
+    said = "\n".join(r.text for r in conv.say("is this ok to send??", understanding=asked))
+    assert kit.content.text("draft_ask") in said and conv.screen == "draft"
+    assert not [e for e in conv.effects if type(e).__name__ == "JournalWrite"]

@@ -76,6 +76,11 @@ def run_intent(ctx: Ctx, intent: Intent) -> None:
         else:
             run_command(ctx, "today")
         return
+    if action == "draft":
+        # "is this ok to send": the coach, asking for the message; these words are not the draft.
+        ctx.event = replace(ctx.event, text="")
+        run_command(ctx, "draft")
+        return
     if action == "stop_lessons":
         ctx.say_key("stop_lessons_offer")
     if action in _BY_COMMAND:
