@@ -804,7 +804,8 @@ def test_a_co_parent_moving_on_by_choice_gets_practical_messages_read(kit) -> No
     conv.onboard(shares="Yes, we share")
     conv.state = conv.state.model_copy(update={"track": "moving_on"})  # chose to move on
     assert conv.state.contact_forbidden and conv.state.flags == []
-    said = texts(conv.command("draft", "Hi Mark. I'll bring the kids to yours at 10am Saturday. Their bags are packed."))
+    practical = "Hi Mark. I'll bring the kids to yours at 10am Saturday. Their bags are packed."
+    said = texts(conv.command("draft", practical))
     assert kit.content.text("draft_refused") not in said and "Review another" in conv.labels()
     assert kit.content.text("coaching_withheld") not in said, "the review is not held back as contact coaching"
 
