@@ -36,14 +36,16 @@ def test_the_safety_messages_are_apart_from_every_other_set() -> None:
     dev = load_safety_messages(CONTENT_DIR)
     assert len(dev) >= 400 and sum(m.ordinary for m in dev) >= 100
     examples = load_examples(CONTENT_DIR, ("train", "heldout"))
-    tests = [_texts(TESTS / "safety" / name) for name in ("realistic.tsv", "short_chat.tsv")]
-    elsewhere = {_key(t) for t in [*(e.text for e in examples), *tests[0], *tests[1]]}
+    names = ("realistic.tsv", "short_chat.tsv", "sleep_and_night.tsv")
+    tests = [t for name in names for t in _texts(TESTS / "safety" / name)]
+    elsewhere = {_key(t) for t in [*(e.text for e in examples), *tests]}
     assert not [m.text for m in dev if _key(m.text) in elsewhere]
 
 
-def test_the_short_chat_set_shares_no_line_with_the_examples() -> None:
+@pytest.mark.parametrize("name", ["short_chat.tsv", "sleep_and_night.tsv"])
+def test_the_newer_test_sets_share_no_line_with_the_examples(name: str) -> None:
     examples = {_key(e.text) for e in load_examples(CONTENT_DIR, ("train", "heldout"))}
-    assert not [t for t in _texts(TESTS / "safety" / "short_chat.tsv") if _key(t) in examples]
+    assert not [t for t in _texts(TESTS / "safety" / name) if _key(t) in examples]
 
 
 def _texts(path: Path) -> list[str]:
@@ -152,3 +154,8 @@ def test_each_writers_coach_drafts_are_read_together(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as broken:
         load_coach_drafts(tmp_path)
     assert str(broken.value).startswith(str(dev / "coach_drafts_2.yaml"))
+
+
+def test_the_held_out_split_is_at_least_a_fifth_of_the_examples() -> None:
+    train, held_out = (len(load_examples(CONTENT_DIR, (split,))) for split in ("train", "heldout"))
+    assert held_out / (train + held_out) >= 0.20, "write new held-out examples (see the examples README)"
