@@ -60,10 +60,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _keys_kept_whole(argv: list[str]) -> list[str]:
+    """ "--old KEY" as "--old=KEY": a Fernet key may begin with "-" (one in 32 does), which argparse
+    would otherwise take for an option and refuse ("expected one argument")."""
+    out: list[str] = []
+    words = iter(argv)
+    for word in words:
+        value = next(words, None) if word == "--old" else None
+        out.append(word if value is None else f"--old={value}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     # Until the running bot takes over SIGTERM (bot.lifecycle), let it stop start-up the way Ctrl-C does.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_keys_kept_whole(sys.argv[1:] if argv is None else argv))
     try:
         if args.command == "gen-key":
             from bot.crypto import generate_key
