@@ -50,7 +50,6 @@ REQUIRED_TEXTS = frozenset(
         "by_user_again",
         "by_user_left",
         "moved_on_check",
-        "moved_on_check_again",
         "moved_on_no",
         "notice_typed",
         "notice_typed_undo",

@@ -816,3 +816,14 @@ def test_after_danger_a_co_parent_hears_how_to_keep_the_messages_they_must_send_
     conv.say("he shoved me last year", DANGER)
     said = texts(conv.command("draft", "can you drop the kids at my mom's at 6"))
     assert kit.content.text("draft_refused_danger_shared") in said and "co-parenting app" in said
+
+
+def test_words_that_dont_answer_the_new_partner_question_are_taken_as_a_no_and_handled(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("she posted a story at the beach w her friends and she looked so happy", MOVED_ON)
+    said = texts(conv.say("like she doesnt even care", NONE))
+    assert kit.content.text("moved_on_no") in said and conv.state.flags == []
+    written = [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert written[0].startswith("she posted a story"), "the message that raised it is handled"
+    assert conv.state.moved_on_declined_at == conv.now

@@ -64,12 +64,10 @@ def _answer(ctx: Ctx) -> str:
 
 
 def _handle(ctx: Ctx) -> None:
-    answer = _answer(ctx) or ("no" if ctx.state.data.get("asked_again") else "")
+    # Words that don't answer it are taken as a no: asking again ("A yes or a no is all I need") read
+    # as pushy in a trial, and a new partner missed costs little (they are still off nothing).
+    answer = _answer(ctx) or "no"
     state = ctx.state
-    if not answer:
-        state.data = {**state.data, "asked_again": True}
-        ctx.say_key("moved_on_check_again", ANSWERS)
-        return
     data = state.data
     back, held = str(data.get("back") or ""), str(data.get("held") or "")
     restored: dict[str, JSON] = json.loads(str(data.get("back_data") or "{}"))
@@ -82,9 +80,9 @@ def _handle(ctx: Ctx) -> None:
     else:
         state.moved_on_declined_at = ctx.now
         ctx.say_key("moved_on_no")
-    if held:
-        ctx.replay = [held]
-    else:
+    typed = ctx.event.text if ctx.event.kind == EventKind.TEXT and not _answer(ctx) else ""
+    ctx.replay = [t for t in (held, typed) if t]  # the message that raised it, and any words typed instead
+    if not ctx.replay:
         SCREENS[back].show(ctx)
 
 
