@@ -19,6 +19,8 @@ REQUIRED_TEXTS = frozenset(
         "after_info",
         "after_lesson",
         "after_lesson_no_more",
+        "after_return",
+        "after_return_no_more",
         "calm_ready",
         "calm_wait",
         "ask_contact",

@@ -421,7 +421,7 @@ SCREEN_TABLE: dict[str, Expect] = {
                     typed_offers=("Review another", "Back")),
     "faq": asks("faq_intro", offers=FAQ),
     "grounding": Expect(("kit.resources.grounding[0]",), ("Next", "Stop"), typed=("kit.resources.grounding[1]",)),
-    "guide.after": Expect(("Done for today, or",), ("Done for today", "One more step", "Menu"),
+    "guide.after": Expect(("after_return",), ("Done for today", "One more step", "Menu"),
                           typed=("after_words", "after_words_note"), typed_offers=("Done for today", "Menu")),
     "guide.lesson": Expect(("lesson_return",), ("Skip the question", "Menu", "Read it again"), typed=("journal",),
                            then="guide.after", typed_offers=("Done for today", "One more step", "Menu")),

@@ -290,7 +290,7 @@ def _set_calm(ctx: Ctx, calm: int) -> None:
     _after(ctx, answered=True, acknowledged=True)
 
 
-def _after(ctx: Ctx, *, answered: bool, acknowledged: bool = False) -> None:
+def _after(ctx: Ctx, *, answered: bool, acknowledged: bool = False, returning: bool = False) -> None:
     """After the lesson's question: done for today, one more if allowed, or the menu."""
     p = plan_for(ctx)
     lesson_id = _current(ctx)
@@ -302,6 +302,10 @@ def _after(ctx: Ctx, *, answered: bool, acknowledged: bool = False) -> None:
     if answered and not acknowledged:
         # An answer offered something near it comes back to the lesson's question after reading it.
         faq.acknowledge(ctx, _thanks(ctx, lesson_id), buttons, back_to="guide.lesson")
+    elif returning:
+        # Back from a side trip (a question, a safety notice): nothing was just shown, so no "That's
+        # today's step" as if it had been.
+        ctx.say(ctx.t("after_return" if more else "after_return_no_more"), buttons)
     else:
         ctx.say(ctx.t("after_lesson" if more else "after_lesson_no_more"), buttons)
 
@@ -333,7 +337,7 @@ def _second_thought(ctx: Ctx) -> bool:
 
 
 def _after_show(ctx: Ctx) -> None:
-    _after(ctx, answered=False)
+    _after(ctx, answered=False, returning=True)
 
 
 def _after_handle(ctx: Ctx) -> None:
