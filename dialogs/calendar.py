@@ -5,7 +5,8 @@ so the store can recompute `next_due_at` from any state and tests can walk throu
 
 Rules, in the order they apply to a local date:
 - stopped or no chosen time: no check-in at all (during a crisis the engine turns the day's
-  check-in into a gentle follow-up instead: silence is the wrong answer to someone at risk);
+  check-in into a gentle follow-up instead: silence is the wrong answer to someone at risk, and
+  for CRISIS_NET after the crisis reply it comes even through a pause or a stop);
 - never twice on one local date, never on or before `last_sent_on`;
 - back-off after silence: 3 unanswered in a row, every other day; 6, weekly;
 - nothing before `paused_until`, nothing on `snoozed_on`;
@@ -206,9 +207,27 @@ def _active(state: UserState) -> bool:
     return not prefs.stopped and prefs.time is not None
 
 
+# For this long after a crisis reply, while the crisis is still open, the daily follow-up comes even
+# if check-ins were paused or stopped: a man who had written goodbye letters typed a stale button's
+# label, "Stop for now", and nobody checked on him the next evening.
+CRISIS_NET = timedelta(days=3)
+
+
+def _with_crisis_net(state: UserState, now: datetime) -> UserState:
+    told = state.crisis_told_at
+    prefs = state.checkins
+    if not state.crisis_active or told is None or now - told > CRISIS_NET:
+        return state
+    if not (prefs.stopped or prefs.paused_until or prefs.snoozed_on):
+        return state
+    open_prefs = prefs.model_copy(update={"stopped": False, "paused_until": None, "snoozed_on": None})
+    return state.model_copy(update={"checkins": open_prefs})
+
+
 def next_checkin(state: UserState, now: datetime) -> Due | None:
     """The next regular check-in strictly after `now`, or None when the user gets none."""
     _aware(now)
+    state = _with_crisis_net(state, now)
     if not _active(state):
         return None
     prefs = state.checkins
@@ -256,6 +275,7 @@ def _after_quiet_hours(state: UserState, now: datetime) -> datetime:
 
 
 def _catch_up(state: UserState, now: datetime, slack: timedelta) -> Due | None:
+    state = _with_crisis_net(state, now)
     regular = next_checkin(state, now)
     if regular is None:
         return None

@@ -59,9 +59,23 @@ def _said_safe_lately(ctx: Ctx, a: Assessment) -> bool:
     return model_only and not a.attempt and at is not None and ctx.now - at < SAFE_HOLDS
 
 
+# Screens in crisis care where the person is writing their way through it: the safety plan asks for
+# warning signs and reasons to live, and its answers read like crisis to the model ("Late at night,
+# when I have been drinking"). There the model's reading alone is taken as the plan's words; crisis
+# the rules read in the words ("i want to die"), or an attempt, still interrupts.
+_WORKING_THROUGH = ("plan", "grounding")
+
+
+def _plan_words(ctx: Ctx, a: Assessment) -> bool:
+    model_only = a.source == "model" and a.rule != "crisis"
+    return ctx.state.screen.startswith(_WORKING_THROUGH) and model_only and not a.attempt
+
+
 def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
     if a.crisis == CrisisZone.ACT and not care.in_care(ctx) and _said_safe_lately(ctx, a):
         a = replace(a, crisis=CrisisZone.ASK)
+    if _plan_words(ctx, a):
+        a = replace(a, crisis=CrisisZone.NONE)
     if by_user.unsure(ctx, a):
         if not by_user.declined_recently(ctx):
             by_user.ask(ctx)

@@ -967,3 +967,18 @@ def test_is_this_ok_to_send_opens_the_message_coach_without_reviewing_those_word
     said = "\n".join(r.text for r in conv.say("is this ok to send??", understanding=asked))
     assert kit.content.text("draft_ask") in said and conv.screen == "draft"
     assert not [e for e in conv.effects if type(e).__name__ == "JournalWrite"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("My wife left me three weeks ago for someone from her work", ""),
+        ("My wife left me. My name is Sam, by the way.", "Sam"),
+        ("call me Dee please", "Dee"),
+        ("im jo", "Jo"),
+    ],
+)
+def test_a_sentence_at_the_name_question_is_not_taken_for_a_name(typed, name):
+    from dialogs.screens.onboarding import clean_name
+
+    assert clean_name(typed) == name

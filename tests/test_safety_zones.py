@@ -827,3 +827,30 @@ def test_words_that_dont_answer_the_new_partner_question_are_taken_as_a_no_and_h
     written = [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"]
     assert written[0].startswith("she posted a story"), "the message that raised it is handled"
     assert conv.state.moved_on_declined_at == conv.now
+
+
+def test_safety_plan_answers_that_read_like_crisis_are_kept_in_the_plan(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("ive written the letters. i wont be around much longer", ACT)
+    conv.tap("My safety plan")
+    assert conv.screen.startswith("plan")
+    said = texts(conv.say("Late at night, when I have been drinking and the house is silent.", ACT))
+    assert conv.screen.startswith("plan"), "the plan goes on to its next question"
+    assert "Late at night, when I have been drinking and the house is silent." in conv.state.safety_plan.values()
+    assert "Samaritans" not in said
+    said = texts(conv.say("i took all the pills", ATTEMPT))
+    assert "999" in said and conv.screen == "crisis", "an attempt still interrupts the plan"
+
+
+def test_a_pause_typed_during_a_crisis_does_not_stop_the_next_days_follow_up(kit) -> None:
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
+    conv.say("ive written the letters. i wont be around much longer", ACT)
+    conv.command("pause", "for now")
+    assert conv.state.checkins.stopped
+    conv.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    assert kit.content.text("crisis_follow_up", 0, name="Sam") in texts(conv.due()), "the next morning, a word"
+    conv.now = datetime(2026, 3, 7, 9, 0, tzinfo=UTC)
+    assert conv.due() == [], "after three days the pause they asked for holds"

@@ -124,10 +124,25 @@ def clean_name(text: str) -> str:
     words = re.findall(r"[^\W\d_][\w'\-]*", text)
     if not words:
         return ""
+    if len(words) > _NAME_WORDS:
+        # A sentence, not a name ("My wife left me three weeks ago..." once made someone "Wife"):
+        # only a name it says outright counts; otherwise the question is asked again.
+        said = _NAME_SAID.search(text)
+        words = [said.group(1)] if said else []
     skip = {"my", "name", "is", "im", "i'm", "i", "am", "call", "me", "it's", "its", "hi", "hello", "hey"}
-    kept = [w for w in words if w.lower() not in skip] or words
+    kept = [w for w in words if w.lower() not in skip and w.lower() not in _NOT_NAMES]
+    if not kept:
+        return ""
     first: str = kept[0][:30]
     return first.capitalize() if first.islower() else first
+
+
+_NAME_WORDS = 4
+_NAME_SAID = re.compile(r"\b(?:my name is|my name's|name's|call me)\s+([^\W\d_][\w'\-]*)", re.I)
+_NOT_NAMES = frozenset(
+    {"wife", "husband", "ex", "girlfriend", "boyfriend", "partner", "fiance", "fiancee", "she", "he",
+     "they", "we", "the", "a", "so", "just", "not", "no", "yes", "ok", "okay", "well", "um", "idk"}
+)  # fmt: skip
 
 
 def _name_show(ctx: Ctx) -> None:
