@@ -65,11 +65,11 @@ def test_typed_yes_counts_as_yes(conv: Conversation) -> None:
     assert conv.screen == "crisis"
 
 
-def test_no_thanks_them_mentions_sos_and_handles_the_held_message(conv: Conversation) -> None:
+def test_no_thanks_them_mentions_sos_and_handles_the_held_message(conv: Conversation, kit) -> None:
     lesson = conv.state.data["lesson"]
     conv.say("honestly what's the point of even trying, but ok: i keep replaying the last fight", ASK)
     said = texts(conv.tap("^No$"))
-    assert "Thank you for telling me" in said and "/sos" in said
+    assert any(kit.content.text("screen_no", n) in said for n in range(2)) and "/sos" in said
     assert conv.screen == "guide.after" and conv.state.data["lesson"] == lesson
     assert not conv.state.crisis_active
     journal = [e for e in conv.effects if type(e).__name__ == "JournalWrite"]
@@ -636,7 +636,8 @@ def test_a_typed_no_with_an_explanation_stands_against_the_models_reading(conv: 
     conv.say("half 9 once the kids are in bed", ASK)
     said = texts(conv.say(answer, ACT))  # the model reads the explanation as crisis too
     assert "Samaritans" not in said and conv.screen != "crisis"
-    assert "Thank you for telling me" in said and not conv.state.crisis_active
+    assert "If that ever changes" in said or "If that changes" in said
+    assert not conv.state.crisis_active
 
 
 def test_a_no_followed_by_crisis_the_rules_read_is_still_crisis_care(conv: Conversation) -> None:
