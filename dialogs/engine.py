@@ -16,7 +16,7 @@ from dialogs.compose import join_replies
 from dialogs.context import Ctx, row
 from dialogs.kit import Kit
 from dialogs.model import Effect, Event, EventKind, Reply
-from dialogs.screens import SCREENS, checkin, faq, protect, screening
+from dialogs.screens import SCREENS, care, checkin, faq, protect, screening
 from dialogs.screens.commands import BEFORE_CONSENT, run_intent
 from dialogs.screens.registry import Screen, back, enter_side, run_command, show
 from dialogs.state import UserState
@@ -111,6 +111,7 @@ def _dispatch(ctx: Ctx) -> None:
             return
 
     if event.kind == EventKind.TEXT:
+        care.welcome_back(ctx)
         _typed_label(ctx)
     _route(ctx)
     held, asked = ctx.replay, ctx.replay_asked

@@ -112,6 +112,7 @@ class UserState(_Model):
     crisis_told_at: datetime | None = None  # when the full crisis reply was last given
     crisis_told_attempt: bool = False  # ... and whether it was the one for an attempt in progress
     safe_at: datetime | None = None  # when they last said "I'm safe now" after a crisis
+    crisis_welcomed_at: datetime | None = None  # when their first words after a crisis were met
     lesson_index: int = 0  # position on the current track
     completed: list[str] = Field(default_factory=list)
     guide: GuideProgress = Field(default_factory=GuideProgress)

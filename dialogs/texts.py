@@ -20,6 +20,7 @@ REQUIRED_TEXTS = frozenset(
         "after_lesson",
         "after_lesson_no_more",
         "after_return",
+        "after_crisis_welcome",
         "after_return_no_more",
         "calm_ready",
         "calm_wait",

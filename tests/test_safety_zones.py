@@ -855,3 +855,17 @@ def test_a_pause_typed_during_a_crisis_does_not_stop_the_next_days_follow_up(kit
     assert kit.content.text("crisis_follow_up", 0, name="Sam") in texts(conv.due()), "the next morning, a word"
     conv.now = datetime(2026, 3, 7, 9, 0, tzinfo=UTC)
     assert conv.due() == [], "after three days the pause they asked for holds"
+
+
+def test_the_first_words_hours_after_a_crisis_are_met_before_anything_else(kit) -> None:
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 23, 30, tzinfo=UTC))
+    conv.onboard()
+    conv.say("ive written the letters. i wont be around much longer", ACT)
+    conv.tap("I'm safe now")
+    conv.now = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+    welcome = kit.content.text("after_crisis_welcome", 0, name="Sam")
+    replies = conv.say("Good morning. About last night. I am fine, honestly. I am rather embarrassed.", NONE)
+    assert replies[0].text.startswith(welcome.split(".")[0]), "said first"
+    assert welcome not in texts(conv.say("anyway, what is today's step", NONE)), "said once"
+    conv.advance(days=3)
+    assert welcome not in texts(conv.say("hello again", NONE)), "not days later"

@@ -14,7 +14,7 @@ from dialogs.screens.country import ask_country, set_country
 from dialogs.screens.lines import country, lines_text, say_reply
 from dialogs.screens.registry import register, show
 
-__all__ = ["CARE_SCREENS", "calm", "crisis", "follow_up", "in_care", "sos", "still_here"]
+__all__ = ["CARE_SCREENS", "calm", "crisis", "follow_up", "in_care", "sos", "still_here", "welcome_back"]
 
 # In crisis care, the full crisis reply is not given again within this time (see `crisis`).
 REPLY_REPEATS_AFTER = timedelta(hours=1)
@@ -73,6 +73,26 @@ def still_here(ctx: Ctx) -> None:
         ctx.goto("crisis")
     ctx.state.crisis_active = True
     ctx.say_key("crisis_listening", _crisis_buttons(ctx))
+
+
+# The first words someone writes some hours after a crisis reply ("Good morning. About last night. I
+# am fine, honestly... I am rather embarrassed") are met before anything else: in a trial they got
+# the lesson screen's stock line about filing.
+WELCOME_AFTER = timedelta(hours=4)
+WELCOME_WITHIN = timedelta(hours=48)
+
+
+def welcome_back(ctx: Ctx) -> None:
+    state = ctx.state
+    told = state.crisis_told_at
+    if told is None or state.crisis_active or in_care(ctx):
+        return
+    if not WELCOME_AFTER <= ctx.now - told <= WELCOME_WITHIN:
+        return
+    if state.crisis_welcomed_at is not None and state.crisis_welcomed_at >= told:
+        return
+    state.crisis_welcomed_at = ctx.now
+    ctx.say_key("after_crisis_welcome")
 
 
 def follow_up(ctx: Ctx) -> None:
