@@ -10,16 +10,15 @@ read as a threat, and anything written to the ex in the message coach, never get
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import timedelta
 
 from dialogs.assessment import Assessment, CrisisZone
 from dialogs.context import Ctx, row
 from dialogs.model import EventKind
-from dialogs.screens import faq, protect
-from dialogs.screens.registry import SCREENS, register
-from dialogs.state import JSON
+from dialogs.screens import protect
+from dialogs.screens.interrupt import asked_so_far, hand_back, interrupt, return_from
+from dialogs.screens.registry import register
 
 __all__ = ["DECLINE_HOLDS", "ask", "declined_recently", "unsure"]
 
@@ -67,14 +66,7 @@ def declined_recently(ctx: Ctx) -> bool:
 
 
 def ask(ctx: Ctx) -> None:
-    state = ctx.state
-    held = ctx.event.text if ctx.event.kind == EventKind.TEXT else ""
-    ctx.goto(
-        "safety.by_user",
-        back=state.screen,
-        back_data=json.dumps(state.data),
-        held=held,
-    )
+    interrupt(ctx, "safety.by_user")
     ctx.say_key("by_user_question", ANSWERS)
 
 
@@ -92,18 +84,13 @@ def _handle(ctx: Ctx) -> None:
     state = ctx.state
     if not answer:
         if not state.data.get("asked_again"):
-            state.data = {**state.data, "asked_again": True, "asked": _asked(state.data, ctx)}
+            state.data = {**state.data, "asked_again": True, "asked": asked_so_far(state.data, ctx)}
             ctx.say_key("by_user_again", ANSWERS)
             return
         # Not answered twice: they have moved on, and the question is not held over them.
-        state.data = {**state.data, "asked": _asked(state.data, ctx)}
+        state.data = {**state.data, "asked": asked_so_far(state.data, ctx)}
         answer = "left"
-    data = state.data
-    back, held = str(data.get("back") or ""), str(data.get("held") or "")
-    restored: dict[str, JSON] = json.loads(str(data.get("back_data") or "{}"))
-    if back not in SCREENS:
-        back, restored = "menu", {}
-    state.screen, state.data = back, restored
+    returned = return_from(ctx)
     if answer == "yes":
         said = Assessment(danger=True, danger_by_user=True, source="model", rule="danger")
         if protect.settle(ctx, protect.record(ctx, said)):
@@ -111,18 +98,7 @@ def _handle(ctx: Ctx) -> None:
     else:
         state.by_user_declined_at = ctx.now
         ctx.say_key("by_user_left" if answer == "left" else "by_user_no")
-    ctx.replay = [held] if held else []
-    ctx.replay_asked = _asked(data)
-    if not ctx.replay and not ctx.replay_asked:
-        SCREENS[back].show(ctx)
-
-
-def _asked(data: dict[str, JSON], ctx: Ctx | None = None) -> list[str]:
-    """The questions (FAQ ids) asked instead of an answer so far, with this message's if `ctx`."""
-    asked = data.get("asked")
-    ids = asked if isinstance(asked, list) else []
-    new = faq.asked_in(ctx) if ctx is not None else ""
-    return list(dict.fromkeys([*ids, new])) if new else ids
+    hand_back(ctx, returned)
 
 
 def _show(ctx: Ctx) -> None:

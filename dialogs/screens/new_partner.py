@@ -9,7 +9,6 @@ the message as usual, and the model's reading alone does not ask again for a wee
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import timedelta
 
@@ -17,8 +16,8 @@ from dialogs.assessment import Assessment
 from dialogs.context import Ctx, row
 from dialogs.model import EventKind
 from dialogs.screens import protect
-from dialogs.screens.registry import SCREENS, register
-from dialogs.state import JSON
+from dialogs.screens.interrupt import hand_back, interrupt, return_from
+from dialogs.screens.registry import register
 
 __all__ = ["DECLINE_HOLDS", "ask", "denied_lately", "unsure"]
 
@@ -48,9 +47,7 @@ def denied_lately(ctx: Ctx) -> bool:
 
 
 def ask(ctx: Ctx) -> None:
-    state = ctx.state
-    held = ctx.event.text if ctx.event.kind == EventKind.TEXT else ""
-    ctx.goto("safety.moved_on", back=state.screen, back_data=json.dumps(state.data), held=held)
+    interrupt(ctx, "safety.moved_on")
     ctx.say_key("moved_on_check", ANSWERS)
 
 
@@ -67,23 +64,16 @@ def _handle(ctx: Ctx) -> None:
     # Words that don't answer it are taken as a no: asking again ("A yes or a no is all I need") read
     # as pushy in a trial, and a new partner missed costs little (they are still off nothing).
     answer = _answer(ctx) or "no"
-    state = ctx.state
-    data = state.data
-    back, held = str(data.get("back") or ""), str(data.get("held") or "")
-    restored: dict[str, JSON] = json.loads(str(data.get("back_data") or "{}"))
-    if back not in SCREENS:
-        back, restored = "menu", {}
-    state.screen, state.data = back, restored
+    returned = return_from(ctx)
     if answer == "yes":
         if protect.moved_on(ctx):
             return
     else:
-        state.moved_on_declined_at = ctx.now
+        ctx.state.moved_on_declined_at = ctx.now
         ctx.say_key("moved_on_no")
+    # Words typed instead of an answer are handled as usual too.
     typed = ctx.event.text if ctx.event.kind == EventKind.TEXT and not _answer(ctx) else ""
-    ctx.replay = [t for t in (held, typed) if t]  # the message that raised it, and any words typed instead
-    if not ctx.replay:
-        SCREENS[back].show(ctx)
+    hand_back(ctx, returned, typed=typed)
 
 
 def _show(ctx: Ctx) -> None:

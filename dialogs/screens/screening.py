@@ -5,15 +5,13 @@ trained listeners do. Yes and Not sure lead to crisis care; No carries on where 
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import timedelta
 
 from dialogs.context import Ctx, row
-from dialogs.screens import faq
 from dialogs.screens.care import crisis
-from dialogs.screens.registry import SCREENS, register
-from dialogs.state import JSON
+from dialogs.screens.interrupt import asked_so_far, hand_back, interrupt, return_from
+from dialogs.screens.registry import register
 
 __all__ = ["ask", "declined_recently", "low_mood_needs_asking"]
 
@@ -41,8 +39,7 @@ def ask(ctx: Ctx, *, held: str = "", mood: int = 0, again: bool = False) -> None
     state = ctx.state
     state.screened_on = ctx.today
     if not state.screen.startswith("safety."):
-        # Where they were, with that screen's own data, so a "No" returns them exactly there.
-        ctx.goto("safety.ask", back=state.screen, back_data=json.dumps(state.data), held=held, mood=mood)
+        interrupt(ctx, "safety.ask", held=held, mood=mood)
     else:
         state.data = {**state.data, "held": held, "mood": mood}
     ctx.say_key("screen_question_again" if again else "screen_question", ANSWERS)
@@ -74,14 +71,6 @@ def says_no(text: str) -> bool:
     return not _UNSURE.search(words) and bool(_NO.search(words))
 
 
-def _asked(data: dict[str, JSON], ctx: Ctx | None = None) -> list[str]:
-    """The questions (FAQ ids) asked instead of an answer so far, with this message's if `ctx`."""
-    asked = data.get("asked")
-    ids = asked if isinstance(asked, list) else []
-    new = faq.asked_in(ctx) if ctx is not None else ""
-    return list(dict.fromkeys([*ids, new])) if new else ids
-
-
 def _show(ctx: Ctx) -> None:
     ctx.say_key("screen_question", ANSWERS)
 
@@ -107,31 +96,21 @@ def _handle(ctx: Ctx) -> None:
         if not state.data.get("asked_again"):
             # Words that don't answer it (a question of their own, often typed before the question
             # was read): asked once more, with the promise that their words are not lost.
-            state.data = {**state.data, "asked_again": True, "asked": _asked(state.data, ctx)}
+            state.data = {**state.data, "asked_again": True, "asked": asked_so_far(state.data, ctx)}
             ctx.say_key("screen_again", ANSWERS)
             return
         # Twice not answered, and the safety check found nothing in those words: leave the question
         # with them rather than hold everything they type hostage to it.
-        state.data = {**state.data, "asked": _asked(state.data, ctx)}
+        state.data = {**state.data, "asked": asked_so_far(state.data, ctx)}
         ctx.say_key("screen_left")
     else:
         # In a check-in, say that only a few taps are left: the next line is its next question.
         ctx.say_key("screen_no_checkin" if ctx.data_int("mood") else "screen_no")
     state.screen_declined_at = ctx.now
-    data = state.data
-    back, held, mood = str(data.get("back") or ""), str(data.get("held") or ""), ctx.data_int("mood")
-    restored: dict[str, JSON]
-    if mood:  # a check-in goes on from the mood it recorded
-        back, restored = "checkin.urge", {"mood": mood}
-    else:
-        restored = json.loads(str(data.get("back_data") or "{}"))
-    if back not in SCREENS:
-        back, restored = "menu", {}
-    state.screen, state.data = back, restored
-    ctx.replay = [held] if held else []
-    ctx.replay_asked = _asked(data)
-    if not ctx.replay and not ctx.replay_asked:
-        SCREENS[back].show(ctx)
+    mood = ctx.data_int("mood")
+    # A check-in goes on from the mood it recorded; anything else returns where it was.
+    returned = return_from(ctx, to="checkin.urge", data={"mood": mood}) if mood else return_from(ctx)
+    hand_back(ctx, returned)
 
 
 register("safety.ask", _show, _handle, takes_text=True)

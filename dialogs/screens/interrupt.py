@@ -1,0 +1,64 @@
+"""A question that interrupts a screen (the safety question, "are you worried you might hurt them?",
+"is your ex with someone new?"): where the person was, and the message that raised it, kept until
+the question is answered, then given back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from dialogs.context import Ctx
+from dialogs.model import EventKind
+from dialogs.screens import faq
+from dialogs.screens.registry import SCREENS
+from dialogs.state import JSON
+
+__all__ = ["Returned", "asked_so_far", "hand_back", "interrupt", "return_from"]
+
+
+def interrupt(ctx: Ctx, screen: str, *, held: str | None = None, **extra: str | int) -> None:
+    """Open `screen` over the current one, with that screen's own data, so an answer returns them
+    exactly there. `held`: the message that raised it (by default the one just typed)."""
+    state = ctx.state
+    if held is None:
+        held = ctx.event.text if ctx.event.kind == EventKind.TEXT else ""
+    ctx.goto(screen, back=state.screen, back_data=json.dumps(state.data), held=held, **extra)
+
+
+@dataclass(frozen=True, slots=True)
+class Returned:
+    screen: str  # where they are now
+    held: str  # the message that raised the question
+    asked: list[str]  # questions (FAQ ids) typed instead of an answer
+
+
+def return_from(ctx: Ctx, *, to: str = "", data: dict[str, JSON] | None = None) -> Returned:
+    """Back where the question found them (or to `to` with `data`), and hand the held words to the
+    engine: the message as usual, the questions answered (see `Ctx.replay`)."""
+    state = ctx.state
+    asked_data = state.data
+    back = to or str(asked_data.get("back") or "")
+    restored: dict[str, JSON] = data if data is not None else json.loads(str(asked_data.get("back_data") or "{}"))
+    if back not in SCREENS:
+        back, restored = "menu", {}
+    state.screen, state.data = back, restored
+    held = str(asked_data.get("held") or "")
+    return Returned(back, held, asked_so_far(asked_data))
+
+
+def asked_so_far(data: dict[str, JSON], ctx: Ctx | None = None) -> list[str]:
+    """The questions (FAQ ids) typed instead of an answer so far, with this message's if `ctx`."""
+    asked = data.get("asked")
+    ids = asked if isinstance(asked, list) else []
+    new = faq.asked_in(ctx) if ctx is not None else ""
+    return list(dict.fromkeys([*ids, new])) if new else ids
+
+
+def hand_back(ctx: Ctx, returned: Returned, *, typed: str = "") -> None:
+    """The held message (and `typed`, words said instead of an answer) handled as usual, the
+    questions answered; with nothing held, the screen's prompt again."""
+    ctx.replay = [t for t in (returned.held, typed) if t]
+    ctx.replay_asked = returned.asked
+    if not ctx.replay and not ctx.replay_asked:
+        SCREENS[returned.screen].show(ctx)
