@@ -17,7 +17,7 @@ from dialogs.assessment import Assessment, CrisisZone
 from dialogs.context import Ctx, row
 from dialogs.model import EventKind
 from dialogs.screens import protect
-from dialogs.screens.interrupt import asked_so_far, hand_back, interrupt, return_from
+from dialogs.screens.interrupt import asked_so_far, hand_back, interrupt, return_from, said_lately, yes_or_no
 from dialogs.screens.registry import register
 
 __all__ = ["DECLINE_HOLDS", "ask", "declined_recently", "unsure"]
@@ -61,8 +61,7 @@ def unsure(ctx: Ctx, a: Assessment) -> bool:
 
 
 def declined_recently(ctx: Ctx) -> bool:
-    at = ctx.state.by_user_declined_at
-    return at is not None and ctx.now - at < DECLINE_HOLDS
+    return said_lately(ctx.state.by_user_declined_at, ctx.now, DECLINE_HOLDS)
 
 
 def ask(ctx: Ctx) -> None:
@@ -71,12 +70,7 @@ def ask(ctx: Ctx) -> None:
 
 
 def _answer(ctx: Ctx) -> str:
-    if ctx.event.button in {"yes", "no"}:
-        return ctx.event.button
-    words = " ".join(ctx.event.text.casefold().replace("’", "'").split())
-    if _NO.search(words):
-        return "no"
-    return "yes" if _YES.search(words) else ""
+    return yes_or_no(ctx, _NO, _YES)
 
 
 def _handle(ctx: Ctx) -> None:

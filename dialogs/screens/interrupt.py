@@ -6,7 +6,9 @@ the question is answered, then given back.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from dialogs.context import Ctx
 from dialogs.model import EventKind
@@ -14,7 +16,7 @@ from dialogs.screens import faq
 from dialogs.screens.registry import SCREENS
 from dialogs.state import JSON
 
-__all__ = ["Returned", "asked_so_far", "hand_back", "interrupt", "return_from"]
+__all__ = ["Returned", "asked_so_far", "hand_back", "interrupt", "return_from", "said_lately", "yes_or_no"]
 
 
 def interrupt(ctx: Ctx, screen: str, *, held: str | None = None, **extra: str | int) -> None:
@@ -62,3 +64,18 @@ def hand_back(ctx: Ctx, returned: Returned, *, typed: str = "") -> None:
     ctx.replay_asked = returned.asked
     if not ctx.replay and not ctx.replay_asked:
         SCREENS[returned.screen].show(ctx)
+
+
+def yes_or_no(ctx: Ctx, no: re.Pattern[str], yes: re.Pattern[str]) -> str:
+    """ "yes", "no" or "" from a button or typed words; a no is looked for first ("no, i'd never")."""
+    if ctx.event.button in {"yes", "no"}:
+        return ctx.event.button
+    words = " ".join(ctx.event.text.casefold().replace("’", "'").split())
+    if no.search(words):
+        return "no"
+    return "yes" if yes.search(words) else ""
+
+
+def said_lately(at: datetime | None, now: datetime, hold: timedelta) -> bool:
+    """Whether an answer given `at` still holds `now`."""
+    return at is not None and now - at < hold

@@ -16,7 +16,7 @@ from dialogs.assessment import Assessment
 from dialogs.context import Ctx, row
 from dialogs.model import EventKind
 from dialogs.screens import protect
-from dialogs.screens.interrupt import hand_back, interrupt, return_from
+from dialogs.screens.interrupt import hand_back, interrupt, return_from, said_lately, yes_or_no
 from dialogs.screens.registry import register
 
 __all__ = ["DECLINE_HOLDS", "ask", "denied_lately", "unsure"]
@@ -42,8 +42,7 @@ def unsure(ctx: Ctx, a: Assessment) -> bool:
 
 
 def denied_lately(ctx: Ctx) -> bool:
-    at = ctx.state.moved_on_declined_at
-    return at is not None and ctx.now - at < DECLINE_HOLDS
+    return said_lately(ctx.state.moved_on_declined_at, ctx.now, DECLINE_HOLDS)
 
 
 def ask(ctx: Ctx) -> None:
@@ -52,12 +51,7 @@ def ask(ctx: Ctx) -> None:
 
 
 def _answer(ctx: Ctx) -> str:
-    if ctx.event.button in {"yes", "no"}:
-        return ctx.event.button
-    words = " ".join(ctx.event.text.casefold().replace("’", "'").split())
-    if _NO.search(words):
-        return "no"
-    return "yes" if _YES.search(words) else ""
+    return yes_or_no(ctx, _NO, _YES)
 
 
 def _handle(ctx: Ctx) -> None:
