@@ -65,6 +65,11 @@ class Head:
     def categories(self) -> list[str]:
         return self.views.categories
 
+    @property
+    def known_words(self) -> set[str]:
+        """Every word of the examples it learnt from (the word view's single words)."""
+        return {term for term in self.views.words.vocabulary if " " not in term}
+
     def probabilities(self, embeddings: Floats, texts: list[str]) -> Floats:
         return self.views.probabilities(embeddings, texts)
 

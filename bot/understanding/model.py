@@ -34,12 +34,12 @@ class Model:
     def read(self, text: str, recent: Sequence[str] = ()) -> tuple[Assessment, Understanding | None]:
         """Safety and meaning of `text`, reading `recent` messages together with it for safety only."""
         own = segments(text)
-        pieces = segments(text, recent)
+        pieces, wholes = self.safety.readings(text, recent)
         rule = self.safety.rules.assess(text)
         if not pieces:
             return self.safety.decide(NOTHING, rule), None
         embeddings = embed_pieces(self.encoder, pieces)
-        scores = strongest(self.safety.head, embeddings, pieces)
+        scores = strongest(self.safety.head, embeddings, pieces, wholes)
         plain = says_it_plainly(self.safety.rules, rule, text)
         assessment = self.safety.decide(scores, rule, plain=plain, brief=is_brief(text))
         understanding = self.bank.understand(own, embeddings[: len(own)]) if self.bank is not None else None

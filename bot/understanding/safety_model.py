@@ -9,14 +9,15 @@ runs it in a thread so the event loop never waits on it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from bot.understanding.encoder import Encoder
 from bot.understanding.head import FINDINGS, Head, Thresholds
-from bot.understanding.segments import segments
+from bot.understanding.segments import readings, segments
+from bot.understanding.spelling import Spelling
 from dialogs.assessment import Assessment, CrisisZone
 from dialogs.safety import SafetyClassifier, SafetyLabel
 
@@ -44,11 +45,14 @@ def embed_pieces(encoder: Encoder, pieces: Sequence[str]) -> np.ndarray:
     return encoder.embed(list(pieces))
 
 
-def strongest(head: Head, embeddings: np.ndarray, pieces: Sequence[str]) -> Scores:
-    """Pieces: the whole message first (see segments.py), then its sentences."""
+def strongest(
+    head: Head, embeddings: np.ndarray, pieces: Sequence[str], wholes: Collection[int] = (0,)
+) -> Scores:
+    """Pieces: the whole message first, then its sentences (see segments.py); `wholes`: the pieces
+    that are the whole message, as typed or mended, which need no margin over it."""
     per_piece = head.scored(embeddings, list(pieces))
-    penalty = np.zeros(len(pieces), dtype=np.float32)
-    penalty[1:] = head.thresholds.piece_penalty
+    penalty = np.full(len(pieces), head.thresholds.piece_penalty, dtype=np.float32)
+    penalty[list(wholes)] = 0.0
     top: dict[str, float] = {}
     at: dict[str, int] = {}
     for name in FINDINGS:
@@ -68,12 +72,16 @@ class SafetyModel:
         self.encoder = encoder
         self.head = head
         self.rules = rules
+        self.spelling = Spelling(head.known_words)
+
+    def readings(self, text: str, recent: Sequence[str] = ()) -> tuple[list[str], frozenset[int]]:
+        return readings(text, recent, self.spelling.mended)
 
     def scores(self, text: str, recent: Sequence[str] = ()) -> Scores:
-        pieces = segments(text, recent)
+        pieces, wholes = self.readings(text, recent)
         if not pieces:
             return NOTHING
-        return strongest(self.head, embed_pieces(self.encoder, pieces), pieces)
+        return strongest(self.head, embed_pieces(self.encoder, pieces), pieces, wholes)
 
     def assess(self, text: str, recent: Sequence[str] = ()) -> Assessment:
         rule = self.rules.assess(text)

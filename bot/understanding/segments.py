@@ -9,9 +9,9 @@ messages read together, so a thought split across two sends is read as one.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-__all__ = ["segments"]
+__all__ = ["readings", "segments"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+|(?<=[.!?…])(?=[A-Z])")
 MIN_WORDS = 4  # shorter fragments join their neighbour: "ok." alone means little
@@ -60,3 +60,17 @@ def segments(text: str, recent: Sequence[str] = ()) -> list[str]:
         joined = " ".join([*recent, text]).split()
         out.append(" ".join(joined[-RECENT_WORDS:]))
     return list(dict.fromkeys(out))
+
+
+def readings(
+    text: str, recent: Sequence[str] = (), mend: Callable[[str], str] | None = None
+) -> tuple[list[str], frozenset[int]]:
+    """`segments`, then, when `mend` changes the message (see spelling.py), the mended message and
+    its mended sentences; and which pieces are the whole message, as typed or mended."""
+    pieces = segments(text, recent)
+    if mend is None or not pieces:
+        return pieces, frozenset({0})
+    mended = segments(mend(pieces[0]))
+    if mended[0] in pieces:
+        return pieces, frozenset({0})
+    return [*pieces, *(p for p in mended if p not in pieces)], frozenset({0, len(pieces)})

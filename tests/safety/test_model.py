@@ -22,6 +22,8 @@ from bot.understanding.head import HEAD_FILES
 from bot.understanding.meaning import bank_digest, bank_texts
 from bot.understanding.model import Model
 from bot.understanding.reader import Reader, load_safety_model
+from bot.understanding.safety_model import SafetyModel
+from bot.understanding.spelling import Spelling
 from bot.understanding.tfidf import NgramSpace
 from dialogs.assessment import CrisisZone
 from dialogs.content import CONTENT_DIR
@@ -32,6 +34,7 @@ from dialogs.safety_examples import examples_digest, load_examples
 REALISTIC = Path(__file__).with_name("realistic.tsv")
 SHORT_CHAT = Path(__file__).with_name("short_chat.tsv")
 SLEEP = Path(__file__).with_name("sleep_and_night.tsv")
+TYPOS = Path(__file__).with_name("typos.tsv")
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +110,26 @@ def test_sleep_and_night_written_by_another_author(model: Model) -> None:
     assert report.recall["crisis"] >= 0.94  # 38 of 40
     assert report.ordinary_asked <= 0.03  # 1 of 78
     assert report.ordinary_acted == 0
+
+
+class _AsTyped(Spelling):
+    def mended(self, text: str) -> str:
+        return text
+
+
+def test_typing_slips_written_by_another_author(model: Model) -> None:
+    """Messages every one of which has slips ("took all my pils alredy", "chem final is literaly
+    killing me"), by an author who saw no examples, kept for measuring only. Read as typed, the model
+    caught 60 of its 80 crisis messages; the mended second reading (spelling.py) takes that to 68.
+    Its ordinary messages get the question more often than other sets' (17 of 120): a known weakness
+    in docs/safety.md."""
+    cases = read_tsv(TYPOS)
+    report = evaluate(cases, model.safety.assess)
+    assert report.recall["crisis"] >= 0.84  # 68 of 80
+    assert report.ordinary_asked <= 0.15
+    as_typed = SafetyModel(model.encoder, model.safety.head, model.safety.rules)
+    as_typed.spelling = _AsTyped()
+    assert evaluate(cases, as_typed.assess).recall["crisis"] < report.recall["crisis"]
 
 
 def test_an_attempt_in_progress_and_harm_by_the_user_are_told_apart(model: Model) -> None:

@@ -36,13 +36,13 @@ def test_the_safety_messages_are_apart_from_every_other_set() -> None:
     dev = load_safety_messages(CONTENT_DIR)
     assert len(dev) >= 400 and sum(m.ordinary for m in dev) >= 100
     examples = load_examples(CONTENT_DIR, ("train", "heldout"))
-    names = ("realistic.tsv", "short_chat.tsv", "sleep_and_night.tsv")
+    names = ("realistic.tsv", "short_chat.tsv", "sleep_and_night.tsv", "typos.tsv")
     tests = [t for name in names for t in _texts(TESTS / "safety" / name)]
     elsewhere = {_key(t) for t in [*(e.text for e in examples), *tests]}
     assert not [m.text for m in dev if _key(m.text) in elsewhere]
 
 
-@pytest.mark.parametrize("name", ["short_chat.tsv", "sleep_and_night.tsv"])
+@pytest.mark.parametrize("name", ["short_chat.tsv", "sleep_and_night.tsv", "typos.tsv"])
 def test_the_newer_test_sets_share_no_line_with_the_examples(name: str) -> None:
     examples = {_key(e.text) for e in load_examples(CONTENT_DIR, ("train", "heldout"))}
     assert not [t for t in _texts(TESTS / "safety" / name) if _key(t) in examples]
