@@ -73,6 +73,7 @@ REQUIRED_TEXTS = frozenset(
         "country_changed",
         "country_lines",
         "crisis_go_on",
+        "crisis_misread",
         "crisis_follow_up",
         "danger_again",
         "crisis_listening",

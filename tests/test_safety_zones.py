@@ -869,3 +869,40 @@ def test_the_first_words_hours_after_a_crisis_are_met_before_anything_else(kit) 
     assert welcome not in texts(conv.say("anyway, what is today's step", NONE)), "said once"
     conv.advance(days=3)
     assert welcome not in texts(conv.say("hello again", NONE)), "not days later"
+
+
+def test_words_saying_the_crisis_reply_misread_them_get_a_sorry_and_a_calm_place(kit) -> None:
+    """A trial: a practice answer, "i didnt really try it tbh i just cried", got the emergency
+    script; "what?? i didnt take anything... im not in danger im just sad" then got "Please reach one
+    of those people", and the next day "Nothing you told me when things were at their worst needs
+    an apology"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("i didnt really try it tbh i just cried", ATTEMPT)
+    assert conv.screen == "crisis"
+    said = texts(conv.say("what?? i didnt take anything 😳 i meant the pause thing. im not in danger im just sad"))
+    assert said.startswith(kit.content.text("crisis_misread")) and conv.screen == "care.calm"
+    assert not conv.state.crisis_active
+    assert not any(kit.content.text("crisis_listening", n) in said for n in range(3))
+    assert kit.content.text("crisis_misread") not in texts(conv.tap("Menu")), "the sorry is said once"
+    conv.advance(hours=20)
+    said = texts(conv.say("morning"))
+    assert kit.content.text("after_crisis_welcome", name="Sam") not in said
+
+
+def test_saying_im_safe_now_is_the_welcome_back_itself(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("i want to die", ACT)
+    conv.advance(hours=20)
+    conv.tap("I'm safe now")
+    said = texts(conv.tap("Today's step"))
+    assert kit.content.text("after_crisis_welcome", name="Sam") not in said
+
+
+def test_in_crisis_care_words_that_are_neither_safe_nor_a_correction_are_listened_to(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("i want to die", ACT)
+    said = texts(conv.say("i just feel so empty and alone"))
+    assert any(kit.content.text("crisis_listening", n) in said for n in range(3)) and conv.state.crisis_active

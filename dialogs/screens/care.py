@@ -130,9 +130,34 @@ _SAFE_NOW = (
     "i'm alright",
     "im alright",
     "not suicidal",
+)
+# Words that say the crisis reply was a misreading ("what?? i didnt take anything, i meant the pause
+# thing"). They reach this screen only when the safety check found no crisis in them.
+_MISREAD = (
     "misread",
     "misunderstood",
+    "not in danger",
+    "didn't take",
+    "didnt take",
+    "did not take",
+    "haven't taken",
+    "havent taken",
+    "didn't do anything",
+    "didnt do anything",
+    "not what i meant",
+    "not what i said",
+    "i meant",
+    "got it wrong",
+    "got me wrong",
+    "read that wrong",
+    "wrong idea",
+    "wrong end of the stick",
 )
+
+
+def _says(text: str, phrases: tuple[str, ...]) -> bool:
+    said = text.casefold().replace("’", "'")
+    return any(p in said for p in phrases)
 
 
 def _crisis_handle(ctx: Ctx) -> None:
@@ -146,7 +171,9 @@ def _crisis_handle(ctx: Ctx) -> None:
         _start_plan(ctx)
     elif button == "country":
         ask_country(ctx, then="crisis")
-    elif button == "goon" or (text and any(p in text.casefold().replace("’", "'") for p in _SAFE_NOW)):
+    elif text and _says(text, _MISREAD):
+        calm(ctx, misread=True)
+    elif button == "goon" or (text and _says(text, _SAFE_NOW)):
         calm(ctx)
     elif text and ctx.kit.resources.country_for_text(text):
         set_country(ctx, ctx.kit.resources.country_for_text(text))
@@ -159,13 +186,22 @@ def _crisis_handle(ctx: Ctx) -> None:
 register("crisis", _crisis_show, _crisis_handle, takes_text=True)
 
 
-def calm(ctx: Ctx) -> None:
-    """After a crisis: a quiet place with a choice, never straight back into contact topics."""
-    ctx.state.crisis_active = False
-    ctx.state.safe_at = ctx.now
+def calm(ctx: Ctx, *, misread: bool = False) -> None:
+    """After a crisis: a quiet place with a choice, never straight back into contact topics.
+
+    `misread`: they said the crisis reply misread them; it says sorry rather than "glad to hear it",
+    and the welcome for first words after a crisis is not said later. Nor is it when this is itself
+    their return, hours after the reply.
+    """
+    state = ctx.state
+    state.crisis_active = False
+    state.safe_at = ctx.now
+    told = state.crisis_told_at
+    if misread or (told is not None and ctx.now - told >= WELCOME_AFTER):
+        state.crisis_welcomed_at = ctx.now
     resume = ctx.state.resume_screen
     ctx.state.resume_screen = resume if resume.startswith(("guide.", "intake.")) else ""
-    ctx.goto("care.calm")
+    ctx.goto("care.calm", misread=misread)
     _calm_show(ctx)
 
 
@@ -176,7 +212,8 @@ def _in_intake(ctx: Ctx) -> bool:
 
 def _calm_show(ctx: Ctx) -> None:
     way_on = ("Carry on with the questions", "intake") if _in_intake(ctx) else ("Today's step", "guide")
-    ctx.say_key("crisis_go_on", [row(way_on, ("Menu", "_menu")), row(("Help now", "sos"))])
+    key = "crisis_misread" if ctx.state.data.pop("misread", False) else "crisis_go_on"  # said once
+    ctx.say_key(key, [row(way_on, ("Menu", "_menu")), row(("Help now", "sos"))])
 
 
 def _calm_handle(ctx: Ctx) -> None:
