@@ -16,7 +16,7 @@ from dialogs.compose import join_replies
 from dialogs.context import Ctx, row
 from dialogs.kit import Kit
 from dialogs.model import Effect, Event, EventKind, Reply
-from dialogs.screens import SCREENS, care, checkin, faq, protect, screening
+from dialogs.screens import SCREENS, care, checkin, faq, outcome, protect, screening
 from dialogs.screens.commands import BEFORE_CONSENT, run_intent
 from dialogs.screens.registry import Screen, back, enter_side, run_command, show
 from dialogs.state import UserState
@@ -203,6 +203,8 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         return
     if not question and _closed_answer(ctx, screen):
         screen.handle(ctx)  # "half 11" at the time question is a time, whatever else it sounds like
+        return
+    if not question and outcome.news(ctx, text):
         return
     meaning = understanding.read(
         text, ctx.event.understanding, ctx.kit.content, answer_screen=screen.takes_text and not question

@@ -74,6 +74,8 @@ REQUIRED_TEXTS = frozenset(
         "country_lines",
         "crisis_go_on",
         "crisis_misread",
+        "outcome_news",
+        "screen_why",
         "crisis_follow_up",
         "danger_again",
         "crisis_listening",

@@ -982,3 +982,38 @@ def test_a_sentence_at_the_name_question_is_not_taken_for_a_name(typed, name):
     from dialogs.screens.onboarding import clean_name
 
     assert clean_name(typed) == name
+
+
+def test_news_of_a_reply_typed_the_same_day_brings_the_question_that_branches_now(kit):
+    """A trial: "omg i sent it... and he replied like 10 mins later!! ... what do i do 😭😭", typed the
+    day of the first-message lesson, got "I haven't filed that under today's step"; the question
+    about what happened came the next day."""
+    conv = Conversation(kit)
+    conv.onboard()
+    walk_days(conv, 29)
+    walk_days(conv, 2)
+    conv.command("today")
+    assert conv.state.guide.read[-1] == "first_message" and conv.screen != "guide.outcome"
+    said = conv.say("omg i sent it. and he replied like 10 mins later!! he said so good to hear from you. what do i do 😭😭")
+    assert said[0].text == kit.content.text("outcome_news", name="Sam")
+    assert conv.screen == "guide.outcome" and "They replied warmly" in conv.labels()
+    said = conv.tap("They replied warmly")
+    assert conv.state.guide.branch == "warm"
+    assert said[0].text.startswith(kit.content.text("branch_warm", 0)[:30]), "today's new step was read"
+    conv.advance(days=1)
+    conv.command("today")
+    assert conv.state.guide.read[-1] == "friendship_first"
+    conv.say("he hasnt answered since saturday")  # news again, later: asked for where they are now
+    assert conv.screen == "guide.outcome" and "Yes, we're trying again" in conv.labels()
+
+
+def test_questions_about_a_reply_and_news_before_reaching_out_are_not_taken_for_news(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    walk_days(conv, 31)
+    assert "first_message" not in conv.state.guide.read
+    conv.say("he replied to my story on insta")  # before the first-message lesson: nothing to branch
+    assert conv.screen != "guide.outcome"
+    walk_days(conv, 1)
+    conv.say("what if he doesnt reply at all")
+    assert conv.screen != "guide.outcome"

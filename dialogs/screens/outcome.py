@@ -7,15 +7,17 @@ when the person says they are both trying again; a request to stop moves them to
 
 from __future__ import annotations
 
+import re
+
 from dialogs.assessment import Assessment
-from dialogs.branching import let_go_first, moment
+from dialogs.branching import FIRST, let_go_first, moment
 from dialogs.context import Ctx, row
 from dialogs.model import Button
 from dialogs.screens import lessons, protect
 from dialogs.screens.lines import say_reply
 from dialogs.screens.registry import register
 
-__all__ = ["ask"]
+__all__ = ["ask", "news"]
 
 _STOP = ("They asked me to stop", "stop")
 _NEW = ("They're with someone new", "moved_on")
@@ -47,10 +49,17 @@ def _keyboard(ctx: Ctx, when: str) -> list[tuple[Button, ...]]:
     return [row(answer) for answer in answers]
 
 
-def ask(ctx: Ctx) -> None:
-    when = moment(ctx.state, ctx.today, _branch_read(ctx)) or "first"
+def ask(ctx: Ctx, *, told: bool = False) -> None:
+    """`told`: they typed what happened, so the question comes now, for where they are."""
+    when = moment(ctx.state, ctx.today, _branch_read(ctx))
+    if told:
+        when = when or (ctx.state.guide.branch if ctx.state.guide.branch in ANSWERS else "first")
+    when = when or "first"
     ctx.state.guide.outcome_asked_on = ctx.today
     ctx.goto("guide.outcome", moment=when)
+    if told:
+        ctx.say_key("outcome_news", _keyboard(ctx, when), name=ctx.state.profile.name)
+        return
     key = (
         "outcome_no_reply_long"
         if when == "no_reply" and let_go_first(ctx.state, ctx.today)
@@ -97,6 +106,32 @@ def _handle(ctx: Ctx) -> None:
         if not lessons.opens_a_section(ctx):
             ctx.say_key(f"branch_{answer}")
         lessons.open_today(ctx)
+
+
+# Words that report what came of reaching out, in the past tense: "he replied like 10 mins later!!",
+# "she wrote back", "left me on read". Not "what if he doesn't reply" (a question the FAQ answers).
+_NEWS = re.compile(
+    r"\b(replied|responded|answered (me|my|it)|(texted|wrote|messaged|rang|called) (me )?back|got back to me"
+    r"|left me on (read|seen|delivered)|(has ?n[o']?t|did ?n[o']?t|never) (replied|answered|responded)"
+    r"|no reply (yet|still)|still no reply)\b",
+    re.IGNORECASE,
+)
+
+
+def news(ctx: Ctx, text: str) -> bool:
+    """Typed news of a reply (or of none) once they have read the first-message lesson, on the
+    reconnect path: the question that decides what comes next, now. In a trial, "omg i sent it...
+    and he replied like 10 mins later!! what do i do" got "I haven't filed that under today's step"
+    and the question came the next day."""
+    state = ctx.state
+    g = state.guide
+    open_path = state.track == "reconnect" and not state.contact_forbidden and FIRST in g.read
+    if not open_path or g.branch in {"together", "let_go"} or state.screen == "guide.outcome":
+        return False
+    if not _NEWS.search(text.replace("’", "'")):
+        return False
+    ask(ctx, told=True)
+    return True
 
 
 register("guide.outcome", ask, _handle, takes_text=False)
