@@ -576,7 +576,7 @@ def test_two_replies_that_dont_answer_the_safety_question_leave_it_and_answer_th
     conv = Conversation(kit)
     conv.onboard()
     conv.say("i just dont know anymore", ASK)
-    said = texts(conv.say("why are you asking me that", NONE))
+    said = texts(conv.say("ok but do i have to answer", NONE))
     assert kit.content.text("screen_again") in said and conv.labels() == ["Yes", "Not sure", "No"]
     said = texts(conv.say("how long should no contact last", NONE))
     assert kit.content.text("screen_left") in said and "/sos" in said
@@ -906,3 +906,14 @@ def test_in_crisis_care_words_that_are_neither_safe_nor_a_correction_are_listene
     conv.say("i want to die", ACT)
     said = texts(conv.say("i just feel so empty and alone"))
     assert any(kit.content.text("crisis_listening", n) in said for n in range(3)) and conv.state.crisis_active
+
+
+def test_why_the_safety_question_is_asked_gets_an_answer(kit) -> None:
+    """A trial: "why do you keep asking me that" got the question again with no word about why."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("lonely, stupid, and kind of panicky", ASK)
+    said = texts(conv.say("why do you keep asking me that", NONE))
+    assert said.startswith(kit.content.text("screen_why")) and conv.labels() == ["Yes", "Not sure", "No"]
+    said = texts(conv.say("whatever", NONE))
+    assert kit.content.text("screen_left") in said, "asked once more at most"

@@ -65,6 +65,9 @@ def low_mood_needs_asking(ctx: Ctx, mood: int) -> bool:
     return all(ctx.state.mood_log.get(day, 5) <= 2 for day in days)
 
 
+_WHY = re.compile(r"\bwh(y|at for)\b.{0,30}\b(ask|asking|question)|\bwhy (that|this) question")
+
+
 def says_no(text: str) -> bool:
     """A typed answer to the question that is a No ("what?? no god no. HE ended it")."""
     words = " ".join(text.casefold().replace("’", "'").split()).strip(" .!?")
@@ -93,6 +96,11 @@ def _handle(ctx: Ctx) -> None:
         return
     state = ctx.state
     if answer != "no":
+        if _WHY.search(ctx.event.text.casefold().replace("’", "'")):
+            # "why do you keep asking me that": an answer, then the question once more at most.
+            state.data = {**state.data, "asked_again": True, "asked": asked_so_far(state.data, ctx)}
+            ctx.say_key("screen_why", ANSWERS)
+            return
         if not state.data.get("asked_again"):
             # Words that don't answer it (a question of their own, often typed before the question
             # was read): asked once more, with the promise that their words are not lost.
