@@ -112,6 +112,14 @@ class Plan:
                 return later.today
         return None
 
+    def next_part_on(self) -> date | None:
+        """With every open step read on the reconnect path, the day reaching out opens: the end of
+        no contact. In a trial "You've read every step on your path" came on day 29 of 30."""
+        if self.unread or self.state.track != "reconnect" or self.state.contact_forbidden:
+            return None
+        ends = no_contact_ends_on(self.state)
+        return ends if ends is not None and self.today < ends else None
+
     def section_of(self, lesson_id: str) -> Section | None:
         return next((section for i, _, section in self.order if i == lesson_id), None)
 

@@ -103,6 +103,7 @@ REQUIRED_TEXTS = frozenset(
         "greeting_reply",
         "grounding_done",
         "guide_all_read",
+        "guide_reach_out_opens",
         "guide_empty",
         "guide_next_opens",
         "guide_next_opens_no_more",

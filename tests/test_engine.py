@@ -10,6 +10,9 @@ import pytest
 
 from dialogs.assessment import Understanding
 from dialogs.model import DataRequest, Reply
+from dialogs.calendar import no_contact_ends_on
+from dialogs.dates import human_date
+from dialogs.pacing import Plan
 from dialogs.screens import SCREENS
 from dialogs.state import UserState
 from tests.driver import Conversation
@@ -1017,3 +1020,24 @@ def test_questions_about_a_reply_and_news_before_reaching_out_are_not_taken_for_
     walk_days(conv, 1)
     conv.say("what if he doesnt reply at all")
     assert conv.screen != "guide.outcome"
+
+
+def test_with_every_step_before_reaching_out_read_the_guide_says_what_opens_and_when(kit):
+    """A trial: "You've read every step on your path" on day 29 of 30, and the next day the
+    reaching-out part began."""
+    def texts(replies: list[Reply]) -> str:
+        return "\n".join(r.text for r in replies)
+
+    conv = Conversation(kit)
+    conv.onboard()
+    walk_days(conv, 12, extra=2)
+    today = conv.now.astimezone(ZoneInfo(conv.state.profile.timezone)).date()
+    plan = Plan(conv.state, kit.content.tracks, kit.content.lessons, today)
+    assert not plan.unread and plan.next_part_on() is not None
+    said = texts(conv.command("today"))
+    if "Skip it" in conv.labels():  # the day's practice first
+        said = texts(conv.tap("Skip it"))
+    assert kit.content.text("guide_all_read", name="Sam") not in said
+    assert "opens" in said and "reach out" in said
+    ends = no_contact_ends_on(conv.state)
+    assert ends is not None and human_date(ends, today) in said, "the day no contact ends"

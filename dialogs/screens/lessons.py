@@ -116,9 +116,17 @@ def _practice(ctx: Ctx) -> tuple[str, str] | None:
     return None
 
 
+def _all_read_text(ctx: Ctx, p: Plan) -> str:
+    """Every step open now is read: what comes next, if anything does."""
+    opens = p.next_part_on()
+    if opens is not None:
+        return ctx.t("guide_reach_out_opens", date=human_date(opens, ctx.today))
+    return ctx.t("guide_all_read")
+
+
 def _what_next_text(ctx: Ctx, p: Plan) -> str:
     if not p.unread:
-        return ctx.t("guide_all_read")
+        return _all_read_text(ctx, p)
     opens = p.next_opens_on()
     if opens is None:
         return ctx.t("guide_waiting")
@@ -370,9 +378,11 @@ def _one_more(ctx: Ctx) -> None:
     lesson_id = p.one_more()
     if lesson_id is None:
         opens = p.next_opens_on()
-        key = "more_limit" if p.unread else "guide_all_read"
         ctx.goto("guide.today")
-        ctx.say_key(key, _what_next_buttons(ctx, p), date=human_date(opens, ctx.today) if opens else "")
+        if p.unread:
+            ctx.say_key("more_limit", _what_next_buttons(ctx, p), date=human_date(opens, ctx.today) if opens else "")
+        else:
+            ctx.say(_all_read_text(ctx, p), _what_next_buttons(ctx, p))
         return
     _open(ctx, lesson_id, p, new=True)
 
