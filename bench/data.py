@@ -20,6 +20,7 @@ from bot.crypto import Cipher
 from bot.service import ChatService
 from bot.store.base import UserKey, ts
 from bot.store.sqlite import MIGRATIONS, _migration, open_sqlite
+from dialogs.calendar import FIRST_GAP
 from dialogs.model import encode_button
 from tests.recording import Received
 from tests.service_kit import FakeClock, User, make_service
@@ -146,7 +147,9 @@ async def make_template(workdir: Path) -> Template:
         typed_text=TYPED_ANSWER,
         typed_replies=typed,
         onboarded_at=clock.now,
-        checkin_at=_next_nine(clock.now),
+        # Not the 09:00 less than an hour away: the first check-in never comes that soon after
+        # intake (FIRST_GAP), and a run between 08:00 and 09:00 London time sent none at all.
+        checkin_at=_next_nine(clock.now + FIRST_GAP),
     )
 
 
