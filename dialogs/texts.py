@@ -59,6 +59,7 @@ REQUIRED_TEXTS = frozenset(
         "by_user_no",
         "by_user_question",
         "checkin_next",
+        "checkin_next_done",
         "checkin_number",
         "checkin_words_kept",
         "coaching_withheld",

@@ -453,3 +453,23 @@ def test_a_co_parent_is_asked_about_the_urge_beyond_the_practical_messages(kit):
     said = "\n".join(r.text for r in conv.tap("^3"))
     assert kit.content.checkins.urge_question_shared in said
     assert kit.content.checkins.urge_question not in said
+
+
+def test_the_check_in_says_todays_step_is_ready_only_when_it_is(kit):
+    """A trial: "Your next new step opens tomorrow", then at that night's check-in "Today's step is
+    ready whenever you are", and a practice."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="20:00")  # today's first step is opened at the end of intake
+    conv.tap("Skip the question")
+    conv.tap("Done for today")
+    conv.now = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)
+    assert conv.due()
+    answer_checkin(conv)
+    said = conv.text()
+    assert said.endswith(kit.content.text("checkin_next_done")) and conv.labels() == ["Menu"]
+    conv.command("today")
+    assert "practice" not in conv.state.data, "no practice on the day of a new lesson"
+    conv.now = datetime(2026, 3, 3, 20, 0, tzinfo=UTC)
+    assert conv.due()
+    answer_checkin(conv)
+    assert conv.text().endswith(kit.content.text("checkin_next")) and "Today's step" in conv.labels()

@@ -14,7 +14,7 @@ from dialogs.calendar import checkin_owed
 from dialogs.context import Ctx, row
 from dialogs.model import CheckinWrite
 from dialogs.screens import care, faq, screening, slip
-from dialogs.screens.lessons import open_today
+from dialogs.screens.lessons import open_today, step_waiting
 from dialogs.screens.registry import Answers, command, enter_side, is_main, register, run_command
 from dialogs.state import CheckinPrefs
 
@@ -373,14 +373,21 @@ def _next_show(ctx: Ctx) -> None:
             ],
         )
         return
-    ctx.say_key("checkin_next", [row(("Today's step", "today"), ("Menu", "_menu"))])
+    _way_on(ctx)
+
+
+def _way_on(ctx: Ctx) -> None:
+    if step_waiting(ctx):
+        ctx.say_key("checkin_next", [row(("Today's step", "today"), ("Menu", "_menu"))])
+    else:
+        ctx.say_key("checkin_next_done", [row(("Menu", "_menu"))])
 
 
 def _next_handle(ctx: Ctx) -> None:
     button = ctx.event.button
     if button == "breathe":
         ctx.say("\n\n".join(ctx.kit.resources.breathing))
-        ctx.say_key("checkin_next", [row(("Today's step", "today"), ("Menu", "_menu"))])
+        _way_on(ctx)
         ctx.state.data = {}
     elif button == "sos":
         run_command(ctx, "sos")

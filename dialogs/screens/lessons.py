@@ -19,7 +19,7 @@ from dialogs.parsing import parse_int
 from dialogs.screens import faq
 from dialogs.screens.registry import SCREENS, command, enter_side, is_main, register, show
 
-__all__ = ["open_today", "plan_for", "read_again"]
+__all__ = ["open_today", "plan_for", "read_again", "step_waiting"]
 
 NC_LENGTHS = (21, 30, 45, 60)
 READY_CALM = 7  # how calm, of 10, about a message that gets no reply, before reaching out
@@ -86,9 +86,20 @@ def opens_a_section(ctx: Ctx) -> bool:
     return due is not None and p.opens_section(due) is not None
 
 
+def step_waiting(ctx: Ctx) -> bool:
+    """Whether "Today's step" has something today: the reconnect question, a new lesson, one still
+    waiting for its answer, or a practice on a day with no new lesson."""
+    p = plan_for(ctx)
+    if moment(ctx.state, ctx.today, branch_read=not p.unread) or p.due_today() is not None:
+        return True
+    return _question_open_today(ctx) or (p.opened_today == 0 and _practice(ctx) is not None)
+
+
 def _nothing_new(ctx: Ctx, p: Plan) -> None:
     ctx.goto("guide.today")
-    practice = _practice(ctx)
+    # A practice is the step of a day with no new lesson: after today's lesson, "Your next new step
+    # opens tomorrow" is not followed the same night by "Today's step is ready" and a practice.
+    practice = _practice(ctx) if p.opened_today == 0 else None
     if practice:
         ctx.state.guide.practice_on = ctx.today
         ctx.state.guide.practised = {**ctx.state.guide.practised, practice[0]: ctx.today}
