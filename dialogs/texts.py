@@ -77,6 +77,7 @@ REQUIRED_TEXTS = frozenset(
         "crisis_misread",
         "outcome_news",
         "screen_why",
+        "screen_follow_up",
         "crisis_follow_up",
         "danger_again",
         "crisis_listening",

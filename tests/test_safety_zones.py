@@ -917,3 +917,20 @@ def test_why_the_safety_question_is_asked_gets_an_answer(kit) -> None:
     assert said.startswith(kit.content.text("screen_why")) and conv.labels() == ["Yes", "Not sure", "No"]
     said = texts(conv.say("whatever", NONE))
     assert kit.content.text("screen_left") in said, "asked once more at most"
+
+
+def test_a_safety_question_left_unanswered_is_asked_again_gently_at_check_in_time(kit) -> None:
+    """A trial: while the question waited for an answer, that day's check-in never came."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
+    conv.say("i just dont know anymore", ASK)
+    assert conv.screen == "safety.ask"
+    conv.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    said = texts(conv.due())
+    assert said == kit.content.text("screen_follow_up", name="Sam") and conv.labels() == ["Yes", "Not sure", "No"]
+    assert texts(conv.due()) == "", "once a day"
+    conv.tap("^No$")
+    assert not conv.screen.startswith("safety.")
+    conv.now = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+    assert "mood" in texts(conv.due()), "the next day, the usual check-in"

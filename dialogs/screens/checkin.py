@@ -63,6 +63,14 @@ def on_due(ctx: Ctx) -> None:
         prefs.last_sent_on, prefs.last_sent_at = owed.local_date, ctx.now
         care.follow_up(ctx)
         return
+    if ctx.state.screen == "safety.ask":
+        # The direct question about their life is still unanswered, hours later: not a cheerful
+        # check-in over it, and not silence either. The question once more, gently, counts as the
+        # day's word (in a trial the check-in simply never came while it waited).
+        _count_unanswered(prefs)
+        prefs.last_sent_on, prefs.last_sent_at = owed.local_date, ctx.now
+        ctx.say_key("screen_follow_up", screening.ANSWERS, name=ctx.state.profile.name)
+        return
     if ctx.state.screen.startswith(("crisis", "grounding", "plan", "safety.")):
         return
     if _under_way(ctx):
