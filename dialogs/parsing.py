@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-__all__ = ["parse_ago", "parse_clock", "parse_int", "parse_timezone"]
+__all__ = ["morning_or_evening", "parse_ago", "parse_clock", "parse_int", "parse_timezone"]
 
 _UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _WORD_NUMBERS = {
@@ -111,6 +111,19 @@ def parse_clock(text: str) -> time | None:
     found = {_clock(m.group(0)) for m in _CLOCK_IN_TEXT.finditer(text.lower())}
     found.discard(None)
     return found.pop() if len(found) == 1 else None
+
+
+_SAYS_WHICH_HALF = re.compile(r"(am|pm|a\.m|p\.m)\b|\b(morning|afternoon|evening|night|tonight)\b|\b0\d")
+
+
+def morning_or_evening(text: str) -> tuple[time, time] | None:
+    """Both readings of a typed time that could be either ("half 10", "7:30"), or None when the
+    words settle it ("10pm", "09:00", "10 at night", "21:30"). In a trial "half 10", meant at night,
+    was set to 10:30 in the morning."""
+    when = parse_clock(text)
+    if when is None or not 1 <= when.hour <= 11 or _SAYS_WHICH_HALF.search(text.lower()):
+        return None
+    return when, time(when.hour + 12, when.minute)
 
 
 def _clock(text: str) -> time | None:

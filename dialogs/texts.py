@@ -78,6 +78,7 @@ REQUIRED_TEXTS = frozenset(
         "outcome_news",
         "screen_why",
         "screen_follow_up",
+        "time_which",
         "crisis_follow_up",
         "danger_again",
         "crisis_listening",

@@ -837,8 +837,40 @@ def test_a_time_said_in_words_at_the_time_question_is_the_time_not_a_command(kit
     conv.command("settings")
     conv.tap("Check-in time")
     conv.say(typed, understanding=Understanding(intent=(("progress", 0.99),), intent_bar=0.1, faq_bar=0.2))
+    if typed == "half 11":  # in the morning or the evening?
+        assert conv.labels() == ["11:30 in the morning", "23:30 in the evening"]
+        conv.tap("in the morning")
     assert f"{conv.state.checkins.time:%H:%M}" == when
     assert not [e for e in conv.effects if isinstance(e, DataRequest)], "not /progress"
+
+
+@pytest.mark.parametrize("screen", ["intake", "settings"])
+def test_a_typed_time_that_could_be_morning_or_evening_is_asked_about(kit, screen):
+    """A trial: "half 10", meant at night, was set to 10:30 in the morning."""
+    conv = Conversation(kit)
+    if screen == "intake":
+        conv.intake_to_contact()
+        conv.tap("No contact")
+        conv.tap("^No$")
+        conv.tap("None of these")
+        conv.tap("London")
+        conv.tap("United Kingdom")
+    else:
+        conv.onboard()
+        conv.command("settings")
+        conv.tap("Check-in time")
+    before = conv.state.checkins.time
+    said = conv.say("half 10")
+    assert said[-1].text == kit.content.text("time_which", morning="10:30", evening="22:30")
+    assert conv.state.checkins.time == before and conv.screen == f"{screen}.time"
+    conv.tap("22:30 in the evening")
+    assert f"{conv.state.checkins.time:%H:%M}" == "22:30"
+    conv2 = Conversation(kit)
+    conv2.onboard()
+    conv2.command("settings")
+    conv2.tap("Check-in time")
+    conv2.say("half 10 at night")
+    assert f"{conv2.state.checkins.time:%H:%M}" == "22:30", "words that settle it are not asked about"
 
 
 def test_todays_step_while_its_question_is_open_goes_back_to_it_not_to_a_practice(kit):

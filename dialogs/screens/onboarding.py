@@ -10,7 +10,7 @@ from dialogs.calendar import next_checkin, quiet_hours_around
 from dialogs.context import Ctx, row
 from dialogs.dates import human_date
 from dialogs.model import Button
-from dialogs.parsing import parse_ago, parse_clock, parse_consent, parse_timezone
+from dialogs.parsing import morning_or_evening, parse_ago, parse_clock, parse_consent, parse_timezone
 from dialogs.screens.country import ask_country
 from dialogs.screens.lessons import open_today
 from dialogs.screens.protect import explain_route
@@ -458,6 +458,16 @@ def _time_handle(ctx: Ctx) -> None:
         when = parse_clock(button[2:] if button.startswith("t:") else ctx.event.text)
         if when is None:
             ctx.say_key("time_again", _TIME_BUTTONS)  # the buttons stay: a tap still answers
+            return
+        both = None if button else morning_or_evening(ctx.event.text)
+        if both is not None:
+            morning, evening = (f"{t:%H:%M}" for t in both)
+            ctx.say_key(
+                "time_which",
+                [row((f"{morning} in the morning", f"t:{morning}"), (f"{evening} in the evening", f"t:{evening}"))],
+                morning=morning,
+                evening=evening,
+            )
             return
         prefs = ctx.state.checkins
         prefs.time, prefs.time_set_at, prefs.stopped = when, ctx.now, False
