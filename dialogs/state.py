@@ -113,6 +113,10 @@ class UserState(_Model):
     crisis_told_attempt: bool = False  # ... and whether it was the one for an attempt in progress
     safe_at: datetime | None = None  # when they last said "I'm safe now" after a crisis
     crisis_welcomed_at: datetime | None = None  # when their first words after a crisis were met
+    # The words that raised the crisis reply and the data of the screen they were typed on: if the
+    # person says the reply misread them, the words are handled there after all.
+    crisis_held: str = ""
+    crisis_held_data: str = ""  # JSON
     lesson_index: int = 0  # position on the current track
     completed: list[str] = Field(default_factory=list)
     guide: GuideProgress = Field(default_factory=GuideProgress)

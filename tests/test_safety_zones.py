@@ -147,8 +147,12 @@ def test_saying_you_are_fine_in_your_own_words_also_returns_to_the_calm_place(ki
     conv = Conversation(kit)
     conv.onboard()
     conv.say("do u think hes even thinking about me at all", ACT)  # a misreading the person corrects
-    conv.say(words, NONE)
-    assert conv.screen == "care.calm" and not conv.state.crisis_active
+    said = texts(conv.say(words, NONE))
+    assert not conv.state.crisis_active
+    if "misread" in words:  # said so outright: back at the lesson, the question handled there
+        assert said.startswith(kit.content.text("crisis_misread_back")) and conv.screen.startswith("guide.")
+    else:
+        assert conv.screen == "care.calm"
 
 
 def test_text_on_the_crisis_screen_is_assessed_again(conv: Conversation) -> None:
@@ -878,6 +882,7 @@ def test_words_saying_the_crisis_reply_misread_them_get_a_sorry_and_a_calm_place
     an apology"."""
     conv = Conversation(kit)
     conv.onboard()
+    conv.command("menu")  # typed where no question waits for it: no words to hand back
     conv.say("i didnt really try it tbh i just cried", ATTEMPT)
     assert conv.screen == "crisis"
     said = texts(conv.say("what?? i didnt take anything 😳 i meant the pause thing. im not in danger im just sad"))
@@ -934,3 +939,30 @@ def test_a_safety_question_left_unanswered_is_asked_again_gently_at_check_in_tim
     assert not conv.screen.startswith("safety.")
     conv.now = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
     assert "mood" in texts(conv.due()), "the next day, the usual check-in"
+
+
+def test_words_misread_as_a_crisis_are_handled_where_they_were_typed_once_the_person_says_so(kit) -> None:
+    """A trial: the practice answer "i didnt really try it tbh i just cried" got the emergency
+    script; after "i didnt take anything" the answer was lost, and the lesson's own question,
+    answered days before, came back in its place."""
+    conv = Conversation(kit)
+    conv.onboard()
+    assert conv.screen == "guide.lesson"
+    conv.say("i didnt really try it tbh i just cried", ATTEMPT)
+    said = texts(conv.say("what?? i didnt take anything, i meant i didnt try the pause thing"))
+    assert said.startswith(kit.content.text("crisis_misread_back"))
+    assert not conv.state.crisis_active and not conv.state.crisis_held
+    written = [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert written == ["i didnt really try it tbh i just cried"], "the answer is kept where it was typed"
+    assert conv.screen == "guide.after"
+    assert "i didnt take anything" not in " ".join(written)
+
+
+def test_a_crisis_raised_by_a_button_has_no_words_to_hand_back(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("i just dont know anymore", ASK)
+    conv.tap("Not sure")
+    assert conv.screen == "crisis" and not conv.state.crisis_held
+    said = texts(conv.say("no wait i misread the question"))
+    assert said.startswith(kit.content.text("crisis_misread")) and conv.screen == "care.calm"

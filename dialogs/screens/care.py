@@ -5,14 +5,15 @@ Everything here runs before any lesson logic. Crisis resources and wording come 
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from dialogs.context import Ctx, row
-from dialogs.model import Button
+from dialogs.model import Button, EventKind
 from dialogs.resources import ReplyKind
 from dialogs.screens.country import ask_country, set_country
 from dialogs.screens.lines import country, lines_text, say_reply
-from dialogs.screens.registry import register, show
+from dialogs.screens.registry import SCREENS, is_main, register, show
 
 __all__ = ["CARE_SCREENS", "calm", "crisis", "follow_up", "in_care", "sos", "still_here", "welcome_back"]
 
@@ -58,6 +59,9 @@ def crisis(ctx: Ctx, *, attempt: bool = False, danger: ReplyKind | None = None) 
         return
     if not in_care(ctx):
         state.resume_screen = state.screen
+        typed = ctx.event.kind == EventKind.TEXT and is_main(state.screen)
+        state.crisis_held = ctx.event.text if typed else ""
+        state.crisis_held_data = json.dumps(state.data) if typed else ""
     state.crisis_active = True
     state.crisis_told_at, state.crisis_told_attempt = ctx.now, attempt
     say_reply(ctx, "attempt" if attempt else "crisis")
@@ -172,7 +176,8 @@ def _crisis_handle(ctx: Ctx) -> None:
     elif button == "country":
         ask_country(ctx, then="crisis")
     elif text and _says(text, _MISREAD):
-        calm(ctx, misread=True)
+        if not _handle_held(ctx):
+            calm(ctx, misread=True)
     elif button == "goon" or (text and _says(text, _SAFE_NOW)):
         calm(ctx)
     elif text and ctx.kit.resources.country_for_text(text):
@@ -186,7 +191,23 @@ def _crisis_handle(ctx: Ctx) -> None:
 register("crisis", _crisis_show, _crisis_handle, takes_text=True)
 
 
-def calm(ctx: Ctx, *, misread: bool = False) -> None:
+def _handle_held(ctx: Ctx) -> bool:
+    """After "you misread me": back where the misread words were typed, and the words handled there
+    as usual. In a trial a practice answer read as a crisis was lost, and the lesson's own question,
+    answered days before, came back in its place."""
+    state = ctx.state
+    held, resume = state.crisis_held, state.resume_screen
+    if not held or resume not in SCREENS or not SCREENS[resume].takes_text:
+        return False
+    data = json.loads(state.crisis_held_data or "{}")
+    calm(ctx, misread=True, quiet=True)
+    ctx.say_key("crisis_misread_back")
+    state.screen, state.data = resume, data if isinstance(data, dict) else {}
+    ctx.replay = [held]
+    return True
+
+
+def calm(ctx: Ctx, *, misread: bool = False, quiet: bool = False) -> None:
     """After a crisis: a quiet place with a choice, never straight back into contact topics.
 
     `misread`: they said the crisis reply misread them; it says sorry rather than "glad to hear it",
@@ -196,11 +217,14 @@ def calm(ctx: Ctx, *, misread: bool = False) -> None:
     state = ctx.state
     state.crisis_active = False
     state.safe_at = ctx.now
+    state.crisis_held = state.crisis_held_data = ""
     told = state.crisis_told_at
     if misread or (told is not None and ctx.now - told >= WELCOME_AFTER):
         state.crisis_welcomed_at = ctx.now
     resume = ctx.state.resume_screen
     ctx.state.resume_screen = resume if resume.startswith(("guide.", "intake.")) else ""
+    if quiet:  # the caller says what comes next
+        return
     ctx.goto("care.calm", misread=misread)
     _calm_show(ctx)
 
