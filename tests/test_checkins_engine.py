@@ -473,3 +473,33 @@ def test_the_check_in_says_todays_step_is_ready_only_when_it_is(kit):
     assert conv.due()
     answer_checkin(conv)
     assert conv.text().endswith(kit.content.text("checkin_next")) and "Today's step" in conv.labels()
+
+
+@pytest.mark.parametrize("typed", ["k", "ok.", "nah", "Not really"])
+def test_a_bare_acknowledgement_at_the_note_question_is_nothing_to_note(kit, typed):
+    """A trial: "k" was kept in the journal as the day's note and thanked as one."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    conv.tap("^3")
+    conv.tap("^4$")
+    conv.tap("^No$")
+    assert conv.screen == "checkin.note"
+    said = conv.text()
+    conv.say(typed)
+    assert not [e for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert conv.screen == "checkin.next" and said != conv.text()
+    assert not any(t in conv.text() for t in kit.content.checkins.thanks_noted), "not thanked as a note"
+
+
+def test_a_short_real_note_is_kept(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    conv.tap("^3")
+    conv.tap("^4$")
+    conv.tap("^No$")
+    conv.say("rough day")
+    assert [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"] == ["rough day"]

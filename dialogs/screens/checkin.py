@@ -310,6 +310,8 @@ def _note_handle(ctx: Ctx) -> None:
     if not note and ctx.event.button != "skip":
         _note_show(ctx)
         return
+    if " ".join(note.casefold().strip(" .!").split()) in ctx.kit.content.checkins.nothing_to_note:
+        note = ""  # "k": nothing to note, as Skip
     checkins = ctx.kit.content.checkins
     mood = ctx.data_int("mood", -1)
     urge = ctx.data_int("urge", -1)
