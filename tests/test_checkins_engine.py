@@ -503,3 +503,22 @@ def test_a_short_real_note_is_kept(kit):
     conv.tap("^No$")
     conv.say("rough day")
     assert [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"] == ["rough day"]
+
+
+def test_once_they_are_talking_again_the_check_in_asks_no_urge_and_no_contact_question(kit):
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.state.guide.branch = "warm"  # as if they had reached out after no contact and had a warm reply
+    conv.state.no_contact.start = conv.state.no_contact.start - timedelta(days=31)
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    conv.tap("^4")
+    assert conv.screen == "checkin.note", "from the mood straight to the note"
+    assert kit.content.checkins.urge_question not in conv.text()
+    conv.tap("Skip")
+    assert conv.screen == "checkin.next" and conv.state.checkins.last_answered_on is not None
+    conv.state.guide.branch = "no_reply"  # waiting for a reply: the urge to double-text still counts
+    conv.now = NINE_LONDON.replace(day=4)
+    conv.due()
+    conv.tap("^4")
+    assert conv.screen == "checkin.urge"

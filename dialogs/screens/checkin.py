@@ -222,7 +222,21 @@ def _scale_answers(low: int, high: int) -> Answers:
 register("checkin.mood", _mood_show, _mood_handle, takes_text=True, answers=_scale_answers(1, 5))
 
 
+def _talking_again(ctx: Ctx) -> bool:
+    """They reached out and the ex replied warmly, or they are trying again: the urge to make
+    contact, and whether they did, are not questions any more. In a trial the check-in still said
+    "7 out of 10 is a strong pull... /urge can help" to someone texting her ex every day."""
+    state = ctx.state
+    talking = state.track == "reconnect" and not state.contact_forbidden and state.guide.branch in {"warm", "together"}
+    return talking and not slip.counting(ctx)
+
+
 def _urge_show(ctx: Ctx) -> None:
+    if _talking_again(ctx):
+        ctx.state.screen = "checkin.note"
+        ctx.state.data = {**ctx.state.data, "contacted": True}
+        _note_show(ctx)
+        return
     checkins = ctx.kit.content.checkins
     ctx.say(checkins.urge_question_shared if _shares_life(ctx) else checkins.urge_question, URGE_BUTTONS)
 
