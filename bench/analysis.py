@@ -311,7 +311,8 @@ def _rest(figures: list[Figure]) -> list[str]:
         )
         if model is not None and model.value is not None:
             text += (
-                f": importing onnxruntime, tokenizers and numpy and loading the encoder take {model.value:.2f} s of"
+                f": importing onnxruntime, tokenizers and numpy and loading the encoder and the spelling"
+                f" dictionary take {model.value:.2f} s of"
                 f" the {model.baseline or 0:.2f} s an empty store needs"
                 + (f", and {added.group(1)} MiB of the memory" if added else "")
             )

@@ -115,6 +115,11 @@ def _load_child() -> None:
     encoder = Encoder.load(threads=2)
     loaded = time.perf_counter()
     rss_loaded = rss_kib()
+    from bot.understanding.spelling import Spelling
+
+    Spelling()  # the safety model's other part: the dictionary for the mended reading
+    spelled = time.perf_counter()
+    rss_spelled = rss_kib()
     for message in (*SHORT_MESSAGES, *BATCH):
         encoder.embed([message])
     encoder.embed(split_sentences(long_message()))
@@ -124,6 +129,8 @@ def _load_child() -> None:
         "rss_start_kib": before,
         "rss_imported_kib": rss_imported,
         "rss_loaded_kib": rss_loaded,
+        "spelling_s": spelled - loaded,
+        "rss_spelled_kib": rss_spelled,
         "rss_used_kib": rss_kib(),
     }
     print(json.dumps(report), flush=True)
@@ -160,6 +167,10 @@ def encoder_figures(sizes: EncoderSizes = FULL) -> list[Figure]:
                "MiB", higher_is_better=False),
         Figure(SECTION, "RSS added by loading the model", (median("rss_loaded_kib") - median("rss_imported_kib")) * mib,
                "MiB", higher_is_better=False),
+        Figure(SECTION, "load the spelling dictionary (the mended reading)", median("spelling_s") * 1000, "ms",
+               higher_is_better=False),
+        Figure(SECTION, "RSS added by the spelling dictionary",
+               (median("rss_spelled_kib") - median("rss_loaded_kib")) * mib, "MiB", higher_is_better=False),
         Figure(SECTION, "RSS after embedding a few messages", median("rss_used_kib") * mib, "MiB",
                higher_is_better=False, note="whole process"),
     ]  # fmt: skip
