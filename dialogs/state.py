@@ -64,6 +64,9 @@ class CheckinPrefs(_Model):
     # The local date the check-in under way is for: a missed one sent the next morning is filed under
     # the day it was for, not the day it was answered.
     open_for: date | None = None
+    # The urge they gave last (at a check-in or in /urge) and when: /urge soon after does not ask again.
+    last_urge: int | None = None
+    last_urge_at: datetime | None = None
 
 
 class GuideProgress(_Model):

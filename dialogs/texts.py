@@ -80,6 +80,7 @@ REQUIRED_TEXTS = frozenset(
         "screen_why",
         "screen_follow_up",
         "time_which",
+        "urge_known",
         "crisis_follow_up",
         "danger_again",
         "crisis_listening",

@@ -522,3 +522,20 @@ def test_once_they_are_talking_again_the_check_in_asks_no_urge_and_no_contact_qu
     conv.due()
     conv.tap("^4")
     assert conv.screen == "checkin.urge"
+
+
+def test_urge_soon_after_a_check_in_does_not_ask_the_urge_again(kit):
+    """A trial: /urge asked for the urge on the same scale minutes after the check-in had."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    conv.tap("^3")
+    conv.tap("^8$")
+    conv.advance(minutes=5)
+    said = conv.command("urge")
+    assert said[0].text.startswith(kit.content.text("urge_known", urge="8")) and conv.screen == "urge.trigger"
+    assert [e.strength for e in conv.effects if type(e).__name__ == "UrgeWrite"] == [8], "kept with /urge's own"
+    conv.advance(hours=2)
+    conv.command("urge")
+    assert conv.screen == "urge.strength", "hours later the urge is asked afresh"

@@ -29,6 +29,7 @@ async def _with_data(user: User) -> None:
     await user.tap("^7$")
     await user.tap("^No$")
     await user.say("tired but ok")
+    user.clock.advance(hours=1)  # an hour later /urge asks the urge afresh
     await user.command("urge")
     await user.tap("^8$")
     await user.say("saw our song on the radio")

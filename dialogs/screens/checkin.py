@@ -249,6 +249,7 @@ def _urge_handle(ctx: Ctx) -> None:
         _urge_show(ctx)
         return
     ctx.state.data = {**ctx.state.data, "urge": urge}
+    ctx.state.checkins.last_urge, ctx.state.checkins.last_urge_at = urge, ctx.now
     _record(ctx, ctx.data_int("mood", -1), urge)
     if urge >= STRONG_URGE:
         line = _pick(ctx.kit.content.checkins.strong_urge, ctx.today, "strong_urge")

@@ -17,8 +17,22 @@ BACK = (row(("Back", "_back"), ("Menu", "_menu")),)
 GROUND_OFFER = (row(("Yes, let's breathe", "ground"), ("No, write it out", "write")),)
 
 
+# An urge given this recently (at a check-in, say) is not asked for again: in a trial /urge asked for
+# it on the same 0-10 scale minutes after the check-in had.
+URGE_STILL_FRESH = timedelta(minutes=30)
+
+
 @command("urge")
 def _urge(ctx: Ctx) -> None:
+    prefs = ctx.state.checkins
+    fresh = prefs.last_urge_at is not None and ctx.now - prefs.last_urge_at < URGE_STILL_FRESH
+    if fresh and prefs.last_urge is not None:
+        ctx.emit(UrgeWrite(local_date=ctx.today, strength=prefs.last_urge))
+        enter_side(ctx, "urge.trigger")
+        ctx.state.data = {"strength": prefs.last_urge}
+        ctx.say_key("urge_known", urge=str(prefs.last_urge))
+        ctx.say_key("urge_trigger", [row(("Skip", "skip"))])
+        return
     enter_side(ctx, "urge.strength")
     _strength_show(ctx)
 
@@ -34,6 +48,7 @@ def _strength_handle(ctx: Ctx) -> None:
         _strength_show(ctx)
         return
     ctx.emit(UrgeWrite(local_date=ctx.today, strength=strength))
+    ctx.state.checkins.last_urge, ctx.state.checkins.last_urge_at = strength, ctx.now
     ctx.goto("urge.trigger", strength=strength)
     ctx.say_key("urge_trigger", [row(("Skip", "skip"))])
 
