@@ -1074,3 +1074,20 @@ def test_with_every_step_before_reaching_out_read_the_guide_says_what_opens_and_
     assert "opens" in said and "reach out" in said
     ends = no_contact_ends_on(conv.state)
     assert ends is not None and human_date(ends, today) in said, "the day no contact ends"
+
+
+@pytest.mark.parametrize(
+    ("typed", "contact"),
+    [
+        ("i blocked him but he keeps texting me from new numbers", "none"),
+        ("she blocked me on everything", "blocked"),
+        ("im blocked on insta and whatsapp", "blocked"),
+    ],
+)
+def test_who_blocked_whom_is_read_the_right_way_round_at_intake(kit, typed, contact):
+    """A trial: "i blocked him but he keeps texting me" was taken for "They blocked me everywhere",
+    and her export said the ex had asked for no contact."""
+    conv = Conversation(kit)
+    conv.intake_to_contact()
+    conv.say(typed)
+    assert conv.state.profile.contact == contact

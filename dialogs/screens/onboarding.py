@@ -53,7 +53,10 @@ CONTACT_WORDS = (
             "said no contact",
         ),
     ),
-    ("blocked", ("blocked",)),
+    # The ex blocked them; "i blocked him but he keeps texting me" is the other way round (a trial
+    # read it as the ex asking for no contact, and the export said so).
+    ("blocked", ("blocked me", "has me blocked", "had me blocked", "got blocked", "im blocked", "i'm blocked")),
+    ("none", ("i blocked", "blocked him", "blocked her", "blocked them", "blocked his", "blocked their")),
     ("new", ("someone new", "new partner", "girlfriend", "boyfriend", "dating", "engaged", "married")),
     ("must", (*_SHARED_WORDS, "work", "live together", "house", "flat")),
     ("some", ("sometimes", "bit", "talk", "text", "some")),
