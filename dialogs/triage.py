@@ -101,7 +101,8 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
             return Outcome.ANSWERED
         ctx.say_key("screen_reminder")
     if a.danger or a.boundary:
-        protect.repeat_line(ctx, a, owed)
+        if protect.repeat_line(ctx, a, owed) and not owed:
+            return Outcome.ANSWERED
         return Outcome.SAID if protect.settle(ctx, owed) else Outcome.NOTHING
     if new_partner.unsure(ctx, a):
         if not new_partner.denied_lately(ctx):

@@ -18,7 +18,7 @@ from dialogs.resources import ReplyKind
 from dialogs.screens.care import sos
 from dialogs.screens.lessons import open_today
 from dialogs.screens.lines import country, say_reply
-from dialogs.screens.registry import SCREENS, register
+from dialogs.screens.registry import SCREENS, enter_side, register
 from dialogs.state import RouteBefore, SafetyFlag
 
 __all__ = [
@@ -162,14 +162,26 @@ def undo_boundary(ctx: Ctx) -> None:
 _KEEP_GOING = ("intake.", "checkin.note")
 
 
-def repeat_line(ctx: Ctx, a: Assessment, owed: list[ReplyKind]) -> None:
-    """A danger finding whose reply was given lately: then the message as usual. Someone who may be
-    in danger hears one short line pointing back to the lines they were given. Someone the model
-    read as a risk to their ex hears nothing more: said after every message about their ex, even a
-    short line accuses, and most such repeats in the trials were misreadings."""
+def repeat_line(ctx: Ctx, a: Assessment, owed: list[ReplyKind]) -> bool:
+    """A danger finding whose reply was given lately. Someone the model read as a risk to their ex
+    hears nothing more, and the message is handled as usual: said after every message about their
+    ex, even a short line accuses, and most such repeats in the trials were misreadings.
+
+    Someone who may be in danger hears what to do now (the emergency number, keeping a record, the
+    lines in /sos), and that answers the message: handled as usual, "he was outside my work again"
+    got the guide's answer for running into an ex ("Give them room"). True when it answers it; in
+    intake and at a check-in's note the message still goes on (see settle)."""
     kind = danger_reply(a)
-    if kind == "danger" and kind not in owed:
-        ctx.say_key("danger_again")
+    if kind != "danger" or kind in owed:
+        return False
+    emergency = ctx.kit.resources.emergency(country(ctx)).how
+    screen = ctx.state.screen
+    if screen.startswith(_KEEP_GOING) or screen in {"new", "consent"}:
+        ctx.say_key("danger_again", emergency=emergency)
+        return False
+    enter_side(ctx, "notice")
+    ctx.say_key("danger_again", _notice_buttons(ctx), emergency=emergency)
+    return True
 
 
 def settle(ctx: Ctx, owed: list[ReplyKind]) -> bool:
