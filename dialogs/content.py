@@ -54,6 +54,9 @@ class FaqEntry(_Strict):
     answer: list[Message] = Field(min_length=1, max_length=3)
     contact_coaching: bool = False
     moving_on_answer: list[Message] | None = None  # shown instead when contact must not be coached
+    # Shown instead to someone who may be in danger from the ex (violence, threats, stalking done to
+    # them): "give them room" is for someone respecting a boundary, not for a stalking victim.
+    danger_answer: list[Message] | None = Field(default=None, min_length=1, max_length=3)
     # The line that offers this answer beside an acknowledgement, when what someone wrote came close
     # to it (default: texts.yaml's near_offer).
     near_offer: Message | None = None

@@ -198,7 +198,11 @@ def test_a_model_only_danger_finding_is_not_answered_with_the_full_reply_twice_i
     assert victim in said, "the other direction's lines have not been given yet"
     conv.tap("Continue")
     said = texts(conv.say("saw his car on my road again", DANGER))
-    assert victim not in said and kit.content.text("danger_again") in said, "someone who may be in danger: a pointer"
+    again = kit.content.text("danger_again", emergency="999")
+    assert victim not in said and said == again, "someone who may be in danger: what to do now, nothing else"
+    assert conv.labels() == ["Continue", "Help now"]
+    said = texts(conv.say("he was outside my work again, im shaking", DANGER))
+    assert "Give them room" not in said and said == again, "never the answer for running into an ex"
 
     plain = Assessment(danger=True, danger_by_user=True, source="model", rule="danger")
     said = texts(conv.say("i will make her regret this", plain))
@@ -966,3 +970,22 @@ def test_a_crisis_raised_by_a_button_has_no_words_to_hand_back(kit) -> None:
     assert conv.screen == "crisis" and not conv.state.crisis_held
     said = texts(conv.say("no wait i misread the question"))
     assert said.startswith(kit.content.text("crisis_misread")) and conv.screen == "care.calm"
+
+
+def test_someone_in_danger_from_their_ex_hears_the_answers_written_for_them(kit) -> None:
+    """A trial: a woman being stalked asked "he texted from a new number again, should i answer" and
+    heard about taking an ex's silence as an answer; a sighting got "Give them room"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("he keeps turning up outside my work", DANGER)
+    conv.tap("Continue")
+    entries = {e.id: e for e in kit.content.faq}
+    said = texts(conv.command("faq", "my ex keeps texting me from new numbers, should i answer"))
+    assert entries["ex_keeps_contacting"].danger_answer[0] in said
+    said = texts(conv.command("faq", "what if i run into him"))
+    assert entries["ran_into_them"].danger_answer[0] in said and "Give them room" not in said
+    other = Conversation(kit)  # asked to stop by the ex, no danger: the moving-on answer still
+    other.onboard()
+    other.say("she told me to never contact her again", Assessment(boundary=True, source="rules", rule="boundary"))
+    said = texts(other.command("faq", "what if i run into her"))
+    assert entries["ran_into_them"].moving_on_answer[0] in said
