@@ -989,3 +989,23 @@ def test_someone_in_danger_from_their_ex_hears_the_answers_written_for_them(kit)
     other.say("she told me to never contact her again", Assessment(boundary=True, source="rules", rule="boundary"))
     said = texts(other.command("faq", "what if i run into her"))
     assert entries["ran_into_them"].moving_on_answer[0] in said
+
+
+def test_an_unsent_message_to_an_ex_who_harmed_them_is_never_offered_for_sending(kit) -> None:
+    """A trial: after writing to the man who stalked her in /urge she was told "Tomorrow I'll ask if
+    you still want to send it", and "Keeping your distance is how you respect what they asked"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("he keeps turning up outside my work", DANGER)
+    conv.tap("Continue")
+    conv.command("urge")
+    conv.tap("^6$")
+    conv.tap("Skip")
+    conv.tap("write it out")
+    said = texts(conv.say("i miss you sometimes but i cant do this"))
+    assert kit.content.text("urge_unsent_saved_kept") in said and "send it" not in said
+    assert kit.content.text("urge_distance_danger") in said and "what they asked" not in said
+    conv.advance(days=1)
+    conv.due("urge_followup")
+    said = texts(conv.tap("I still want to"))
+    assert said.startswith(kit.content.text("urge_still_danger")) and "line they drew" not in said

@@ -8,6 +8,7 @@ from dialogs.context import Ctx, row
 from dialogs.model import UrgeWrite
 from dialogs.parsing import parse_int
 from dialogs.screens.checkin import URGE_BUTTONS
+from dialogs.screens.faq import in_danger
 from dialogs.screens.registry import back, command, enter_side, register
 from dialogs.screens.slip import no_contact_day
 
@@ -91,12 +92,14 @@ def _unsent_handle(ctx: Ctx) -> None:
     if text:
         ctx.journal("unsent", text)
         ctx.state.urge_followup_on = ctx.today + timedelta(days=1)
-        ctx.say_key("urge_unsent_saved")
+        # Not "I'll ask if you still want to send it" to someone who must not send it (in a trial, a
+        # woman writing to the man who stalked her).
+        ctx.say_key("urge_unsent_saved_kept" if ctx.state.contact_forbidden else "urge_unsent_saved")
     day = no_contact_day(ctx)
     if day and not ctx.state.contact_forbidden:
         ctx.say_key("urge_distance", day=str(day), days=str(ctx.state.no_contact.days))
     elif ctx.state.contact_forbidden:
-        ctx.say_key("urge_distance_boundary")
+        ctx.say_key(_why_distance(ctx))
     ctx.goto("urge.done")
     ctx.say_key("urge_done", BACK)
 
@@ -110,9 +113,20 @@ register(
 register("urge.done", lambda ctx: ctx.say_key("urge_done", BACK), back, takes_text=False)
 
 
+def _why_distance(ctx: Ctx) -> str:
+    """Why distance, in words that fit why contact is off: their safety, their ex's wish, or neither."""
+    if in_danger(ctx):
+        return "urge_distance_danger"
+    return "urge_distance_boundary" if "boundary" in ctx.state.flags else "urge_distance_moving_on"
+
+
 def _followup_handle(ctx: Ctx) -> None:
     if ctx.event.button == "still":
-        ctx.say_key("urge_still_boundary" if ctx.state.contact_forbidden else "urge_still", BACK)
+        if in_danger(ctx):
+            key = "urge_still_danger"
+        else:
+            key = "urge_still_boundary" if ctx.state.contact_forbidden else "urge_still"
+        ctx.say_key(key, BACK)
     else:
         ctx.say_key("urge_waited", BACK)
     ctx.goto("urge.done")
