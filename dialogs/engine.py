@@ -16,7 +16,7 @@ from dialogs.compose import join_replies
 from dialogs.context import Ctx, row
 from dialogs.kit import Kit
 from dialogs.model import Effect, Event, EventKind, Reply
-from dialogs.screens import SCREENS, care, checkin, faq, outcome, protect, screening
+from dialogs.screens import SCREENS, by_user, care, checkin, faq, outcome, protect, screening
 from dialogs.screens.commands import BEFORE_CONSENT, run_intent
 from dialogs.screens.registry import Screen, back, enter_side, run_command, show
 from dialogs.state import UserState
@@ -97,6 +97,12 @@ def _dispatch(ctx: Ctx) -> None:
         if event.kind == EventKind.TEXT and protect.corrects_boundary(ctx, event.text):
             # "he never asked for no contact": the words correcting a boundary are not a new one.
             assessment = replace(assessment, boundary=False)
+        taken_back = event.kind == EventKind.TEXT and by_user.corrects(ctx, event.text)
+        if taken_back:
+            # "i pressed wrong. i meant HE scares me": the "Yes" is undone, and the words are read for
+            # harm done to them, never again as harm done by them.
+            by_user.undo(ctx)
+            assessment = replace(assessment, danger_by_user=False)
         if state.screen == "safety.ask" and event.kind == EventKind.TEXT and screening.says_no(event.text):
             # A "No" to the direct question stands against the model's reading of what follows it:
             # "No, not at all. I only meant the check-in at half nine, after the children are asleep"
@@ -104,6 +110,10 @@ def _dispatch(ctx: Ctx) -> None:
             assessment = triage.model_crisis_dropped(assessment)
         outcome = triage.respond(ctx, assessment, event.text)
         if outcome == Outcome.ANSWERED:
+            return
+        if taken_back and outcome == Outcome.NOTHING:
+            if state.screen == "notice":
+                back(ctx)  # where they were before the question
             return
         if outcome == Outcome.SAID and event.kind != EventKind.COMMAND:
             if state.screen == "new":

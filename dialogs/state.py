@@ -97,6 +97,7 @@ class RouteBefore(_Model):
     screen: str = ""
     screen_data: str = ""  # that screen's data, as JSON
     held: str = ""
+    flags: list[str] = Field(default_factory=list)  # the safety flags before (a "Yes" taken back)
 
 
 class UserState(_Model):
@@ -132,6 +133,10 @@ class UserState(_Model):
     screened_on: date | None = None  # local date the direct safety question was last asked
     # Set while the button under a boundary only the model read may take it back (see protect.py).
     boundary_undo: RouteBefore | None = None
+    # A "Yes" to "are you worried you might frighten or hurt your ex?" and where they were before it:
+    # a tap is easy to get wrong on a phone at night, so words soon after may take it back.
+    by_user_yes: RouteBefore | None = None
+    by_user_yes_at: datetime | None = None
     boundary_undone_at: datetime | None = None  # when they last took such a boundary back
     # Local date each danger reply ("danger", "danger_by_user") was last given in full.
     danger_told_on: dict[str, date] = Field(default_factory=dict)

@@ -81,6 +81,7 @@ REQUIRED_TEXTS = frozenset(
         "screen_follow_up",
         "time_which",
         "urge_known",
+        "by_user_undone",
         "urge_distance_danger",
         "urge_distance_moving_on",
         "urge_still_danger",

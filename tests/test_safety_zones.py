@@ -1009,3 +1009,32 @@ def test_an_unsent_message_to_an_ex_who_harmed_them_is_never_offered_for_sending
     conv.due("urge_followup")
     said = texts(conv.tap("I still want to"))
     assert said.startswith(kit.content.text("urge_still_danger")) and "line they drew" not in said
+
+
+def test_a_yes_tapped_in_error_to_the_question_about_harming_the_ex_can_be_taken_back(kit) -> None:
+    """A trial: "when he texts from a new number it feels like hes still in the room" drew the
+    question; a tired tap said Yes; "wait no i pressed wrong. i meant HE scares me" undid nothing."""
+    conv = Conversation(kit)
+    conv.onboard()
+    said = texts(conv.say("when he texts from a new number it feels like hes still in the room", BY_USER))
+    assert kit.content.text("by_user_question") in said
+    conv.tap("Yes")
+    assert "danger_by_user" in conv.state.flags and conv.state.track == "moving_on"
+    said = texts(conv.say("wait no i pressed wrong. i meant HE scares me", NONE))
+    assert said.startswith(kit.content.text("by_user_undone"))
+    assert conv.state.flags == [] and conv.state.track == "reconnect"
+    assert conv.screen.startswith("guide."), "back where they were"
+    said = texts(conv.say("he keeps turning up outside my work", DANGER))
+    assert kit.resources.reply("danger", "GB", "Sam")[0] in said, "harm done to them is still heard"
+
+
+def test_a_yes_stands_when_nothing_says_it_was_wrong_or_when_it_is_hours_old(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("i keep checking her insta like 30 times a day", BY_USER)
+    conv.tap("Yes")
+    conv.say("ok thanks for telling me", NONE)
+    assert "danger_by_user" in conv.state.flags
+    conv.advance(hours=2)
+    conv.say("i pressed the wrong button earlier", NONE)
+    assert "danger_by_user" in conv.state.flags, "an hour on, the Yes stands"

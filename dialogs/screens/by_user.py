@@ -19,8 +19,9 @@ from dialogs.model import EventKind
 from dialogs.screens import protect
 from dialogs.screens.interrupt import asked_so_far, hand_back, interrupt, return_from, said_lately, yes_or_no
 from dialogs.screens.registry import register
+from dialogs.state import RouteBefore
 
-__all__ = ["DECLINE_HOLDS", "ask", "declined_recently", "unsure"]
+__all__ = ["DECLINE_HOLDS", "ask", "corrects", "declined_recently", "undo", "unsure"]
 
 ANSWERS = (row(("Yes, I'm worried about that", "yes")), row(("No, that's not it", "no")))
 # Where the words are written to the ex (a draft), a threat is handled as one, never asked about.
@@ -86,6 +87,10 @@ def _handle(ctx: Ctx) -> None:
         answer = "left"
     returned = return_from(ctx)
     if answer == "yes":
+        state.by_user_yes = RouteBefore(
+            track=state.track, started_on=state.guide.started_on, branch=state.guide.branch, flags=list(state.flags)
+        )
+        state.by_user_yes_at = ctx.now
         said = Assessment(danger=True, danger_by_user=True, source="model", rule="danger")
         if protect.settle(ctx, protect.record(ctx, said)):
             return
@@ -97,6 +102,40 @@ def _handle(ctx: Ctx) -> None:
 
 def _show(ctx: Ctx) -> None:
     ctx.say_key("by_user_question", ANSWERS)
+
+
+# Words soon after a "Yes" that say it was the wrong way round: "wait no i pressed wrong. i meant HE
+# scares me" (a trial, where nothing was undone).
+_CORRECTION = re.compile(
+    r"\b(pressed|tapped|hit|clicked) (the )?wrong|\bwrong (button|one)\b|\bmis-?(click|tap)"
+    r"|\bmeant (to (say|press|tap) )?no\b"
+    r"|\b(didn'?t|did not) mean (to (press|say|tap)|yes)|\b(he|she|they) (scares?|frightens?) me\b"
+    r"|\b(i'?m|im|i am) (scared|afraid|frightened) of (him|her|them)\b"
+)
+TAKE_BACK_WITHIN = timedelta(hours=1)
+
+
+def corrects(ctx: Ctx, text: str) -> bool:
+    state = ctx.state
+    at = state.by_user_yes_at
+    if state.by_user_yes is None or at is None or ctx.now - at > TAKE_BACK_WITHIN:
+        return False
+    return bool(_CORRECTION.search(" ".join(text.casefold().replace("’", "'").split())))
+
+
+def undo(ctx: Ctx) -> None:
+    """The "Yes" taken back: their flags, track and place as before it."""
+    state, before = ctx.state, ctx.state.by_user_yes
+    if before is None:
+        return
+    state.flags = [f for f in state.flags if f in before.flags]
+    if not state.flags:
+        state.track, state.guide.branch = before.track, before.branch
+        state.guide.started_on = before.started_on or state.guide.started_on
+    state.danger_told_on = {k: v for k, v in state.danger_told_on.items() if k != "danger_by_user"}
+    state.by_user_yes = state.by_user_yes_at = None
+    state.by_user_declined_at = ctx.now
+    ctx.say_key("by_user_undone")
 
 
 register("safety.by_user", _show, _handle, takes_text=True)
