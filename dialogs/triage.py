@@ -71,10 +71,20 @@ def _plan_words(ctx: Ctx, a: Assessment) -> bool:
     return ctx.state.screen.startswith(_WORKING_THROUGH) and model_only and not a.attempt
 
 
+def _safe_in_care(ctx: Ctx, a: Assessment, text: str) -> bool:
+    """On the crisis screen, words that say they are safe ("im ok now. i called priya and she stayed
+    on the phone w me. sorry for that") against the model's middle reading alone: they are taken at
+    their word (a trial got "Many of those lines take texts too"). The full reply's reading, crisis
+    the rules read, or an attempt still count."""
+    model_only = a.source == "model" and a.rule != "crisis"
+    asking = a.crisis == CrisisZone.ASK and model_only and not a.attempt
+    return asking and ctx.state.screen == "crisis" and care.says_safe(text)
+
+
 def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
     if a.crisis == CrisisZone.ACT and not care.in_care(ctx) and _said_safe_lately(ctx, a):
         a = replace(a, crisis=CrisisZone.ASK)
-    if _plan_words(ctx, a):
+    if _plan_words(ctx, a) or _safe_in_care(ctx, a, text):
         a = replace(a, crisis=CrisisZone.NONE)
     if by_user.unsure(ctx, a):
         if not by_user.declined_recently(ctx):

@@ -1038,3 +1038,29 @@ def test_a_yes_stands_when_nothing_says_it_was_wrong_or_when_it_is_hours_old(kit
     conv.advance(hours=2)
     conv.say("i pressed the wrong button earlier", NONE)
     assert "danger_by_user" in conv.state.flags, "an hour on, the Yes stands"
+
+
+def test_in_crisis_care_saying_you_are_ok_outweighs_the_models_middle_reading(kit) -> None:
+    """A trial: "im ok now. i called priya and she stayed on the phone w me. sorry for that" read as
+    the question's zone, and got "Many of those lines take texts too"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("i feel like im disappearing, like nobody would notice if i was gone", ACT)
+    conv.say("im ok now. i called priya and she stayed on the phone w me. sorry for that", ASK)
+    assert conv.screen == "care.calm" and not conv.state.crisis_active
+    other = Conversation(kit)
+    other.onboard()
+    other.say("i want to die", ACT)
+    other.say("im ok, i just took all of them", ATTEMPT)
+    assert other.state.crisis_active, "an attempt is never talked away"
+
+
+def test_typing_grounding_or_safety_plan_on_the_crisis_screen_opens_it(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("i want to die", ACT)
+    conv.say("grounding")
+    assert conv.screen == "grounding"
+    conv.tap("Stop")
+    conv.say("my safety plan")
+    assert conv.screen == "plan"

@@ -15,7 +15,9 @@ from dialogs.screens.country import ask_country, set_country
 from dialogs.screens.lines import country, lines_text, say_reply
 from dialogs.screens.registry import SCREENS, is_main, register, show
 
-__all__ = ["CARE_SCREENS", "calm", "crisis", "follow_up", "in_care", "sos", "still_here", "welcome_back"]
+__all__ = [
+    "CARE_SCREENS", "calm", "crisis", "follow_up", "in_care", "says_safe", "sos", "still_here", "welcome_back",
+]  # fmt: skip
 
 # In crisis care, the full crisis reply is not given again within this time (see `crisis`).
 REPLY_REPEATS_AFTER = timedelta(hours=1)
@@ -164,14 +166,20 @@ def _says(text: str, phrases: tuple[str, ...]) -> bool:
     return any(p in said for p in phrases)
 
 
+def says_safe(text: str) -> bool:
+    """Words on the crisis screen that say they are safe now, or that the reply misread them."""
+    return _says(text, _SAFE_NOW) or _says(text, _MISREAD)
+
+
 def _crisis_handle(ctx: Ctx) -> None:
     _heard_from(ctx)
     button = ctx.event.button
     text = ctx.event.text.strip()
-    if button == "ground":
+    said = " ".join(text.casefold().split())
+    if button == "ground" or (not button and "grounding" in said):
         ctx.goto("grounding", step=0)
         _grounding_show(ctx)
-    elif button == "plan":
+    elif button == "plan" or (not button and "safety plan" in said):
         _start_plan(ctx)
     elif button == "country":
         ask_country(ctx, then="crisis")
@@ -298,7 +306,8 @@ def _plan_show(ctx: Ctx) -> None:
     step = steps[index]
     existing = ctx.state.safety_plan.get(step.key, "")
     hint = ctx.t("plan_existing", answer=existing) if existing else ""
-    ctx.say(f"{step.question}{hint}", [row(("Skip", "skip"), ("Stop for now", "stop"))])
+    # Content strings are stripped as they load, so the gap before the earlier answer is put here.
+    ctx.say(f"{step.question}\n\n{hint}" if hint else step.question, [row(("Skip", "skip"), ("Stop for now", "stop"))])
 
 
 def _plan_handle(ctx: Ctx) -> None:
