@@ -1091,3 +1091,19 @@ def test_who_blocked_whom_is_read_the_right_way_round_at_intake(kit, typed, cont
     conv.intake_to_contact()
     conv.say(typed)
     assert conv.state.profile.contact == contact
+
+
+@pytest.mark.parametrize(
+    ("typed", "ended_by"),
+    [("like 5 weeks ago. i left him", "me"), ("3 weeks ago, she dumped me", "them"), ("2 months ago", "")],
+)
+def test_who_ended_it_said_with_the_when_is_not_asked_again(kit, typed, ended_by):
+    conv = Conversation(kit)
+    conv.command("start")
+    conv.tap("agree")
+    conv.say("Sam")
+    conv.say(typed)
+    if ended_by:
+        assert conv.state.profile.ended_by == ended_by and conv.screen == "intake.reasons"
+    else:
+        assert conv.screen == "intake.ended_by"

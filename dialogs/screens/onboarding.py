@@ -186,7 +186,27 @@ def _when_handle(ctx: Ctx) -> None:
             ctx.say_key("when_again", _WHEN_BUTTONS)  # the buttons stay: a tap still answers
             return
         ctx.state.profile.breakup_date = when
+        said = _ended_in_passing(ctx.event.text)
+        if said:
+            # "like 5 weeks ago. i left him": not "Who ended it?" next, as a trial was asked.
+            ctx.state.profile.ended_by = said
+            show(ctx, "intake.reasons")
+            return
     show(ctx, "intake.ended_by")
+
+
+# Who ended it, said in passing with the when ("5 weeks ago, he dumped me"): only unmistakable words.
+_LEFT = r"(left|dumped|ended it with|broke up with)"
+_ENDED_IN_PASSING = (
+    ("me", re.compile(rf"\bi {_LEFT} (him|her|them)\b|\bi ended (it|things)\b")),
+    ("them", re.compile(rf"\b(he|she|they) {_LEFT} me\b|\b(he|she|they) ended (it|things)\b")),
+    ("mutual", re.compile(r"\bmutual\b|\bwe both (ended it|ended things|decided)\b")),
+)
+
+
+def _ended_in_passing(text: str) -> str:
+    low = " ".join(text.casefold().replace("’", "'").split())
+    return next((who for who, pattern in _ENDED_IN_PASSING if pattern.search(low)), "")
 
 
 def _when_answers(ctx: Ctx) -> bool:
