@@ -82,6 +82,7 @@ REQUIRED_TEXTS = frozenset(
         "time_which",
         "urge_known",
         "by_user_undone",
+        "resumed_already",
         "urge_distance_danger",
         "urge_distance_moving_on",
         "urge_still_danger",

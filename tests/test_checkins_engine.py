@@ -539,3 +539,18 @@ def test_urge_soon_after_a_check_in_does_not_ask_the_urge_again(kit):
     conv.advance(hours=2)
     conv.command("urge")
     assert conv.screen == "urge.strength", "hours later the urge is asked afresh"
+
+
+def test_resume_after_a_pause_that_already_ended_does_not_say_they_were_off(kit):
+    """A trial: /resume a week after a three-day pause had ended said "Check-ins are back on"."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.command("pause", "3")
+    conv.now = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
+    said = conv.command("resume")
+    assert said[0].text.startswith(kit.content.text("resumed")), "paused: back on"
+    conv.command("pause", "2")
+    conv.now = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
+    said = conv.command("resume")
+    text = "\n".join(r.text for r in said)
+    assert kit.content.text("resumed_already", time="09:00") in text and text.count("Welcome back") <= 1

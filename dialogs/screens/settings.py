@@ -190,9 +190,11 @@ def _pause(ctx: Ctx) -> None:
 @command("resume")
 def _resume(ctx: Ctx) -> None:
     prefs = ctx.state.checkins
+    # "Check-ins are back on" to someone whose pause ended a week ago (a trial) says they were off.
+    was_off = prefs.stopped or (prefs.paused_until is not None and prefs.paused_until > ctx.today)
     prefs.paused_until = None
     prefs.stopped = False if prefs.time else prefs.stopped
-    ctx.say_key("resumed")
+    ctx.say_key("resumed" if was_off or not prefs.time else "resumed_already", time=f"{prefs.time or ''}"[:5])
     back(ctx)
 
 
