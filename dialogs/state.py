@@ -150,3 +150,8 @@ class UserState(_Model):
     def contact_forbidden(self) -> bool:
         """True when no lesson, answer or feature may coach contact with the ex."""
         return bool(self.flags) or self.track == "moving_on"
+
+    @property
+    def harmed_by_ex(self) -> bool:
+        """They told of harm done or threatened to them by the ex, and nothing says they harm the ex."""
+        return "danger" in self.flags and "danger_by_user" not in self.flags

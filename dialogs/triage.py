@@ -86,6 +86,13 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
         a = replace(a, crisis=CrisisZone.ASK)
     if _plan_words(ctx, a) or _safe_in_care(ctx, a, text):
         a = replace(a, crisis=CrisisZone.NONE)
+    if by_user.unsure(ctx, a) and ctx.state.harmed_by_ex:
+        # Someone who told of harm done to them, describing it again ("when he texts from a new
+        # number it feels like hes still in the room"), is the likeliest to be misread as doing it:
+        # the model's reading alone is dropped, not asked about. Asked, a woman being stalked heard
+        # "are you worried you might frighten, follow or hurt your ex?" (a trial). Threats the rules
+        # read in the words still count.
+        a = replace(a, danger=False, danger_by_user=False)
     if by_user.unsure(ctx, a):
         if not by_user.declined_recently(ctx):
             by_user.ask(ctx)

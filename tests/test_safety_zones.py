@@ -766,16 +766,19 @@ def test_after_im_safe_now_the_model_alone_asks_instead_of_the_full_reply(kit) -
     assert "Samaritans" in said, "words the rules read still act at once"
 
 
-def test_someone_who_told_of_harm_to_them_is_asked_before_being_read_as_a_risk(kit) -> None:
+def test_someone_who_told_of_harm_to_them_is_not_read_as_a_risk_by_the_model_alone(kit) -> None:
+    """Read as a risk with no question, then asked (two trials): both hurt someone describing what
+    was done to them. The model's reading alone is dropped; a threat in plain words still counts."""
     conv = Conversation(kit)
     conv.onboard(shares="Yes, we share")
     conv.say("he shoved me last year. it was only once", DANGER)
     assert "danger" in conv.state.flags and "danger_by_user" not in conv.state.flags
     conv.tap("Continue")
     said = texts(conv.say("how do i get him to stop bringing up money in front of the kids", BY_USER))
-    assert kit.content.text("by_user_question") in said and "danger_by_user" not in conv.state.flags
-    conv.tap("No, that's not it")
-    assert "danger_by_user" not in conv.state.flags
+    assert kit.content.text("by_user_question") not in said and "danger_by_user" not in conv.state.flags
+    plain = Assessment(danger=True, danger_by_user=True, source="model", rule="danger")
+    said = texts(conv.say("i swear i will make him pay for this", plain))
+    assert "danger_by_user" in conv.state.flags, "words the rules read as a threat still count"
 
 
 @pytest.mark.parametrize(

@@ -39,18 +39,12 @@ def entries_for(ctx: Ctx) -> list[FaqEntry]:
     return [entry for entry in ctx.kit.content.faq if track in entry.tracks]
 
 
-def in_danger(ctx: Ctx) -> bool:
-    """Harm done or threatened to them by the ex was reported (not by them to the ex)."""
-    flags = ctx.state.flags
-    return "danger" in flags and "danger_by_user" not in flags
-
-
 def answer(ctx: Ctx, entry: FaqEntry, *, then: str = "") -> None:
     """The answer, in the version this person may hear; the last message carries the way back."""
     practical = ctx.state.contact_forbidden and _practical_fits(ctx, entry)
     forbidden = ctx.state.contact_forbidden and entry.contact_coaching and not practical
     messages = entry.moving_on_answer if forbidden and entry.moving_on_answer else entry.answer
-    if entry.danger_answer and in_danger(ctx):
+    if entry.danger_answer and ctx.state.harmed_by_ex:
         messages, forbidden = entry.danger_answer, True
     # Practical messages about what they share are not the contact coaching the guard holds back.
     coaching = entry.contact_coaching and not forbidden and not practical

@@ -8,7 +8,6 @@ from dialogs.context import Ctx, row
 from dialogs.model import UrgeWrite
 from dialogs.parsing import parse_int
 from dialogs.screens.checkin import URGE_BUTTONS
-from dialogs.screens.faq import in_danger
 from dialogs.screens.registry import back, command, enter_side, register
 from dialogs.screens.slip import no_contact_day
 
@@ -115,14 +114,14 @@ register("urge.done", lambda ctx: ctx.say_key("urge_done", BACK), back, takes_te
 
 def _why_distance(ctx: Ctx) -> str:
     """Why distance, in words that fit why contact is off: their safety, their ex's wish, or neither."""
-    if in_danger(ctx):
+    if ctx.state.harmed_by_ex:
         return "urge_distance_danger"
     return "urge_distance_boundary" if "boundary" in ctx.state.flags else "urge_distance_moving_on"
 
 
 def _followup_handle(ctx: Ctx) -> None:
     if ctx.event.button == "still":
-        if in_danger(ctx):
+        if ctx.state.harmed_by_ex:
             key = "urge_still_danger"
         else:
             key = "urge_still_boundary" if ctx.state.contact_forbidden else "urge_still"
