@@ -475,13 +475,19 @@ def test_the_check_in_says_todays_step_is_ready_only_when_it_is(kit):
     assert conv.text().endswith(kit.content.text("checkin_next")) and "Today's step" in conv.labels()
 
 
-@pytest.mark.parametrize("typed", ["k", "ok.", "nah", "Not really"])
-def test_a_bare_acknowledgement_at_the_note_question_is_nothing_to_note(kit, typed):
-    """A trial: "k" was kept in the journal as the day's note and thanked as one."""
+def at_the_check_in(kit) -> Conversation:
+    """Signed up at 08:00 on 2 March for 09:00 check-ins; the next day's check-in just opened."""
     conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     conv.onboard(time="09:00")
     conv.now = NINE_LONDON.replace(day=3)
     conv.due()
+    return conv
+
+
+@pytest.mark.parametrize("typed", ["k", "ok.", "nah", "Not really"])
+def test_a_bare_acknowledgement_at_the_note_question_is_nothing_to_note(kit, typed):
+    """A trial: "k" was kept in the journal as the day's note and thanked as one."""
+    conv = at_the_check_in(kit)
     conv.tap("^3")
     conv.tap("^4$")
     conv.tap("^No$")
@@ -494,10 +500,7 @@ def test_a_bare_acknowledgement_at_the_note_question_is_nothing_to_note(kit, typ
 
 
 def test_a_short_real_note_is_kept(kit):
-    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    conv.onboard(time="09:00")
-    conv.now = NINE_LONDON.replace(day=3)
-    conv.due()
+    conv = at_the_check_in(kit)
     conv.tap("^3")
     conv.tap("^4$")
     conv.tap("^No$")
@@ -526,10 +529,7 @@ def test_once_they_are_talking_again_the_check_in_asks_no_urge_and_no_contact_qu
 
 def test_urge_soon_after_a_check_in_does_not_ask_the_urge_again(kit):
     """A trial: /urge asked for the urge on the same scale minutes after the check-in had."""
-    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    conv.onboard(time="09:00")
-    conv.now = NINE_LONDON.replace(day=3)
-    conv.due()
+    conv = at_the_check_in(kit)
     conv.tap("^3")
     conv.tap("^8$")
     conv.advance(minutes=5)
