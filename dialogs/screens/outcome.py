@@ -51,10 +51,8 @@ def _keyboard(ctx: Ctx, when: str) -> list[tuple[Button, ...]]:
 
 def ask(ctx: Ctx, *, told: bool = False) -> None:
     """`told`: they typed what happened, so the question comes now, for where they are."""
-    when = moment(ctx.state, ctx.today, _branch_read(ctx))
-    if told:
-        when = when or (ctx.state.guide.branch if ctx.state.guide.branch in ANSWERS else "first")
-    when = when or "first"
+    branch = ctx.state.guide.branch
+    when = moment(ctx.state, ctx.today, _branch_read(ctx)) or (branch if told and branch in ANSWERS else "first")
     ctx.state.guide.outcome_asked_on = ctx.today
     ctx.goto("guide.outcome", moment=when)
     if told:

@@ -194,7 +194,10 @@ def _resume(ctx: Ctx) -> None:
     was_off = prefs.stopped or (prefs.paused_until is not None and prefs.paused_until > ctx.today)
     prefs.paused_until = None
     prefs.stopped = False if prefs.time else prefs.stopped
-    ctx.say_key("resumed" if was_off or not prefs.time else "resumed_already", time=f"{prefs.time or ''}"[:5])
+    if was_off or prefs.time is None:
+        ctx.say_key("resumed")
+    else:
+        ctx.say_key("resumed_already", time=f"{prefs.time:%H:%M}")
     back(ctx)
 
 
