@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,13 +31,10 @@ def char_wb_ngrams(text: str, low: int = CHAR_NGRAMS[0], high: int = CHAR_NGRAMS
         padded = f" {word} "
         size = len(padded)
         for n in range(low, high + 1):
-            offset = 0
-            out.append(padded[offset : offset + n])
-            while offset + n < size:
-                offset += 1
-                out.append(padded[offset : offset + n])
-            if offset == 0:  # a word shorter than n is counted once
+            if n >= size:  # a word shorter than n is counted once, whole
+                out.append(padded)
                 break
+            out += [padded[i : i + n] for i in range(size - n + 1)]
     return out
 
 
@@ -46,6 +44,15 @@ def word_ngrams(text: str, low: int = WORD_NGRAMS[0], high: int = WORD_NGRAMS[1]
     for n in range(low, high + 1):
         out += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
     return out
+
+
+# The safety head and the coach each read every message's n-grams against their own vocabulary; the
+# n-grams are counted once for both. This runs in the reader's thread holding the GIL, so each
+# millisecond here is one the event loop waits for.
+@lru_cache(maxsize=64)
+def _counted(text: str, words: bool) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    counts = Counter(word_ngrams(text) if words else char_wb_ngrams(text))
+    return tuple(counts), tuple(counts.values())
 
 
 @dataclass
@@ -66,11 +73,12 @@ class NgramSpace:
     def sparse(self, text: str) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
         """The same row as (columns, values) of its non-zero entries: a text has a few dozen n-grams
         in a vocabulary of tens of thousands, so products over these are what is cheap."""
-        grams = word_ngrams(text) if self.words else char_wb_ngrams(text)
-        found = [(column, count) for gram, count in Counter(grams).items()
-                 if (column := self.vocabulary.get(gram)) is not None]
+        grams, counts = _counted(text, self.words)
+        vocabulary = self.vocabulary
+        found = [(column, count) for gram, count in zip(grams, counts, strict=True)
+                 if (column := vocabulary.get(gram)) is not None]
         columns = np.fromiter((c for c, _ in found), dtype=np.intp, count=len(found))
-        counts = np.fromiter((n for _, n in found), dtype=np.float32, count=len(found))
-        values = ((1.0 + np.log(counts)) * self.idf[columns]).astype(np.float32)
+        hits = np.fromiter((n for _, n in found), dtype=np.float32, count=len(found))
+        values = ((1.0 + np.log(hits)) * self.idf[columns]).astype(np.float32)
         norm = float(np.linalg.norm(values))
         return columns, values / norm if norm > 0 else values
