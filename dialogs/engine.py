@@ -211,6 +211,12 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     if not question and ctx.state.screen in _SAFETY_QUESTIONS:
         screen.handle(ctx)  # the question about their safety first; their words wait for its answer
         return
+    if not question and ctx.state.screen == "crisis" and care.answered_on_crisis_screen(text):
+        screen.handle(ctx)
+        return
+    if not question and care.corrects_crisis_reply(ctx, text):
+        care.own_misread(ctx)
+        return
     if not question and _closed_answer(ctx, screen):
         screen.handle(ctx)  # "half 11" at the time question is a time, whatever else it sounds like
         return

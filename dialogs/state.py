@@ -117,6 +117,7 @@ class UserState(_Model):
     crisis_told_attempt: bool = False  # ... and whether it was the one for an attempt in progress
     safe_at: datetime | None = None  # when they last said "I'm safe now" after a crisis
     crisis_welcomed_at: datetime | None = None  # when their first words after a crisis were met
+    misread_at: datetime | None = None  # when they last said a crisis reply or question misread them
     # The words that raised the crisis reply and the data of the screen they were typed on: if the
     # person says the reply misread them, the words are handled there after all.
     crisis_held: str = ""

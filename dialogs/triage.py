@@ -53,10 +53,19 @@ def model_crisis_dropped(a: Assessment) -> Assessment:
 SAFE_HOLDS = timedelta(hours=24)
 
 
+# After "you misread me", for longer: a trial's father got the full reply for "2am when i cant
+# sleep", "scrolling old photos of us" and "ok. not sending it", and said so; five false alarms take
+# the weight out of the real one. The question still comes, and crisis in the words still acts.
+MISREAD_HOLDS = timedelta(days=7)
+
+
 def _said_safe_lately(ctx: Ctx, a: Assessment) -> bool:
-    at = ctx.state.safe_at
+    safe, misread = ctx.state.safe_at, ctx.state.misread_at
     model_only = a.source == "model" and a.rule != "crisis"
-    return model_only and not a.attempt and at is not None and ctx.now - at < SAFE_HOLDS
+    lately = (safe is not None and ctx.now - safe < SAFE_HOLDS) or (
+        misread is not None and ctx.now - misread < MISREAD_HOLDS
+    )
+    return model_only and not a.attempt and lately
 
 
 # Screens in crisis care where the person is writing their way through it: the safety plan asks for

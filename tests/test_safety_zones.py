@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dialogs.assessment import Assessment, CrisisZone
+from dialogs.assessment import Assessment, CrisisZone, Understanding
 from dialogs.model import Reply
 from tests.driver import Conversation
 
@@ -1067,3 +1067,50 @@ def test_typing_grounding_or_safety_plan_on_the_crisis_screen_opens_it(kit) -> N
     conv.tap("Stop")
     conv.say("my safety plan")
     assert conv.screen == "plan"
+
+
+def test_not_suicidal_on_the_crisis_screen_is_a_misreading_before_any_question(conv: Conversation, kit) -> None:
+    conv.say("ok. not sending it. for now", ACT)  # a misreading: the draft to the ex stays unsent
+    seems_a_question = Understanding(faq=(("no_reply", 0.9),), faq_bar=0.2, intent_bar=0.2)
+    said = texts(conv.say(
+        "why do you keep doing this. i said im not sending the text. im not suicidal. i just wanted to do my checkin",
+        NONE,
+        understanding=seems_a_question,
+    ))
+    assert "I'm sorry, I read that wrong" in said
+    no_reply = next(e for e in kit.content.faq if e.id == "no_reply")
+    assert no_reply.answer[0][:40] not in said
+    assert not conv.state.crisis_active and conv.state.misread_at == conv.now
+
+
+def test_a_misreading_put_right_a_day_later_gets_a_sorry_not_a_shrug(conv: Conversation, kit) -> None:
+    conv.say("sunday nights after they go back to her place. and like 2am when i cant sleep", ACT)
+    conv.tap("I'm safe now")
+    conv.advance(hours=20)
+    conv.command("menu")
+    said = texts(conv.say(
+        "that's not what i meant btw, i meant insomnia. i'm not going to hurt myself, stop sending me hotlines", NONE
+    ))
+    assert said.startswith("I'm sorry, I read that wrong")
+    assert kit.content.text("use_buttons") not in said and conv.screen == "menu"
+    assert "good to hear from you again" not in texts(conv.say("thanks", NONE)), "nor a welcome after it"
+    # The words alone mean nothing once the crisis reply is days old.
+    conv.advance(days=4)
+    assert not texts(conv.say("stop sending me hotlines", NONE)).startswith("I'm sorry, I read that wrong")
+
+
+def test_after_a_misreading_the_model_alone_asks_for_a_week_and_plain_words_still_act(
+    conv: Conversation,
+) -> None:
+    conv.say("scrolling old photos of us", ACT)
+    conv.say("you misread me, i was talking about photos", NONE)
+    conv.advance(days=3)
+    conv.command("menu")
+    said = texts(conv.say("ok. not sending it. for now", ACT))
+    assert "Are you having thoughts of ending your life?" in said and "Samaritans" not in said
+    conv.tap("^No$")
+    assert "Samaritans" in texts(conv.say("i want to die", Assessment(crisis=CrisisZone.ACT, source="rules")))
+    conv.advance(days=8)
+    conv.tap("I'm safe now")
+    conv.advance(days=1)
+    assert "Samaritans" in texts(conv.say("ok. not sending it. for now", ACT)), "the hold lasts a week"

@@ -6,6 +6,7 @@ Everything here runs before any lesson logic. Crisis resources and wording come 
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 from dialogs.context import Ctx, row
@@ -97,6 +98,8 @@ def welcome_back(ctx: Ctx) -> None:
         return
     if state.crisis_welcomed_at is not None and state.crisis_welcomed_at >= told:
         return
+    if _corrects(ctx.event.text):
+        return  # "that's not what i meant": sorry is owed, not "nothing needs an apology"
     state.crisis_welcomed_at = ctx.now
     ctx.say_key("after_crisis_welcome")
 
@@ -161,14 +164,59 @@ _MISREAD = (
 )
 
 
+# Said on any screen in the days after a crisis reply, these put it right: "that's not what i
+# meant btw, i meant insomnia. i'm not going to hurt myself, stop sending me hotlines" got "I'm not
+# sure what to do with that here" in a trial. Milder words ("i meant", "im ok") count only on the
+# crisis screen itself, where nothing else is being asked.
+_CORRECTION = re.compile(
+    r"\b(?:misread|misunderstood|not what i (?:meant|said)|(?:got|read) (?:it|that|this|me) wrong|wrong idea"
+    r"|wrong end of the stick|not suicidal|(?:not|never) (?:going|gonna) (?:to )?(?:hurt|kill|harm) myself"
+    r"|stop (?:sending|giving|showing) (?:me )?(?:the |these |those |all (?:the|these|those) )?"
+    r"(?:hotlines?|helplines?|crisis|numbers))"
+)
+CORRECTION_WINDOW = timedelta(days=3)
+
+
 def _says(text: str, phrases: tuple[str, ...]) -> bool:
     said = text.casefold().replace("’", "'")
     return any(p in said for p in phrases)
 
 
+def corrects_crisis_reply(ctx: Ctx, text: str) -> bool:
+    """Words, on a screen outside crisis care, that say a crisis reply of the last few days misread them."""
+    told = ctx.state.crisis_told_at
+    if in_care(ctx) or told is None or ctx.now - told > CORRECTION_WINDOW:
+        return False
+    return _corrects(text)
+
+
+def _corrects(text: str) -> bool:
+    return bool(_CORRECTION.search(" ".join(text.casefold().replace("’", "'").split())))
+
+
+def own_misread(ctx: Ctx) -> None:
+    """Sorry, once, and the screen they are on again."""
+    ctx.state.misread_at = ctx.state.crisis_welcomed_at = ctx.now
+    ctx.say_key("crisis_misread")
+    if ctx.state.screen in SCREENS:
+        SCREENS[ctx.state.screen].show(ctx)
+
+
 def says_safe(text: str) -> bool:
     """Words on the crisis screen that say they are safe now, or that the reply misread them."""
-    return _says(text, _SAFE_NOW) or _says(text, _MISREAD)
+    return _says(text, _SAFE_NOW) or _misread(text)
+
+
+def _misread(text: str) -> bool:
+    return _says(text, _MISREAD) or _corrects(text)
+
+
+def answered_on_crisis_screen(text: str) -> bool:
+    """Typed on the crisis screen, words its own buttons stand for: safe now, misread, grounding, the
+    plan. They come before any question the words seem to ask ("why do you keep doing this. im not
+    suicidal" got an answer about not messaging the ex in a trial)."""
+    said = " ".join(text.casefold().split())
+    return says_safe(text) or "grounding" in said or "safety plan" in said
 
 
 def _crisis_handle(ctx: Ctx) -> None:
@@ -183,7 +231,7 @@ def _crisis_handle(ctx: Ctx) -> None:
         _start_plan(ctx)
     elif button == "country":
         ask_country(ctx, then="crisis")
-    elif text and _says(text, _MISREAD):
+    elif text and _misread(text):
         if not _handle_held(ctx):
             calm(ctx, misread=True)
     elif button == "goon" or (text and _says(text, _SAFE_NOW)):
@@ -229,6 +277,8 @@ def calm(ctx: Ctx, *, misread: bool = False, quiet: bool = False) -> None:
     told = state.crisis_told_at
     if misread or (told is not None and ctx.now - told >= WELCOME_AFTER):
         state.crisis_welcomed_at = ctx.now
+    if misread:
+        state.misread_at = ctx.now
     resume = ctx.state.resume_screen
     ctx.state.resume_screen = resume if resume.startswith(("guide.", "intake.")) else ""
     if quiet:  # the caller says what comes next
