@@ -8,6 +8,7 @@ which keeps concurrent renders in worker threads independent of each other.
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -66,6 +67,8 @@ def render_progress_chart(
     no_contact_start: date | None,
     no_contact_days: int,
     days: int = 30,
+    *,
+    limited: bool = False,
 ) -> bytes:
     """Return a PNG of the last `days` local days ending `today`; raise NoData when it would be empty.
 
@@ -109,7 +112,7 @@ def render_progress_chart(
                 Patch(
                     color=_SHADE_COLOUR,
                     alpha=0.35,
-                    label=_no_contact_label(no_contact_start, no_contact_days, today),
+                    label=_no_contact_label(no_contact_start, no_contact_days, today, limited),
                 )
             ],
             loc="lower right",
@@ -175,11 +178,12 @@ def _no_contact_span(start: date | None, length: int, first: date, days: int) ->
     return (begin, end) if begin <= end else None
 
 
-def _no_contact_label(start: date | None, length: int, today: date) -> str:
+def _no_contact_label(start: date | None, length: int, today: date, limited: bool = False) -> str:
+    kind = "Limited contact" if limited else "No contact"
     if start is None:
-        return "No contact"
+        return kind
     day = (today - start).days + 1
-    return f"No contact, day {day} of {length}" if 1 <= day <= length else "No contact"
+    return f"{kind}, day {day} of {length}" if 1 <= day <= length else kind
 
 
 def _ticks(days: int) -> list[int]:
@@ -198,9 +202,12 @@ async def render_progress_chart_async(
     no_contact_start: date | None,
     no_contact_days: int,
     days: int = 30,
+    *,
+    limited: bool = False,
 ) -> bytes:
     """`render_progress_chart` in a worker thread, so the event loop keeps serving other users."""
     # Read the records here: a generator must not be consumed from another thread.
     return await asyncio.to_thread(
-        render_progress_chart, list(checkins), list(urges), today, no_contact_start, no_contact_days, days
+        functools.partial(render_progress_chart, limited=limited),
+        list(checkins), list(urges), today, no_contact_start, no_contact_days, days,
     )

@@ -347,7 +347,7 @@ class ChatService:
                 state.no_contact.start if not state.contact_forbidden else None,
                 state.no_contact.days,
             )
-            text = summary_text(summary, name)
+            text = summary_text(summary, state.profile.name, limited=state.no_contact.limited)
             if checkins or urges:
                 out.replies.append(Reply(text, image=Image("progress", caption=text[:900])))
             else:
@@ -660,6 +660,7 @@ class ChatService:
                 today,
                 state.no_contact.start if not state.contact_forbidden else None,
                 state.no_contact.days,
+                limited=state.no_contact.limited,
             )
         except NoData:
             return None

@@ -198,20 +198,22 @@ def _streak_line(s: ProgressSummary) -> str | None:
     return None
 
 
-def _no_contact_line(s: ProgressSummary) -> str | None:
+def _no_contact_line(s: ProgressSummary, limited: bool) -> str | None:
     if s.no_contact_day is None:
         return None
+    kind = "limited contact" if limited else "no contact"
     if s.no_contact_done:
-        return f"You have completed your {s.no_contact_days} days of no contact."
-    return f"Today is day {s.no_contact_day} of {s.no_contact_days} of no contact."
+        return f"You have completed your {s.no_contact_days} days of {kind}."
+    return f"Today is day {s.no_contact_day} of {s.no_contact_days} of {kind}."
 
 
-def summary_text(summary: ProgressSummary, name: str) -> str:
-    """A few plain sentences for the user. Never counts misses and never promises an outcome."""
+def summary_text(summary: ProgressSummary, name: str, *, limited: bool = False) -> str:
+    """A few plain sentences for the user. Never counts misses and never promises an outcome.
+    `limited`: the count is of limited contact (practical messages only), not of no contact."""
     name = " ".join(name.split())[:40]
     if summary.days_of_data == 0:
         hello = f"{name}, there" if name else "There"
-        line = _no_contact_line(summary)
+        line = _no_contact_line(summary, limited)
         return " ".join(
             part
             for part in (
@@ -227,7 +229,7 @@ def summary_text(summary: ProgressSummary, name: str) -> str:
         _mood_line(summary.mood),
         _urge_line(summary.urge),
         _streak_line(summary),
-        _no_contact_line(summary),
+        _no_contact_line(summary, limited),
     ]
     if summary.days_of_data < MIN_TO_COMPARE:
         lines.append("A few more check-ins will make the picture clearer.")

@@ -202,3 +202,11 @@ def test_importing_the_module_does_not_import_matplotlib() -> None:
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_shaded_span_is_named_for_the_kind_of_count() -> None:
+    from bot.chart import _no_contact_label
+
+    start = date(2026, 3, 1)
+    assert _no_contact_label(start, 45, date(2026, 3, 20), limited=True) == "Limited contact, day 20 of 45"
+    assert _no_contact_label(start, 45, date(2026, 3, 20)) == "No contact, day 20 of 45"

@@ -314,7 +314,10 @@ def test_a_co_parent_hears_one_plan_and_is_asked_only_about_contact_beyond_what_
     asked = "\n".join(r.text for r in conv.tap("^4$"))
     assert asked == kit.content.checkins.contact_question_shared
     said = "\n".join(r.text for r in conv.tap("^Yes$") + conv.tap("Skip"))
-    assert "Shame" not in said and conv.screen != "checkin.slip", "practical contact is no slip"
+    assert "Shame" not in said
+    assert conv.screen == "checkin.slip", "contact beyond the practical is the slip of limited contact"
+    kept = "\n".join(r.text for r in conv.tap("Keep my count"))
+    assert "day 2 of 30" in kept and conv.state.no_contact.limited and conv.state.no_contact.slips == 1
 
 
 def test_a_co_parent_whose_ex_has_moved_on_may_still_send_practical_messages(kit):

@@ -224,3 +224,10 @@ def test_summary_text_is_short_and_never_shames(
     assert summary.streak <= summary.days_of_data
     for trend in (summary.mood, summary.urge):
         assert trend.now is None or trend.now_answers > 0
+
+
+def test_a_limited_contact_count_is_called_limited_contact() -> None:
+    summary = summarise([mood(0, 3)], [], TODAY, ago(19), 45)
+    text = summary_text(summary, "", limited=True)
+    assert "Today is day 20 of 45 of limited contact." in text and "no contact" not in text
+    assert text.startswith("Here is how"), "no name: no lower-case 'friend' opening the sentence"

@@ -26,10 +26,11 @@ def no_contact_day(ctx: Ctx) -> int | None:
 
 
 def counting(ctx: Ctx) -> bool:
-    """A no-contact count is running that a slip can restart: not limited contact, not moving on."""
+    """A count is running that a slip can restart: no contact, or limited contact, where a message
+    beyond the practical is the slip (a father who wrote "i still love her" at 2am was asked nothing
+    more in a trial). Not on the moving-on path."""
     ends = calendar.no_contact_ends_on(ctx.state)
-    nc = ctx.state.no_contact
-    return ends is not None and ctx.today < ends and not nc.limited and not ctx.state.contact_forbidden
+    return ends is not None and ctx.today < ends and not ctx.state.contact_forbidden
 
 
 def reported_today(ctx: Ctx) -> bool:
