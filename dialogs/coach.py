@@ -112,7 +112,16 @@ class DuringNoContact(_Strict):
     type: Literal["during_no_contact"]
 
 
-Check = Annotated[MaxChars | MaxQuestions | NightHours | DuringNoContact, Field(discriminator="type")]
+class DuringLimitedContact(_Strict):
+    """Limited contact: only practical messages until the count is done."""
+
+    type: Literal["during_limited_contact"]
+
+
+Check = Annotated[
+    MaxChars | MaxQuestions | NightHours | DuringNoContact | DuringLimitedContact, Field(discriminator="type")
+]
+_TIMING = (NightHours, DuringNoContact, DuringLimitedContact)
 
 _PLACEHOLDERS: dict[str, frozenset[str]] = {
     "patterns": frozenset(),
@@ -120,6 +129,7 @@ _PLACEHOLDERS: dict[str, frozenset[str]] = {
     "max_questions": frozenset({"count", "limit"}),
     "night_hours": frozenset({"time"}),
     "during_no_contact": frozenset({"days_left"}),
+    "during_limited_contact": frozenset({"days_left"}),
 }
 
 
@@ -262,15 +272,17 @@ class Coach:
         *,
         local_time: dt.time,
         no_contact_days_left: int,
+        limited_days_left: int = 0,
         meaning: Mapping[str, str] | None = None,
     ) -> Review:
         """`meaning`: rule id -> the sentence the understanding model read as that problem; it finds
-        what the patterns miss (blame dressed as a wish, polite pressure, sarcasm)."""
+        what the patterns miss (blame dressed as a wish, polite pressure, sarcasm).
+        `limited_days_left`: days of a limited-contact count still to go (practical messages only)."""
         text = draft.strip()
         plain = _Plain(text[:SCAN_LIMIT])
         findings = []
         for compiled in self._compiled:
-            finding = _apply(compiled, text, plain, local_time, no_contact_days_left)
+            finding = _apply(compiled, text, plain, local_time, no_contact_days_left, limited_days_left)
             sentence = (meaning or {}).get(compiled.rule.id)
             if finding is None and sentence and text:
                 rule = compiled.rule
@@ -279,6 +291,10 @@ class Coach:
                 )
             if finding is not None:
                 findings.append(finding)
+        if not any(not f.timing for f in findings):
+            # A practical message with nothing wrong in its words is what limited contact is for.
+            limited = {c.rule.id for c in self._compiled if isinstance(c.rule.check, DuringLimitedContact)}
+            findings = [f for f in findings if f.rule_id not in limited]
         return Review(tuple(findings), len(text), self.spec.texts)
 
 
@@ -322,12 +338,12 @@ class _Plain:
 
 
 def _apply(
-    compiled: _CompiledRule, text: str, plain: _Plain, local_time: dt.time, days_left: int
+    compiled: _CompiledRule, text: str, plain: _Plain, local_time: dt.time, days_left: int, limited_left: int
 ) -> Finding | None:
     rule = compiled.rule
 
     def found(fragment: str | None = None, **values: object) -> Finding:
-        timing = isinstance(rule.check, NightHours | DuringNoContact)
+        timing = isinstance(rule.check, _TIMING)
         return Finding(rule.id, rule.title, rule.explain.format(**values), rule.example, fragment, timing)
 
     if not text:
@@ -349,8 +365,9 @@ def _apply(
         return found(_clip(quoted, 0, len(quoted)), count=len(marks), limit=check.limit)
     if isinstance(check, NightHours):
         return found(None, time=local_time.strftime("%H:%M")) if check.covers(local_time.hour) else None
-    if days_left > 0:  # DuringNoContact
-        return found(None, days_left="1 day" if days_left == 1 else f"{days_left} days")
+    left = limited_left if isinstance(check, DuringLimitedContact) else days_left
+    if left > 0:
+        return found(None, days_left="1 day" if left == 1 else f"{left} days")
     return None
 
 

@@ -30,6 +30,9 @@ AWAY_FOR_DISCLOSURE = timedelta(days=7)
 ANSWER_WORDS = 8
 _ASSESSED = frozenset({EventKind.TEXT, EventKind.COMMAND, EventKind.MEDIA})
 _SAFETY_QUESTIONS = frozenset({"safety.ask", "safety.by_user", "safety.moved_on"})
+# Screens that take typed text as it stands: a draft for the coach, or an unsent message, is just
+# that, even when it asks the ex a question ("can we try again?" got the FAQ on whether it can work).
+_VERBATIM = frozenset({"draft", "urge.unsent"})
 
 
 def step(state: UserState | None, event: Event, now: datetime, kit: Kit) -> tuple[UserState, list[Effect]]:
@@ -219,6 +222,13 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         return
     if not question and _closed_answer(ctx, screen):
         screen.handle(ctx)  # "half 11" at the time question is a time, whatever else it sounds like
+        return
+    if not question and ctx.state.screen in _VERBATIM:
+        command = understanding.exact_intent(text, ctx.kit.content)
+        if command is not None:
+            run_intent(ctx, command)
+        else:
+            screen.handle(ctx)
         return
     if not question and outcome.news(ctx, text):
         return

@@ -158,6 +158,11 @@ def _keyword_re(word: str) -> re.Pattern[str]:
 _EXACT: dict[int, dict[str, Intent]] = {}
 
 
+def exact_intent(text: str, content: Content) -> Intent | None:
+    """The command these few words mean on their own ("menu", "stop", "go back"), or None."""
+    return _exact_intents(content).get(normalise(text))
+
+
 def _exact_intents(content: Content) -> dict[str, Intent]:
     """Phrasings short enough to mean only the command, matched exactly after normalising."""
     key = id(content)

@@ -124,7 +124,7 @@ def test_draft_table(coach: Coach, draft: str, expected: set[str]) -> None:
 def test_table_is_big_and_covers_every_rule(coach: Coach) -> None:
     assert len(DRAFTS) >= 40
     covered = set().union(*(expected for _, expected in DRAFTS))
-    assert covered == set(coach.rule_ids) - {"night", "no_contact"}  # timing is tested below
+    assert covered == set(coach.rule_ids) - {"night", "no_contact", "limited_contact"}  # timing: below
     assert sum(1 for _, expected in DRAFTS if not expected) >= 10
 
 
@@ -273,7 +273,7 @@ def test_everything_flagged_names_what_does_not_fit(coach: Coach) -> None:
 
 def test_shipped_rules_load() -> None:
     coach = load_coach(CONTENT_DIR)
-    assert len(coach.rule_ids) == len(set(coach.rule_ids)) == 9
+    assert len(coach.rule_ids) == len(set(coach.rule_ids)) == 10
 
 
 def _write_rules(tmp_path: Path, old: str, new: str) -> Path:
@@ -391,3 +391,16 @@ def test_a_co_parents_practical_draft_is_not_held_back_for_the_count(kit) -> Non
     draft = "Hi Jo, Leo's dentist appointment is on Thursday at 4.15. Can you take him?"
     said = "\n".join(r.text for r in conv.say(draft))
     assert "no contact to go" not in said and "days of no contact" not in said
+
+
+def test_during_limited_contact_a_draft_about_the_two_of_you_is_told_to_wait(kit) -> None:
+    from datetime import UTC, datetime
+
+    from tests.driver import Conversation
+
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 17, 0, tzinfo=UTC))
+    conv.onboard(contact="must stay in touch", shares="Yes")
+    conv.command("draft")
+    said = "\n".join(r.text for r in conv.say("i know you said kids only but i miss you. can we try again?"))
+    assert re.search(r"You have \d+ days of limited contact to go", said)
+    assert "days of no contact" not in said

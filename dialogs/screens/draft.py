@@ -62,13 +62,15 @@ def _handle(ctx: Ctx) -> None:
         return
     practical = ctx.state.contact_forbidden  # and so `_practical`: a message they must send
     understood = ctx.event.understanding
+    limited = ctx.state.no_contact.limited
+    days_left = 0 if practical else no_contact_days_left(ctx.state, ctx.today)
     review = ctx.kit.coach.review(
         text,
         local_time=ctx.now.astimezone(ctx.zone).time(),
-        # Limited contact is no countdown: the practical messages it allows are sent when needed.
-        no_contact_days_left=0
-        if ctx.state.no_contact.limited or practical
-        else no_contact_days_left(ctx.state, ctx.today),
+        # Limited contact is no silence: the practical messages it allows are sent when needed, and
+        # the review says that anything about the two of you waits.
+        no_contact_days_left=0 if limited else days_left,
+        limited_days_left=days_left if limited else 0,
         meaning=dict(understood.coach) if understood else None,
     )
     messages = format_review(review, ctx.state.profile.name)
