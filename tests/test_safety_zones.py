@@ -1114,3 +1114,15 @@ def test_after_a_misreading_the_model_alone_asks_for_a_week_and_plain_words_stil
     conv.tap("I'm safe now")
     conv.advance(days=1)
     assert "Samaritans" in texts(conv.say("ok. not sending it. for now", ACT)), "the hold lasts a week"
+
+
+def test_without_a_name_the_question_asked_again_says_hi_to_someone(kit) -> None:
+    """A trial's father skipped the name and got "Hi . I asked you something earlier"."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.state.profile.name = ""
+    conv.now = datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
+    conv.say("i just dont know anymore", ASK)
+    conv.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    said = texts(conv.due())
+    assert said.startswith("Hi friend. I asked you something earlier"), said

@@ -69,7 +69,7 @@ def on_due(ctx: Ctx) -> None:
         # day's word (in a trial the check-in simply never came while it waited).
         _count_unanswered(prefs)
         prefs.last_sent_on, prefs.last_sent_at = owed.local_date, ctx.now
-        ctx.say_key("screen_follow_up", screening.ANSWERS, name=ctx.state.profile.name)
+        ctx.say_key("screen_follow_up", screening.ANSWERS)
         return
     if ctx.state.screen.startswith(("crisis", "grounding", "plan", "safety.")):
         return

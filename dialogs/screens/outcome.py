@@ -56,7 +56,7 @@ def ask(ctx: Ctx, *, told: bool = False) -> None:
     ctx.state.guide.outcome_asked_on = ctx.today
     ctx.goto("guide.outcome", moment=when)
     if told:
-        ctx.say_key("outcome_news", _keyboard(ctx, when), name=ctx.state.profile.name)
+        ctx.say_key("outcome_news", _keyboard(ctx, when))
         return
     key = (
         "outcome_no_reply_long"
