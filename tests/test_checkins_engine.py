@@ -557,3 +557,37 @@ def test_resume_after_a_pause_that_already_ended_does_not_say_they_were_off(kit)
     said = conv.command("resume")
     text = "\n".join(r.text for r in said)
     assert kit.content.text("resumed_already", time="09:00") in text and text.count("Welcome back") <= 1
+
+
+def _to_contact_question(kit, contact: str = "No contact") -> Conversation:
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(contact=contact)
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    conv.tap("^3")
+    conv.tap("^4$")
+    assert conv.screen == "checkin.contact"
+    return conv
+
+
+@pytest.mark.parametrize(
+    ("contact", "typed", "contacted"),
+    [
+        ("must stay in touch", "only about pickup on friday thru the app", False),
+        ("must stay in touch", "just the handover at the door, said hi", False),
+        ("must stay in touch", "sent her a long text last night, nothing about the kids", True),
+        ("No contact", "yeah i texted him at 2am", True),
+        ("No contact", "nope, not once", False),
+    ],
+)
+def test_the_contact_question_answered_in_words(kit, contact: str, typed: str, contacted: bool) -> None:
+    conv = _to_contact_question(kit, contact)
+    conv.say(typed)
+    assert conv.state.data.get("contacted") is contacted
+    assert conv.screen == "checkin.note"
+
+
+def test_words_that_do_not_answer_the_contact_question_get_a_hint_not_the_bare_question(kit) -> None:
+    conv = _to_contact_question(kit)
+    said = "\n".join(r.text for r in conv.say("hmm"))
+    assert said.startswith(kit.content.text("pick_a_button")) and conv.screen == "checkin.contact"

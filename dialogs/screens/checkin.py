@@ -7,6 +7,7 @@ question when it is very low or has stayed low.
 
 from __future__ import annotations
 
+import re
 import zlib
 from datetime import date, timedelta
 
@@ -278,13 +279,42 @@ def _shares_life(ctx: Ctx) -> bool:
     return ctx.state.profile.shares_life or ctx.state.no_contact.limited
 
 
+# "Have you been in touch?" answered in words. A co-parent's "only about pickup on friday thru the
+# app" is a No to contact beyond what they share; in a trial it brought the same question back three
+# times, word for word.
+_NO = re.compile(r"^(?:no|nope|nah|not really|never|none|didn'?t|did not|haven'?t|have not)\b")
+_YES = re.compile(
+    r"^(?:yes|yeah|yep|yup|ya|i did|we did|sort of|kind of|a bit|a little)\b"
+    r"|\b(?:i|we) (?:texted|messaged|called|rang|emailed|wrote|sent|dm'?d|replied|spoke|talked|met)\b"
+)
+_PRACTICAL_ONLY = re.compile(
+    r"\b(?:only|just|purely|strictly) (?:about|re|for|to sort|to arrange|to confirm|the kids|the children)"
+    r"|\b(?:pick ?up|drop ?off|hand ?over|school run|logistics|co-?parenting app)"
+)
+_BEYOND_PRACTICAL = re.compile(
+    r"\b(?:nothing|not|wasn'?t|weren'?t) (?:to do with |about |re )?(?:the |our )?(?:kids|children|practical)"
+)
+
+
+def _in_touch(ctx: Ctx) -> bool | None:
+    """Yes, No, or None when the words do not say."""
+    if ctx.event.button:
+        return ctx.event.button == "yes"
+    said = " ".join(ctx.event.text.casefold().replace("’", "'").split())
+    if _NO.search(said):
+        return False
+    if _shares_life(ctx):
+        if _BEYOND_PRACTICAL.search(said):
+            return True
+        if _PRACTICAL_ONLY.search(said):
+            return False
+    return True if _YES.search(said) else None
+
+
 def _contact_handle(ctx: Ctx) -> None:
-    answer = ctx.event.button or ctx.event.text.strip().lower()
-    if answer.startswith("y"):
-        contacted = True
-    elif answer.startswith("n"):
-        contacted = False
-    else:
+    contacted = _in_touch(ctx)
+    if contacted is None:
+        ctx.say_key("pick_a_button")
         _contact_show(ctx)
         return
     ctx.state.data = {**ctx.state.data, "contacted": contacted}
