@@ -7,6 +7,7 @@ carry several findings at once: a crisis and a report of violence set both.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -68,3 +69,32 @@ class Understanding:
     # sentence where it read them (already past its bar).
     coach: tuple[tuple[str, str], ...] = ()
     source: str = "model"
+
+    def dump(self) -> str:
+        """Kept in the state with words held for later, as JSON (see `load`)."""
+        return json.dumps({
+            "faq": self.faq,
+            "intent": self.intent,
+            "faq_bar": self.faq_bar,
+            "intent_bar": self.intent_bar,
+            "coach": self.coach,
+            "source": self.source,
+        })
+
+    @classmethod
+    def load(cls, text: object) -> Understanding | None:
+        """The reading `dump` kept; None for anything else (nothing kept, an old or edited state)."""
+        try:
+            data = json.loads(text) if isinstance(text, str) and text else None
+            if not isinstance(data, dict):
+                return None
+            return cls(
+                faq=tuple((str(k), float(v)) for k, v in data.get("faq", [])),
+                intent=tuple((str(k), float(v)) for k, v in data.get("intent", [])),
+                faq_bar=float(data.get("faq_bar", 1.0)),
+                intent_bar=float(data.get("intent_bar", 1.0)),
+                coach=tuple((str(k), str(v)) for k, v in data.get("coach", [])),
+                source=str(data.get("source", "model")),
+            )
+        except (TypeError, ValueError):
+            return None

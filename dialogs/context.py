@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dialogs.assessment import Understanding
 from dialogs.content import FaqEntry
 from dialogs.kit import Kit
 from dialogs.model import Button, DataRequest, Effect, Event, Image, JournalWrite, Reply
@@ -33,6 +34,7 @@ class Ctx:
     # at the question ("what??") were said to it, and are neither filed nor answered again.
     replay: list[str] = field(default_factory=list)
     replay_asked: list[str] = field(default_factory=list)
+    replay_meanings: dict[str, Understanding] = field(default_factory=dict)  # the model's, kept with them
     # The FAQ entry the typed answer came close to (see `Meaning.near`): a screen that files the
     # answer may offer it beside its acknowledgement, with `faq.acknowledge`.
     near: FaqEntry | None = None

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from dialogs import triage, understanding
+from dialogs.assessment import Understanding
 from dialogs.compose import join_replies
 from dialogs.context import Ctx, row
 from dialogs.kit import Kit
@@ -127,20 +128,21 @@ def _dispatch(ctx: Ctx) -> None:
         care.welcome_back(ctx)
         _typed_label(ctx)
     _route(ctx)
-    held, asked = ctx.replay, ctx.replay_asked
-    ctx.replay, ctx.replay_asked = [], []
+    held, asked, meanings = ctx.replay, ctx.replay_asked, ctx.replay_meanings
+    ctx.replay, ctx.replay_asked, ctx.replay_meanings = [], [], {}
     for text in held:
         # A message held by a safety question, answered "No" (or left): now handled as usual.
-        ctx.event = _earlier(event, text)
+        ctx.event = _earlier(event, text, meanings.get(text))
         _route(ctx)
     answered = [faq.answer_later(ctx, entry_id) for entry_id in asked]
     if asked and not held and not any(answered) and ctx.state.screen in SCREENS:
         SCREENS[ctx.state.screen].show(ctx)
 
 
-def _earlier(event: Event, text: str) -> Event:
-    """Words from an earlier message, handled now: the model's reading of this one is not theirs."""
-    understanding = event.understanding if text == event.text else None
+def _earlier(event: Event, text: str, kept: Understanding | None = None) -> Event:
+    """Words from an earlier message, handled now: the model's reading of this one is not theirs,
+    but the reading `kept` with them is."""
+    understanding = event.understanding if text == event.text else kept
     return replace(event, kind=EventKind.TEXT, text=text, button="", understanding=understanding)
 
 

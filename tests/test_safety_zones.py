@@ -1126,3 +1126,14 @@ def test_without_a_name_the_question_asked_again_says_hi_to_someone(kit) -> None
     conv.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
     said = texts(conv.due())
     assert said.startswith("Hi friend. I asked you something earlier"), said
+
+
+def test_words_held_by_the_safety_question_are_understood_as_the_model_read_them(conv: Conversation) -> None:
+    """A trial: "can you delete everything you have about me", held by the question and answered
+    No, then met the keyword for counsellors ("my brother found me a counsellor")."""
+    read = Understanding(faq=(("delete_my_data", 0.9), ("is_this_therapy", 0.3)), faq_bar=0.5, intent_bar=0.5)
+    conv.say("i think im done with this. my brother found me a counsellor. can you delete everything", ASK, read)
+    assert conv.screen == "safety.ask"
+    said = texts(conv.tap("^No$"))
+    delete = next(e for e in conv.kit.content.faq if e.id == "delete_my_data")
+    assert delete.answer[0][:40] in said and "not a therapist" not in said, said

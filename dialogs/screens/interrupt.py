@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from dialogs.assessment import Understanding
 from dialogs.context import Ctx
 from dialogs.model import EventKind
 from dialogs.screens import faq
@@ -25,7 +26,11 @@ def interrupt(ctx: Ctx, screen: str, *, held: str | None = None, **extra: str | 
     state = ctx.state
     if held is None:
         held = ctx.event.text if ctx.event.kind == EventKind.TEXT else ""
-    ctx.goto(screen, back=state.screen, back_data=json.dumps(state.data), held=held, **extra)
+    # The model's reading of the held words, so they are understood later as they were now: held
+    # without it, "can you delete everything you have about me" met the keyword for counsellors.
+    read = ctx.event.understanding if held and held == ctx.event.text else None
+    meaning = read.dump() if read is not None else ""
+    ctx.goto(screen, back=state.screen, back_data=json.dumps(state.data), held=held, held_meaning=meaning, **extra)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +38,7 @@ class Returned:
     screen: str  # where they are now
     held: str  # the message that raised the question
     asked: list[str]  # questions (FAQ ids) typed instead of an answer
+    meaning: Understanding | None = None  # the model's reading of `held`, when it had one
 
 
 def return_from(ctx: Ctx, *, to: str = "", data: dict[str, JSON] | None = None) -> Returned:
@@ -46,7 +52,7 @@ def return_from(ctx: Ctx, *, to: str = "", data: dict[str, JSON] | None = None) 
         back, restored = "menu", {}
     state.screen, state.data = back, restored
     held = str(asked_data.get("held") or "")
-    return Returned(back, held, asked_so_far(asked_data))
+    return Returned(back, held, asked_so_far(asked_data), Understanding.load(asked_data.get("held_meaning")))
 
 
 def asked_so_far(data: dict[str, JSON], ctx: Ctx | None = None) -> list[str]:
@@ -61,6 +67,8 @@ def hand_back(ctx: Ctx, returned: Returned, *, typed: str = "") -> None:
     """The held message (and `typed`, words said instead of an answer) handled as usual, the
     questions answered; with nothing held, the screen's prompt again."""
     ctx.replay = [t for t in (returned.held, typed) if t]
+    if returned.held and returned.meaning is not None:
+        ctx.replay_meanings[returned.held] = returned.meaning
     ctx.replay_asked = returned.asked
     if not ctx.replay and not ctx.replay_asked:
         SCREENS[returned.screen].show(ctx)
