@@ -151,6 +151,10 @@ class Checkins(_Strict):
     note_question: Message
     # Words typed at the note question that mean there is nothing to note ("k", "nah").
     nothing_to_note: list[str] = Field(default_factory=list)
+    # A note that names drinking (any of these words, whole, in lower case) hears `drinking` once,
+    # at most once a week.
+    drinking_words: list[str] = Field(default_factory=list)
+    drinking: Message | None = None
     thanks: list[Message] = Field(min_length=1)  # the check-in is done (nothing was written)
     thanks_noted: list[Message] = Field(min_length=1)  # ... and their note is in the journal
     low_mood_care: list[Message] = Field(min_length=1)  # before the direct question, after a mood of 1

@@ -58,6 +58,7 @@ class CheckinPrefs(_Model):
     quiet_end: dt.time = dt.time(8, 0)
     unanswered: int = 0  # check-ins sent in a row without an answer, for back-off
     last_sent_on: date | None = None  # local date of the last check-in sent
+    drinking_noted_on: date | None = None  # local date a note's mention of drinking was last answered
     last_sent_at: datetime | None = None  # and when it was sent (see calendar.MIN_GAP)
     opened_at: datetime | None = None  # when the check-in under way began (see checkin.left_open)
     last_answered_on: date | None = None

@@ -591,3 +591,22 @@ def test_words_that_do_not_answer_the_contact_question_get_a_hint_not_the_bare_q
     conv = _to_contact_question(kit)
     said = "\n".join(r.text for r in conv.say("hmm"))
     assert said.startswith(kit.content.text("pick_a_button")) and conv.screen == "checkin.contact"
+
+
+def _note(conv: Conversation, day: int, note: str) -> str:
+    conv.now = NINE_LONDON.replace(day=day)
+    conv.due()
+    conv.tap("^3")
+    conv.tap("^4$")
+    conv.tap("^No$")
+    return "\n".join(r.text for r in conv.say(note))
+
+
+def test_a_note_that_mentions_drinking_hears_a_word_about_it_once_a_week(kit) -> None:
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    line = kit.content.checkins.drinking
+    assert line and line in _note(conv, 3, "kids went back to hers today. opened a bottle of red")
+    assert line not in _note(conv, 4, "third glass of wine tonight"), "not every day"
+    assert line not in _note(conv, 11, "went to the winery museum with my sister"), "a word, not a part of one"
+    assert line in _note(conv, 12, "had a few beers with the lads")

@@ -385,11 +385,27 @@ def _note_handle(ctx: Ctx) -> None:
             words = checkins.contact_on_moving_on_shared
         for message in words:
             ctx.say(message)
+    if note and _names_drinking(ctx, note):
+        ctx.say(checkins.drinking or "")
+        ctx.state.checkins.drinking_noted_on = ctx.today
     _maybe_suggest_help(ctx)
     if slipped:
         slip.show_choice(ctx)
         return
     _todays_step(ctx, mood=mood)
+
+
+DRINKING_AGAIN_AFTER = timedelta(days=7)
+
+
+def _names_drinking(ctx: Ctx, note: str) -> bool:
+    """A note that speaks of drinking, when its line has not been said this week."""
+    checkins = ctx.kit.content.checkins
+    last = ctx.state.checkins.drinking_noted_on
+    if not checkins.drinking or (last is not None and ctx.today - last < DRINKING_AGAIN_AFTER):
+        return False
+    words = f" {' '.join(re.findall(r'[a-z]+', note.casefold()))} "
+    return any(f" {w} " in words for w in checkins.drinking_words)
 
 
 register("checkin.note", _note_show, _note_handle, takes_text=True)
