@@ -1107,3 +1107,19 @@ def test_who_ended_it_said_with_the_when_is_not_asked_again(kit, typed, ended_by
         assert conv.state.profile.ended_by == ended_by and conv.screen == "intake.reasons"
     else:
         assert conv.screen == "intake.ended_by"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "we have 2 kids, she wants everything through the coparenting app and only about the kids",
+        "he said keep it practical from now on",
+    ],
+)
+def test_contact_kept_to_the_children_or_the_practical_is_read_as_their_request_at_intake(kit, typed):
+    """A trial's father told intake his ex wanted contact only about the children, and his plan still
+    promised to 'look at the relationship itself' after the count."""
+    conv = Conversation(kit)
+    conv.intake_to_contact()
+    conv.say(typed)
+    assert conv.state.profile.contact == "asked"

@@ -51,6 +51,18 @@ CONTACT_WORDS = (
             "asked for no contact",
             "wants no contact",
             "said no contact",
+            # Contact kept to the children or the practical is a boundary on everything else.
+            "only about the kids",
+            "only about the children",
+            "only about our",
+            "kids only",
+            "children only",
+            "keep it to the kids",
+            "keep it practical",
+            "only through the app",
+            "only via the app",
+            "only through lawyers",
+            "only through solicitors",
         ),
     ),
     # The ex blocked them; "i blocked him but he keeps texting me" is the other way round (a trial
