@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 DEV_DIR = "dev"
-SAFETY_FILE = "safety.tsv"
+SAFETY_FILES = "safety*.tsv"  # every writer's messages, together
 COACH_FILES = "coach_drafts*.yaml"  # one file per writer
 
 # Half the issue's 10%: ordinary messages by different writers draw the question at rates up to about
@@ -72,7 +72,8 @@ class _DraftsFile(BaseModel):
 
 def load_safety_messages(content_root: Path) -> list[DevMessage]:
     """Raises ContentError (file, line, reason) for a file a counsellor broke."""
-    cases = read_tsv(content_root / DEV_DIR / SAFETY_FILE)
+    paths = sorted((content_root / DEV_DIR).glob(SAFETY_FILES))
+    cases = [case for path in paths for case in read_tsv(path)]
     return [DevMessage(case.text, case.required == frozenset({"none"}) and not case.accepted) for case in cases]
 
 

@@ -1,7 +1,7 @@
 """Questions and drafts in people's own words that no content file or training step has seen.
 
-`questions_unseen.tsv`, `drafts_unseen.yaml` and `drafts_unseen_2.yaml` (a second writer) were
-written apart from `content/faq.yaml`, `content/intents.yaml` and `content/coach.yaml`, and are
+`questions_unseen.tsv`, `drafts_unseen.yaml`, `drafts_unseen_2.yaml` and `drafts_unseen_3.yaml`
+(second and third writers) were written apart from `content/faq.yaml`, `content/intents.yaml` and `content/coach.yaml`, and are
 never copied into them. The issue's bars: common questions (starred) answered right at least 11
 times in 12 on any screen and never filed in the journal; the coach flags the right problem in 14
 of 15 poor drafts with no false alarm. The coach's floors (problems found, false alarms) sit at
@@ -63,7 +63,8 @@ def test_common_questions_get_their_answer(model: Model, kit: Kit, answer_screen
     assert not [g for g in got if g[1] == "journal"], "a question was filed in the journal"
 
 
-DRAFT_SETS = ("drafts_unseen.yaml", "drafts_unseen_2.yaml")  # two writers, each apart from content/
+# Three writers, each apart from content/; the third wrote fifteen poor drafts a problem, as the bar reads.
+DRAFT_SETS = ("drafts_unseen.yaml", "drafts_unseen_2.yaml", "drafts_unseen_3.yaml")
 
 
 def test_the_coach_reads_drafts_it_never_saw(model: Model, kit: Kit) -> None:
@@ -82,9 +83,9 @@ def test_the_coach_reads_drafts_it_never_saw(model: Model, kit: Kit) -> None:
 
     right = sum(item["problem"] in problems(item["text"]) for item in poor)
     false_alarms = [text for text in good if problems(text)]
-    assert len(poor) == 117 and len(good) == 84
-    assert right / len(poor) >= 0.82, f"{right} of {len(poor)}"
-    assert len(false_alarms) <= 1, false_alarms
+    assert len(poor) == 192 and len(good) == 134
+    assert right / len(poor) >= 0.86, f"{right} of {len(poor)}"
+    assert len(false_alarms) <= 3, false_alarms
 
 
 def test_the_coach_passes_its_own_suggestions(model: Model, kit: Kit) -> None:
