@@ -1137,3 +1137,15 @@ def test_words_held_by_the_safety_question_are_understood_as_the_model_read_them
     said = texts(conv.tap("^No$"))
     delete = next(e for e in conv.kit.content.faq if e.id == "delete_my_data")
     assert delete.answer[0][:40] in said and "not a therapist" not in said, said
+
+
+def test_what_set_off_an_urge_is_asked_about_not_taken_for_a_threat(conv: Conversation) -> None:
+    """A trial: "i just want to text him and ask if he ever loved me", typed as the urge's trigger,
+    got "What you describe could frighten or hurt them" and a flag for good, with no question."""
+    conv.command("urge")
+    conv.tap("^8$")
+    assert conv.screen == "urge.trigger"
+    said = texts(conv.say("i just want to text him and ask if he ever loved me", BY_USER))
+    assert conv.screen == "safety.by_user" and "danger_by_user" not in conv.state.flags, said
+    conv.tap("No, that's not it")
+    assert conv.state.track == "reconnect" and not conv.state.flags

@@ -24,8 +24,9 @@ from dialogs.state import RouteBefore
 __all__ = ["DECLINE_HOLDS", "ask", "corrects", "declined_recently", "undo", "unsure"]
 
 ANSWERS = (row(("Yes, I'm worried about that", "yes")), row(("No, that's not it", "no")))
-# Where the words are written to the ex (a draft), a threat is handled as one, never asked about.
-_WRITTEN_TO_THEM = ("draft", "urge.")
+# Where the words are written to the ex (a draft, an unsent message), a threat is handled as one,
+# never asked about. What set off an urge is said to the bot, and is asked about like any message.
+_WRITTEN_TO_THEM = ("draft", "urge.unsent")
 _COMMANDS_TO_THEM = frozenset({"draft", "urge"})
 
 _BEFORE_NO = r"(?:(?:what|wait|god|omg|oh|um+|er+|lol|haha|sorry|honestly|jesus|wtf|huh)\W+)*"  # "what?? no"
