@@ -610,3 +610,16 @@ def test_a_note_that_mentions_drinking_hears_a_word_about_it_once_a_week(kit) ->
     assert line not in _note(conv, 4, "third glass of wine tonight"), "not every day"
     assert line not in _note(conv, 11, "went to the winery museum with my sister"), "a word, not a part of one"
     assert line in _note(conv, 12, "had a few beers with the lads")
+
+
+def test_a_day_checked_in_by_hand_gets_no_second_check_in(kit) -> None:
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = datetime(2026, 3, 3, 7, 0, tzinfo=UTC)  # before that day's time
+    conv.command("checkin")
+    answer_checkin(conv, mood=2, urge=6)
+    conv.now = NINE_LONDON.replace(day=3)
+    assert conv.due() == [], "the day's answers stand"
+    assert conv.state.mood_log["2026-03-03"] == 2
+    conv.now = NINE_LONDON.replace(day=4)
+    assert "mood" in "\n".join(r.text for r in conv.due()), "the next day's comes as usual"

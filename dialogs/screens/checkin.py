@@ -80,6 +80,11 @@ def on_due(ctx: Ctx) -> None:
         prefs.last_sent_on, prefs.last_sent_at, prefs.open_for = owed.local_date, ctx.now, owed.local_date
         return
     first = prefs.last_sent_on is None
+    if owed.local_date.isoformat() in ctx.state.mood_log:
+        # They checked in for that day already (/checkin): a second, sent late the next morning,
+        # overwrote a trial's evening answers (mood 2, urge 6) with the morning's.
+        prefs.last_sent_on, prefs.last_sent_at = owed.local_date, ctx.now
+        return
     _count_unanswered(prefs)
     prefs.last_sent_on, prefs.last_sent_at = owed.local_date, ctx.now
     if prefs.unanswered == 3:
