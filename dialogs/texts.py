@@ -234,6 +234,7 @@ REQUIRED_TEXTS = frozenset(
         "urge_unsent_saved",
         "urge_waited",
         "use_buttons",
+        "resting",
         "welcome_back",
         "when_again",
     }

@@ -1123,3 +1123,12 @@ def test_contact_kept_to_the_children_or_the_practical_is_read_as_their_request_
     conv.intake_to_contact()
     conv.say(typed)
     assert conv.state.profile.contact == "asked"
+
+
+@pytest.mark.parametrize("typed", ["going to try and sleep now. gn", "not today, tired", "ok bye"])
+def test_stopping_for_now_where_nothing_was_asked_gets_a_kind_word(kit, typed):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("menu")
+    said = "\n".join(r.text for r in conv.say(typed))
+    assert said == kit.content.text("resting"), said
