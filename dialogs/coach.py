@@ -262,6 +262,10 @@ class Coach:
             for rule in self.spec.rules
         )
 
+    @cached_property
+    def _limited_contact_ids(self) -> frozenset[str]:
+        return frozenset(rule.id for rule in self.spec.rules if isinstance(rule.check, DuringLimitedContact))
+
     @property
     def rule_ids(self) -> tuple[str, ...]:
         return tuple(rule.id for rule in self.spec.rules)
@@ -293,8 +297,7 @@ class Coach:
                 findings.append(finding)
         if not any(not f.timing for f in findings):
             # A practical message with nothing wrong in its words is what limited contact is for.
-            limited = {c.rule.id for c in self._compiled if isinstance(c.rule.check, DuringLimitedContact)}
-            findings = [f for f in findings if f.rule_id not in limited]
+            findings = [f for f in findings if f.rule_id not in self._limited_contact_ids]
         return Review(tuple(findings), len(text), self.spec.texts)
 
 
