@@ -22,10 +22,15 @@ import signal
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.crypto import WrongKeyError
 from dialogs.content import CONTENT_DIR, ContentError
+
+if TYPE_CHECKING:
+    from bot.adapters.terminal import TerminalSender
+    from bot.store.base import Store
 
 __all__ = ["main"]
 
@@ -195,10 +200,27 @@ async def _chat(settings: Settings, start: datetime | None, user: str) -> int:
     async with stop_signals() as stop:
         try:
             await service.deliver_pending("terminal")
+            await _pick_up(service.store, sender, user)
             await TerminalChat(service.handle, sender, clock, dispatcher.tick, user_id=user).run(stop)
         finally:
             await service.close()
     return 0
+
+
+async def _pick_up(store: Store, sender: TerminalSender, user: str) -> None:
+    """A second run continues the first: the buttons left live are numbered again."""
+    from bot.adapters.terminal import PLATFORM
+    from bot.store.base import UserKey
+    from dialogs.state import UserState
+
+    async with store.user(UserKey(PLATFORM, user)) as tx:
+        raw = await tx.load_state()
+    if not raw:
+        return
+    state = UserState.model_validate_json(raw)
+    line = sender.pick_up(state.nonce, list(state.labels), list(state.labels.values()))
+    if line:
+        print(f"(picking up where you left off: {line})\n", flush=True)
 
 
 async def _rotate(settings: Settings, old: tuple[str, ...]) -> int:

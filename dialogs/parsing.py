@@ -274,6 +274,10 @@ _AGREE = re.compile(
     r"\b(?:yes|yeah|yea|ya|yep|yup|ok|okay|k|sure|agree|agreed|i agree|grand|fine|go on|go ahead|lets go|let's go"
     r"|deal|sounds good|alright|all right|cool|happy to|count me in|start|begin)\b"
 )
+_UNDER_18 = re.compile(
+    r"\b(?:under|below|not yet|not|almost|nearly) (?:18|eighteen)\b|\b(?:a )?minor\b|\bi'?m a (?:kid|teen|teenager)\b"
+)
+_ADULT = re.compile(r"\b(?:18|eighteen)\b|\b(?:an |over |i'm |im |am )?adult\b|\bold enough\b|\bof age\b")
 _REFUSE = re.compile(
     r"^(?:no|nah|nope|not now|not yet|later|maybe later|don't|dont)\b|\bi (?:don't|dont|do not) agree\b"
 )
@@ -292,12 +296,13 @@ def stated_age(text: str) -> int | None:
 
 
 def parse_consent(text: str) -> str:
-    """A typed answer to the consent question: "agree", "no", "data" (they ask what is kept),
-    "minor" (an age under 18), or "" when it is none of them."""
+    """A typed answer to the consent question: "agree" (agreement with an adult age), "yes" (agreement
+    that says nothing of age), "no", "data" (they ask what is kept), "minor" (an age under 18), or ""
+    when it is none of them."""
     words = " ".join(re.sub(r"[^\w'/ ]", " ", text.lower().replace("’", "'")).split())
     words = re.sub(r"\bno (?:problem|worries|bother)\b", "fine", words)
     age = stated_age(words)
-    if age is not None and age < 18:
+    if (age is not None and age < 18) or _UNDER_18.search(words):
         return "minor"
     if parse_yes_no(words) is False or _REFUSE.search(words):
         return "no"
@@ -305,6 +310,8 @@ def parse_consent(text: str) -> str:
         return "data"
     if _NEGATED.search(words):
         return ""  # "i'm not ok" is not agreement
-    if parse_yes_no(words) or _AGREE.search(words) or age is not None:
+    if age is not None or _ADULT.search(words):
         return "agree"
+    if parse_yes_no(words) or _AGREE.search(words):
+        return "yes"  # agreement that says nothing of age: the age is asked
     return ""

@@ -718,7 +718,10 @@ def test_a_greeting_before_the_agreement_leaves_its_buttons(kit):
     [
         ("ya grand im 24 go on", True, "consent_thanks"),
         ("im 31", True, "consent_thanks"),
-        ("no problem, go ahead", True, "consent_thanks"),
+        ("yes im over 18, go ahead", True, "consent_thanks"),
+        ("no problem, go ahead", False, "consent_age"),
+        ("ok", False, "consent_age"),
+        ("im under 18", False, "consent_minor"),
         ("I'm 16, is that ok?", False, "consent_minor"),
         ("17 yo", False, "consent_minor"),
         ("im not ok", False, "consent_nudge"),
@@ -745,7 +748,20 @@ def test_asking_what_is_kept_before_agreeing_gets_an_answer_and_the_agreement_ag
     conv.tap("^Back$")
     assert "I'm 18+ and I agree" in conv.labels()
     conv.say("ok")
+    assert conv.state.consented_at is None, "a typed ok says nothing of age"
+    assert conv.text().endswith(kit.content.text("consent_age"))
+    conv.say("yes")
     assert conv.state.consented_at is not None
+
+
+def test_a_typed_ok_is_asked_the_age_and_a_no_there_is_the_minor_reply(kit) -> None:
+    conv = Conversation(kit)
+    conv.command("start")
+    conv.say("sure")
+    assert conv.state.consented_at is None
+    conv.tap("minor")
+    assert conv.state.consented_at is None
+    must_say(kit, conv.text(), ("consent_minor",))
 
 
 def test_journal_with_a_sentence_writes_it_and_with_a_word_searches(kit):

@@ -47,6 +47,17 @@ def test_scripted_conversation_and_resume(tmp_path):
     assert "step 1 of" in second.stdout.lower()
 
 
+def test_a_second_run_numbers_the_buttons_left_live(tmp_path):
+    db = tmp_path / "chat.db"
+    first = chat(db, "/start\n1\nJamie\n3 weeks ago\n1\n5\n8\n1\n")
+    assert first.returncode == 0, first.stderr
+    assert "[1] Yes, we share one of those   [2] No" in first.stdout
+    second = chat(db, "2\n")
+    assert second.returncode == 0, second.stderr
+    assert "picking up where you left off: [1] yes we share one of those   [2] no" in second.stdout
+    assert "Was there any of this in the relationship" in second.stdout, "the typed 2 tapped No"
+
+
 def test_bad_input_gets_kind_replies(tmp_path):
     db = tmp_path / "chat.db"
     script = "/start\n1\n/frobnicate\n99\n" + "x" * 20000 + "\n\u200b\U0001f494\n"

@@ -62,6 +62,23 @@ class TerminalSender:
     def platform(self) -> str:
         return PLATFORM
 
+    def pick_up(self, nonce: int, labels: Sequence[str], values: Sequence[str]) -> str:
+        """Number the buttons that were live when an earlier run stopped, so a typed "2" still taps
+        the second one; returns the line that shows them again (empty when there were none)."""
+        self.buttons = [(nonce, value) for value in values]
+        self.labels = list(labels)
+        self._number()
+        return self._button_line() if self.buttons else ""
+
+    def _number(self) -> None:
+        numbers = [re.match(r"\d+(?!\S)", label) for label in self.labels]
+        self.scale = {m.group(): i for i, m in enumerate(numbers) if m is not None} if all(numbers) else {}
+
+    def _button_line(self) -> str:
+        if self.scale:
+            return "   ".join(f"[{label}]" for label in self.labels)
+        return "   ".join(f"[{i}] {label}" for i, label in enumerate(self.labels, start=1))
+
     async def send(
         self, user_id: str, reply: Reply, image: bytes | None = None, files: Sequence[tuple[str, bytes]] = ()
     ) -> None:
@@ -75,13 +92,8 @@ class TerminalSender:
             for button in itertools.chain.from_iterable(reply.buttons):
                 self.buttons.append((reply.nonce, button.value))
                 self.labels.append(button.label)
-            numbers = [re.match(r"\d+(?!\S)", label) for label in self.labels]
-            if all(numbers):
-                self.scale = {m.group(): i for i, m in enumerate(numbers) if m is not None}
-                lines.append("   ".join(f"[{label}]" for label in self.labels))
-            else:
-                self.scale = {}
-                lines.append("   ".join(f"[{i}] {label}" for i, label in enumerate(self.labels, start=1)))
+            self._number()
+            lines.append(self._button_line())
         self._out.write(
             "\n".join(f"  {line}" if i else f"Rekindle: {line}" for i, line in enumerate(lines)) + "\n\n"
         )

@@ -116,7 +116,13 @@ def _consent_show(ctx: Ctx) -> None:
 
 def _consent_handle(ctx: Ctx) -> None:
     choice = ctx.event.button or parse_consent(ctx.event.text)
-    if choice == "agree":
+    if choice == "yes" and ctx.state.data.get("age_asked"):
+        choice = "agree"  # a yes to "are you 18 or older?"
+    if choice == "yes":
+        # A typed "ok" agrees to the terms but says nothing of age, and the guide is for adults.
+        ctx.state.data["age_asked"] = True
+        ctx.say_key("consent_age", [row(("Yes, I'm 18 or older", "agree")), row(("No, I'm under 18", "minor"))])
+    elif choice == "agree":
         ctx.state.consented_at = ctx.now
         ctx.say_key("consent_thanks")
         show(ctx, "intake.name")
