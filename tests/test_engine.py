@@ -611,6 +611,7 @@ def test_typed_intake_answers(kit):
     conv = Conversation(kit)
     conv.command("start")
     conv.say("yes")
+    conv.say("yes")  # to "are you 18 or older?"
     conv.say("my name is alex")
     assert conv.state.profile.name == "Alex"
     conv.say("3 weeks ago")
@@ -759,7 +760,7 @@ def test_a_typed_ok_is_asked_the_age_and_a_no_there_is_the_minor_reply(kit) -> N
     conv.command("start")
     conv.say("sure")
     assert conv.state.consented_at is None
-    conv.tap("minor")
+    conv.tap("under 18")
     assert conv.state.consented_at is None
     must_say(kit, conv.text(), ("consent_minor",))
 
@@ -887,6 +888,31 @@ def test_a_typed_time_that_could_be_morning_or_evening_is_asked_about(kit, scree
     conv2.tap("Check-in time")
     conv2.say("half 10 at night")
     assert f"{conv2.state.checkins.time:%H:%M}" == "22:30", "words that settle it are not asked about"
+
+
+@pytest.mark.parametrize(
+    ("setting", "answer", "ask_key"),
+    [
+        ("Check-in time", "20:00", "ask_time"),
+        ("Quiet hours", "23:00-07:00", "ask_quiet"),
+        ("No-contact length", "45", "ask_nc_length"),
+    ],
+)
+def test_after_a_setting_is_changed_ok_thanks_is_not_the_question_again(kit, setting, answer, ask_key):
+    """A trial: "ok thanks" after the new check-in time was answered with the time question again."""
+    conv = Conversation(kit)
+    conv.onboard()
+    where = conv.screen
+    conv.command("settings")
+    conv.tap(setting)
+    if answer in conv.labels():
+        conv.press(next(b.value for b in conv.keyboard() if b.label == answer))
+    else:
+        conv.say(answer)
+    assert conv.screen == where
+    said = conv.say("ok thanks")
+    assert kit.content.text(ask_key) not in conv.text()
+    assert said and said[-1].buttons, "a kind word and the way on"
 
 
 def test_todays_step_while_its_question_is_open_goes_back_to_it_not_to_a_practice(kit):

@@ -527,10 +527,12 @@ def _time_handle(ctx: Ctx) -> None:
             local = upcoming.at.astimezone(ctx.zone)
             next_one = f"{human_date(upcoming.local_date, ctx.today)} at {local:%H:%M}"
             ctx.say_key("time_changed_next", [row(("Back", "_back"))], time=f"{chosen:%H:%M}", when=next_one)
-            return
-        ctx.say_key(
-            "time_changed", [row(("Back", "_back"))], time=chosen.strftime("%H:%M") if chosen else "never"
-        )
+        else:
+            ctx.say_key(
+                "time_changed", [row(("Back", "_back"))], time=chosen.strftime("%H:%M") if chosen else "never"
+            )
+        # Answered: a later "ok thanks" belongs to where they were, not to the time question again.
+        ctx.goto(str(ctx.state.resume_screen or "menu"))
 
 
 def _time_answers(ctx: Ctx) -> bool:

@@ -88,12 +88,19 @@ def _settings_handle(ctx: Ctx) -> None:
             ctx.goto("settings.time")
             ctx.say_key("ask_time_settings")
             return
-        ctx.say_key("stopped" if prefs.stopped else "resumed", BACK)
+        _changed(ctx, "stopped" if prefs.stopped else "resumed")
     else:
         _settings_show(ctx)
 
 
 register("settings", _settings_show, _settings_handle, takes_text=False)
+
+
+def _changed(ctx: Ctx, key: str, **values: str) -> None:
+    """Say the change is made, and return to where they were: a later "ok thanks" belongs there, not
+    to the question just answered."""
+    ctx.say_key(key, BACK, **values)
+    ctx.goto(str(ctx.state.resume_screen or "menu"))
 
 
 def _nc_handle(ctx: Ctx) -> None:
@@ -102,7 +109,7 @@ def _nc_handle(ctx: Ctx) -> None:
         ctx.say_key("ask_nc_length", NC_BUTTONS)
         return
     ctx.state.no_contact.days = days
-    ctx.say_key("nc_changed", BACK, days=str(days))
+    _changed(ctx, "nc_changed", days=str(days))
 
 
 register("settings.nc", lambda ctx: ctx.say_key("ask_nc_length", NC_BUTTONS), _nc_handle, takes_text=True)
@@ -115,7 +122,7 @@ def _quiet_handle(ctx: Ctx) -> None:
     start, end = QUIET[ctx.event.button]
     ctx.state.checkins.quiet_start = dt.time(start, 0)
     ctx.state.checkins.quiet_end = dt.time(end, 0)
-    ctx.say_key("quiet_changed", BACK, quiet=f"{start:02d}:00-{end:02d}:00")
+    _changed(ctx, "quiet_changed", quiet=f"{start:02d}:00-{end:02d}:00")
 
 
 register(
