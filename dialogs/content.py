@@ -110,6 +110,7 @@ class Intent(_Strict):
     id: Id
     action: IntentAction
     phrasings: list[Phrasing] = Field(min_length=5)
+    says: Message | None = None  # said first, before the action (optional)
 
 
 class IntentFile(_Strict):

@@ -65,6 +65,8 @@ def run_intent(ctx: Ctx, intent: Intent) -> None:
     """Do what the words meant, or offer it where it needs a yes first (delete asks; pause asks how long)."""
     action = intent.action
     screen = ctx.state.screen
+    if intent.says:
+        ctx.say(intent.says)
     if action == "next":
         if screen in {"guide.lesson", "guide.after"}:
             # On a lesson "next" means going on past its question; after it, one more step.
