@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+
+from bot.adapters.terminal import TerminalSender, parse_line
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -56,6 +60,16 @@ def test_a_second_run_numbers_the_buttons_left_live(tmp_path):
     assert second.returncode == 0, second.stderr
     assert "picking up where you left off: [1] yes we share one of those   [2] no" in second.stdout
     assert "Was there any of this in the relationship" in second.stdout, "the typed 2 tapped No"
+
+
+def test_picked_up_times_are_numbered_by_place_and_a_scale_by_its_own_numbers(tmp_path):
+    sender = TerminalSender(io.StringIO(), tmp_path)
+    assert sender.pick_up(3, ["08 00", "09 00", "no daily check ins"], ["t:08:00", "t:09:00", "t:none"]) == (
+        "[1] 08 00   [2] 09 00   [3] no daily check ins"
+    )
+    assert parse_line("2", "u", sender, datetime.now(UTC)).button == "t:09:00"
+    sender.pick_up(3, ["0", "1", "2"], ["u:0", "u:1", "u:2"])
+    assert parse_line("2", "u", sender, datetime.now(UTC)).button == "u:2"
 
 
 def test_bad_input_gets_kind_replies(tmp_path):

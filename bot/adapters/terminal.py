@@ -71,7 +71,9 @@ class TerminalSender:
         return self._button_line() if self.buttons else ""
 
     def _number(self) -> None:
-        numbers = [re.match(r"\d+(?!\S)", label) for label in self.labels]
+        # A scale's labels are a number alone or before a word ("1 awful"); "08:00" (kept as "08 00"
+        # in the state) is a time, numbered by place.
+        numbers = [re.match(r"\d+(?!\S)(?! \d)", label) for label in self.labels]
         self.scale = {m.group(): i for i, m in enumerate(numbers) if m is not None} if all(numbers) else {}
 
     def _button_line(self) -> str:
