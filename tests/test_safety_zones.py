@@ -534,6 +534,19 @@ def test_the_model_alone_reading_a_threat_to_the_ex_asks_before_it_accuses(kit) 
     assert lesson.startswith("guide.")
 
 
+def test_a_threat_to_the_ex_read_beside_a_new_partner_is_asked_about_too(kit) -> None:
+    """A trial: a lesson's answer, "that shes with someone new. or that shes happy in perth without
+    me", read by the model as danger by her and a new partner, got the perpetrator line at once."""
+    conv = Conversation(kit)
+    conv.onboard()
+    both = Assessment(danger=True, danger_by_user=True, moved_on=True, source="model")
+    said = texts(conv.say("that shes with someone new. or that shes happy in perth without me", both))
+    assert kit.content.text("by_user_question") in said
+    assert kit.resources.reply("danger_by_user", "GB", "Sam")[0] not in said and conv.state.flags == []
+    conv.tap("No, that's not it")
+    assert conv.state.flags == [] and conv.state.track == "reconnect"
+
+
 @pytest.mark.parametrize(
     "answer", ["what?? no. im not a creep", "god no, i'd never", "of course not", "not at all lol", "No"]
 )

@@ -54,7 +54,8 @@ def unsure(ctx: Ctx, a: Assessment) -> bool:
         and a.rule != "danger"
         and a.crisis == CrisisZone.NONE
         and not a.boundary
-        and not a.moved_on
+        # Read beside a new partner, it is asked about too: "that shes with someone new. or that
+        # shes happy in perth without me", a lesson's answer, got the perpetrator line (a trial).
         # Someone who told of harm done to them is the likeliest to be misread as doing it ("how do
         # I get him to stop bringing up money in front of the kids"): they are asked too.
         and "danger_by_user" not in ctx.state.flags
