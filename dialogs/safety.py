@@ -39,6 +39,7 @@ __all__ = [
     "SafetyPatterns",
     "load_classifier",
     "normalise",
+    "visible",
 ]
 
 PATTERNS_FILE = Path("safety") / "patterns.yaml"
@@ -111,6 +112,12 @@ def _undo_leet(match: re.Match[str]) -> str:
     if token.isalpha() or _NUMBER_WITH_UNIT.fullmatch(token):
         return token
     return token.translate(_LEET_DIGITS)
+
+
+def visible(text: str) -> str:
+    """The text as a reader sees it: styled letters ("𝔥𝔢𝔶", "ｈｅｙ") made plain and invisible
+    characters dropped, case and everything else kept. What the model reads."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def normalise(text: str) -> str:

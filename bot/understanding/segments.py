@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from dialogs.safety import visible
+
 __all__ = ["readings", "segments"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+|(?<=[.!?…])(?=[A-Z])")
@@ -44,8 +46,10 @@ def _windows(sentence: str) -> list[str]:
 
 
 def segments(text: str, recent: Sequence[str] = ()) -> list[str]:
-    """The whole message first, then its sentences or windows, then recent messages read together."""
-    text = text.strip()
+    """The whole message first, then its sentences or windows, then recent messages read together,
+    each as a reader sees it (styled letters made plain, invisible characters dropped)."""
+    text = visible(text).strip()
+    recent = [visible(r) for r in recent]
     if not text:
         return []
     out = [text]
