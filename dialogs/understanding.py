@@ -36,6 +36,13 @@ _QUESTION_START = re.compile(
     r"^(how|what|whats|what's|why|when|where|who|which|should|shall|can|could|would|will|is|are|am|do|does|"
     r"did|have|has|was|were|any|anyone|idk how|so how|ok how|but how|wait)\b"
 )
+# "when its late and everyones asleep", "what he said": a clause that opens like a question but is
+# an answer (a trial's safety plan refused her warning sign as a question). Without a question
+# mark, not taken for a question.
+_CLAUSE = re.compile(
+    r"^(?:when|whenever|where|what|who)\s+(?:i|im|i'm|i've|ive|its|it's|it|he|she|they|we|you|my|his|her|"
+    r"their|our|everyone|everybody|people|no one|nobody|the|there's|theres|someone|somebody)\b"
+)
 _WORDS = re.compile(r"[^\W_]+")
 _SENTENCES = re.compile(r"[.!;:\n]+")
 # An answer on a screen that asked a question must clear a higher bar before it is read as a
@@ -81,9 +88,14 @@ def only_a_question(text: str) -> bool:
     if not parts or len(normalise(text).split()) > ONLY_A_QUESTION_WORDS:
         return False
     # A word or two with a question mark is often a tentative answer ("sad?"), not a question.
-    return all(
-        _QUESTION_START.match(normalise(p)) or (f"{p}?" in text and len(normalise(p).split()) >= 4) for p in parts
-    )
+    return all(_asks(p, text) or (f"{p}?" in text and len(normalise(p).split()) >= 4) for p in parts)
+
+
+def _asks(sentence: str, text: str) -> bool:
+    words = normalise(sentence)
+    if _QUESTION_START.match(words) is None:
+        return False
+    return f"{sentence}?" in text or _CLAUSE.match(words) is None
 
 
 def looks_like_question(text: str) -> bool:
@@ -91,7 +103,7 @@ def looks_like_question(text: str) -> bool:
     do i even do now"): people at 2am rarely type the mark."""
     if "?" in text:
         return True
-    return any(_QUESTION_START.match(normalise(sentence)) for sentence in _SENTENCES.split(text))
+    return any(_asks(sentence, text) for sentence in _SENTENCES.split(text))
 
 
 def read(text: str, u: Understanding | None, content: Content, *, answer_screen: bool) -> Meaning:

@@ -854,6 +854,21 @@ def test_words_that_dont_answer_the_new_partner_question_are_taken_as_a_no_and_h
     assert conv.state.moved_on_declined_at == conv.now
 
 
+@pytest.mark.parametrize(
+    "sign", ["when its late and everyones asleep and i start scrolling old pics", "where we used to walk on sundays"]
+)
+def test_a_plan_answer_that_opens_like_a_question_is_kept_as_the_answer(kit, sign: str) -> None:
+    """A trial: "when its late and everyones asleep..." was refused as a question, and the plan kept
+    her protest, "thats not a question??", as her warning signs."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("ive written the letters. i wont be around much longer", ACT)
+    conv.tap("My safety plan")
+    said = texts(conv.say(sign))
+    assert kit.content.text("unanswered_question") not in said
+    assert sign in conv.state.safety_plan.values() and conv.screen.startswith("plan")
+
+
 def test_safety_plan_answers_that_read_like_crisis_are_kept_in_the_plan(kit) -> None:
     conv = Conversation(kit)
     conv.onboard()
