@@ -910,6 +910,28 @@ def test_the_first_words_hours_after_a_crisis_are_met_before_anything_else(kit) 
     assert welcome not in texts(conv.say("hello again", NONE)), "not days later"
 
 
+@pytest.mark.parametrize(
+    ("said_after", "misread"),
+    [
+        ("wtf no im literally just going to sleep lol", True),
+        ("no im just tired", True),
+        ("im just going to sleep and not wake up", False),
+        ("im just tired of all of it", False),
+    ],
+)
+def test_plain_bedtime_said_against_a_crisis_reply_is_a_misread(kit, said_after: str, misread: bool) -> None:
+    """A trial: "forget it. im going to bed" got the crisis reply, and "wtf no im literally just going
+    to sleep lol" got "Please reach one of those people"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("menu")
+    conv.say("forget it. im going to bed", ACT)
+    assert conv.screen == "crisis"
+    said = texts(conv.say(said_after))
+    assert said.startswith(kit.content.text("crisis_misread")) is misread, said
+    assert conv.state.crisis_active is not misread
+
+
 def test_words_saying_the_crisis_reply_misread_them_get_a_sorry_and_a_calm_place(kit) -> None:
     """A trial: a practice answer, "i didnt really try it tbh i just cried", got the emergency
     script; "what?? i didnt take anything... im not in danger im just sad" then got "Please reach one

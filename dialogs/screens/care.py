@@ -207,8 +207,19 @@ def says_safe(text: str) -> bool:
     return _says(text, _SAFE_NOW) or _misread(text)
 
 
+# "wtf no im literally just going to sleep lol", after "forget it. im going to bed" got the crisis
+# reply (a trial): plain bedtime, said against the reading. Never with words of not waking.
+_BEDTIME = re.compile(
+    r"\b(?:just|literally|only|simply)\s+(?:going|gonna|off|heading|went)\s+(?:to\s+)?(?:sleep|bed)\b"
+    r"|\bi meant (?:going to |gonna )?(?:sleep|bed)\b|\b(?:just|only) (?:tired|sleepy|knackered|exhausted)\b(?! of)"
+)
+_NOT_WAKING = re.compile(r"\b(?:forever|never|not wake|don'?t wake|wake up|for good|again|permanent|pills?|tablets?)")
+
+
 def _misread(text: str) -> bool:
-    return _says(text, _MISREAD) or _corrects(text)
+    said = " ".join(text.casefold().replace("’", "'").split())
+    bedtime = bool(_BEDTIME.search(said)) and not _NOT_WAKING.search(said)
+    return _says(text, _MISREAD) or _corrects(text) or bedtime
 
 
 def answered_on_crisis_screen(text: str) -> bool:
