@@ -64,6 +64,7 @@ APOLOGY_GAP = timedelta(minutes=10)
 # How long one process may deliver a user's replies before another may take over (after a crash).
 SEND_LEASE = timedelta(seconds=60)
 REPORTED_CHARS = 3000  # of the step a /report flags: its messages, at most about six
+CHART_DAYS = 14  # the fortnight the /progress words describe (dialogs/progress.py)
 
 
 def utc_now() -> datetime:
@@ -339,7 +340,7 @@ class ChatService:
             )
         elif request.kind == "progress":
             today = now.astimezone(_zone(state)).date()
-            checkins, urges = await tx.history(today - timedelta(days=30))
+            checkins, urges = await tx.history(today - timedelta(days=CHART_DAYS))
             summary = summarise(
                 checkins,
                 urges,
@@ -652,7 +653,7 @@ class ChatService:
             raw = await tx.load_state()
             state = UserState.model_validate_json(raw) if raw else UserState()
             today = self.clock().astimezone(_zone(state)).date()
-            checkins, urges = await tx.history(today - timedelta(days=30))
+            checkins, urges = await tx.history(today - timedelta(days=CHART_DAYS))
         try:
             return await render_progress_chart_async(
                 checkins,
@@ -660,6 +661,7 @@ class ChatService:
                 today,
                 state.no_contact.start if not state.contact_forbidden else None,
                 state.no_contact.days,
+                CHART_DAYS,
                 limited=state.no_contact.limited,
             )
         except NoData:
