@@ -8,7 +8,6 @@ contact-coaching reply for a user who must not be coached, whichever screen prod
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -35,12 +34,6 @@ _SAFETY_QUESTIONS = frozenset({"safety.ask", "safety.by_user", "safety.moved_on"
 # Screens that take typed text as it stands: a draft for the coach, or an unsent message, is just
 # that, even when it asks the ex a question ("can we try again?" got the FAQ on whether it can work).
 _VERBATIM = frozenset({"draft", "urge.unsent"})
-# Stopping for now, typed where nothing was asked: a trial's "going to try and sleep now. gn" after a
-# panic attack got "I'm not sure what to do with that here. These are your options."
-_RESTING = re.compile(
-    r"\b(?:good ?night|gn|nite|night night|going to (?:try and |try to )?sleep|off to (?:bed|sleep)"
-    r"|bed now|not today|too tired|tired now|talk (?:to you )?(?:tomorrow|tmrw|later)|ttyl|bye)\b"
-)
 
 
 def step(state: UserState | None, event: Event, now: datetime, kit: Kit) -> tuple[UserState, list[Effect]]:
@@ -260,10 +253,12 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         ctx.near = meaning.near  # a screen that files the answer may offer this beside its thanks
         ctx.unanswered = meaning.unanswered  # ... or say that it has no answer to the question
         screen.handle(ctx)
+    elif not question and understanding.good_news(text):
+        ctx.say_key("good_news")
     elif question or understanding.looks_like_question(text):
         enter_side(ctx, "faq")  # its buttons are the question list's: "See the questions" opens it
         ctx.say_key("faq_no_answer", [row(("See the questions", "faq"), ("Back", "_back"))])
-    elif _RESTING.search(" ".join(text.casefold().split())):
+    elif understanding.resting(text):
         ctx.say_key("resting")
     else:
         ctx.say_key("use_buttons")

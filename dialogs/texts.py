@@ -235,6 +235,7 @@ REQUIRED_TEXTS = frozenset(
         "urge_waited",
         "use_buttons",
         "resting",
+        "good_news",
         "welcome_back",
         "when_again",
     }

@@ -98,6 +98,34 @@ def _asks(sentence: str, text: str) -> bool:
     return f"{sentence}?" in text or _CLAUSE.match(words) is None
 
 
+# Stopping for now, typed where nothing was asked: a trial's "going to try and sleep now. gn" after a
+# panic attack got "I'm not sure what to do with that here. These are your options."
+_RESTING = re.compile(
+    r"\b(?:good ?night|gn|nite|night night|going to (?:try and |try to )?sleep|off to (?:bed|sleep)"
+    r"|gonna (?:try (?:and |to )?)?(?:sleep|get some sleep)|heading to bed|going to bed|sleep now"
+    r"|bed now|not today|too tired|tired now|talk (?:to you )?(?:tomorrow|tmrw|later)|ttyl|bye)\b"
+    r"|(?:^|[.!,]\s*|\b(?:ok|okay|right|anyway|so|well|alright)\s+)night(?: for real| then| all| x+)?\W*$"
+)
+# Good news said in passing ("i reckon im doing a bit better? laughed for real"): a question mark
+# here is tentative, not a question to answer.
+_GOOD_NEWS = re.compile(
+    r"\b(?:doing|feeling|feel|felt|getting|been) (?:a (?:bit|little|tiny bit) |a lot |so much |heaps |way )?better\b"
+    r"|\b(?:good|great|decent|ok|okay|better) day\b|\blaughed\b|\bsmiled\b|\bproud of myself\b"
+)
+_NOT_GOOD = re.compile(r"\b(?:not|never|no|isn'?t|wasn'?t|don'?t|dont|didn'?t|didnt|can'?t|cant|worse|but)\b")
+
+
+def resting(text: str) -> bool:
+    """Words that say they are stopping for now: "gn", "gonna try sleep. night"."""
+    return bool(_RESTING.search(" ".join(text.casefold().replace("’", "'").split())))
+
+
+def good_news(text: str) -> bool:
+    """A short word that things are a little better, without a "but" or a "not"."""
+    said = " ".join(text.casefold().replace("’", "'").split())
+    return len(said.split()) <= 25 and bool(_GOOD_NEWS.search(said)) and not _NOT_GOOD.search(said)
+
+
 def looks_like_question(text: str) -> bool:
     """A question mark, or any sentence that opens like a question ("she's seeing someone new. what
     do i even do now"): people at 2am rarely type the mark."""

@@ -915,6 +915,39 @@ def test_after_a_setting_is_changed_ok_thanks_is_not_the_question_again(kit, set
     assert said and said[-1].buttons, "a kind word and the way on"
 
 
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("gonna try sleep. night", "resting"),
+        ("ok. thanks i guess. night for real", "resting"),
+        ("i reckon im doing a bit better? laughed for real", "good_news"),
+    ],
+)
+def test_bedtime_and_good_news_after_a_step_get_their_own_word(kit, typed: str, key: str) -> None:
+    """A trial: "gonna try sleep. night" got "I haven't filed that under today's step", and "doing a
+    bit better?" got "I don't have a good answer for that one"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.tap("Skip the question")
+    assert conv.screen == "guide.after"
+    conv.say(typed)
+    said = conv.text()
+    assert any(said.startswith(kit.content.text(key, n)) for n in range(2 if key == "good_news" else 1)), said
+    assert kit.content.text("after_words") not in said
+
+
+def test_back_on_the_read_again_list_returns_to_where_they_were(kit):
+    """A trial: "Back" on the list showed the same list, and only /menu got her out."""
+    conv = Conversation(kit)
+    conv.onboard()
+    where = conv.screen
+    conv.command("review")
+    assert conv.screen == "guide.review"
+    said = conv.tap("^Back$")
+    assert conv.screen == where
+    assert kit.content.text("review_pick") not in conv.text() and said[-1].buttons
+
+
 def test_todays_step_while_its_question_is_open_goes_back_to_it_not_to_a_practice(kit):
     conv = Conversation(kit)
     conv.onboard()

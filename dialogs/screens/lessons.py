@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from dialogs import understanding
 from dialogs.branching import moment
 from dialogs.context import Ctx, Keyboard, row
 from dialogs.dates import human_date
@@ -370,10 +371,15 @@ def _after_handle(ctx: Ctx) -> None:
         ctx.goto("guide.today")
         key = "done_for_today" if when else "done_for_now"
         ctx.say_key(key, [row(("Menu", "_menu"))], date=when)
+    elif understanding.resting(ctx.event.text):
+        ctx.goto("guide.today")
+        ctx.say_key("resting", [row(("Menu", "_menu"))])
     elif ctx.event.text.strip() and _second_thought(ctx):
         # A second thought after answering: it belongs with the same lesson.
         ctx.journal("reflection", ctx.event.text.strip(), ref=_current(ctx))
         faq.acknowledge(ctx, ctx.t("ack_more_words"), [row(("Done for today", "done"), ("Menu", "_menu"))])
+    elif understanding.good_news(ctx.event.text):
+        ctx.say_key("good_news", [row(("Done for today", "done"), ("Menu", "_menu"))])
     elif ctx.event.text.strip():
         # Words about now, after a skipped question or hours later: heard, not filed under the step.
         _heard(ctx, [row(("Done for today", "done"), ("Menu", "_menu"))])

@@ -98,8 +98,13 @@ def show(ctx: Ctx, name: str) -> None:
 MAIN_SCREENS = ("consent", "intake.", "guide.")
 
 
+# Side screens named under a main one: "Back" there returns to where they were (a trial's "Back" on
+# the read-again list showed the same list).
+_SIDE_UNDER_MAIN = frozenset({"guide.review"})
+
+
 def is_main(name: str) -> bool:
-    return name.startswith(MAIN_SCREENS)
+    return name.startswith(MAIN_SCREENS) and name not in _SIDE_UNDER_MAIN
 
 
 def enter_side(ctx: Ctx, name: str) -> None:
