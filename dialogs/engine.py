@@ -253,6 +253,9 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         ctx.near = meaning.near  # a screen that files the answer may offer this beside its thanks
         ctx.unanswered = meaning.unanswered  # ... or say that it has no answer to the question
         screen.handle(ctx)
+    elif meaning.long and not question:
+        ctx.near = meaning.near
+        faq.acknowledge(ctx, ctx.t("heard_long"), [row(("Menu", "_menu"))])
     elif not question and understanding.good_news(text):
         ctx.say_key("good_news")
     elif question or understanding.looks_like_question(text):

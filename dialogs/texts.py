@@ -236,6 +236,7 @@ REQUIRED_TEXTS = frozenset(
         "use_buttons",
         "resting",
         "good_news",
+        "heard_long",
         "welcome_back",
         "when_again",
     }

@@ -30,6 +30,10 @@ class Meaning:
     # Filed as the answer on a screen that asked something, though it reads as a question the guide
     # has no answer to: the screen says so honestly beside its acknowledgement.
     unanswered: bool = False
+    # A long message, most of it not a question: its closest answer is offered, never given outright
+    # (a trial's rant about the breakup, ending "i still have her hoodie. is that pathetic", got the
+    # answer on getting your things back).
+    long: bool = False
 
 
 _QUESTION_START = re.compile(
@@ -49,6 +53,7 @@ _SENTENCES = re.compile(r"[.!;:\n]+")
 # question for the FAQ or a command: most of what people type there is their answer.
 ANSWER_SCREEN_MARGIN = 0.08
 MAX_COMMAND_WORDS = 8  # longer text is not taken for a command, whatever it resembles
+LONG_WORDS = 80  # a message longer than this is someone telling, not asking
 STATEMENT_BAR = 0.85  # on a screen that asked a question, a statement must match this well to be a question
 
 
@@ -173,6 +178,9 @@ def read(text: str, u: Understanding | None, content: Content, *, answer_screen:
             question = None
     if command is not None and (question is None or command[1] >= question[1]):
         return Meaning(intent=intents[command[0]])
+    if count > LONG_WORDS:
+        offered = entries[question[0]] if question is not None else near
+        return Meaning(near=offered, long=True)
     if question is not None:
         return Meaning(faq=entries[question[0]])
     return Meaning(near=near, unanswered=answer_screen and asked)

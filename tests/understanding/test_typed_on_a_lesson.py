@@ -35,3 +35,26 @@ def test_thinking_the_question_was_answered_already_is_not_filed_as_its_answer(m
     assert not [e for e in conv.effects if isinstance(e, JournalWrite)]
     assert said[0].text.startswith("No need to answer it twice"), said[0].text
     assert conv.screen == "guide.after" and said[-1].buttons
+
+
+RANT = (
+    "ok i need to rant sorry. how do you go from planning a trip together in january to 'i need to find "
+    "myself' in three weeks?? i said some stuff i regret about her new job, but we talked it through, or "
+    "i thought we did. then she sat on my bed and said she'd been thinking about it for a while. so the "
+    "whole time we were doing normal stuff she was already halfway out the door. i keep replaying every "
+    "day trying to find the moment. my housemates are going home for summer and ill be alone in the "
+    "share house. i deleted our chat then got it back then deleted it again. i still have her hoodie. "
+    "i still sleep in it. is that pathetic. probably. anyway sorry thats a lot lol"
+)
+
+
+def test_a_long_rant_is_heard_and_its_nearest_answer_offered_not_given(model: Model, kit: Kit) -> None:
+    """A trial: a long rant ending "i still have her hoodie... is that pathetic" was answered with
+    how to get belongings back."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("menu")
+    _, understanding = model.read(RANT)  # the meaning read by the model; the safety check by the rules
+    said = conv.say(RANT, None, understanding)
+    assert said[0].text.startswith(kit.content.text("heard_long"))
+    assert not any(e.answer[0] in conv.text() for e in kit.content.faq), "no answer given outright"
