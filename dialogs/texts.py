@@ -225,6 +225,7 @@ REQUIRED_TEXTS = frozenset(
         "urge_distance_boundary",
         "urge_done",
         "urge_followup",
+        "urge_followup_heard",
         "urge_ground_offer",
         "urge_still",
         "urge_still_boundary",

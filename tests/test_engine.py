@@ -469,7 +469,8 @@ SCREEN_TABLE: dict[str, Expect] = {
     "track.offer": asks("offer_moving_on", offers=("Switch to moving on", "Not now")),
     "track.switch": asks("switch_to_moving_on", offers=("Yes, switch", "Stay")),
     "urge.done": asks("urge_done", offers=("Back", "Menu")),
-    "urge.followup": asks("urge_followup", offers=("I'm glad I waited", "I still want to")),
+    "urge.followup": Expect(("urge_followup",), ("I'm glad I waited", "I still want to"), typed=("urge_followup_heard",),
+                            then="urge.done", typed_offers=("Back", "Menu")),
     "urge.ground": asks("urge_ground_offer", offers=("Yes, let's breathe", "No, write it out")),
     "urge.strength": Expect(("urge_strength",), ZERO_TO_TEN, typed=("checkin_number", "urge_strength")),
     "urge.trigger": Expect(("urge_trigger",), ("Skip",), typed=("urge_ground_offer",), then="urge.ground",
@@ -934,6 +935,41 @@ def test_bedtime_and_good_news_after_a_step_get_their_own_word(kit, typed: str, 
     said = conv.text()
     assert any(said.startswith(kit.content.text(key, n)) for n in range(2 if key == "good_news" else 1)), said
     assert kit.content.text("after_words") not in said
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [("im glad i waited i guess", "urge_waited"), ("honestly i still want to send it", "urge_still"),
+     ("idk, weird", "urge_followup_heard")],
+)
+def test_a_typed_answer_to_the_unsent_message_follow_up_is_heard(kit, typed: str, key: str) -> None:
+    """A trial: "im glad i waited i guess" got "I haven't filed that"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("urge")
+    conv.tap("^6$")
+    conv.tap("Skip")
+    conv.tap("write it out")
+    conv.say("i miss you so much")
+    conv.advance(days=1)
+    conv.due("urge_followup")
+    assert conv.screen == "urge.followup"
+    conv.say(typed)
+    assert conv.text().startswith(kit.content.text(key)) and conv.screen == "urge.done"
+
+
+def test_the_unsent_message_follow_up_keeps_quiet_during_a_pause(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("urge")
+    conv.tap("^6$")
+    conv.tap("Skip")
+    conv.tap("write it out")
+    conv.say("i miss you so much")
+    conv.command("pause")
+    conv.tap("Three days")
+    conv.advance(days=1)
+    assert not conv.due("urge_followup") and conv.state.urge_followup_on is None
 
 
 def test_back_on_the_read_again_list_returns_to_where_they_were(kit):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import timedelta
 
 from dialogs.context import Ctx, row
@@ -119,7 +121,30 @@ def _why_distance(ctx: Ctx) -> str:
     return "urge_distance_boundary" if "boundary" in ctx.state.flags else "urge_distance_moving_on"
 
 
+# Typed answers to "how do you feel about it?" (a trial's "im glad i waited i guess" got "I haven't
+# filed that").
+_STILL = re.compile(
+    r"\bstill (?:want|wanna|feel like)|\b(?:wish|should'?ve|should have) (?:i )?(?:had )?sen[td]|\bgoing to send"
+    r"|\bgonna send|\bwant to send it|\bregret not"
+)
+_WAITED = re.compile(
+    r"\bglad|\brelieved|\bwaited\b|\bright call\b|\b(?:good|happy|better) (?:that )?i (?:didn'?t|didnt|waited)"
+    r"|\bcringe\b|\bembarrass"
+)
+
+
 def _followup_handle(ctx: Ctx) -> None:
+    text = " ".join(ctx.event.text.casefold().replace("’", "'").split())
+    if not ctx.event.button and text:
+        if _STILL.search(text):
+            ctx.event = replace(ctx.event, button="still")
+        elif _WAITED.search(text):
+            ctx.event = replace(ctx.event, button="waited")
+        else:
+            ctx.journal("reflection", ctx.event.text.strip())
+            ctx.say_key("urge_followup_heard", BACK)
+            ctx.goto("urge.done")
+            return
     if ctx.event.button == "still":
         if ctx.state.harmed_by_ex:
             key = "urge_still_danger"
@@ -137,5 +162,5 @@ register(
         "urge_followup", [row(("I'm glad I waited", "waited")), row(("I still want to", "still"))]
     ),
     _followup_handle,
-    takes_text=False,
+    takes_text=True,
 )
