@@ -130,6 +130,7 @@ REQUIRED_TEXTS = frozenset(
         "lesson_question",
         "lesson_return",
         "lesson_task",
+        "lesson_task_late",
         "media_edited",
         "media_other",
         "media_photo",

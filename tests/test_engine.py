@@ -15,7 +15,7 @@ from dialogs.model import DataRequest, Reply
 from dialogs.pacing import Plan
 from dialogs.screens import SCREENS
 from dialogs.state import UserState
-from tests.driver import Conversation
+from tests.driver import START, Conversation
 
 OUTCOME_ANSWERS = {
     "first": "^No reply yet$",
@@ -469,8 +469,8 @@ SCREEN_TABLE: dict[str, Expect] = {
     "track.offer": asks("offer_moving_on", offers=("Switch to moving on", "Not now")),
     "track.switch": asks("switch_to_moving_on", offers=("Yes, switch", "Stay")),
     "urge.done": asks("urge_done", offers=("Back", "Menu")),
-    "urge.followup": Expect(("urge_followup",), ("I'm glad I waited", "I still want to"), typed=("urge_followup_heard",),
-                            then="urge.done", typed_offers=("Back", "Menu")),
+    "urge.followup": Expect(("urge_followup",), ("I'm glad I waited", "I still want to"),
+                            typed=("urge_followup_heard",), then="urge.done", typed_offers=("Back", "Menu")),
     "urge.ground": asks("urge_ground_offer", offers=("Yes, let's breathe", "No, write it out")),
     "urge.strength": Expect(("urge_strength",), ZERO_TO_TEN, typed=("checkin_number", "urge_strength")),
     "urge.trigger": Expect(("urge_trigger",), ("Skip",), typed=("urge_ground_offer",), then="urge.ground",
@@ -970,6 +970,16 @@ def test_the_unsent_message_follow_up_keeps_quiet_during_a_pause(kit) -> None:
     conv.tap("Three days")
     conv.advance(days=1)
     assert not conv.due("urge_followup") and conv.state.urge_followup_on is None
+
+
+def test_a_lesson_read_late_at_night_sets_its_task_for_tomorrow(kit) -> None:
+    """A trial: the first lesson, read at 23:58, asked for "three times today"."""
+    late = Conversation(kit, now=START.replace(hour=22, minute=50))
+    late.onboard()  # London: 22:50
+    assert "For tomorrow: Three times tomorrow," in late.text()
+    day = Conversation(kit)
+    day.onboard()
+    assert "For today: Three times today," in day.text()
 
 
 def test_back_on_the_read_again_list_returns_to_where_they_were(kit):

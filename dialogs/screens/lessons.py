@@ -7,6 +7,7 @@ read again. Returning to a lesson shows one line and its buttons, never the whol
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from dialogs import understanding
@@ -210,8 +211,21 @@ def _open(ctx: Ctx, lesson_id: str, p: Plan, *, new: bool) -> None:
     for message in messages:
         ctx.say(message, coaching=coaching)
     if text.task:
-        ctx.say(ctx.t("lesson_task", task=text.task), coaching=coaching)
+        ctx.say(_task(ctx, text.task), coaching=coaching)
     ctx.say(ctx.t("lesson_question", question=text.question), _question_buttons(lesson), coaching=coaching)
+
+
+# From this local hour (and until the small hours end) "today" is nearly over: a trial's first lesson
+# at 23:58 asked for "three times today".
+LATE_FROM, LATE_UNTIL = 21, 4
+_TODAY = re.compile(r"\btoday\b")
+
+
+def _task(ctx: Ctx, task: str) -> str:
+    hour = ctx.now.astimezone(ctx.zone).hour
+    if hour >= LATE_FROM or hour < LATE_UNTIL:
+        return ctx.t("lesson_task_late", task=_TODAY.sub("tomorrow", task))
+    return ctx.t("lesson_task", task=task)
 
 
 def _question_buttons(lesson: Lesson) -> Keyboard:
