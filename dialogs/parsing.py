@@ -92,12 +92,32 @@ def _hour(word: str) -> str:
     return _HOUR_WORDS.get(word, word)
 
 
+_ISH = re.compile(r"(?<![\d:.])(\d{1,2}(?::\d{2})?) ?-?ish\b")
+_PM_WORDS = re.compile(r"\b(?:arvo|afternoon|evening|tonight|at night|after work|after dinner)\b")
+_AM_WORDS = re.compile(r"\b(?:morning|mornings|brekkie|breakfast|before work)\b")
+_TIME_LEAD = re.compile(r"\b(?:like|around|about|at|by|maybe|after|before|say)\s*$")
+_BARE_HOUR = re.compile(
+    r"(?<![\d:.])(\d{1,2}(?::\d{2})?)"
+    r"(?![\d:.]|\s*(?:am|pm|a\.m|p\.m|st|nd|rd|th|days?|weeks?|months?|mins?|hours?|hrs?|%))"
+)
+
+
 def _spoken(text: str) -> str:
     """The way people say times, in digits: "half 11" (11:30), "ten to ten" (9:50), "9 o'clock",
-    "10 at night"."""
+    "10 at night", "5ish", and one bare hour beside a word for the half of the day ("arvo? like
+    5ish" is 5pm)."""
     t = text.lower().replace("’", "'")
     for pattern, digits in _SPOKEN_CLOCK:
         t = pattern.sub(digits, t)
+    t = _ISH.sub(r"\1", t)
+    hours = [m for m in _BARE_HOUR.finditer(t) if 1 <= int(m.group(1).split(":")[0]) <= 11]
+    pm, am = bool(_PM_WORDS.search(t)), bool(_AM_WORDS.search(t))
+    # Only where the number is plainly the time: a few words, or "like/around/at 5" ("i have 2 kids,
+    # busy in the evening" has no time in it).
+    timed = len(hours) == 1 and (len(t.split()) <= 6 or _TIME_LEAD.search(t[: hours[0].start()]) is not None)
+    if timed and pm != am:
+        m = hours[0]
+        t = f"{t[: m.start()]}{m.group(1)}{'pm' if pm else 'am'}{t[m.end():]}"
     return t
 
 

@@ -535,6 +535,10 @@ def test_quiet_hours_move_out_of_the_way_of_a_chosen_time(
         ("twenty past nine", dt.time(9, 20)),
         ("nine pm", dt.time(21, 0)),
         ("i have two kids", None),
+        ("arvo? like 5ish", dt.time(17, 0)),  # a trial in Melbourne
+        ("after work, 6ish", dt.time(18, 0)),
+        ("mornings, around 7", dt.time(7, 0)),
+        ("i have 2 kids and im busiest in the evening", None),
     ],
 )
 def test_a_check_in_time_is_read_from_a_sentence_only_when_it_says_one(text: str, when: dt.time | None) -> None:

@@ -157,8 +157,9 @@ def _pause_for(ctx: Ctx, days: int) -> None:
 _PAUSE_WORDS = (
     (re.compile(r"\buntil i'?m back|until i come back|until i say|indefinitely|for now\b"), 0),
     (re.compile(r"\b(a|one|1) ?week|\bweek\b|seven days"), 7),
-    (re.compile(r"\b(few|couple of|three|3) days|\bweekend\b"), 3),
-    (re.compile(r"\b(a|one|1) day\b|\btomorrow\b|\btonight\b|\btoday\b"), 1),
+    (re.compile(r"\b(a )?couple( of)? days\b"), 2),
+    (re.compile(r"\b(few|three|3) days|\bweekend\b"), 3),
+    (re.compile(r"\b(a|one|1) day\b|\b(tomorrow|tmrw|tmr|tomoz|2moro|tonight|today)\b"), 1),
 )
 
 
