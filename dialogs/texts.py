@@ -54,6 +54,7 @@ REQUIRED_TEXTS = frozenset(
         "by_user_left",
         "moved_on_check",
         "moved_on_no",
+        "moved_on_unsure",
         "notice_typed",
         "notice_typed_undo",
         "by_user_no",

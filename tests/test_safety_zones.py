@@ -711,6 +711,18 @@ def test_a_new_partner_only_the_model_read_is_asked_about_before_it_is_taken_as_
     assert kit.content.text("moved_on_check") not in said and conv.state.flags == [], "not asked again this week"
 
 
+def test_not_knowing_whether_the_ex_has_someone_new_is_heard_once(kit) -> None:
+    """A trial: "idk??? maybe 💀" got "Thanks, I misread that", the held message's reply, and then "I
+    don't have a good answer for that one"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say('she posted a new playlist called "new chapter" like ok', MOVED_ON)
+    said = texts(conv.say("idk??? maybe 💀"))
+    assert said.startswith(kit.content.text("moved_on_unsure")), said
+    assert kit.content.text("moved_on_no") not in said and kit.content.text("faq_no_answer") not in said
+    assert conv.state.flags == []
+
+
 def test_yes_to_the_new_partner_question_gives_its_reply_and_the_offer(kit) -> None:
     conv = Conversation(kit)
     conv.onboard()

@@ -24,6 +24,11 @@ __all__ = ["DECLINE_HOLDS", "ask", "denied_lately", "unsure"]
 ANSWERS = (row(("Yes, they are", "yes"), ("No", "no")),)
 DECLINE_HOLDS = timedelta(days=7)
 _NO = re.compile(r"^(?:(?:what|wait|oh|um+|lol|haha|huh)\W+)*(no|nope|nah|n|not that i know|not yet)\b")
+# "idk??? maybe 💀" got "Thanks, I misread that", and was then answered as a question (a trial).
+_UNSURE = re.compile(
+    r"^(?:\W*(?:idk|i dont know|i don't know|dunno|no idea|not sure|maybe|possibly|could be|probably|who knows"
+    r"|no clue|unsure|kinda|kind of|hard to say)\b)+"
+)
 _YES = re.compile(r"^(yes|yeah|yep|yea|ya|y|they are|she is|he is|shes|hes|apparently|i think so)\b")
 
 
@@ -57,6 +62,7 @@ def _answer(ctx: Ctx) -> str:
 def _handle(ctx: Ctx) -> None:
     # Words that don't answer it are taken as a no: asking again ("A yes or a no is all I need") read
     # as pushy in a trial, and a new partner missed costs little (they are still off nothing).
+    unsure = not ctx.event.button and _UNSURE.search(" ".join(ctx.event.text.casefold().split())) is not None
     answer = _answer(ctx) or "no"
     returned = return_from(ctx)
     if answer == "yes":
@@ -64,9 +70,9 @@ def _handle(ctx: Ctx) -> None:
             return
     else:
         ctx.state.moved_on_declined_at = ctx.now
-        ctx.say_key("moved_on_no")
-    # Words typed instead of an answer are handled as usual too.
-    typed = ctx.event.text if ctx.event.kind == EventKind.TEXT and not _answer(ctx) else ""
+        ctx.say_key("moved_on_unsure" if unsure else "moved_on_no")
+    # Words typed instead of an answer are handled as usual too ("idk maybe" is an answer).
+    typed = ctx.event.text if ctx.event.kind == EventKind.TEXT and not _answer(ctx) and not unsure else ""
     hand_back(ctx, returned, typed=typed)
 
 
