@@ -20,6 +20,9 @@ __all__ = ["Spelling"]
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 _SHORTEST = 3  # "u", "rn", "ok": too short to tell a slip from a word
+# Longer "words" are keyboard mashing or a pasted blob: their one-slip neighbours cost the square of
+# their length (a 20,000-letter one took 20 s of a reader thread), and none is a word.
+_LONGEST = 24
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 
@@ -49,7 +52,7 @@ class Spelling:
     def _word(self, match: re.Match[str]) -> str:
         word = match.group()
         lower = word.lower()
-        if len(lower) < _SHORTEST or "'" in lower or self._known(lower):
+        if not _SHORTEST <= len(lower) <= _LONGEST or "'" in lower or self._known(lower):
             return word
         if len(lower) == _SHORTEST:
             candidates = [c for c in self._one_slip(lower) if c in self._extra]

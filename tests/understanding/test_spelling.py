@@ -78,3 +78,10 @@ def test_the_head_knows_the_words_of_its_examples(model: Model) -> None:
     known = model.safety.head.known_words
     assert {"ngl", "idk", "im", "dont"} <= known
     assert not any(" " in w for w in known)
+
+
+def test_a_blob_longer_than_any_word_is_left_as_typed(spelling: Spelling) -> None:
+    """Its one-slip neighbours grow with the square of its length: a 20,000-letter one held a
+    reader thread for 20 s, and none of them is a word."""
+    blob = "x" * 20_000
+    assert spelling.mended(f"i wsh {blob}") == f"i wish {blob}"
