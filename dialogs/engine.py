@@ -8,6 +8,7 @@ contact-coaching reply for a user who must not be coached, whichever screen prod
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -34,6 +35,7 @@ _SAFETY_QUESTIONS = frozenset({"safety.ask", "safety.by_user", "safety.moved_on"
 # Screens that take typed text as it stands: a draft for the coach, or an unsent message, is just
 # that, even when it asks the ex a question ("can we try again?" got the FAQ on whether it can work).
 _VERBATIM = frozenset({"draft", "urge.unsent"})
+_SOUND = re.compile(r"(?:u+g+h+|h+u+h+|h+m+|m+e+h+|s+i+g+h+|o+f+|w+e+l+p+|b+r+u+h+|a+r+g+h+|e+h+|oh+|ah+|f+s+)\W*")
 
 
 def step(state: UserState | None, event: Event, now: datetime, kit: Kit) -> tuple[UserState, list[Effect]]:
@@ -264,7 +266,8 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     elif understanding.resting(text):
         ctx.say_key("resting")
     else:
-        ctx.say_key("use_buttons")
+        # "ugh", "huh": a sound, not a request; "not sure what to do with that" read as cold (a trial).
+        ctx.say_key("a_sound" if _SOUND.fullmatch(" ".join(text.casefold().split())) else "use_buttons")
         screen.show(ctx)
 
 

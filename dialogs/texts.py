@@ -237,6 +237,7 @@ REQUIRED_TEXTS = frozenset(
         "urge_unsent_saved",
         "urge_waited",
         "use_buttons",
+        "a_sound",
         "resting",
         "good_news",
         "heard_long",

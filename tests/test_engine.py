@@ -982,6 +982,16 @@ def test_a_lesson_read_late_at_night_sets_its_task_for_tomorrow(kit) -> None:
     assert "For today: Three times today," in day.text()
 
 
+@pytest.mark.parametrize("sound", ["ugh", "huh", "hmmm", "sigh..."])
+def test_a_sound_where_nothing_was_asked_gets_a_warm_word(kit, sound: str) -> None:
+    """A trial: "ugh" and "huh", just after a crisis, got "I'm not sure what to do with that here"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("menu")
+    conv.say(sound)
+    assert conv.text().startswith(kit.content.text("a_sound")) and kit.content.text("use_buttons") not in conv.text()
+
+
 def test_back_on_the_read_again_list_returns_to_where_they_were(kit):
     """A trial: "Back" on the list showed the same list, and only /menu got her out."""
     conv = Conversation(kit)
