@@ -45,7 +45,9 @@ def on_due(ctx: Ctx) -> None:
     """A scheduler event. Silence is right when check-ins are off, paused, or after a crisis."""
     prefs = ctx.state.checkins
     if ctx.event.due == "urge_followup":
-        paused = prefs.stopped or (prefs.paused_until is not None and ctx.today < prefs.paused_until)
+        # A pause for some days asks for quiet. (Check-ins turned off, `stopped`, is not that: someone
+        # who wants no daily check-in still asked for this one.)
+        paused = prefs.paused_until is not None and ctx.today < prefs.paused_until
         if paused:
             ctx.state.urge_followup_on = None  # they asked for quiet: the question is not kept for later
         elif ctx.state.urge_followup_on and not ctx.state.crisis_active:
