@@ -764,6 +764,12 @@ def test_a_typed_ok_is_asked_the_age_and_a_no_there_is_the_minor_reply(kit) -> N
     conv.tap("under 18")
     assert conv.state.consented_at is None
     must_say(kit, conv.text(), ("consent_minor",))
+    typed = Conversation(kit)
+    typed.command("start")
+    typed.say("ok")
+    typed.say("no")  # to "are you 18 or older?"
+    assert typed.state.consented_at is None
+    must_say(kit, typed.text(), ("consent_minor",))
 
 
 def test_journal_with_a_sentence_writes_it_and_with_a_word_searches(kit):

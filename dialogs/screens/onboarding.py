@@ -116,8 +116,8 @@ def _consent_show(ctx: Ctx) -> None:
 
 def _consent_handle(ctx: Ctx) -> None:
     choice = ctx.event.button or parse_consent(ctx.event.text)
-    if choice == "yes" and ctx.state.data.get("age_asked"):
-        choice = "agree"  # a yes to "are you 18 or older?"
+    if ctx.state.data.get("age_asked") and not ctx.event.button and choice in {"yes", "no"}:
+        choice = "agree" if choice == "yes" else "minor"  # the answer to "are you 18 or older?"
     if choice == "yes":
         # A typed "ok" agrees to the terms but says nothing of age, and the guide is for adults.
         ctx.state.data["age_asked"] = True
