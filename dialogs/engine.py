@@ -30,6 +30,7 @@ MAX_TEXT = 4000  # longer messages are answered kindly and only their start is k
 AWAY_FOR_DISCLOSURE = timedelta(days=7)
 # A typed answer to a closed question this short is only that answer; longer text may say more.
 ANSWER_WORDS = 8
+SIGN_OFF_WORDS = 6  # "ok im off to bed, talk tmrw": longer text says more than goodnight
 _ASSESSED = frozenset({EventKind.TEXT, EventKind.COMMAND, EventKind.MEDIA})
 _SAFETY_QUESTIONS = frozenset({"safety.ask", "safety.by_user", "safety.moved_on"})
 # Screens that take typed text as it stands: a draft for the coach, or an unsent message, is just
@@ -246,6 +247,10 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     elif meaning.empty:
         ctx.say_key("sad_emoji" if understanding.sad_emoji(text) else "nothing_to_read")
         screen.show(ctx)
+    elif screen.takes_text and not question and _signing_off(ctx, text):
+        # "gonna try sleep. night" typed at a question (a trial's was filed as a reason for the
+        # breakup): rest is the answer for now, and the question waits for them.
+        ctx.say_key("resting")
     elif screen.takes_text and not question and meaning.unanswered and understanding.only_a_question(text):
         # A question the guide has no answer to is not the answer the screen asked for: said so,
         # not filed, and the screen's own question follows.
@@ -269,6 +274,12 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         # "ugh", "huh": a sound, not a request; "not sure what to do with that" read as cold (a trial).
         ctx.say_key("a_sound" if _SOUND.fullmatch(" ".join(text.casefold().split())) else "use_buttons")
         screen.show(ctx)
+
+
+def _signing_off(ctx: Ctx, text: str) -> bool:
+    """A few words that say they are stopping for now, outside crisis care (where "going to sleep"
+    is asked about, not wished a good rest)."""
+    return len(text.split()) <= SIGN_OFF_WORDS and understanding.resting(text) and not care.in_care(ctx)
 
 
 def _closed_answer(ctx: Ctx, screen: Screen) -> bool:

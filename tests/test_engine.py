@@ -998,6 +998,22 @@ def test_a_sound_where_nothing_was_asked_gets_a_warm_word(kit, sound: str) -> No
     assert conv.text().startswith(kit.content.text("a_sound")) and kit.content.text("use_buttons") not in conv.text()
 
 
+def test_signing_off_at_a_question_is_wished_a_good_rest_not_filed(kit) -> None:
+    """A trial: "gonna try sleep. night", typed at intake's question on what pulled them apart, was
+    saved to the journal as a reason."""
+    conv2 = Conversation(kit)
+    conv2.command("start")
+    conv2.tap("agree")
+    conv2.say("Sam")
+    conv2.tap("1-4 weeks")
+    conv2.tap("They did")
+    assert conv2.screen == "intake.reasons"
+    conv2.say("gonna try sleep. night")
+    assert conv2.text() == kit.content.text("resting")
+    assert not [e for e in conv2.effects if type(e).__name__ == "JournalWrite"]
+    assert conv2.screen == "intake.reasons", "the question waits for them"
+
+
 def test_back_on_the_read_again_list_returns_to_where_they_were(kit):
     """A trial: "Back" on the list showed the same list, and only /menu got her out."""
     conv = Conversation(kit)

@@ -944,6 +944,15 @@ def test_plain_bedtime_said_against_a_crisis_reply_is_a_misread(kit, said_after:
     assert conv.state.crisis_active is not misread
 
 
+def test_going_to_sleep_in_crisis_care_is_not_wished_a_good_rest(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("i cant do this anymore, i want to die", ACT)
+    assert conv.screen == "crisis"
+    said = texts(conv.say("gonna try sleep. night"))
+    assert kit.content.text("resting") not in said and conv.state.crisis_active
+
+
 def test_words_saying_the_crisis_reply_misread_them_get_a_sorry_and_a_calm_place(kit) -> None:
     """A trial: a practice answer, "i didnt really try it tbh i just cried", got the emergency
     script; "what?? i didnt take anything... im not in danger im just sad" then got "Please reach one
