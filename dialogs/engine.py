@@ -30,7 +30,7 @@ MAX_TEXT = 4000  # longer messages are answered kindly and only their start is k
 AWAY_FOR_DISCLOSURE = timedelta(days=7)
 # A typed answer to a closed question this short is only that answer; longer text may say more.
 ANSWER_WORDS = 8
-SIGN_OFF_WORDS = 6  # "ok im off to bed, talk tmrw": longer text says more than goodnight
+SIGN_OFF_WORDS = 8  # "ok. thanks i guess. night for real"; longer text says more than goodnight
 _ASSESSED = frozenset({EventKind.TEXT, EventKind.COMMAND, EventKind.MEDIA})
 _SAFETY_QUESTIONS = frozenset({"safety.ask", "safety.by_user", "safety.moved_on"})
 # Screens that take typed text as it stands: a draft for the coach, or an unsent message, is just

@@ -943,13 +943,7 @@ def test_bedtime_and_good_news_after_a_step_get_their_own_word(kit, typed: str, 
     assert kit.content.text("after_words") not in said
 
 
-@pytest.mark.parametrize(
-    ("typed", "key"),
-    [("im glad i waited i guess", "urge_waited"), ("honestly i still want to send it", "urge_still"),
-     ("idk, weird", "urge_followup_heard")],
-)
-def test_a_typed_answer_to_the_unsent_message_follow_up_is_heard(kit, typed: str, key: str) -> None:
-    """A trial: "im glad i waited i guess" got "I haven't filed that"."""
+def _with_an_unsent_message(kit) -> Conversation:
     conv = Conversation(kit)
     conv.onboard()
     conv.command("urge")
@@ -957,6 +951,17 @@ def test_a_typed_answer_to_the_unsent_message_follow_up_is_heard(kit, typed: str
     conv.tap("Skip")
     conv.tap("write it out")
     conv.say("i miss you so much")
+    return conv
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [("im glad i waited i guess", "urge_waited"), ("honestly i still want to send it", "urge_still"),
+     ("idk, weird", "urge_followup_heard")],
+)
+def test_a_typed_answer_to_the_unsent_message_follow_up_is_heard(kit, typed: str, key: str) -> None:
+    """A trial: "im glad i waited i guess" got "I haven't filed that"."""
+    conv = _with_an_unsent_message(kit)
     conv.advance(days=1)
     conv.due("urge_followup")
     assert conv.screen == "urge.followup"
@@ -965,13 +970,7 @@ def test_a_typed_answer_to_the_unsent_message_follow_up_is_heard(kit, typed: str
 
 
 def test_the_unsent_message_follow_up_keeps_quiet_during_a_pause(kit) -> None:
-    conv = Conversation(kit)
-    conv.onboard()
-    conv.command("urge")
-    conv.tap("^6$")
-    conv.tap("Skip")
-    conv.tap("write it out")
-    conv.say("i miss you so much")
+    conv = _with_an_unsent_message(kit)
     conv.command("pause")
     conv.tap("Three days")
     conv.advance(days=1)

@@ -385,9 +385,6 @@ def _after_handle(ctx: Ctx) -> None:
         ctx.goto("guide.today")
         key = "done_for_today" if when else "done_for_now"
         ctx.say_key(key, [row(("Menu", "_menu"))], date=when)
-    elif understanding.resting(ctx.event.text):
-        ctx.goto("guide.today")
-        ctx.say_key("resting", [row(("Menu", "_menu"))])
     elif ctx.event.text.strip() and _second_thought(ctx):
         # A second thought after answering: it belongs with the same lesson.
         ctx.journal("reflection", ctx.event.text.strip(), ref=_current(ctx))

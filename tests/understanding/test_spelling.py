@@ -5,23 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot.understanding.model import Model
-from bot.understanding.reader import load_safety_model
 from bot.understanding.segments import readings, segments
 from bot.understanding.spelling import Spelling
 from dialogs.assessment import CrisisZone
-from dialogs.content import CONTENT_DIR
 
 
 @pytest.fixture(scope="module")
 def spelling() -> Spelling:
     return Spelling({"ngl", "idk", "tonite", "wish", "each"})  # as if the examples used these
-
-
-@pytest.fixture(scope="module")
-def model() -> Model:
-    loaded = load_safety_model(CONTENT_DIR.resolve())
-    assert loaded is not None
-    return loaded
 
 
 def test_a_word_one_slip_from_a_known_word_is_mended(spelling: Spelling) -> None:

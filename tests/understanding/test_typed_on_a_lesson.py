@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot.understanding.model import Model
-from bot.understanding.reader import load_safety_model
-from dialogs.content import CONTENT_DIR
-from dialogs.kit import Kit, load_kit
+from dialogs.kit import Kit
 from dialogs.model import JournalWrite
 from tests.driver import Conversation
-
-
-@pytest.fixture(scope="module")
-def model() -> Model:
-    loaded = load_safety_model(CONTENT_DIR.resolve())
-    assert loaded is not None
-    return loaded
-
-
-@pytest.fixture(scope="module")
-def kit() -> Kit:
-    return load_kit(CONTENT_DIR)
 
 
 def test_thinking_the_question_was_answered_already_is_not_filed_as_its_answer(model: Model, kit: Kit) -> None:

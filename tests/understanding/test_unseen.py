@@ -19,24 +19,10 @@ import pytest
 import yaml
 
 from bot.understanding.model import Model
-from bot.understanding.reader import load_safety_model
 from dialogs import understanding
-from dialogs.content import CONTENT_DIR
-from dialogs.kit import Kit, load_kit
+from dialogs.kit import Kit
 
 HERE = Path(__file__).parent
-
-
-@pytest.fixture(scope="module")
-def model() -> Model:
-    loaded = load_safety_model(CONTENT_DIR.resolve())
-    assert loaded is not None
-    return loaded
-
-
-@pytest.fixture(scope="module")
-def kit() -> Kit:
-    return load_kit(CONTENT_DIR)
 
 
 def _common_questions() -> list[tuple[str, str]]:
