@@ -340,7 +340,7 @@ class ChatService:
             )
         elif request.kind == "progress":
             today = now.astimezone(_zone(state)).date()
-            checkins, urges = await tx.history(today - timedelta(days=CHART_DAYS))
+            checkins, urges = await tx.history(today - timedelta(days=30))
             summary = summarise(
                 checkins,
                 urges,

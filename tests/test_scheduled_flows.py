@@ -117,3 +117,26 @@ async def test_a_check_in_held_back_by_quiet_hours_comes_in_the_morning_and_the_
         assert [c.local_date.isoformat() for c in checkins] == ["2026-03-02"], "filed under the day it was for"
     finally:
         await service.close()
+
+
+async def test_progress_compares_this_fortnight_with_the_one_before(tmp_path):
+    """The chart shows the last fortnight, but the words compare it with the one before: both must
+    be read from the store."""
+    from datetime import timedelta
+
+    from dialogs.progress import CheckinRecord
+
+    clock = FakeClock(datetime(2026, 3, 30, 12, 0, tzinfo=UTC))
+    service, sender = await make_service(tmp_path / "r.db", clock)
+    try:
+        user = User(service, sender, "u1", clock)
+        await user.onboard(time="09:00")
+        today = clock().date()
+        async with service.store.user(UserKey("test", "u1")) as tx:
+            for back in range(1, 28):
+                mood = 4 if back < 14 else 2
+                await tx.record_checkin(clock(), CheckinRecord(today - timedelta(days=back), mood, 5, False))
+        await user.command("progress")
+        assert any("Your mood is up from 2.0 to 4.0 this fortnight." in t for t in user.texts[-3:]), user.texts[-3:]
+    finally:
+        await service.close()
