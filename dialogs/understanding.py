@@ -47,6 +47,14 @@ _CLAUSE = re.compile(
     r"^(?:when|whenever|where|what|who)\s+(?:i|im|i'm|i've|ive|its|it's|it|he|she|they|we|you|my|his|her|"
     r"their|our|everyone|everybody|people|no one|nobody|the|there's|theres|someone|somebody)\b"
 )
+# A statement that ends by asking about itself ("i still love her, is that normal"): a question
+# with its mark left off, as people type at night.
+_TAG_QUESTION = re.compile(
+    r"(?:^|[\s,])(?:is (?:that|this|it) (?:normal|weird|bad|ok|okay|wrong|crazy|mad|pathetic|stupid|healthy"
+    r"|a bad sign|a good sign|a red flag)|(?:or )?(?:is it|am i) just me|am i (?:crazy|mad|wrong|overthinking"
+    r"(?: it| this)?|being (?:stupid|dramatic|pathetic|silly))|does that make sense|what do (?:i|you) (?:do|think))"
+    r"\W*$"
+)
 _WORDS = re.compile(r"[^\W_]+")
 _SENTENCES = re.compile(r"[.!;:\n]+")
 # An answer on a screen that asked a question must clear a higher bar before it is read as a
@@ -134,7 +142,7 @@ def good_news(text: str) -> bool:
 def looks_like_question(text: str) -> bool:
     """A question mark, or any sentence that opens like a question ("she's seeing someone new. what
     do i even do now"): people at 2am rarely type the mark."""
-    if "?" in text:
+    if "?" in text or _TAG_QUESTION.search(" ".join(text.casefold().replace("’", "'").split())):
         return True
     return any(_asks(sentence, text) for sentence in _SENTENCES.split(text))
 

@@ -95,3 +95,18 @@ def _command(score: float) -> Understanding:
 def test_one_unknown_word_needs_the_higher_bar_to_be_a_command(content, text, score, command) -> None:
     meaning = read(text, _command(score), content, answer_screen=False)
     assert (meaning.intent is not None and meaning.intent.id == "more") is command
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("i still love her, is that normal", True),  # a trial: read as a statement, filed as an answer
+        ("cried at a car advert today lol is that weird", True),
+        ("i keep checking his page. or is it just me", True),
+        ("she said it's normal to feel like this", False),
+        ("it is what it is", False),
+    ],
+)
+def test_a_statement_that_ends_by_asking_about_itself_is_a_question(content, text, asked):
+    meaning = read(text, scores(0.5), content, answer_screen=True)
+    assert (meaning.faq is not None) is asked, "a question clears the question's bar, a statement the statement's"
