@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dialogs.assessment import Understanding
+from dialogs.assessment import Assessment, Understanding
 from dialogs.calendar import no_contact_ends_on
 from dialogs.dates import human_date
 from dialogs.model import DataRequest, Reply
@@ -346,6 +346,37 @@ def test_intake_routes_to_moving_on_when_contact_must_not_be_coached(kit, contac
     }
     assert not any(r.text in coaching_text for r in conv.history)
     assert not any(r.contact_coaching for r in conv.history)
+
+
+@pytest.mark.parametrize(
+    ("words", "read", "contact"),
+    [
+        ("she told me never to contact her again", Assessment(boundary=True, source="model"), "asked"),
+        ("hes already with someone else", Assessment(moved_on=True, source="model"), "new"),
+    ],
+)
+def test_intake_does_not_ask_where_things_stand_after_being_told(kit, words, read, contact):
+    """A trial: a boundary typed among the reasons was followed by "Where do things stand between
+    you two right now?" with "We still talk sometimes" on offer."""
+    conv = Conversation(kit)
+    conv.command("start")
+    conv.tap("agree")
+    conv.say("Sam")
+    conv.tap("1-4 weeks")
+    conv.tap("They did")
+    conv.say(words, read)
+    if "Yes, they are" in conv.labels():  # a new partner read by the model alone is asked about first
+        conv.tap("Yes, they are")
+    conv.tap("Done")
+    assert conv.screen == "intake.shares"
+    assert kit.content.text("ask_contact") not in conv.text()
+    assert conv.state.profile.contact == contact
+    conv.tap("^No$")
+    conv.tap("None of these")
+    conv.tap("London")
+    conv.tap("United Kingdom")
+    conv.tap("09:00")
+    assert conv.screen == "guide.lesson" and conv.state.track == "moving_on"
 
 
 def test_danger_route_cannot_be_undone_with_a_button(kit):

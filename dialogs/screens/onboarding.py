@@ -320,6 +320,13 @@ register("intake.reasons", _reasons_show, _reasons_handle, takes_text=True)
 
 
 def _contact_show(ctx: Ctx) -> None:
+    # Words typed earlier in intake may have answered it already: asking "where do things stand"
+    # right after "she told me never to contact her" reads as not listening (a trial).
+    known = "asked" if "boundary" in ctx.state.flags else "new" if "moved_on" in ctx.state.flags else ""
+    if known:
+        ctx.state.profile.contact = known
+        show(ctx, "intake.shares")
+        return
     ctx.say_key("ask_contact", [row((label, key)) for key, label in CONTACT.items()])
 
 
