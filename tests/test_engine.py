@@ -1122,6 +1122,18 @@ def test_how_long_to_pause_can_be_said_in_words(kit, typed, days):
     assert kit.content.text("ask_pause", 0) not in conv.text()
 
 
+def test_how_long_typed_at_the_pause_question_is_its_answer_whatever_else_it_resembles(kit):
+    """A trial: "couple of days" typed at "How long would you like a break?" opened /progress,
+    the command the model read nearest."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("pause")
+    near_progress = Understanding(intent=(("progress", 0.9),), faq_bar=0.5, intent_bar=0.2)
+    conv.say("couple of days", understanding=near_progress)
+    assert conv.state.checkins.paused_until is not None, "paused"
+    assert conv.screen != "progress"
+
+
 def test_a_question_filed_on_a_lesson_is_not_thanked_in_the_lessons_words(kit):
     conv = Conversation(kit)
     conv.onboard()

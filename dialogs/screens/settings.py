@@ -183,7 +183,18 @@ def _pause_handle(ctx: Ctx) -> None:
     ctx.say_key("ask_pause", PAUSE_BUTTONS)
 
 
-register("pause", lambda ctx: ctx.say_key("ask_pause", PAUSE_BUTTONS), _pause_handle, takes_text=True)
+def _pause_answers(ctx: Ctx) -> bool:
+    return _pause_days(ctx.event.text) is not None
+
+
+# "couple of days" typed at "how long?" is the answer: read for its meaning first, it opened /progress.
+register(
+    "pause",
+    lambda ctx: ctx.say_key("ask_pause", PAUSE_BUTTONS),
+    _pause_handle,
+    takes_text=True,
+    answers=_pause_answers,
+)
 
 
 @command("pause")
