@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from dialogs.assessment import Assessment
 from dialogs.pacing import Plan
 from tests.driver import Conversation
 
@@ -446,6 +447,24 @@ def test_a_co_parent_after_threats_hears_how_to_keep_contact_safe_not_to_stop_it
     for message in kit.content.checkins.contact_on_moving_on_danger_shared:
         assert message in said
     assert "let that message be the last one" not in said
+
+
+def test_a_co_parent_read_as_a_risk_to_the_ex_is_not_told_they_were_hurt(kit):
+    """A trial: a father whose words were read as a risk to his ex was told, twice, "When you share
+    children... with someone who has frightened or hurt you"."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(contact="must stay in touch")
+    by_user = Assessment(danger=True, danger_by_user=True, source="rules", rule="danger")
+    conv.say("i keep turning up at her work", by_user)
+    assert "danger_by_user" in conv.state.flags and not conv.state.harmed_by_ex
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    conv.tap("^3")
+    conv.tap("^4$")
+    said = "\n".join(r.text for r in conv.tap("^Yes$") + conv.tap("Skip"))
+    for message in kit.content.checkins.contact_on_moving_on_by_user_shared:
+        assert message in said
+    assert "frightened or hurt you" not in said
 
 
 def test_a_co_parent_is_asked_about_the_urge_beyond_the_practical_messages(kit):

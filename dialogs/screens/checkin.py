@@ -389,8 +389,10 @@ def _note_handle(ctx: Ctx) -> None:
     if reached_out:
         if not _shares_life(ctx):
             words = checkins.contact_on_moving_on
-        elif "danger" in ctx.state.flags:  # even practical messages may need a go-between, or an order's terms
+        elif ctx.state.harmed_by_ex:  # even practical messages may need a go-between, or an order's terms
             words = checkins.contact_on_moving_on_danger_shared
+        elif "danger_by_user" in ctx.state.flags:  # a trial's father heard he had been frightened or hurt
+            words = checkins.contact_on_moving_on_by_user_shared
         else:
             words = checkins.contact_on_moving_on_shared
         for message in words:
