@@ -31,6 +31,9 @@ class Assessment:
     source: str = "rules"  # "model", or "rules" when the model is not loaded
     rule: str = "none"  # what the rules alone read in the message (crisis, danger, boundary, ...)
     scores: tuple[tuple[str, float], ...] = ()  # per label, for review and the CLI
+    # Under the question's bar, yet more crisis than a message of ordinary sadness: worth asking
+    # about only soon after a crisis reply (see triage.py).
+    crisis_lean: bool = False
 
     @property
     def label(self) -> str:

@@ -251,7 +251,13 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         # "gonna try sleep. night" typed at a question (a trial's was filed as a reason for the
         # breakup): rest is the answer for now, and the question waits for them.
         ctx.say_key("resting")
-    elif screen.takes_text and not question and meaning.unanswered and understanding.only_a_question(text):
+    elif (
+        screen.takes_text
+        and not question
+        and meaning.unanswered
+        and understanding.only_a_question(text)
+        and not care.in_care(ctx)  # "whats the point of any of it" on the crisis screen is no FAQ matter
+    ):
         # A question the guide has no answer to is not the answer the screen asked for: said so,
         # not filed, and the screen's own question follows.
         ctx.say_key("unanswered_question")

@@ -90,7 +90,23 @@ def _safe_in_care(ctx: Ctx, a: Assessment, text: str) -> bool:
     return asking and ctx.state.screen == "crisis" and care.says_safe(text)
 
 
+# For this long after a crisis reply that they did not call a misreading, a message the model leans
+# towards crisis on, under the question's bar, is asked about: a trial's father answered "Not sure"
+# to the question, tapped "I'm safe now", and two hours later wrote "whats the point of any of it if
+# she takes the little one to cork"; it got "I don't have a good answer for that one".
+LEAN_ASKED_WITHIN = timedelta(hours=24)
+
+
+def _lean_asked(ctx: Ctx, a: Assessment) -> bool:
+    told, misread = ctx.state.crisis_told_at, ctx.state.misread_at
+    recent = told is not None and ctx.now - told < LEAN_ASKED_WITHIN and (misread is None or misread < told)
+    lean = a.crisis == CrisisZone.NONE and a.crisis_lean and recent
+    return lean and not care.in_care(ctx) and not screening.declined_recently(ctx)
+
+
 def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
+    if _lean_asked(ctx, a):
+        a = replace(a, crisis=CrisisZone.ASK)
     if a.crisis == CrisisZone.ACT and not care.in_care(ctx) and _said_safe_lately(ctx, a):
         a = replace(a, crisis=CrisisZone.ASK)
     if _plan_words(ctx, a) or _safe_in_care(ctx, a, text):

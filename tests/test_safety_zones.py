@@ -161,6 +161,46 @@ def test_text_on_the_crisis_screen_is_assessed_again(conv: Conversation) -> None
     assert "999" in said.splitlines()[0]
 
 
+LEAN = Assessment(crisis_lean=True, source="model")
+HOPELESS = "whats the point of any of it if she takes the little one to cork"
+
+
+def test_a_question_with_no_answer_on_the_crisis_screen_is_not_sent_to_the_faq(conv: Conversation, kit) -> None:
+    """A trial: this, typed on the crisis screen, got "That's a fair question... /faq shows the
+    questions I can answer"."""
+    conv.say("i dont see the point of anything anymore", ASK)
+    conv.tap("^Not sure$")
+    said = texts(conv.say(HOPELESS, NONE, Understanding(faq=(("when_better", 0.01),), faq_bar=0.5, intent_bar=0.5)))
+    assert kit.content.text("unanswered_question", 0) not in said and "/faq" not in said
+    assert conv.screen == "crisis" and kit.content.text("crisis_listening", 0) in said
+
+
+def test_a_lean_towards_crisis_is_asked_about_on_the_evening_of_a_crisis_reply(conv: Conversation, kit) -> None:
+    """The same trial, two hours after "Not sure" and "I'm safe now": it got "I don't have a good
+    answer for that one"."""
+    conv.say("i dont see the point of anything anymore", ASK)
+    conv.tap("^Not sure$")
+    conv.tap("I'm safe now")
+    conv.advance(hours=2)
+    said = texts(conv.say(HOPELESS, LEAN))
+    assert kit.content.text("screen_question") in said and conv.labels() == ["Yes", "Not sure", "No"]
+
+
+@pytest.mark.parametrize("before", ["nothing", "misread", "a day ago"])
+def test_a_lean_alone_is_not_asked_about(kit, before: str) -> None:
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard()
+    if before == "misread":
+        conv.say("do u think hes even thinking about me at all", ACT)
+        conv.say("you misread me, i'm ok", NONE)
+    elif before == "a day ago":
+        conv.say("i want to die", ACT)
+        conv.tap("I'm safe now")
+        conv.advance(hours=25)
+    said = texts(conv.say(HOPELESS, LEAN))
+    assert kit.content.text("screen_question") not in said
+
+
 def test_a_threat_in_a_draft_is_danger_never_a_style_review(kit) -> None:
     conv = Conversation(kit)
     conv.onboard()

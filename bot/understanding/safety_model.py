@@ -146,5 +146,6 @@ def decide(
         moved_on=found(s.moved_on, t.moved_on, SafetyLabel.MOVED_ON),
         source="model",
         rule=str(rule),
+        crisis_lean=zone == CrisisZone.NONE and not brief and s.crisis >= t.rules_floor,
         scores=tuple((name, round(getattr(s, name), 3)) for name in Scores.__slots__),
     )

@@ -61,3 +61,16 @@ def test_a_brief_message_needs_the_rules_for_danger_boundary_and_moved_on_not_fo
     assert alone.crisis == CrisisZone.ACT, "crisis keeps both readings"
     assert decide(strong, SafetyLabel.DANGER, T, brief=True).danger, "plain words, with the model over the floor"
     assert decide(strong, SafetyLabel.NONE, T, brief=False).danger, "a longer message: the model as before"
+
+
+@pytest.mark.parametrize(
+    ("score", "brief", "lean"),
+    [
+        (0.30, False, True),  # over the rules' floor, under the question's bar
+        (0.20, False, False),  # ordinary sadness
+        (0.42, False, False),  # asked anyway: no lean to note
+        (0.30, True, False),  # three words or fewer: too little to go on
+    ],
+)
+def test_a_lean_towards_crisis_sits_between_the_floor_and_the_question(score, brief, lean) -> None:
+    assert decide(_crisis(score), SafetyLabel.NONE, T, brief=brief).crisis_lean is lean
