@@ -351,7 +351,7 @@ def test_intake_routes_to_moving_on_when_contact_must_not_be_coached(kit, contac
 @pytest.mark.parametrize(
     ("words", "read", "contact"),
     [
-        ("she told me never to contact her again", Assessment(boundary=True, source="model"), "asked"),
+        ("she told me never to contact her again", Assessment(boundary=True, source="rules", rule="boundary"), "asked"),
         ("hes already with someone else", Assessment(moved_on=True, source="model"), "new"),
     ],
 )

@@ -321,8 +321,11 @@ register("intake.reasons", _reasons_show, _reasons_handle, takes_text=True)
 
 def _contact_show(ctx: Ctx) -> None:
     # Words typed earlier in intake may have answered it already: asking "where do things stand"
-    # right after "she told me never to contact her" reads as not listening (a trial).
-    known = "asked" if "boundary" in ctx.state.flags else "new" if "moved_on" in ctx.state.flags else ""
+    # right after "she told me never to contact her" reads as not listening (a trial). A boundary only
+    # the model read, which they may still take back, leaves the question to them.
+    state = ctx.state
+    told = "boundary" in state.flags and state.boundary_undo is None
+    known = "asked" if told else "new" if "moved_on" in state.flags else ""
     if known:
         ctx.state.profile.contact = known
         show(ctx, "intake.shares")
