@@ -1076,6 +1076,28 @@ def test_words_misread_as_a_crisis_are_handled_where_they_were_typed_once_the_pe
     assert "i didnt take anything" not in " ".join(written)
 
 
+@pytest.mark.parametrize(
+    "correction",
+    ["no no that was the letter to her. im grand. just langers", "sorry wrong button, i was answering the question"],
+)
+def test_an_unsent_letter_misread_as_a_crisis_is_kept_once_they_say_so(kit, correction: str) -> None:
+    """A trial: the letter /urge asked for ("i cant do this without you...") got the crisis reply,
+    "that was the letter to her. im grand" got "I'm still here", and the letter was never kept."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("urge")
+    conv.tap("^6$")
+    conv.tap("Skip")
+    conv.tap("write it out")
+    letter = "niamh i cant do this without you. please come home, me and ella need you"
+    conv.say(letter, ACT)
+    assert conv.screen == "crisis"
+    said = texts(conv.say(correction))
+    assert said.startswith(kit.content.text("crisis_misread_back")) and not conv.state.crisis_active
+    written = [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert written == [letter], "the letter is kept, as the screen promised"
+
+
 def test_a_crisis_raised_by_a_button_has_no_words_to_hand_back(kit) -> None:
     conv = Conversation(kit)
     conv.onboard()

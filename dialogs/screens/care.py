@@ -41,6 +41,11 @@ def _crisis_buttons(ctx: Ctx) -> list[tuple[Button, ...]]:
     return rows
 
 
+# Side screens whose words are kept, to be handled there if the person says the crisis reply misread
+# them: the unsent letter /urge promises to keep (a trial's was lost).
+_HELD_ON_SIDE = frozenset({"urge.unsent"})
+
+
 def crisis(ctx: Ctx, *, attempt: bool = False, danger: ReplyKind | None = None) -> None:
     """Answer at once, pause the guide and the cheerful reminders, and offer what people actually use.
 
@@ -62,7 +67,7 @@ def crisis(ctx: Ctx, *, attempt: bool = False, danger: ReplyKind | None = None) 
         return
     if not in_care(ctx):
         state.resume_screen = state.screen
-        typed = ctx.event.kind == EventKind.TEXT and is_main(state.screen)
+        typed = ctx.event.kind == EventKind.TEXT and (is_main(state.screen) or state.screen in _HELD_ON_SIDE)
         state.crisis_held = ctx.event.text if typed else ""
         state.crisis_held_data = json.dumps(state.data) if typed else ""
     state.crisis_active = True
@@ -139,6 +144,9 @@ _SAFE_NOW = (
     "i'm alright",
     "im alright",
     "not suicidal",
+    "i'm grand",
+    "im grand",
+    "i am grand",
 )
 # Words that say the crisis reply was a misreading ("what?? i didnt take anything, i meant the pause
 # thing"). They reach this screen only when the safety check found no crisis in them.
@@ -161,6 +169,23 @@ _MISREAD = (
     "read that wrong",
     "wrong idea",
     "wrong end of the stick",
+    # A trial: "no no that was the letter to her. im grand", after an unsent letter read as a crisis,
+    # and "sorry pressed the wrong button there... i was answering who i can lean on".
+    "that was the letter",
+    "it was the letter",
+    "that was my letter",
+    "that was to her",
+    "that was to him",
+    "that was to them",
+    "that was for her",
+    "that was for him",
+    "that was for them",
+    "i was answering",
+    "that was my answer",
+    "wrong button",
+    "not having thoughts like that",
+    "not having those thoughts",
+    "not having any thoughts like that",
 )
 
 
