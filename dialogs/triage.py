@@ -14,7 +14,7 @@ from enum import Enum
 from dialogs.assessment import Assessment, CrisisZone
 from dialogs.context import Ctx
 from dialogs.model import EventKind
-from dialogs.screens import by_user, care, new_partner, protect, screening
+from dialogs.screens import SCREENS, by_user, care, new_partner, protect, screening
 from dialogs.screens.lines import say_reply
 
 __all__ = ["Outcome", "respond", "words_only"]
@@ -111,6 +111,11 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
         a = replace(a, crisis=CrisisZone.ASK)
     if _plan_words(ctx, a) or _safe_in_care(ctx, a, text):
         a = replace(a, crisis=CrisisZone.NONE)
+    if ctx.state.screen == "safety.ask" and a.danger_by_user and a.source == "model" and a.rule != "danger":
+        # Typed at "are you having thoughts of ending your life?", the model's hunch alone that they
+        # threaten their ex is not acted on: a trial's father asking about the new partner at the
+        # school gate got the perpetrator line and was moved into crisis care. The question waits.
+        a = replace(a, danger=False, danger_by_user=False)
     if by_user.unsure(ctx, a) and ctx.state.harmed_by_ex:
         # Someone who told of harm done to them, describing it again ("when he texts from a new
         # number it feels like hes still in the room"), is the likeliest to be misread as doing it:
@@ -132,7 +137,10 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
         # Already in crisis care: give any new lines and keep the crisis follow-up.
         for kind in owed:
             say_reply(ctx, kind)
-        care.still_here(ctx)
+        if a.crisis == CrisisZone.NONE and ctx.state.screen.startswith("safety."):
+            SCREENS[ctx.state.screen].show(ctx)  # a question about their safety still waits: not crisis care
+        else:
+            care.still_here(ctx)
         return Outcome.ANSWERED
     if a.crisis == CrisisZone.ASK:
         if not screening.declined_recently(ctx):

@@ -201,6 +201,45 @@ def test_a_lean_alone_is_not_asked_about(kit, before: str) -> None:
     assert kit.content.text("screen_question") not in said
 
 
+GATE = "what do i do when i see her new fella at the school gate. he was there today waiting in the car"
+
+
+def test_the_models_hunch_of_a_threat_typed_at_the_crisis_question_is_not_acted_on(conv: Conversation, kit) -> None:
+    """A trial: this, typed at "Are you having thoughts of ending your life?", got the perpetrator
+    line, the moving-on track for good and crisis care, though he had answered nothing."""
+    conv.say("havent really tried it yet tbh", ASK)
+    said = texts(conv.say(GATE, BY_USER))
+    assert "danger_by_user" not in conv.state.flags and conv.state.track == "reconnect"
+    assert conv.screen == "safety.ask" and not conv.state.crisis_active
+    assert kit.content.text("screen_again") in said
+
+
+@pytest.mark.parametrize(
+    ("typed", "crisis_care"),
+    [
+        ("i do", True),
+        ("yeah sometimes, mostly late at night when the house is quiet", True),
+        ("honestly idk anymore", True),
+        ("what do i do when i see her new fella at the school gate", False),
+        ("can you tell me how the pick ups should work, i need a plan for wednesday", False),
+    ],
+)
+def test_typed_words_answer_the_crisis_question_only_in_their_opening(
+    conv: Conversation, typed: str, crisis_care: bool
+) -> None:
+    conv.say("havent really tried it yet tbh", ASK)
+    conv.say(typed, NONE)
+    assert (conv.screen == "crisis") is crisis_care
+
+
+def test_harm_in_plain_words_at_the_crisis_question_is_answered_and_the_question_waits(conv: Conversation) -> None:
+    conv.say("havent really tried it yet tbh", ASK)
+    said = texts(conv.say("he hit me last night", Assessment(danger=True, source="rules", rule="danger")))
+    assert "danger" in conv.state.flags and conv.state.track == "moving_on"
+    assert conv.screen == "safety.ask" and not conv.state.crisis_active, "they never said yes"
+    assert "Are you having thoughts of ending your life?" in said
+
+
 def test_a_threat_in_a_draft_is_danger_never_a_style_review(kit) -> None:
     conv = Conversation(kit)
     conv.onboard()

@@ -27,9 +27,14 @@ _NO = re.compile(
     rf"^{_BEFORE_NO}(no|nope|nah|n|not really|i'?m not|im not|never)\b|\bno,? i'?m (not|ok|fine)\b"
     r"|\b(not at all|of course not|absolutely not|definitely not|hell no|no way)\b"
 )
+# "y", "i am" and "i do" count only as the answer's first words: "what do i do when i see her new
+# fella at the school gate", typed at the question, was taken for a Yes and crisis care (a trial).
 _YES = re.compile(
-    r"\b(yes|yeah|yea|yep|ya|y|kind of|kinda|sort of|sorta|a bit|a little|sometimes|i am|i do)\b"
+    r"\b(yes|yeah|yea|yep|ya|kind of|kinda|sort of|sorta|a bit|a little|sometimes)\b|^(y|i am|i do)\b"
 )
+# In a longer message, only its opening words answer the question; the rest is about something else.
+_ANSWER_WORDS = 8
+_LEAD_WORDS = 5
 
 
 def ask(ctx: Ctx, *, held: str = "", mood: int = 0, again: bool = False) -> None:
@@ -82,6 +87,8 @@ def _answer(ctx: Ctx) -> str:
     if ctx.event.button in {"yes", "unsure", "no"}:
         return ctx.event.button
     words = " ".join(ctx.event.text.casefold().replace("’", "'").split()).strip(" .!?")
+    if len(words.split()) > _ANSWER_WORDS:
+        words = " ".join(words.split()[:_LEAD_WORDS])
     for answer, pattern in (("unsure", _UNSURE), ("no", _NO), ("yes", _YES)):
         if pattern.search(words):
             return answer
