@@ -183,6 +183,9 @@ class ReviewTexts(_Strict):
     closing: Short
     clean: Short
     clean_no_name: Short
+    # A practical message (a pick-up, a bill) that must be sent: no "after a night's sleep", and no
+    # "free to answer or not at all". No question either: a reply to one was read as a new draft.
+    clean_practical: Short
     words_ok: Short  # said when only timing was flagged
     empty: Short
 
@@ -402,18 +405,21 @@ def load_coach(root: Path = CONTENT_DIR) -> Coach:
     return Coach(load_model(root / COACH_FILE, CoachFile))
 
 
-def format_review(review: Review, name: str) -> list[str]:
+def format_review(review: Review, name: str, *, practical: bool = False) -> list[str]:
     """One to three short plain-text messages: a kind opening, the findings, and a closing question.
 
     Timing findings (night, no contact) share the first message. At most three messages are sent,
     so some word findings may only be named: an upset reader should not get a wall of corrections.
-    It never rewrites the draft and never predicts a reply.
+    It never rewrites the draft and never predicts a reply. `practical`: a message about children,
+    work or a home that has to be sent.
     """
     texts = review.texts
     name = " ".join(name.split())[:40]
     if review.chars == 0:
         return [texts.empty]
     if not review.findings:
+        if practical:
+            return [texts.clean_practical]
         return [texts.clean.format(name=name) if name else texts.clean_no_name]
     timing = [f for f in review.findings if f.timing]
     words = [f for f in review.findings if not f.timing]

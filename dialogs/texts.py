@@ -102,7 +102,6 @@ REQUIRED_TEXTS = frozenset(
         "draft_refused",
         "draft_refused_danger",
         "draft_refused_boundary",
-        "draft_refused_boundary_shared",
         "draft_refused_danger_shared",
         "export_caption",
         "export_failed",

@@ -240,6 +240,24 @@ def test_harm_in_plain_words_at_the_crisis_question_is_answered_and_the_question
     assert "Are you having thoughts of ending your life?" in said
 
 
+def test_a_co_parent_told_to_write_only_through_the_app_still_gets_practical_drafts_read(kit) -> None:
+    """A trial: after "her solicitor says only through the co-parenting app" every draft was refused,
+    and the father sent a message about a swimming bag that he called "not nice"."""
+    conv = Conversation(kit)
+    conv.onboard(contact="must stay in touch")
+    conv.say("her solicitor says i can only contact her through the app", BOUNDARY)
+    assert conv.state.contact_forbidden
+    pick_up = "Hi Niamh, I'll collect Ella at 3 tomorrow and drop her back Thursday at 6. Thanks"
+    said = texts(conv.command("draft", pick_up))
+    assert said == kit.coach.spec.texts.clean_practical, "no 'after a night's sleep' for tomorrow's pick-up"
+    said = texts(conv.command("draft", "her swimming bag was left at yours AGAIN. thanks a lot for nothing"))
+    assert "Sarcasm" in said and all(len(r.text) <= 700 for r in conv.history[-3:])
+    other = Conversation(kit)  # danger keeps the refusal, with how to keep those messages safe
+    other.onboard(contact="must stay in touch", safety="Threats")
+    said = texts(other.command("draft", "Hi, pick up at 3 tomorrow?"))
+    assert said.startswith(kit.content.text("draft_refused_danger_shared")[:40])
+
+
 def test_a_threat_in_a_draft_is_danger_never_a_style_review(kit) -> None:
     conv = Conversation(kit)
     conv.onboard()

@@ -1,10 +1,10 @@
 """/draft: the message coach reads a message meant for the ex and says what might land badly.
 
-On the reconnect track, when contact is allowed; and for someone who shares children, work or a
-home with the ex and is moving on by choice or because the ex has someone new, for the practical
-messages they must send (never after danger or a boundary: then the refusal says how to keep those
-messages safe). The safety check has already read the draft as the person's own words, so a threat
-written to the ex never reaches this screen.
+On the reconnect track, when contact is allowed; and, for the practical messages they must send,
+for someone who shares children, work or a home with the ex, on any track, also after the ex asked
+for no contact (never after danger: then the refusal says how to keep those messages safe). The
+safety check has already read the draft as the person's own words, so a threat written to the ex
+never reaches this screen.
 """
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ BACK = (row(("Back", "_back"), ("Menu", "_menu")),)
 
 
 def _practical(ctx: Ctx) -> bool:
-    """Moving on, sharing a life the ex is part of, with no danger or boundary: their practical
-    messages still get read, as the FAQ's practical answers do."""
+    """Moving on, sharing a life the ex is part of, with no danger: their practical messages still
+    get read, as the FAQ's practical answers do. A boundary too: "only through the co-parenting app"
+    still leaves pick-ups to arrange, and a calm message is how it is respected (a trial's father,
+    refused, sent one he called "not nice")."""
     state = ctx.state
-    return state.profile.shares_life and not {"danger", "danger_by_user", "boundary"} & set(state.flags)
+    return state.profile.shares_life and not {"danger", "danger_by_user"} & set(state.flags)
 
 
 def _refused(ctx: Ctx) -> bool:
@@ -49,7 +51,7 @@ def _refusal(ctx: Ctx) -> str:
     shared = "_shared" if ctx.state.profile.shares_life else ""
     if flags & {"danger", "danger_by_user"}:
         return "draft_refused_danger" + shared
-    return "draft_refused_boundary" + shared if "boundary" in flags else "draft_refused"
+    return "draft_refused_boundary" if "boundary" in flags else "draft_refused"
 
 
 def _handle(ctx: Ctx) -> None:
@@ -73,7 +75,7 @@ def _handle(ctx: Ctx) -> None:
         limited_days_left=days_left if limited else 0,
         meaning=dict(understood.coach) if understood else None,
     )
-    messages = format_review(review, ctx.state.profile.name)
+    messages = format_review(review, ctx.state.profile.name, practical=practical or limited)
     for i, message in enumerate(messages):
         last = i == len(messages) - 1
         buttons = [row(("Review another", "again"), ("Back", "_back"))] if last else ()
