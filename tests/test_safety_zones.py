@@ -1019,6 +1019,21 @@ def test_the_first_words_hours_after_a_crisis_are_met_before_anything_else(kit) 
     assert welcome not in texts(conv.say("hello again", NONE)), "not days later"
 
 
+def test_the_welcome_after_a_crisis_is_said_once_a_week_at_most(kit) -> None:
+    """A trial: "Nothing you told me when things were at their worst needs an apology" three times
+    in a week, the last in the middle of a check-in."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 23, 30, tzinfo=UTC))
+    conv.onboard()
+    welcome = kit.content.text("after_crisis_welcome", 0, name="Sam")
+    plain = Assessment(crisis=CrisisZone.ACT, source="model", rule="crisis")
+    for day in (3, 5, 7):
+        conv.say("ive written the letters. i wont be around much longer", plain)
+        conv.tap("I'm safe now")
+        conv.now = datetime(2026, 3, day, 12, 0, tzinfo=UTC)
+        said = texts(conv.say("hi. what is today's step", NONE))
+        assert (welcome in said) is (day == 3), day
+
+
 @pytest.mark.parametrize(
     ("said_after", "misread"),
     [

@@ -92,6 +92,7 @@ def still_here(ctx: Ctx) -> None:
 # the lesson screen's stock line about filing.
 WELCOME_AFTER = timedelta(hours=4)
 WELCOME_WITHIN = timedelta(hours=48)
+WELCOME_AGAIN_AFTER = timedelta(days=7)
 
 
 def welcome_back(ctx: Ctx) -> None:
@@ -101,7 +102,10 @@ def welcome_back(ctx: Ctx) -> None:
         return
     if not WELCOME_AFTER <= ctx.now - told <= WELCOME_WITHIN:
         return
-    if state.crisis_welcomed_at is not None and state.crisis_welcomed_at >= told:
+    welcomed = state.crisis_welcomed_at
+    # Once a week at most: a trial's father heard it three times in a week, after three misreadings,
+    # the last in the middle of a check-in.
+    if welcomed is not None and (welcomed >= told or ctx.now - welcomed < WELCOME_AGAIN_AFTER):
         return
     if _corrects(ctx.event.text):
         return  # "that's not what i meant": sorry is owed, not "nothing needs an apology"
