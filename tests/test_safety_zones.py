@@ -923,13 +923,16 @@ def test_concerns_typed_on_the_safety_question_are_ticked(kit, typed: str, ticke
     assert "I've ticked" in said and "Done" in conv.labels()
 
 
-def test_a_typed_none_on_the_safety_question_goes_on(kit) -> None:
+@pytest.mark.parametrize(
+    "typed", ["none of these lol she wasnt like that", "we roared at each other a fair bit but nothing like that"]
+)
+def test_a_typed_none_on_the_safety_question_goes_on(kit, typed: str) -> None:
     conv = Conversation(kit)
     conv.intake_to_contact()
     conv.tap("No contact")
     if conv.screen == "intake.shares":
         conv.tap("^No$")
-    conv.say("none of these lol she wasnt like that", NONE)
+    conv.say(typed, NONE)
     assert conv.screen == "intake.timezone" and conv.state.profile.safety_screen == []
 
 

@@ -446,7 +446,12 @@ def _concerns_in(text: str) -> list[str]:
 def _says_none(text: str) -> bool:
     """ "none of these lol she wasnt like that": a no, when it names none of the concerns."""
     words = " ".join(text.casefold().replace("’", "'").split()).strip(" .!")
-    return bool(re.match(r"^(no|none|nope|nah|nothing|never)\b", words)) and not _concerns_in(words)
+    said = re.match(r"^(no|none|nope|nah|nothing|never)\b", words) or _NONE_LATER.search(words)
+    return bool(said) and not _concerns_in(words)
+
+
+# "we roared at each other a fair bit but nothing like that" (a trial) got "Tap one of the buttons".
+_NONE_LATER = re.compile(r"\b(nothing like (that|this)|none of (that|those|these|it|them)|not like that)\b")
 
 
 register("intake.safety", _safety_show, _safety_handle, takes_text=True)
