@@ -40,6 +40,7 @@ class Ctx:
     near: FaqEntry | None = None
     # The typed answer read as a question no FAQ entry answers (see `Meaning.unanswered`).
     unanswered: bool = False
+    closest: FaqEntry | None = None  # ... and the entry nearest to it, offered (see `Meaning.closest`)
     # How long this person had been quiet before this event (None: never seen). Words after a long
     # silence are about now, not about whatever the screen last asked.
     quiet_for: timedelta | None = None

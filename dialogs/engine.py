@@ -260,11 +260,13 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     ):
         # A question the guide has no answer to is not the answer the screen asked for: said so,
         # not filed, and the screen's own question follows.
-        ctx.say_key("unanswered_question")
+        ctx.closest = meaning.closest
+        faq.say_unanswered(ctx, ctx.t("unanswered_question"))
         screen.show(ctx)
     elif screen.takes_text and not question:
         ctx.near = meaning.near  # a screen that files the answer may offer this beside its thanks
         ctx.unanswered = meaning.unanswered  # ... or say that it has no answer to the question
+        ctx.closest = meaning.closest
         screen.handle(ctx)
     elif meaning.long and not question:
         ctx.near = meaning.near
@@ -273,7 +275,8 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         ctx.say_key("good_news")
     elif question or understanding.looks_like_question(text):
         enter_side(ctx, "faq")  # its buttons are the question list's: "See the questions" opens it
-        ctx.say_key("faq_no_answer", [row(("See the questions", "faq"), ("Back", "_back"))])
+        ctx.closest = meaning.closest
+        faq.say_unanswered(ctx, ctx.t("faq_no_answer"), [row(("See the questions", "faq"), ("Back", "_back"))])
     elif understanding.resting(text):
         ctx.say_key("resting")
     else:

@@ -109,6 +109,7 @@ REQUIRED_TEXTS = frozenset(
         "faq_intro",
         "faq_more_intro",
         "faq_no_answer",
+        "closest_offer",
         "faq_no_match",
         "first_checkin",
         "greeting_reply",

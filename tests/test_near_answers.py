@@ -266,3 +266,18 @@ def test_every_lesson_question_has_its_own_thanks(kit):
     assert not missing
     thanks = [text.thanks for _, text in texts]
     assert len(set(thanks)) == len(thanks), "each one its own"
+
+
+def test_a_question_with_no_answer_offers_the_nearest_entry_as_a_button(kit):
+    """A trial: "so how am i meant to arrange pick ups for my daughter then" scored just under the
+    bar for "We have to stay in touch. What then?" and got only "I don't have a good answer"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("menu")
+    nearly = Understanding(faq=(("must_stay_in_contact", 0.15),), faq_bar=0.2, intent_bar=0.5)
+    conv.say("so how am i meant to arrange pick ups for my daughter then", understanding=nearly)
+    assert kit.content.text("faq_no_answer") in conv.text()
+    assert "We have to stay in touch. What then?" in conv.labels()
+    said = conv.tap("We have to stay in touch")
+    entry = next(e for e in kit.content.faq if e.id == "must_stay_in_contact")
+    assert said[0].text.startswith(entry.answer[0])

@@ -13,7 +13,16 @@ from dialogs.context import Ctx, Keyboard, row
 from dialogs.screens import slip
 from dialogs.screens.registry import SCREENS, command, enter_side, is_main, register
 
-__all__ = ["BUTTON_PREFIX", "acknowledge", "answer", "answer_later", "asked_in", "entries_for", "open_button"]
+__all__ = [
+    "BUTTON_PREFIX",
+    "acknowledge",
+    "answer",
+    "answer_later",
+    "asked_in",
+    "entries_for",
+    "open_button",
+    "say_unanswered",
+]
 
 BUTTON_PREFIX = "q:"
 PAGE_PREFIX = "faq:page:"
@@ -67,6 +76,17 @@ def _practical_fits(ctx: Ctx, entry: FaqEntry) -> bool:
     return entry.practical and state.profile.shares_life and not {"danger", "boundary"} & set(state.flags)
 
 
+def say_unanswered(ctx: Ctx, text: str, buttons: Keyboard = ()) -> None:
+    """`text`, saying there is no ready answer; when an entry in this person's list came near the
+    question (`ctx.closest`), a line offering it follows, with its button above `buttons`."""
+    entry, ctx.closest = ctx.closest, None
+    if entry is None or entry not in entries_for(ctx):
+        ctx.say(text, buttons)
+        return
+    ctx.say(text)
+    ctx.say(ctx.t("closest_offer"), [row((entry.question, f"{BUTTON_PREFIX}{entry.id}")), *buttons])
+
+
 def acknowledge(ctx: Ctx, text: str, buttons: Keyboard = (), *, back_to: str = "") -> None:
     """Say a screen's acknowledgement of an answer it has filed, with the screen's own buttons. When
     the words came close to a question this person's list answers (`ctx.near`), one short line
@@ -79,7 +99,7 @@ def acknowledge(ctx: Ctx, text: str, buttons: Keyboard = (), *, back_to: str = "
     if entry is None or entry not in entries_for(ctx):
         if unanswered:  # a question filed as the answer: say honestly there is no ready answer
             ctx.say(text)
-            ctx.say(ctx.t("unanswered_note"), buttons)
+            say_unanswered(ctx, ctx.t("unanswered_note"), buttons)
         else:
             ctx.say(text, buttons)
         return

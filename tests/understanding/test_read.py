@@ -110,3 +110,17 @@ def test_one_unknown_word_needs_the_higher_bar_to_be_a_command(content, text, sc
 def test_a_statement_that_ends_by_asking_about_itself_is_a_question(content, text, asked):
     meaning = read(text, scores(0.5), content, answer_screen=True)
     assert (meaning.faq is not None) is asked, "a question clears the question's bar, a statement the statement's"
+
+
+@pytest.mark.parametrize(
+    ("text", "score", "offered"),
+    [
+        ("so how am i meant to arrange pick ups then", 0.15, True),  # under the bar: offered, not given
+        ("so how am i meant to arrange pick ups then", 0.05, False),  # too far from anything
+        ("i texted him last night", 0.15, False),  # no question: nothing to offer in its place
+    ],
+)
+def test_a_question_just_under_the_bar_has_its_nearest_entry_offered(content, text, score, offered):
+    meaning = read(text, scores(score), content, answer_screen=False)
+    assert meaning.faq is None
+    assert (meaning.closest is not None and meaning.closest.id == "i_slipped") is offered
