@@ -18,7 +18,7 @@ from dialogs.compose import join_replies
 from dialogs.context import Ctx, row
 from dialogs.kit import Kit
 from dialogs.model import Effect, Event, EventKind, Reply
-from dialogs.screens import SCREENS, by_user, care, checkin, faq, outcome, protect, screening
+from dialogs.screens import SCREENS, by_user, care, checkin, faq, keep, outcome, protect, screening
 from dialogs.screens.commands import BEFORE_CONSENT, run_intent
 from dialogs.screens.registry import Screen, back, enter_side, run_command, show
 from dialogs.state import UserState
@@ -190,6 +190,9 @@ def _route(ctx: Ctx) -> None:
         if event.button == "_menu":
             run_command(ctx, "menu")
             return
+        if event.button == keep.KEEP_BUTTON:
+            keep.keep(ctx)
+            return
         if event.button == protect.UNDO_BUTTON:
             protect.undo_boundary(ctx)
             return
@@ -270,7 +273,7 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         screen.handle(ctx)
     elif meaning.long and not question:
         ctx.near = meaning.near
-        faq.acknowledge(ctx, ctx.t("heard_long"), [row(("Menu", "_menu"))])
+        faq.acknowledge(ctx, ctx.t("heard_long"), [keep.keep_row(ctx, text), row(("Menu", "_menu"))])
     elif not question and understanding.good_news(text):
         ctx.say_key("good_news")
     elif question or understanding.looks_like_question(text):

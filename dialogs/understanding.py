@@ -209,6 +209,8 @@ def _fallback(text: str, words: str, content: Content, *, answer_screen: bool) -
     # Keywords give no score to be "near" with: without the model, nothing is offered beside an answer.
     if not looks_like_question(text) and answer_screen:
         return Meaning()
+    if len(words.split()) > LONG_WORDS:
+        return Meaning(long=True)  # someone telling, not asking: a keyword ("doorstep") is no question
     best: tuple[int, FaqEntry] | None = None
     for entry in content.faq:
         score = sum(1 for keyword in entry.keywords if _keyword_re(keyword).search(words))

@@ -281,3 +281,24 @@ def test_a_question_with_no_answer_offers_the_nearest_entry_as_a_button(kit):
     said = conv.tap("We have to stay in touch")
     entry = next(e for e in kit.content.faq if e.id == "must_stay_in_contact")
     assert said[0].text.startswith(entry.answer[0])
+
+
+@pytest.mark.parametrize("where", ["words hours after the step", "a long message"])
+def test_words_heard_but_not_filed_are_kept_with_one_tap(kit, where):
+    """A trial: "If you'd like to keep it as a note, type /journal and then your words", after a
+    1,288-character message."""
+    conv = Conversation(kit)
+    conv.onboard()
+    if where == "a long message":
+        conv.command("menu")
+        words = " ".join(["she told me on the doorstep she might move to cork with our daughter."] * 8)
+    else:
+        conv.tap("Skip the question")
+        conv.advance(hours=5)
+        words = "went for a long walk by the canal this evening"
+    conv.say(words)
+    assert not [e for e in conv.effects if isinstance(e, JournalWrite)], "heard, not filed"
+    assert "Keep it in my journal" in conv.labels()
+    conv.tap("Keep it in my journal")
+    assert [e.text for e in conv.effects if isinstance(e, JournalWrite)] == [words]
+    assert conv.state.unfiled == ""

@@ -18,7 +18,7 @@ from dialogs.lessons import Lesson
 from dialogs.model import Button
 from dialogs.pacing import Plan
 from dialogs.parsing import parse_int
-from dialogs.screens import faq
+from dialogs.screens import faq, keep
 from dialogs.screens.registry import SCREENS, command, enter_side, is_main, register, show
 
 __all__ = ["open_today", "plan_for", "read_again", "step_waiting"]
@@ -360,6 +360,7 @@ def _heard(ctx: Ctx, buttons: Keyboard) -> None:
     heard = ctx.t("after_words")
     if ctx.near is None and not ctx.unanswered:  # nothing else to say: how to keep it, then
         heard += "\n\n" + ctx.t("after_words_note")
+        buttons = [keep.keep_row(ctx, ctx.event.text), *buttons]
     faq.acknowledge(ctx, heard, buttons)
 
 
