@@ -24,6 +24,7 @@ _SHORTEST = 3  # "u", "rn", "ok": too short to tell a slip from a word
 # their length (a 20,000-letter one took 20 s of a reader thread), and none is a word.
 _LONGEST = 24
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_TWO_SLIPS_FROM, _TWO_SLIPS_TO = 6, 14  # shorter words have too many two-slip neighbours to choose from
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 
 
@@ -58,6 +59,8 @@ class Spelling:
             candidates = [c for c in self._one_slip(lower) if c in self._extra]
         else:
             candidates = [c for c in self._one_slip(lower) if self._known(c)]
+        if not candidates and _TWO_SLIPS_FROM <= len(lower) <= _TWO_SLIPS_TO:
+            candidates = [c for c in self._two_slips(lower) if self._known(c)]
         if not candidates:
             return word
         frequency = self._checker.word_frequency
@@ -66,13 +69,22 @@ class Spelling:
     def _known(self, word: str) -> bool:
         return word in self._extra or word in self._checker
 
+    @classmethod
+    def _two_slips(cls, word: str) -> set[str]:
+        """Two slips in a longer word ("tabelts", "evrythng"): a slip of a slip, the second never an
+        extra letter, which keeps the search to thousands of strings, not hundreds of thousands."""
+        out: set[str] = set()
+        for once in cls._one_slip(word):
+            out |= cls._one_slip(once, inserts=False)
+        return out
+
     @staticmethod
-    def _one_slip(word: str) -> set[str]:
+    def _one_slip(word: str, *, inserts: bool = True) -> set[str]:
         splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-        inserts = {a + c + b for a, b in splits for c in _LETTERS}
+        added = {a + c + b for a, b in splits for c in _LETTERS} if inserts else set()
         if len(word) <= _SHORTEST:
-            return inserts
+            return added
         deletes = {a + b[1:] for a, b in splits if b}
         swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
         replaces = {a + c + b[1:] for a, b in splits if b for c in _NEAR.get(b[0], "")}
-        return inserts | deletes | swaps | replaces
+        return added | deletes | swaps | replaces

@@ -27,6 +27,13 @@ def test_a_wrong_letter_is_mended_only_from_a_key_beside_it(spelling: Spelling) 
     assert spelling.mended("so tirsd") == "so tired"  # s is beside e
 
 
+def test_a_longer_word_two_slips_from_a_known_word_is_mended(spelling: Spelling) -> None:
+    assert spelling.mended("took all my medcaiton") == "took all my medication"
+    assert spelling.mended("i feel so wothlesss") == "i feel so worthless"
+    # A short word two slips away from many is left alone: "nigth" is one slip, "bsd" is not mended.
+    assert spelling.mended("so bsd") == "so bsd"
+
+
 def test_known_words_and_chat_words_are_left_as_typed(spelling: Spelling) -> None:
     text = "ngl idk if ill sleep tonite, u up rn?"
     assert spelling.mended(text) == text
