@@ -104,6 +104,8 @@ def _dispatch(ctx: Ctx) -> None:
         if event.kind == EventKind.TEXT and protect.corrects_boundary(ctx, event.text):
             # "he never asked for no contact": the words correcting a boundary are not a new one.
             assessment = replace(assessment, boundary=False)
+        if event.kind == EventKind.TEXT and protect.corrects_danger(ctx, event.text):
+            assessment = replace(assessment, danger=False, danger_by_user=False)  # "he was never violent"
         taken_back = event.kind == EventKind.TEXT and by_user.corrects(ctx, event.text)
         if taken_back:
             # "i pressed wrong. i meant HE scares me": the "Yes" is undone, and the words are read for
@@ -196,6 +198,9 @@ def _route(ctx: Ctx) -> None:
         if event.button == protect.UNDO_BUTTON:
             protect.undo_boundary(ctx)
             return
+        if event.button == protect.UNDO_DANGER_BUTTON:
+            protect.undo_danger(ctx)
+            return
         if event.button == "faq" and state.screen != "faq":
             # "More questions" under an answer given on any screen: the list, wherever they are.
             run_command(ctx, "faq")
@@ -216,6 +221,9 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     screen asked is handled by the screen; anything else gets a kind word and the way forward."""
     text = ctx.event.text
     screen = SCREENS[ctx.state.screen]
+    if protect.corrects_danger(ctx, text):
+        protect.undo_danger(ctx)
+        return
     if protect.corrects_boundary(ctx, text):
         protect.undo_boundary(ctx)
         return

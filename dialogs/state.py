@@ -140,6 +140,10 @@ class UserState(_Model):
     by_user_yes: RouteBefore | None = None
     by_user_yes_at: datetime | None = None
     boundary_undone_at: datetime | None = None  # when they last took such a boundary back
+    # The same for harm done to them that only the model read ("he told me he'd been seeing a
+    # colleague... he was gone by the Wednesday" read as danger in a trial): "That's not what
+    # happened" restores where they were; so does "None of these" at intake's safety question.
+    danger_undo: RouteBefore | None = None
     # Local date each danger reply ("danger", "danger_by_user") was last given in full.
     danger_told_on: dict[str, date] = Field(default_factory=dict)
     screen_declined_at: datetime | None = None  # when they last answered it "No"

@@ -11,6 +11,7 @@ from dialogs.context import Ctx, row
 from dialogs.dates import human_date
 from dialogs.model import Button
 from dialogs.parsing import morning_or_evening, parse_ago, parse_clock, parse_consent, parse_timezone
+from dialogs.screens import protect
 from dialogs.screens.country import ask_country
 from dialogs.screens.lessons import open_today
 from dialogs.screens.protect import explain_route
@@ -258,8 +259,11 @@ _ENDED_READ = {
 
 
 def _ended_choice(text: str) -> str:
+    """The answer named first: "He did. He told me..." is theirs, though "me" comes later (a trial's
+    was stored as "I did")."""
     low = text.lower()
-    return next((key for key, words in _ENDED_READ.items() if words.search(low)), "")
+    found = [(m.start(), key) for key, words in _ENDED_READ.items() if (m := words.search(low))]
+    return min(found)[1] if found else ""
 
 
 def _ended_handle(ctx: Ctx) -> None:
@@ -561,6 +565,10 @@ register("settings.time", _time_show, _time_handle, takes_text=True, answers=_ti
 def finish_intake(ctx: Ctx) -> None:
     """Route to a track: contact is never coached when intake shows it must not be."""
     profile = ctx.state.profile
+    if not profile.safety_screen and ctx.state.danger_undo is not None and "danger" in ctx.state.flags:
+        # Harm only the model read in their words, and "None of these" to the question that asks.
+        protect.undo_danger(ctx, quiet=True)
+        ctx.say_key("danger_set_aside")
     flags: list[SafetyFlag] = list(ctx.state.flags)
     typed = frozenset(flags) & {"danger", "boundary"}  # typed during intake, and answered there
     if profile.safety_screen and "danger" not in flags:

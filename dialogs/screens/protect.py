@@ -24,6 +24,8 @@ from dialogs.state import RouteBefore, SafetyFlag
 __all__ = [
     "DANGER_REPEATS_AFTER",
     "UNDO_BUTTON",
+    "UNDO_DANGER_BUTTON",
+    "corrects_danger",
     "danger_reply",
     "explain_route",
     "moved_on",
@@ -32,6 +34,7 @@ __all__ = [
     "settle",
     "taken_back_lately",
     "undo_boundary",
+    "undo_danger",
 ]
 
 
@@ -71,6 +74,11 @@ def record(ctx: Ctx, a: Assessment) -> list[ReplyKind]:
             owed.append("boundary")
         new.append("boundary")
     state.boundary_undo = _undoable(ctx, a)
+    if kind is not None:
+        if a.danger_in_plain_words or kind == "danger_by_user":
+            state.danger_undo = None  # said in plain words, or asked about and confirmed: it stands
+        elif state.danger_undo is None and "danger" not in state.flags:
+            state.danger_undo = _before(ctx)
     state.flags = [*state.flags, *(f for f in dict.fromkeys(new) if f not in state.flags)]
     start_track(state, "moving_on", ctx.today)
     return owed
@@ -85,6 +93,11 @@ def _undoable(ctx: Ctx, a: Assessment) -> RouteBefore | None:
     plain = a.source == "rules" or a.rule == "boundary"
     if not a.boundary or a.danger or known or plain:
         return None
+    return _before(ctx)
+
+
+def _before(ctx: Ctx) -> RouteBefore:
+    state = ctx.state
     typed = ctx.event.text if ctx.event.kind == EventKind.TEXT else ""
     return RouteBefore(
         track=state.track,
@@ -93,14 +106,59 @@ def _undoable(ctx: Ctx, a: Assessment) -> RouteBefore | None:
         screen=state.screen,
         screen_data=json.dumps(state.data),
         held=typed,
+        flags=list(state.flags),
     )
 
 
 UNDO_BUTTON = "undo_boundary"
+UNDO_DANGER_BUTTON = "undo_danger"
 
 
 def _undo_row() -> tuple[Button, ...]:
     return row(("They didn't ask that", UNDO_BUTTON))
+
+
+def _undo_danger_row() -> tuple[Button, ...]:
+    return row(("That's not what happened", UNDO_DANGER_BUTTON))
+
+
+# "I think you may have misread me. Graham has never been violent or threatening" (a trial): words
+# that take back harm done to them that only the model read.
+_DANGER_CORRECTION = re.compile(
+    r"\b(misread|misunderstood|not what happened|(got|read) (that|it|me|this) wrong"
+    r"|(never|wasn'?t|isn'?t|was not|is not|not) (been )?(violent|abusive|dangerous|threatening|like that)"
+    r"|never (hurt|hit|threatened|frightened|scared|touched) me"
+    r"|(he|she|they) (didn'?t|did not|never) (hurt|hit|threaten)"
+    r"|not (dangerous|abuse|abusive)|stop treating (him|her|them) (as|like))\b"
+)
+
+
+def corrects_danger(ctx: Ctx, text: str) -> bool:
+    """Words that take back harm done to them that only the model read: the same as the button."""
+    state = ctx.state
+    if state.danger_undo is None or "danger" not in state.flags or "danger_by_user" in state.flags:
+        return False
+    return bool(_DANGER_CORRECTION.search(" ".join(text.casefold().replace("’", "'").split())))
+
+
+def undo_danger(ctx: Ctx, *, quiet: bool = False) -> None:
+    """ "That's not what happened", under harm done to them that only the model read: the danger
+    flag goes, and with no other reason to stay, the track they were on comes back. `quiet`: intake
+    says so in its own words."""
+    state, before = ctx.state, ctx.state.danger_undo
+    if before is None or "danger" not in state.flags or "danger_by_user" in state.flags:
+        ctx.say_key("button_expired")
+        return
+    state.flags = [f for f in state.flags if f != "danger"]
+    state.danger_undo = None
+    restored = set(state.flags) <= set(before.flags)  # nothing else read since keeps them moving on
+    if restored:
+        state.track, state.guide.branch = before.track, before.branch
+        state.guide.started_on = before.started_on or state.guide.started_on
+    if quiet:
+        return
+    ctx.say_key("danger_undone")
+    _back_after_undo(ctx, before, restored=restored and before.track == "reconnect")
 
 
 _CORRECTION = re.compile(
@@ -144,7 +202,13 @@ def undo_boundary(ctx: Ctx) -> None:
     state.boundary_undo = None
     state.boundary_undone_at = ctx.now
     ctx.say_key("boundary_undone")
-    if before.started_on is None and state.consented_at is not None and not state.screen.startswith("intake."):
+    _back_after_undo(ctx, before, restored=True)
+
+
+def _back_after_undo(ctx: Ctx, before: RouteBefore, *, restored: bool) -> None:
+    state = ctx.state
+    intake_done = state.consented_at is not None and not state.screen.startswith("intake.")
+    if restored and before.started_on is None and intake_done:
         # Read during intake, taken back at its end: the plan they would have heard.
         ctx.say_key("route_reconnect", days=str(state.no_contact.days))
     if state.screen == "notice" and before.held and before.screen in SCREENS:
@@ -217,7 +281,10 @@ def explain_route(ctx: Ctx, *, told: frozenset[str] = frozenset()) -> None:
     """Why intake ends on the moving-on track. `told`: the findings ("danger", "boundary") typed
     during intake, whose replies were given there: only the route is said now for them (with the
     way back, for a boundary only the model read)."""
-    if "danger" in ctx.state.flags:
+    if "danger" in ctx.state.flags and ctx.state.danger_undo is not None:
+        ctx.say_key("route_moving_on_unsure")
+        ctx.say_key("danger_check", [_undo_danger_row()])
+    elif "danger" in ctx.state.flags:
         if "danger" not in told:
             say_reply(ctx, "danger_by_user" if "danger_by_user" in ctx.state.flags else "danger")
         ctx.say_key("route_moving_on")
@@ -250,7 +317,12 @@ def moved_on(ctx: Ctx) -> bool:
 def _notice_buttons(ctx: Ctx) -> list[tuple[Button, ...]]:
     """Continue, Help now, and while it may still be taken back, the way back."""
     undo = ctx.state.boundary_undo is not None and "boundary" in ctx.state.flags
-    return [row(("Continue", "_back"), ("Help now", "sos")), *([_undo_row()] if undo else [])]
+    undo_danger = ctx.state.danger_undo is not None and "danger" in ctx.state.flags
+    return [
+        row(("Continue", "_back"), ("Help now", "sos")),
+        *([_undo_row()] if undo else []),
+        *([_undo_danger_row()] if undo_danger else []),
+    ]
 
 
 def _notice_show(ctx: Ctx) -> None:
@@ -263,7 +335,8 @@ def _notice_handle(ctx: Ctx) -> None:
         buttons = _notice_buttons(ctx)
         ctx.say_key("notice_typed", buttons if len(buttons) == 1 else ())
         if len(buttons) > 1:
-            ctx.say_key("notice_typed_undo", buttons)
+            danger = ctx.state.danger_undo is not None and "danger" in ctx.state.flags
+            ctx.say_key("notice_typed_undo_danger" if danger else "notice_typed_undo", buttons)
     elif ctx.event.button == "sos":
         sos(ctx)
     else:
