@@ -147,6 +147,7 @@ class UserState(_Model):
     # Local date each danger reply ("danger", "danger_by_user") was last given in full.
     danger_told_on: dict[str, date] = Field(default_factory=dict)
     screen_declined_at: datetime | None = None  # when they last answered it "No"
+    reminded_at: datetime | None = None  # ... and when the gentle line said instead was last said
     by_user_declined_at: datetime | None = None  # ... and "No" to "are you worried you might hurt them?"
     moved_on_declined_at: datetime | None = None  # ... and "No" to "is your ex with someone new?"
     mood_log: dict[str, int] = Field(default_factory=dict)  # local ISO date -> mood 1-5, last 30 days

@@ -58,6 +58,10 @@ SAFE_HOLDS = timedelta(hours=24)
 # the weight out of the real one. The question still comes, and crisis in the words still acts.
 MISREAD_HOLDS = timedelta(days=7)
 
+# After a "No" to the direct question, the gentle line that stands in for it is said once a day at
+# most: a trial heard "If thoughts of not being here..." three times, twice in one evening.
+REMINDER_REPEATS_AFTER = timedelta(hours=24)
+
 
 def _said_safe_lately(ctx: Ctx, a: Assessment) -> bool:
     safe, misread = ctx.state.safe_at, ctx.state.misread_at
@@ -149,7 +153,10 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
             held = text if ctx.event.kind == EventKind.TEXT else ""
             screening.ask(ctx, held=held)
             return Outcome.ANSWERED
-        ctx.say_key("screen_reminder")
+        reminded = ctx.state.reminded_at
+        if reminded is None or ctx.now - reminded >= REMINDER_REPEATS_AFTER:
+            ctx.state.reminded_at = ctx.now
+            ctx.say_key("screen_reminder")
     if a.danger or a.boundary:
         if protect.repeat_line(ctx, a, owed) and not owed:
             return Outcome.ANSWERED

@@ -82,7 +82,9 @@ def test_after_a_no_the_same_zone_gets_a_gentle_line_not_the_question_again(conv
     conv.advance(minutes=30)
     said = texts(conv.say("everything is pointless tbh", ASK))
     assert kit.content.text("screen_question") not in said
-    assert "/sos" in said
+    assert said.startswith(kit.content.text("screen_reminder"))
+    conv.advance(minutes=30)
+    assert kit.content.text("screen_reminder") not in texts(conv.say("so tired of it all", ASK)), "once a day"
     conv.advance(hours=7)
     assert kit.content.text("screen_question") in texts(conv.say("what's the point", ASK))
 
