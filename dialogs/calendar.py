@@ -164,10 +164,35 @@ def _resolve(wall: datetime, tz: tzinfo) -> datetime:
 
 def fire_at(state: UserState, day: date) -> datetime | None:
     """The UTC instant the check-in for local date `day` would fire, ignoring whether it is allowed."""
-    effective = _effective_time(state.checkins)
+    effective = _day_time(state, day)
     if effective is None:
         return None
     return _resolve(datetime.combine(day, effective), zone_of(state))
+
+
+# The morning after a crisis reply in the evening or the night, the check-in comes when quiet hours
+# end, not at the later time they chose: a trial's woman who wrote at 01:44 of the pills by her bed
+# heard nothing for 19 hours. Not when she said the reply misread her, nor sooner than this after it.
+CRISIS_MORNING_AFTER = timedelta(hours=4)
+_EVENING = dt.time(18)
+
+
+def _day_time(state: UserState, day: date) -> dt.time | None:
+    """The local time of the check-in for `day`: the chosen time, or the crisis morning's."""
+    effective = _effective_time(state.checkins)
+    told, misread = state.crisis_told_at, state.misread_at
+    if effective is None or told is None or (misread is not None and misread >= told):
+        return effective
+    prefs = state.checkins
+    morning = prefs.quiet_end.replace(tzinfo=None)
+    told_local = told.astimezone(zone_of(state))
+    if morning <= told_local.time() < _EVENING:
+        return effective  # a reply in the day has that evening's check-in to follow it
+    morning_day = told_local.date() if told_local.time() < morning else told_local.date() + _DAY
+    if day != morning_day or effective <= morning:
+        return effective
+    at = _resolve(datetime.combine(day, morning), zone_of(state))
+    return morning if at - told >= CRISIS_MORNING_AFTER else effective
 
 
 def _min_spacing_days(unanswered: int) -> int:
@@ -231,16 +256,14 @@ def next_checkin(state: UserState, now: datetime) -> Due | None:
     if not _active(state):
         return None
     prefs = state.checkins
-    tz = zone_of(state)
-    effective = _effective_time(prefs)
-    assert effective is not None  # _active checked the chosen time
     day = local_date(state, now)
     earliest = _earliest_date(prefs)
     if earliest is not None and earliest > day:
         day = earliest
     while True:
         if _allowed(prefs, day):
-            at = _resolve(datetime.combine(day, effective), tz)
+            at = fire_at(state, day)
+            assert at is not None  # _active checked the chosen time
             if at > now and _spaced(prefs, at):
                 return Due(at=at, kind=CHECKIN, local_date=day)
         day += _DAY

@@ -369,6 +369,30 @@ def test_catch_up_respects_snooze_and_pause() -> None:
 # --- no contact ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("told", "misread", "due"),
+    [
+        (local("America/Toronto", 2026, 11, 6, 1, 44), False, local("America/Toronto", 2026, 11, 6, 8, 0)),
+        (local("America/Toronto", 2026, 11, 5, 21, 30), False, local("America/Toronto", 2026, 11, 6, 8, 0)),
+        (local("America/Toronto", 2026, 11, 6, 1, 44), True, local("America/Toronto", 2026, 11, 6, 20, 30)),
+        (local("America/Toronto", 2026, 11, 6, 6, 30), False, local("America/Toronto", 2026, 11, 6, 20, 30)),
+        (local("America/Toronto", 2026, 11, 5, 14, 0), False, local("America/Toronto", 2026, 11, 5, 20, 30)),
+    ],
+    ids=["at night", "in the evening", "said it misread", "too near the morning", "in the day"],
+)
+def test_the_morning_after_a_night_crisis_reply_the_check_in_comes_early(told, misread, due) -> None:
+    """Trial 10: a crisis at 01:44 was followed up at the evening check-in, 19 hours later."""
+    state = make_state("America/Toronto", dt.time(20, 30))
+    state.crisis_told_at = told.astimezone(UTC)
+    state.misread_at = (told + timedelta(minutes=5)).astimezone(UTC) if misread else None
+    nxt = cal.next_checkin(state, told.astimezone(UTC) + timedelta(minutes=1))
+    assert nxt is not None and nxt.at == due.astimezone(UTC)
+    send(state, nxt, answered=True)
+    after = cal.next_checkin(state, nxt.at + LAG)
+    assert after is not None and after.local_date == nxt.local_date + timedelta(days=1), "no second that day"
+    assert after.at.astimezone(ZoneInfo("America/Toronto")).time() == dt.time(20, 30), "then the chosen time"
+
+
 def test_no_contact_days_milestones_and_unlock_on_the_local_day() -> None:
     zone = "Pacific/Auckland"
     state = make_state(zone, dt.time(7, 30), quiet=(dt.time(22, 0), dt.time(7, 0)))
