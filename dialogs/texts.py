@@ -96,6 +96,7 @@ REQUIRED_TEXTS = frozenset(
         "danger_again",
         "crisis_listening",
         "crisis_offer",
+        "crisis_safer",
         "delete_confirm",
         "deleted",
         "deleted_finished",

@@ -260,6 +260,24 @@ def test_a_co_parent_told_to_write_only_through_the_app_still_gets_practical_dra
     assert said.startswith(kit.content.text("draft_refused_danger_shared")[:40])
 
 
+@pytest.mark.parametrize(
+    ("words", "safer"),
+    [
+        ("I have put the box back in the cabinet. Thank you for staying with me.", True),
+        ("asked my brother to keep the car keys tonight", True),
+        ("gave my dog to my sister", False),  # giving things away is no step to safety
+    ],
+)
+def test_means_put_out_of_reach_on_the_crisis_screen_are_named_and_thanked(
+    conv: Conversation, kit, words: str, safer: bool
+) -> None:
+    """Trial 10: "I have put the box back in the cabinet" got "I'm still here... tap a button"."""
+    conv.say("i moved the pills to my bedside table tonight", ACT)
+    said = texts(conv.say(words, NONE))
+    assert said.startswith(kit.content.text("crisis_safer")) is safer
+    assert conv.screen == "crisis" and conv.labels()[:2] == ["A grounding exercise", "My safety plan"]
+
+
 def test_a_threat_in_a_draft_is_danger_never_a_style_review(kit) -> None:
     conv = Conversation(kit)
     conv.onboard()

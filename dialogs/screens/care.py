@@ -280,8 +280,24 @@ def _crisis_handle(ctx: Ctx) -> None:
         set_country(ctx, ctx.kit.resources.country_for_text(text))
         say_reply(ctx, "crisis")
         _crisis_show(ctx)
+    elif text and _SAFER.search(said):
+        ctx.say_key("crisis_safer", _crisis_buttons(ctx))
     else:
         ctx.say_key("crisis_listening", _crisis_buttons(ctx))
+
+
+# A step that put means out of reach ("I have put the box back in the cabinet"), said on the crisis
+# screen: named and thanked, where a trial got only "I'm still here... tap a button".
+_MEANS = (
+    r"(?:pills|tablets|meds|medication|medicine|box|packets?|blades?|razors?|knife|knives|rope|belt|gun"
+    r"|(?:car )?keys|bottle|vodka|them|it)"
+)
+_SAFER = re.compile(
+    r"\b(?:put|putting|moved|took|given|gave|handed|locked|flushed|threw|thrown|binned|got rid of)\b"
+    rf".{{0,20}}\b{_MEANS}\b.{{0,30}}\b(?:back|away|out of reach|to (?:my|her|his|a|the) \w+"
+    r"|in the (?:bin|cabinet|car|shed)|downstairs)\b"
+    rf"|\b(?:asked|got) (?:my )?\w+ to (?:keep|take|hold|mind|look after) (?:the )?{_MEANS}\b"
+)
 
 
 register("crisis", _crisis_show, _crisis_handle, takes_text=True)
