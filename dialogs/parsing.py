@@ -235,7 +235,7 @@ def parse_timezone(text: str) -> str | None:
             return raw
     except (ZoneInfoNotFoundError, ValueError):
         pass
-    low = " ".join(raw.lower().replace("_", " ").split())
+    low = " ".join(raw.lower().replace("_", " ").split()).strip(" .!")  # "Toronto, Canada." (a trial)
     for name in available_timezones():
         if name.lower() == low.replace(" ", "_"):
             return name

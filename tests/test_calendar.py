@@ -574,6 +574,7 @@ def test_a_check_in_time_is_read_from_a_sentence_only_when_it_says_one(text: str
     [
         ("manchester", "Europe/London"),
         ("manchester uk", "Europe/London"),
+        ("Toronto, Canada.", "America/Toronto"),
         ("Cork, Ireland", "Europe/Dublin"),
         ("sydney australia", "Australia/Sydney"),
         ("bengaluru", "Asia/Kolkata"),
