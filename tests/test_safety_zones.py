@@ -1193,6 +1193,17 @@ def test_an_unsent_letter_misread_as_a_crisis_is_kept_once_they_say_so(kit, corr
     assert written == [letter], "the letter is kept, as the screen promised"
 
 
+def test_words_that_raised_the_crisis_reply_are_kept_when_they_say_they_are_safe(kit) -> None:
+    """Trial 10: a long lesson answer read as a crisis was lost after "I'm safe now"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    answer = "shame, mostly. and a tiredness i cannot describe. is it normal to feel more ashamed than heartbroken?"
+    conv.say(answer, ACT)
+    conv.tap("I'm safe now")
+    written = [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert written == [answer] and not conv.state.crisis_held
+
+
 def test_a_crisis_raised_by_a_button_has_no_words_to_hand_back(kit) -> None:
     conv = Conversation(kit)
     conv.onboard()

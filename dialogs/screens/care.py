@@ -329,6 +329,10 @@ def calm(ctx: Ctx, *, misread: bool = False, quiet: bool = False) -> None:
     state = ctx.state
     state.crisis_active = False
     state.safe_at = ctx.now
+    if state.crisis_held and not quiet:
+        # Their words that raised the reply, typed where an answer was asked, are kept: a trial's
+        # 480-character answer was lost, and the lesson asked the same question twice more.
+        ctx.journal("unsent" if state.resume_screen == "urge.unsent" else "note", state.crisis_held)
     state.crisis_held = state.crisis_held_data = ""
     told = state.crisis_told_at
     if misread or (told is not None and ctx.now - told >= WELCOME_AFTER):
