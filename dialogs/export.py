@@ -32,6 +32,16 @@ _FLAGS = {
     "boundary": "your ex asked for no contact",
     "moved_on": "your ex is with someone new",
 }
+# What intake's answers were, in the words of its buttons (a trial found them held but not exported).
+_ENDED = {"me": "I did", "them": "They did", "mutual": "We both did", "unclear": "It's complicated"}
+_CONTACT = {
+    "none": "No contact at the moment",
+    "some": "We still talk sometimes",
+    "blocked": "They blocked me everywhere",
+    "asked": "They asked me not to contact them",
+    "new": "They are with someone new",
+    "must": "We must stay in touch (children, work, home)",
+}
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 
 
@@ -68,7 +78,11 @@ def readable(
         "path": "moving on" if state.track == "moving_on" else "reconnecting",
         "why the path changed": [_FLAGS[f] for f in state.flags if f in _FLAGS],
         "breakup date": p.breakup_date.isoformat() if p.breakup_date else None,
+        "who ended it": _ENDED.get(p.ended_by),
         "reasons you chose": [reasons.get(r, r) for r in p.reasons],
+        "where things stood": _CONTACT.get(p.contact),
+        "you share children, work or a home": "yes" if p.shares_life else "no",
+        "concerns you ticked": list(p.safety_screen),
         "country for helplines": p.country or None,
         "time zone": p.timezone,
         "daily check-in": None if state.checkins.stopped or not state.checkins.time else f"{state.checkins.time:%H:%M}",
@@ -76,6 +90,7 @@ def readable(
                        "days": state.no_contact.days, "slips": state.no_contact.slips},
         "steps read": [steps.get(i, i) for i in state.guide.read],
         "agreed to the terms": state.consented_at.isoformat() if state.consented_at else None,
+        **({"words waiting to be kept": state.unfiled} if state.unfiled else {}),
     }  # fmt: skip
     plan = {safety_plan_titles.get(k, k): v for k, v in state.safety_plan.items()}
     journal = [
@@ -144,7 +159,8 @@ def export_text(data: Mapping[str, Any], today: date) -> bytes:
     for r in data["reports"]:
         days[r["at"][:10]].append(f"  You reported a reply: {r['note'] or '(no note)'}")
     if days:
-        out += ["", "Day by day"]
+        # Entries made elsewhere (a trip) are shown in the zone of today, so it is named.
+        out += ["", f"Day by day (times in {data['about you'].get('time zone', 'UTC')})"]
         for day in sorted(days):
             out += ["", full_date(date.fromisoformat(day)), *days[day]]
     return ("\n".join(out) + "\n").encode()

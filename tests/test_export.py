@@ -49,6 +49,21 @@ def test_the_text_export_reads_day_by_day_in_the_persons_time() -> None:
     assert tuesday < text.index("Check-in: mood 2 of 5, urge 6 of 10, no contact")
 
 
+def test_intakes_answers_are_exported_in_the_words_of_its_buttons() -> None:
+    """Trial 10: who ended it and where things stood were kept but not exported."""
+    rows = _rows()
+    state = UserState.model_validate_json(str(rows["users"][0]["state"]))
+    state.profile.ended_by, state.profile.contact, state.profile.shares_life = "them", "must", True
+    state.profile.timezone = "America/Toronto"
+    rows["users"][0]["state"] = state.model_dump_json()
+    data = readable(rows, LONDON, {})
+    assert data["about you"]["who ended it"] == "They did"
+    assert data["about you"]["where things stood"] == "We must stay in touch (children, work, home)"
+    text = export_text(data, date(2026, 4, 2)).decode()
+    assert "  you share children, work or a home: yes" in text
+    assert "Day by day (times in America/Toronto)" in text
+
+
 def _entries(n: int) -> list[JournalLine]:
     return [JournalLine(datetime(2026, 3, 1 + i, 9, tzinfo=UTC), "reflection", f"entry {i}") for i in range(n)]
 
