@@ -88,6 +88,7 @@ IntentAction = Literal[
     "pause",  # pause check-ins: asks for how long
     "resume",
     "stop_checkins",
+    "when_checkin",  # when the next check-in comes, in their time
     "stop_lessons",  # no more lessons for now: offers to pause the guide
     "checkin",
     "journal",

@@ -117,6 +117,8 @@ REQUIRED_TEXTS = frozenset(
         "closest_offer",
         "faq_no_match",
         "first_checkin",
+        "when_checkin",
+        "when_checkin_off",
         "greeting_reply",
         "grounding_done",
         "guide_all_read",

@@ -1136,6 +1136,18 @@ def test_how_long_typed_at_the_pause_question_is_its_answer_whatever_else_it_res
     assert conv.screen != "progress"
 
 
+def test_when_the_next_check_in_comes_is_said_in_their_own_time(kit):
+    """Trial 10: "What time will you check in with me tonight?" was filed as a lesson's answer."""
+    conv = Conversation(kit)
+    conv.onboard(time="20:00")
+    asks = Understanding(intent=(("when_checkin", 0.9),), faq_bar=0.5, intent_bar=0.2)
+    said = "\n".join(r.text for r in conv.say("when is my check in tonight", understanding=asks))
+    assert "Your next check-in is today at 20:00, your time (Europe/London)" in said
+    conv.command("pause", "a week")
+    said = "\n".join(r.text for r in conv.say("when is my check in tonight", understanding=asks))
+    assert "Your next check-in is Monday 9 March at 20:00" in said, "after the pause"
+
+
 def test_a_question_filed_on_a_lesson_is_not_thanked_in_the_lessons_words(kit):
     conv = Conversation(kit)
     conv.onboard()

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from dialogs.calendar import next_checkin
 from dialogs.content import Intent
 from dialogs.context import Ctx, row
+from dialogs.dates import human_date
 from dialogs.model import EventKind
 from dialogs.screens import care
 from dialogs.screens.registry import BEFORE_CONSENT, SCREENS, back, command, run_command, show
@@ -88,6 +90,9 @@ def run_intent(ctx: Ctx, intent: Intent) -> None:
     if action in _BY_COMMAND:
         run_command(ctx, _BY_COMMAND[action])
         return
+    if action == "when_checkin":
+        _when_checkin(ctx)
+        return
     if action == "human":
         ctx.say_key("human", [row(("Help now", "sos"), ("Menu", "_menu"))])
         return
@@ -102,3 +107,16 @@ def _way_forward(ctx: Ctx) -> None:
         ctx.say_key("consent_nudge", [row(("I'm 18+ and I agree", "agree")), row(("Not now", "no"))])
     elif screen is not None:
         screen.show(ctx)
+
+
+def _when_checkin(ctx: Ctx) -> None:
+    """The next check-in in their own time: a trial's "What time will you check in with me tonight? I
+    am three hours behind Toronto here" was filed as a lesson's answer."""
+    upcoming = next_checkin(ctx.state, ctx.now)
+    if upcoming is None:
+        ctx.say_key("when_checkin_off")
+    else:
+        local = upcoming.at.astimezone(ctx.zone)
+        when = f"{human_date(upcoming.local_date, ctx.today)} at {local:%H:%M}"
+        ctx.say_key("when_checkin", when=when, zone=ctx.state.profile.timezone)
+    back(ctx)
