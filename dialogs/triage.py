@@ -115,10 +115,12 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
         a = replace(a, crisis=CrisisZone.ASK)
     if _plan_words(ctx, a) or _safe_in_care(ctx, a, text):
         a = replace(a, crisis=CrisisZone.NONE)
-    if ctx.state.screen == "safety.ask" and a.danger_by_user and a.source == "model" and a.rule != "danger":
-        # Typed at "are you having thoughts of ending your life?", the model's hunch alone that they
-        # threaten their ex is not acted on: a trial's father asking about the new partner at the
-        # school gate got the perpetrator line and was moved into crisis care. The question waits.
+    if ctx.state.screen.startswith("safety.") and a.danger_by_user and a.source == "model" and a.rule != "danger":
+        # Typed while a safety question waits, the model's hunch alone that they threaten their ex
+        # is not acted on: a trial's father asking about the new partner at the school gate got the
+        # perpetrator line at "are you having thoughts of ending your life?", and a student's "like
+        # a week ago", sent under "are you worried you might frighten or hurt your ex?", got it
+        # before he had answered. The question waits for its answer.
         a = replace(a, danger=False, danger_by_user=False)
     if by_user.unsure(ctx, a) and ctx.state.harmed_by_ex:
         # Someone who told of harm done to them, describing it again ("when he texts from a new

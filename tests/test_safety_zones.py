@@ -234,6 +234,18 @@ def test_typed_words_answer_the_crisis_question_only_in_their_opening(
     assert (conv.screen == "crisis") is crisis_care
 
 
+def test_a_second_message_under_the_question_about_hurting_the_ex_waits_for_its_answer(conv: Conversation, kit) -> None:
+    """Trial 11: "ngl i made a finsta to see her private acc", then "like a week ago": the second
+    got the perpetrator line before he had answered the question the first raised."""
+    said = texts(conv.say("ngl i made a finsta to see her private acc", BY_USER))
+    assert conv.screen == "safety.by_user"
+    said = texts(conv.say("like a week ago", BY_USER))
+    assert "danger_by_user" not in conv.state.flags and conv.screen == "safety.by_user"
+    assert "Thank you for being honest with me" not in said
+    conv.tap("No, that's not it")
+    assert "danger_by_user" not in conv.state.flags and conv.state.track == "reconnect"
+
+
 def test_harm_in_plain_words_at_the_crisis_question_is_answered_and_the_question_waits(conv: Conversation) -> None:
     conv.say("havent really tried it yet tbh", ASK)
     said = texts(conv.say("he hit me last night", Assessment(danger=True, source="rules", rule="danger")))
