@@ -66,9 +66,23 @@ def _remember_labels(ctx: Ctx, *, before: int) -> None:
         ctx.state.labels = {}
 
 
+# Said around a button's label typed out ("i still want to ngl"): the label is still the answer.
+_FILLERS = frozenset({"ngl", "lol", "lmao", "tbh", "fr", "honestly", "haha", "ok", "okay", "pls", "please", "x"})
+
+
+def _live_label(ctx: Ctx) -> str | None:
+    """The value of the live button whose label the typed text is, give or take a filler word."""
+    words = understanding.normalise(ctx.event.text).split()
+    while words and words[-1] in _FILLERS:
+        words.pop()
+    while words and words[0] in _FILLERS:
+        words.pop(0)
+    return ctx.state.labels.get(" ".join(words)) if words else None
+
+
 def _typed_label(ctx: Ctx) -> bool:
     """A button's label typed instead of tapped: press it (against the live nonce)."""
-    value = ctx.state.labels.get(understanding.normalise(ctx.event.text))
+    value = _live_label(ctx)
     if value is None:
         return False
     ctx.event = replace(ctx.event, kind=EventKind.BUTTON, button=value, nonce=ctx.state.nonce)
@@ -99,6 +113,11 @@ def _dispatch(ctx: Ctx) -> None:
         screen = SCREENS.get(state.screen)
         if event.kind == EventKind.TEXT and screen is not None and _closed_answer(ctx, screen):
             assessment = triage.words_only(assessment)  # an answer to a closed question is that answer
+        if event.kind == EventKind.TEXT and _live_label(ctx) is not None:
+            # The bot's own button, typed out: only what the rules read in the words counts. Trial
+            # 11's "i still want to ngl", for "I still want to" under an unsent message, got the
+            # full crisis reply.
+            assessment = triage.model_crisis_dropped(triage.words_only(assessment))
         if protect.taken_back_lately(ctx, assessment):
             assessment = replace(assessment, boundary=False)
         if event.kind == EventKind.TEXT and protect.corrects_boundary(ctx, event.text):

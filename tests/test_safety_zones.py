@@ -1265,6 +1265,23 @@ def test_an_unsent_message_to_an_ex_who_harmed_them_is_never_offered_for_sending
     assert said.startswith(kit.content.text("urge_still_danger")) and "line they drew" not in said
 
 
+def test_a_buttons_label_typed_out_is_that_button_whatever_the_model_reads(kit) -> None:
+    """Trial 11: "i still want to ngl", typed for the "I still want to" button under yesterday's
+    unsent message, got the full crisis reply and the answer was lost."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("urge")
+    conv.tap("^6$")
+    conv.tap("Skip")
+    conv.tap("write it out")
+    conv.say("i miss you and i hate that i miss you")
+    conv.advance(days=1)
+    conv.due("urge_followup")
+    said = texts(conv.say("i still want to ngl", ACT))
+    assert "Samaritans" not in said and not conv.state.crisis_active
+    assert conv.screen != "urge.followup", "answered as the button"
+
+
 def test_a_yes_tapped_in_error_to_the_question_about_harming_the_ex_can_be_taken_back(kit) -> None:
     """A trial: "when he texts from a new number it feels like hes still in the room" drew the
     question; a tired tap said Yes; "wait no i pressed wrong. i meant HE scares me" undid nothing."""
