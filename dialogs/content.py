@@ -139,6 +139,8 @@ class Openings(_Strict):
     evening: list[Message] = Field(min_length=1)  # 18:00-21:59
     night: list[Message] = Field(min_length=1)  # 22:00-04:59
     new: list[Message] = Field(min_length=1)  # the first check-in after intake
+    # The first check-in within a day of a crisis reply (that they did not call a misreading).
+    after_crisis: list[Message] = Field(min_length=1)
 
 
 class Checkins(_Strict):

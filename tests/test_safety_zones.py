@@ -1054,6 +1054,22 @@ def test_the_first_words_hours_after_a_crisis_are_met_before_anything_else(kit) 
     assert welcome not in texts(conv.say("hello again", NONE)), "not days later"
 
 
+def test_the_check_in_after_a_crisis_reply_says_why_it_comes(kit) -> None:
+    """Trial 11: "Morning. Before the day gets going, a few taps for your check-in." the morning after
+    "i dont see the point of being here anymore"."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="21:30")
+    conv.now = datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
+    conv.say("ngl i dont see the point of being here anymore", ACT)
+    conv.tap("I'm safe now")
+    conv.now = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+    said = texts(conv.due())
+    assert any(said.startswith(o.replace("{name}", "Sam")) for o in kit.content.checkins.opening.after_crisis), said
+    conv.now = datetime(2026, 3, 4, 21, 30, tzinfo=UTC)
+    said = texts(conv.due())
+    assert not any(o.replace("{name}", "Sam") in said for o in kit.content.checkins.opening.after_crisis)
+
+
 def test_the_welcome_after_a_crisis_is_said_once_a_week_at_most(kit) -> None:
     """A trial: "Nothing you told me when things were at their worst needs an apology" three times
     in a week, the last in the middle of a check-in."""

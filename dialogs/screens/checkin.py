@@ -102,10 +102,19 @@ def _count_unanswered(prefs: CheckinPrefs) -> None:
         prefs.unanswered += 1
 
 
+AFTER_CRISIS = timedelta(hours=24)
+
+
 def _opening(ctx: Ctx, *, first: bool) -> str:
     openings = ctx.kit.content.checkins.opening
     hour = ctx.now.astimezone(ctx.zone).hour
-    if first:
+    told, misread = ctx.state.crisis_told_at, ctx.state.misread_at
+    after_crisis = told is not None and ctx.now - told < AFTER_CRISIS and (misread is None or misread < told)
+    if after_crisis:
+        # Trial 11: "Morning. Before the day gets going..." the morning after "i dont see the point of
+        # being here anymore", as if nothing had been said.
+        options = openings.after_crisis
+    elif first:
         options = openings.new
     elif 5 <= hour < 12:
         options = openings.morning
