@@ -61,6 +61,10 @@ def _remember_labels(ctx: Ctx, *, before: int) -> None:
             for button in (b for line in reply.buttons for b in line):
                 labels.setdefault(understanding.normalise(button.label), button.value)
         labels.pop("", None)
+        # Only labels of three words or more: "no", "done" or "skip" typed later are their own words.
+        retired = [label for label in ctx.state.labels if label not in labels and len(label.split()) >= 3]
+        kept = [label for label in ctx.state.stale_labels if label not in labels and label not in retired]
+        ctx.state.stale_labels = [*retired, *kept][:STALE_KEPT]
         ctx.state.labels = labels
     elif ctx.state.nonce != before:
         ctx.state.labels = {}
@@ -78,6 +82,15 @@ def _live_label(ctx: Ctx) -> str | None:
     while words and words[0] in _FILLERS:
         words.pop(0)
     return ctx.state.labels.get(" ".join(words)) if words else None
+
+
+def _stale_label(ctx: Ctx) -> bool:
+    """The label of a button retired lately, typed out as it stood (and no live button's)."""
+    said = understanding.normalise(ctx.event.text)
+    return bool(said) and said in ctx.state.stale_labels and said not in ctx.state.labels
+
+
+STALE_KEPT = 40  # labels of retired buttons remembered
 
 
 def _typed_label(ctx: Ctx) -> bool:
@@ -150,7 +163,10 @@ def _dispatch(ctx: Ctx) -> None:
 
     if event.kind == EventKind.TEXT:
         care.welcome_back(ctx)
-        _typed_label(ctx)
+        if not _typed_label(ctx) and _stale_label(ctx):
+            ctx.say_key("button_expired")
+            _reprompt(ctx)
+            return
     _route(ctx)
     held, asked, meanings = ctx.replay, ctx.replay_asked, ctx.replay_meanings
     ctx.replay, ctx.replay_asked, ctx.replay_meanings = [], [], {}

@@ -110,6 +110,9 @@ class UserState(_Model):
     # The buttons carrying the current nonce, by their label as `understanding.normalise` reads it:
     # a label typed instead of tapped ("done for today") presses that button.
     labels: dict[str, str] = Field(default_factory=dict)
+    # Labels of buttons retired lately: typed out, they are a stale tap, not words to file (trial 11's
+    # "Keep it in my journal" and "Breathe with me" were kept as journal entries).
+    stale_labels: list[str] = Field(default_factory=list)
     profile: Profile = Field(default_factory=Profile)
     track: Track = "reconnect"
     flags: list[SafetyFlag] = Field(default_factory=list)

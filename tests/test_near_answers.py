@@ -302,3 +302,18 @@ def test_words_heard_but_not_filed_are_kept_with_one_tap(kit, where):
     conv.tap("Keep it in my journal")
     assert [e.text for e in conv.effects if isinstance(e, JournalWrite)] == [words]
     assert conv.state.unfiled == ""
+
+
+def test_a_retired_buttons_label_typed_out_is_a_stale_tap_not_a_note(kit):
+    """Trial 11: "Keep it in my journal", typed from an earlier screen, was kept as a journal note."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.tap("Skip the question")
+    conv.advance(hours=5)
+    conv.say("went for a long walk by the canal this evening")
+    assert "Keep it in my journal" in conv.labels()
+    conv.tap("Done for today")
+    assert "Keep it in my journal" not in conv.labels()
+    said = conv.say("Keep it in my journal")
+    assert said[0].text.startswith(kit.content.text("button_expired"))
+    assert not [e for e in conv.effects if isinstance(e, JournalWrite)], "nothing filed"
