@@ -171,7 +171,7 @@ def _mood_line(t: Trend) -> str | None:
             return f"Your mood has held at about {_n(t.now)} out of 5, much like the fortnight before."
     if t.now is None:
         return None
-    return f"Your mood has averaged {_n(t.now)} out of 5 over the last two weeks."
+    return f"Your mood has averaged {_n(t.now)} out of 5 lately."  # "two weeks" after six days read wrong
 
 
 def _urge_line(t: Trend) -> str | None:
@@ -225,7 +225,7 @@ def summary_text(summary: ProgressSummary, name: str, *, limited: bool = False) 
             if part
         )
     lines = [
-        f"{name}, here is how the last two weeks look." if name else "Here is how the last two weeks look.",
+        f"{name}, here is how your recent days look." if name else "Here is how your recent days look.",
         _mood_line(summary.mood),
         _urge_line(summary.urge),
         _streak_line(summary),

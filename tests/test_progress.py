@@ -231,3 +231,9 @@ def test_a_limited_contact_count_is_called_limited_contact() -> None:
     text = summary_text(summary, "", limited=True)
     assert "Today is day 20 of 45 of limited contact." in text and "no contact" not in text
     assert text.startswith("Here is how"), "no name: no lower-case 'friend' opening the sentence"
+
+
+def test_a_few_days_of_check_ins_are_not_called_two_weeks() -> None:
+    """Trial 11: "here is how the last two weeks look" six days after starting."""
+    text = summary_text(summarise([mood(1, 2), mood(2, 3)], [], TODAY, ago(6), 30), "Jay")
+    assert "two weeks" not in text and text.startswith("Jay, here is how your recent days look.")
