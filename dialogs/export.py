@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from dialogs.dates import full_date
+from dialogs.intake_labels import CONTACT, ENDED_BY
 from dialogs.state import UserState
 
 __all__ = ["export_json", "export_text", "readable"]
@@ -31,16 +32,6 @@ _FLAGS = {
     "danger_by_user": "worried about your own behaviour towards your ex",
     "boundary": "your ex asked for no contact",
     "moved_on": "your ex is with someone new",
-}
-# What intake's answers were, in the words of its buttons (a trial found them held but not exported).
-_ENDED = {"me": "I did", "them": "They did", "mutual": "We both did", "unclear": "It's complicated"}
-_CONTACT = {
-    "none": "No contact at the moment",
-    "some": "We still talk sometimes",
-    "blocked": "They blocked me everywhere",
-    "asked": "They asked me not to contact them",
-    "new": "They are with someone new",
-    "must": "We must stay in touch (children, work, home)",
 }
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 
@@ -78,9 +69,9 @@ def readable(
         "path": "moving on" if state.track == "moving_on" else "reconnecting",
         "why the path changed": [_FLAGS[f] for f in state.flags if f in _FLAGS],
         "breakup date": p.breakup_date.isoformat() if p.breakup_date else None,
-        "who ended it": _ENDED.get(p.ended_by),
+        "who ended it": ENDED_BY.get(p.ended_by),
         "reasons you chose": [reasons.get(r, r) for r in p.reasons],
-        "where things stood": _CONTACT.get(p.contact),
+        "where things stood": CONTACT.get(p.contact),
         "you share children, work or a home": "yes" if p.shares_life else "no",
         "concerns you ticked": list(p.safety_screen),
         "country for helplines": p.country or None,

@@ -100,15 +100,26 @@ class Conversation:
         """Everything the last step said, joined."""
         return "\n".join(e.text for e in self.effects if isinstance(e, Reply))
 
-    def intake_to_contact(self, name: str = "Sam") -> None:
-        """Intake up to its question about where things stand with the ex."""
+    def intake_to_reasons(self, name: str = "Sam") -> None:
+        """Intake up to its question about the reasons for the breakup."""
         self.command("start")
         self.tap("agree")
         self.say(name)
         self.tap("1-4 weeks")
         self.tap("They did")
+
+    def intake_to_contact(self, name: str = "Sam") -> None:
+        """Intake up to its question about where things stand with the ex."""
+        self.intake_to_reasons(name)
         self.tap("Trust")
         self.tap("Done")
+
+    def to_unsent_letter(self) -> None:
+        """/urge at 6, the grounding skipped, up to the unsent message it offers to keep."""
+        self.command("urge")
+        self.tap("^6$")
+        self.tap("Skip")
+        self.tap("write it out")
 
     def onboard(
         self,

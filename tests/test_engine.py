@@ -359,11 +359,7 @@ def test_intake_does_not_ask_where_things_stand_after_being_told(kit, words, rea
     """A trial: a boundary typed among the reasons was followed by "Where do things stand between
     you two right now?" with "We still talk sometimes" on offer."""
     conv = Conversation(kit)
-    conv.command("start")
-    conv.tap("agree")
-    conv.say("Sam")
-    conv.tap("1-4 weeks")
-    conv.tap("They did")
+    conv.intake_to_reasons()
     conv.say(words, read)
     if "Yes, they are" in conv.labels():  # a new partner read by the model alone is asked about first
         conv.tap("Yes, they are")

@@ -1208,10 +1208,7 @@ def test_an_unsent_letter_misread_as_a_crisis_is_kept_once_they_say_so(kit, corr
     "that was the letter to her. im grand" got "I'm still here", and the letter was never kept."""
     conv = Conversation(kit)
     conv.onboard()
-    conv.command("urge")
-    conv.tap("^6$")
-    conv.tap("Skip")
-    conv.tap("write it out")
+    conv.to_unsent_letter()
     letter = "niamh i cant do this without you. please come home, me and ella need you"
     conv.say(letter, ACT)
     assert conv.screen == "crisis"
@@ -1286,10 +1283,7 @@ def test_a_buttons_label_typed_out_is_that_button_whatever_the_model_reads(kit) 
     unsent message, got the full crisis reply and the answer was lost."""
     conv = Conversation(kit)
     conv.onboard()
-    conv.command("urge")
-    conv.tap("^6$")
-    conv.tap("Skip")
-    conv.tap("write it out")
+    conv.to_unsent_letter()
     conv.say("i miss you and i hate that i miss you")
     conv.advance(days=1)
     conv.due("urge_followup")

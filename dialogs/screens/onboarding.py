@@ -9,6 +9,7 @@ from datetime import timedelta
 from dialogs.calendar import next_checkin, quiet_hours_around
 from dialogs.context import Ctx, row
 from dialogs.dates import human_date
+from dialogs.intake_labels import CONTACT, ENDED_BY
 from dialogs.model import Button
 from dialogs.parsing import morning_or_evening, parse_ago, parse_clock, parse_consent, parse_timezone
 from dialogs.screens import protect
@@ -30,14 +31,6 @@ REASONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "intimacy": ("Lack of intimacy", ("intima", "sex", "affection", "spark", "touch")),
 }
 
-CONTACT = {
-    "none": "No contact at the moment",
-    "some": "We still talk sometimes",
-    "blocked": "They blocked me everywhere",
-    "asked": "They asked me not to contact them",
-    "new": "They are with someone new",
-    "must": "We must stay in touch (children, work, home)",
-}
 _SHARED_WORDS = ("kid", "children", "child", "daughter", "our son", "baby", "custody", "co-parent")
 CONTACT_WORDS = (
     (
@@ -246,8 +239,8 @@ def _ended_show(ctx: Ctx) -> None:
     ctx.say_key(
         "ask_ended_by",
         [
-            row(("I did", "me"), ("They did", "them")),
-            row(("We both did", "mutual"), ("It's complicated", "unclear")),
+            row((ENDED_BY["me"], "me"), (ENDED_BY["them"], "them")),
+            row((ENDED_BY["mutual"], "mutual"), (ENDED_BY["unclear"], "unclear")),
         ],
     )
 
