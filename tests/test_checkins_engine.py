@@ -435,36 +435,34 @@ def test_the_slip_choice_from_an_answer_is_not_a_check_in_left_open(kit):
     assert conv.labels() == ["Restart my count", "Keep my count"]
 
 
-def test_a_co_parent_after_threats_hears_how_to_keep_contact_safe_not_to_stop_it(kit):
+@pytest.mark.parametrize(
+    ("read_as", "words", "not_said"),
+    [
+        # Harm done to them (ticked at intake): how to keep contact safe, not to stop it.
+        ("threats", "contact_on_moving_on_danger_shared", "let that message be the last one"),
+        # A trial: a father read as a risk to his ex was told, twice, "When you share children...
+        # with someone who has frightened or hurt you".
+        ("by_user", "contact_on_moving_on_by_user_shared", "frightened or hurt you"),
+    ],
+)
+def test_a_co_parent_in_touch_hears_the_words_for_why_contact_is_off(kit, read_as, words, not_said):
     conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    conv.onboard(contact="must stay in touch", safety="Threats")
-    assert conv.state.contact_forbidden and "danger" in conv.state.flags
+    if read_as == "threats":
+        conv.onboard(contact="must stay in touch", safety="Threats")
+        assert conv.state.harmed_by_ex
+    else:
+        conv.onboard(contact="must stay in touch")
+        by_user = Assessment(danger=True, danger_by_user=True, source="rules", rule="danger")
+        conv.say("i keep turning up at her work", by_user)
+        assert "danger_by_user" in conv.state.flags and not conv.state.harmed_by_ex
     conv.now = NINE_LONDON.replace(day=3)
     conv.due()
     conv.tap("^3")
     conv.tap("^4$")
     said = "\n".join(r.text for r in conv.tap("^Yes$") + conv.tap("Skip"))
-    for message in kit.content.checkins.contact_on_moving_on_danger_shared:
+    for message in getattr(kit.content.checkins, words):
         assert message in said
-    assert "let that message be the last one" not in said
-
-
-def test_a_co_parent_read_as_a_risk_to_the_ex_is_not_told_they_were_hurt(kit):
-    """A trial: a father whose words were read as a risk to his ex was told, twice, "When you share
-    children... with someone who has frightened or hurt you"."""
-    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    conv.onboard(contact="must stay in touch")
-    by_user = Assessment(danger=True, danger_by_user=True, source="rules", rule="danger")
-    conv.say("i keep turning up at her work", by_user)
-    assert "danger_by_user" in conv.state.flags and not conv.state.harmed_by_ex
-    conv.now = NINE_LONDON.replace(day=3)
-    conv.due()
-    conv.tap("^3")
-    conv.tap("^4$")
-    said = "\n".join(r.text for r in conv.tap("^Yes$") + conv.tap("Skip"))
-    for message in kit.content.checkins.contact_on_moving_on_by_user_shared:
-        assert message in said
-    assert "frightened or hurt you" not in said
+    assert not_said not in said
 
 
 def test_a_co_parent_is_asked_about_the_urge_beyond_the_practical_messages(kit):
