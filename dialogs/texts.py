@@ -108,6 +108,7 @@ REQUIRED_TEXTS = frozenset(
         "draft_refused_danger",
         "draft_refused_boundary",
         "draft_refused_danger_shared",
+        "draft_not_practical",
         "export_caption",
         "export_failed",
         "export_sent",

@@ -17,6 +17,11 @@ from dialogs.screens.registry import command, enter_side, register
 __all__: list[str] = []
 
 BACK = (row(("Back", "_back"), ("Menu", "_menu")),)
+# Problems that show a draft is about the two of you, not the life they share: asking to get back
+# together, to meet or talk "just once", or leaning on them to answer. On the practical path such a
+# draft is not polished: a trial's drafts to an engaged ex ("10 min in the cafeteria after 6") and to
+# his mother ("give me one chance") came back as "only the timing".
+ABOUT_US = frozenset({"get_back", "pressure", "guilt"})
 
 
 def _practical(ctx: Ctx) -> bool:
@@ -75,6 +80,9 @@ def _handle(ctx: Ctx) -> None:
         limited_days_left=days_left if limited else 0,
         meaning=dict(understood.coach) if understood else None,
     )
+    if practical and ABOUT_US & {f.rule_id for f in review.findings}:
+        ctx.say_key("draft_not_practical", BACK)
+        return
     messages = format_review(review, ctx.state.profile.name, practical=practical or limited)
     for i, message in enumerate(messages):
         last = i == len(messages) - 1

@@ -1,0 +1,46 @@
+"""Drafts on the practical path (moving on, sharing work, children or a home), read by the real model."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding.model import Model
+from dialogs.kit import Kit
+from tests.driver import Conversation
+
+
+def _moving_on_sharing_work(kit: Kit) -> Conversation:
+    conv = Conversation(kit)
+    conv.onboard(shares="Yes, we share")
+    conv.state = conv.state.model_copy(update={"track": "moving_on"})
+    assert conv.state.contact_forbidden
+    return conv
+
+
+def _draft(conv: Conversation, model: Model, text: str) -> str:
+    conv.command("draft")
+    assessment, understanding = model.read(text)
+    return "\n".join(r.text for r in conv.say(text, assessment, understanding))
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Arjun can we talk once before the wedding. just 10 min in the cafeteria after 6, I need closure",
+        "Namaste aunty, sorry to disturb. kindly meet me once and give me one chance, please dont tell Arjun",
+        "I miss you so much. Can we try again? Please at least answer me this time",
+    ],
+)
+def test_a_draft_about_the_two_of_you_is_not_polished(model: Model, kit: Kit, draft: str) -> None:
+    """A trial: moving on from an engaged ex she works with, her drafts asking him (and his mother)
+    for one more chance were reviewed for style and called "only the timing"."""
+    conv = _moving_on_sharing_work(kit)
+    said = _draft(conv, model, draft)
+    assert said == kit.content.text("draft_not_practical")
+    assert "Review another" not in conv.labels()
+
+
+def test_a_work_message_is_still_read(model: Model, kit: Kit) -> None:
+    conv = _moving_on_sharing_work(kit)
+    said = _draft(conv, model, "Hi Arjun, the build for release 4.2 is ready for testing. Can you sign off by Friday?")
+    assert kit.content.text("draft_not_practical") not in said and "Review another" in conv.labels()
