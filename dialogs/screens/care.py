@@ -148,6 +148,13 @@ _SAFE_NOW = (
     "i'm alright",
     "im alright",
     "not suicidal",
+    # A trial, after her first crisis reply: "I am not going to do anything yaar dont worry. just very
+    # tired and its 1 am and I cant sleep" got "Many of those lines take texts too".
+    "not going to do anything",
+    "not gonna do anything",
+    "won't do anything",
+    "wont do anything",
+    "will not do anything",
     "i'm grand",
     "im grand",
     "i am grand",
