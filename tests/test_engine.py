@@ -845,6 +845,18 @@ def test_the_question_list_comes_a_page_at_a_time_and_every_question_can_be_reac
     assert next(b.label for b in conv.keyboard()) == reconnect[0]
 
 
+def test_on_moving_on_an_answer_with_a_moving_on_version_never_offers_the_switch_already_made(kit):
+    """A trial on moving on (her ex engaged) was told "To switch, open the menu and tap Move on
+    instead": the moving-on version was kept for answers that coach contact."""
+    entry = next(e for e in kit.content.faq if e.id == "not_sure_want_back")
+    assert entry.moving_on_answer and not entry.contact_coaching
+    conv = Conversation(kit)
+    conv.onboard(contact="someone new", shares="Yes")
+    conv.command("faq")
+    said = "\n".join(r.text for r in conv.tap(re.escape(entry.question)))
+    assert entry.moving_on_answer[0][:50] in said and "Move on instead" not in said
+
+
 def test_a_co_parent_whose_ex_has_a_new_partner_gets_the_practical_answer_not_a_go_between(kit):
     entry = next(e for e in kit.content.faq if e.id == "must_stay_in_contact")
     conv = Conversation(kit)

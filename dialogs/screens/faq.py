@@ -52,7 +52,10 @@ def answer(ctx: Ctx, entry: FaqEntry, *, then: str = "") -> None:
     """The answer, in the version this person may hear; the last message carries the way back."""
     practical = ctx.state.contact_forbidden and _practical_fits(ctx, entry)
     forbidden = ctx.state.contact_forbidden and entry.contact_coaching and not practical
-    messages = entry.moving_on_answer if forbidden and entry.moving_on_answer else entry.answer
+    # A moving-on version is for everyone on that path, not only where the answer coaches contact: a
+    # trial on moving on was told to "tap Move on instead", a button her menu did not have.
+    moving_on = ctx.state.contact_forbidden and not practical and entry.moving_on_answer
+    messages = entry.moving_on_answer if moving_on and entry.moving_on_answer else entry.answer
     if entry.danger_answer and ctx.state.harmed_by_ex:
         messages, forbidden = entry.danger_answer, True
     # Practical messages about what they share are not the contact coaching the guard holds back.
