@@ -52,6 +52,22 @@ def test_no_cheerful_check_in_until_the_user_chooses_to_go_on(kit):
     assert conv.due(), "check-ins resume after the user chose to go on"
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["I am not going to do anything yaar dont worry. just very tired and its 1 am", "i wont do anything, promise"],
+)
+def test_saying_they_wont_do_anything_on_the_crisis_screen_is_safe_now(kit, typed):
+    """A trial: "I am not going to do anything yaar dont worry..." got the crisis screen's stock
+    line, which also claimed the lines listed take texts."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("i want to die")
+    assert conv.state.crisis_active
+    said = "\n".join(r.text for r in conv.say(typed))
+    assert not conv.state.crisis_active and conv.screen == "care.calm"
+    assert kit.content.text("crisis_go_on") in said
+
+
 def test_grounding_and_safety_plan_from_the_crisis_reply(kit):
     conv = Conversation(kit)
     conv.onboard()
