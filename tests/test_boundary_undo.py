@@ -169,3 +169,20 @@ def test_taken_back_the_words_are_handled_where_they_were_typed(kit):
     written = [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"]
     assert written == [typed], "the answer is kept, not thrown away"
     assert conv.state.data.get("lesson") == lesson and conv.screen.startswith("guide.")
+
+
+def test_at_a_check_in_note_a_boundary_only_the_model_read_can_be_taken_back_in_words(kit):
+    """A trial: the note "he replied thanks only. 4 years and just thanks" was read as a boundary at
+    the check-in, with no way back, and her export said "your ex asked for no contact"."""
+    from tests.test_checkins_engine import at_the_check_in
+
+    conv = at_the_check_in(kit)
+    conv.tap("^3")
+    conv.tap("^4$")
+    conv.tap("^Yes$")
+    assert conv.screen == "checkin.note"
+    said = "\n".join(r.text for r in conv.say("he replied thanks only. 4 years and just thanks", MODEL_BOUNDARY))
+    assert kit.content.text("boundary_check") in said and conv.state.contact_forbidden
+    said = "\n".join(r.text for r in conv.say("he didnt ask that, he just said thanks"))
+    assert kit.content.text("boundary_undone") in said
+    assert "boundary" not in conv.state.flags and conv.state.track == "reconnect"

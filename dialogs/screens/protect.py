@@ -266,7 +266,10 @@ def settle(ctx: Ctx, owed: list[ReplyKind]) -> bool:
         return bool(owed)
     if screen.startswith(_KEEP_GOING):
         # A button here would retire the screen's own (a new prompt): the way back, if any, comes
-        # with the route at the end of intake (explain_route).
+        # with the route at the end of intake (explain_route), and at a check-in it is said in words
+        # (a trial's "he replied thanks only" was kept as "your ex asked for no contact").
+        if undo and screen.startswith("checkin."):
+            ctx.say_key("boundary_check")
         return False
     if not owed:
         return False  # nothing new to say (a boundary already known): handle the message as usual
