@@ -165,6 +165,7 @@ class Checkins(_Strict):
     low_run_care: list[Message] = Field(min_length=1)  # ... when the low days have gone on
     low_again: list[Message] = Field(min_length=1)  # naming a low mood that follows a low yesterday
     thanks_noted_low: list[Message] = Field(min_length=1)  # their note is in, on a low day
+    thanks_noted_good: list[Message] = Field(min_length=1)  # ... and it tells of a good day or a win
     very_low_offer: list[Message] = Field(min_length=1)  # the small offer after a mood of 1
     # The small offer after a low mood (grounding, a friend, /sos), said a different way each day of
     # a low week.

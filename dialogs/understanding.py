@@ -132,7 +132,13 @@ _GOOD_NEWS = re.compile(
     r"\b(?:doing|feeling|feel|felt|getting|been) (?:a (?:bit|little|tiny bit) |a lot |so much |heaps |way )?better\b"
     r"|\b(?:good|great|decent|ok|okay|better) day\b|\blaughed\b|\bsmiled\b|\bproud of myself\b"
 )
-_NOT_GOOD = re.compile(r"\b(?:not|never|no|isn'?t|wasn'?t|don'?t|dont|didn'?t|didnt|can'?t|cant|worse|but)\b")
+# A negation just before the good words undoes them ("not a good day", "didnt have a good day"); a
+# negation elsewhere does not ("good day finally, didnt open insta once, laughed", a trial's note).
+_NEGATION = frozenset(
+    {"not", "never", "no", "isn't", "isnt", "wasn't", "wasnt", "don't", "dont", "didn't", "didnt", "can't",
+     "cant", "hardly", "barely"}
+)
+_MIXED = re.compile(r"\b(?:but|worse|though|except)\b")
 
 
 def resting(text: str) -> bool:
@@ -140,10 +146,16 @@ def resting(text: str) -> bool:
     return bool(_RESTING.search(" ".join(text.casefold().replace("’", "'").split())))
 
 
-def good_news(text: str) -> bool:
-    """A short word that things are a little better, without a "but" or a "not"."""
+def good_news(text: str, *, most_words: int = 25) -> bool:
+    """Word that things are a little better, with no "but", and no "not" just before the good words."""
     said = " ".join(text.casefold().replace("’", "'").split())
-    return len(said.split()) <= 25 and bool(_GOOD_NEWS.search(said)) and not _NOT_GOOD.search(said)
+    if len(said.split()) > most_words or _MIXED.search(said):
+        return False
+    for found in _GOOD_NEWS.finditer(said):
+        before = re.findall(r"[\w']+", said[: found.start()])[-3:]
+        if not _NEGATION & set(before):
+            return True
+    return False
 
 
 def looks_like_question(text: str) -> bool:

@@ -640,3 +640,25 @@ def test_a_day_checked_in_by_hand_gets_no_second_check_in(kit) -> None:
     assert conv.state.mood_log["2026-03-03"] == 2
     conv.now = NINE_LONDON.replace(day=4)
     assert "mood" in "\n".join(r.text for r in conv.due()), "the next day's comes as usual"
+
+
+@pytest.mark.parametrize(
+    ("note", "good"),
+    [
+        ("good day finally! went to church street with Meera, had filter coffee, didnt open insta full day. "
+         "laughed after so long yaar", True),
+        ("honestly proud of myself, went to the gym twice", True),
+        ("not a good day at all", False),
+        ("had a good day but then he posted a photo with her", False),
+        ("i didnt laugh once today", False),
+    ],
+)
+def test_a_note_about_a_good_day_is_met_as_one(kit, note, good):
+    """A trial: "good day finally! ... laughed after so long" got "Your note is in your journal"."""
+    conv = at_the_check_in(kit)
+    conv.tap("^4")
+    conv.tap("^3$")
+    conv.tap("^No$")
+    said = "\n".join(r.text for r in conv.say(note))
+    named = any(t in said for t in kit.content.checkins.thanks_noted_good)
+    assert named == good, said

@@ -209,6 +209,7 @@ def _checkin_strings(content: Content) -> list[str]:
         c.note_question,
         *c.thanks,
         *c.thanks_noted,
+        *c.thanks_noted_good,
         *c.low_mood_offer,
         *c.slip,
         c.slip_question,

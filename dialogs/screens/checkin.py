@@ -11,6 +11,7 @@ import re
 import zlib
 from datetime import date, timedelta
 
+from dialogs import understanding
 from dialogs.calendar import checkin_owed
 from dialogs.context import Ctx, row
 from dialogs.model import CheckinWrite
@@ -369,6 +370,11 @@ def _note_show(ctx: Ctx) -> None:
     ctx.say(ctx.kit.content.checkins.note_question, [row(("Skip", "skip"))])
 
 
+# A note about a good day is often a long one ("went to church street with Meera, had filter coffee
+# and bought books, didnt open insta full day. laughed after so long").
+NOTE_WORDS = 80
+
+
 def _note_handle(ctx: Ctx) -> None:
     note = "" if ctx.event.button == "skip" else ctx.event.text.strip()
     if not note and ctx.event.button != "skip":
@@ -388,6 +394,8 @@ def _note_handle(ctx: Ctx) -> None:
     reached_out = contacted and ctx.state.contact_forbidden
     low = 1 <= mood <= 2
     noted = checkins.thanks_noted_low if low else checkins.thanks_noted
+    if not low and not contacted and understanding.good_news(note, most_words=NOTE_WORDS):
+        noted = checkins.thanks_noted_good
     thanks = _pick(noted if note else checkins.thanks, ctx.today, "thanks")
     if slipped or reached_out or low or _help_due(ctx):
         # Care comes next (the slip's own words, the low-mood offer, the suggestion of help): an
