@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -1008,6 +1009,18 @@ def test_a_typed_answer_to_the_unsent_message_follow_up_is_heard(kit, typed: str
     assert conv.screen == "urge.followup"
     conv.say(typed)
     assert conv.text().startswith(kit.content.text(key)) and conv.screen == "urge.done"
+
+
+@pytest.mark.parametrize(("hour", "days_on"), [(1, 0), (4, 0), (5, 1), (23, 1)])
+def test_tomorrow_for_a_letter_written_in_the_small_hours_is_after_sleep(kit, hour: int, days_on: int) -> None:
+    """A trial: a letter at 01:24 was told "Tomorrow I'll ask how you feel about it", and the question
+    waited for the next calendar day's morning, more than 30 hours away."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard()
+    conv.now = datetime(2026, 3, 4, hour, 24, tzinfo=UTC)  # London, on GMT
+    conv.to_unsent_letter()
+    conv.say("i miss you so much")
+    assert conv.state.urge_followup_on == date(2026, 3, 4 + days_on)
 
 
 def test_the_unsent_message_follow_up_keeps_quiet_during_a_pause(kit) -> None:

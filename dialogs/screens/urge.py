@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from dialogs.context import Ctx, row
 from dialogs.model import UrgeWrite
@@ -88,11 +88,21 @@ register(
 )
 
 
+# Written in the small hours, "tomorrow" is after a night's sleep: the same local date. A trial's
+# letter at 01:24 was promised "Tomorrow I'll ask" and waited more than a day for it.
+NIGHT_ENDS_HOUR = 5
+
+
+def _followup_day(ctx: Ctx) -> date:
+    night = ctx.now.astimezone(ctx.zone).hour < NIGHT_ENDS_HOUR
+    return ctx.today if night else ctx.today + timedelta(days=1)
+
+
 def _unsent_handle(ctx: Ctx) -> None:
     text = ctx.event.text.strip()
     if text:
         ctx.journal("unsent", text)
-        ctx.state.urge_followup_on = ctx.today + timedelta(days=1)
+        ctx.state.urge_followup_on = _followup_day(ctx)
         # Not "I'll ask if you still want to send it" to someone who must not send it (in a trial, a
         # woman writing to the man who stalked her).
         ctx.say_key("urge_unsent_saved_kept" if ctx.state.contact_forbidden else "urge_unsent_saved")
