@@ -1145,6 +1145,20 @@ def test_how_long_to_pause_can_be_said_in_words(kit, typed, days):
     assert kit.content.text("ask_pause", 0) not in conv.text()
 
 
+@pytest.mark.parametrize("typed", ["pause till monday", "until Monday please", "/pause till mon"])
+def test_a_pause_until_a_weekday_ends_that_day(kit, typed):
+    """A trial: "pause till monday", typed on a Thursday, was paused until Tuesday."""
+    conv = Conversation(kit, now=datetime(2026, 11, 12, 17, 0, tzinfo=UTC))  # a Thursday
+    conv.onboard()
+    if typed.startswith("/"):
+        conv.command("pause", typed.split(" ", 1)[1])
+    else:
+        conv.command("pause")
+        conv.say(typed)
+    assert conv.state.checkins.paused_until == date(2026, 11, 16)
+    assert "Monday 16 November" in conv.text()
+
+
 def test_how_long_typed_at_the_pause_question_is_its_answer_whatever_else_it_resembles(kit):
     """A trial: "couple of days" typed at "How long would you like a break?" opened /progress,
     the command the model read nearest."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from dialogs.calendar import next_checkin
 from dialogs.context import Ctx, row
@@ -172,9 +172,37 @@ def _pause_days(text: str) -> int | None:
     return next((days for pattern, days in _PAUSE_WORDS if pattern.search(low)), None)
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_UNTIL_DAY = re.compile(
+    r"\b(?:until|till|til|to|through|thru)\s+(?:next\s+)?(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\b"
+)
+
+
+def _pause_until_weekday(text: str, today: date) -> date | None:
+    """ "pause till monday": the next such day after today, when check-ins come back (a trial's
+    "pause till monday" was paused until Tuesday)."""
+    found = _UNTIL_DAY.search(text.casefold())
+    if found is None:
+        return None
+    weekday = next(i for i, name in enumerate(_WEEKDAYS) if name.startswith(found.group(1)[:3]))
+    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def _paused_to_a_weekday(ctx: Ctx) -> bool:
+    until = _pause_until_weekday(ctx.event.text, ctx.today) if ctx.event.text else None
+    if until is None:
+        return False
+    ctx.goto("guide.today")
+    ctx.state.checkins.paused_until, ctx.state.checkins.stopped = until, False
+    ctx.say_key("paused", BACK, date=human_date(until, ctx.today))
+    return True
+
+
 def _pause_handle(ctx: Ctx) -> None:
     if ctx.event.button in PAUSES:
         _pause_for(ctx, PAUSES[ctx.event.button])
+        return
+    if _paused_to_a_weekday(ctx):
         return
     days = _pause_days(ctx.event.text) if ctx.event.text else None
     if days is not None:
@@ -184,7 +212,7 @@ def _pause_handle(ctx: Ctx) -> None:
 
 
 def _pause_answers(ctx: Ctx) -> bool:
-    return _pause_days(ctx.event.text) is not None
+    return _pause_days(ctx.event.text) is not None or _pause_until_weekday(ctx.event.text, ctx.today) is not None
 
 
 # "couple of days" typed at "how long?" is the answer: read for its meaning first, it opened /progress.
@@ -199,6 +227,8 @@ register(
 
 @command("pause")
 def _pause(ctx: Ctx) -> None:
+    if _paused_to_a_weekday(ctx):
+        return
     days = _pause_days(ctx.event.text) if ctx.event.text.strip() else None
     if days is not None:
         _pause_for(ctx, days)
