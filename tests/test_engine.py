@@ -501,10 +501,11 @@ SCREEN_TABLE: dict[str, Expect] = {
     "urge.done": asks("urge_done", offers=("Back", "Menu")),
     "urge.followup": Expect(("urge_followup",), ("I'm glad I waited", "I still want to"),
                             typed=("urge_followup_heard",), then="urge.done", typed_offers=("Back", "Menu")),
-    "urge.ground": asks("urge_ground_offer", offers=("Yes, let's breathe", "No, write it out")),
+    "urge.grounding": asks("kit.resources.grounding[0]", offers=("Next", "On to writing")),
+    "urge.ground": asks("urge_ground_offer", offers=("Yes, let's do it", "No, write it out")),
     "urge.strength": Expect(("urge_strength",), ZERO_TO_TEN, typed=("checkin_number", "urge_strength")),
     "urge.trigger": Expect(("urge_trigger",), ("Skip",), typed=("urge_ground_offer",), then="urge.ground",
-                           typed_offers=("Yes, let's breathe", "No, write it out")),
+                           typed_offers=("Yes, let's do it", "No, write it out")),
     "urge.unsent": Expect(("urge_unsent",), ("I'd rather not",),
                           typed=("urge_unsent_saved", "urge_distance", "urge_done"), then="urge.done",
                           typed_offers=("Back", "Menu")),
@@ -1021,6 +1022,24 @@ def test_tomorrow_for_a_letter_written_in_the_small_hours_is_after_sleep(kit, ho
     conv.to_unsent_letter()
     conv.say("i miss you so much")
     assert conv.state.urge_followup_on == date(2026, 3, 4 + days_on)
+
+
+def test_grounding_in_urge_comes_one_step_at_a_time_then_the_letter(kit) -> None:
+    """A trial at urge 9, lying awake: all five grounding steps came in one message, and "Now write
+    the message" straight after."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("urge")
+    conv.tap("^9$")
+    conv.tap("Skip")
+    said = conv.tap("let's do it")
+    steps = kit.resources.grounding
+    assert [r.text for r in said] == [steps[0]] and conv.labels() == ["Next", "On to writing"]
+    for step in steps[1:]:
+        assert [r.text for r in conv.tap("^Next$")] == [step]
+    said = "\n".join(r.text for r in conv.tap("^Next$"))
+    assert kit.content.text("grounding_done") in said and conv.screen == "urge.unsent"
+    assert kit.content.text("urge_unsent") in said
 
 
 def test_the_unsent_message_follow_up_keeps_quiet_during_a_pause(kit) -> None:

@@ -16,7 +16,7 @@ from dialogs.screens.slip import no_contact_day
 __all__: list[str] = []
 
 BACK = (row(("Back", "_back"), ("Menu", "_menu")),)
-GROUND_OFFER = (row(("Yes, let's breathe", "ground"), ("No, write it out", "write")),)
+GROUND_OFFER = (row(("Yes, let's do it", "ground"), ("No, write it out", "write")),)
 
 
 # An urge given this recently (at a check-in, say) is not asked for again: in a trial /urge asked for
@@ -75,9 +75,36 @@ register(
 
 def _ground_handle(ctx: Ctx) -> None:
     if ctx.event.button == "ground":
-        ctx.say("\n\n".join(ctx.kit.resources.grounding))
+        # One step at a time, as in crisis care: all five in one message, then straight on to writing,
+        # rushed a trial lying awake with an urge of 9.
+        ctx.goto("urge.grounding", step=0)
+        _grounding_show(ctx)
+        return
+    _to_unsent(ctx)
+
+
+def _to_unsent(ctx: Ctx) -> None:
     ctx.goto("urge.unsent")
     ctx.say_key("urge_unsent", [row(("I'd rather not", "skip"))])
+
+
+def _grounding_show(ctx: Ctx) -> None:
+    steps = ctx.kit.resources.grounding
+    index = ctx.data_int("step")
+    if index >= len(steps):
+        ctx.say_key("grounding_done")
+        _to_unsent(ctx)
+        return
+    ctx.say(steps[index], [row(("Next", "next"), ("On to writing", "write"))])
+
+
+def _grounding_handle(ctx: Ctx) -> None:
+    done = ctx.event.button == "write"
+    ctx.state.data = {"step": len(ctx.kit.resources.grounding) if done else ctx.data_int("step") + 1}
+    _grounding_show(ctx)
+
+
+register("urge.grounding", _grounding_show, _grounding_handle, takes_text=False)
 
 
 register(
