@@ -251,6 +251,10 @@ def _route(ctx: Ctx) -> None:
     _understand(ctx)
 
 
+def _a_note_near_a_question(ctx: Ctx, text: str, *, question: bool) -> bool:
+    return ctx.state.screen == "checkin.note" and not question and not understanding.looks_like_question(text)
+
+
 def _understand(ctx: Ctx, *, question: bool = False) -> None:
     """Typed text: a question gets its answer, command words do the command, an answer to what the
     screen asked is handled by the screen; anything else gets a kind word and the way forward."""
@@ -288,6 +292,11 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     )
     if meaning.intent is not None and not question:
         run_intent(ctx, meaning.intent)
+    elif meaning.faq is not None and _a_note_near_a_question(ctx, text, question=question):
+        # The day's note, close to a question the guide answers ("tomorrow is his birthday, scared i
+        # will message him at 12"): a trial's was answered and never kept. Kept, with the answer offered.
+        ctx.near = meaning.faq
+        screen.handle(ctx)
     elif meaning.faq is not None:
         faq.answer(ctx, meaning.faq)
     elif meaning.empty:

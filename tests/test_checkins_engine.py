@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dialogs.assessment import Assessment
+from dialogs.assessment import Assessment, Understanding
 from dialogs.pacing import Plan
 from tests.driver import Conversation
 
@@ -662,3 +662,18 @@ def test_a_note_about_a_good_day_is_met_as_one(kit, note, good):
     said = "\n".join(r.text for r in conv.say(note))
     named = any(t in said for t in kit.content.checkins.thanks_noted_good)
     assert named == good, said
+
+
+def test_a_note_close_to_a_question_is_kept_and_the_answer_offered(kit):
+    """A trial: the note "tomorrow is his birthday, scared i will message him at 12" got the answer on
+    special days, and was never kept in the journal."""
+    conv = at_the_check_in(kit)
+    conv.tap("^4")
+    conv.tap("^3$")
+    conv.tap("^No$")
+    near = Understanding(faq=(("special_days", 0.9),), faq_bar=0.5, intent_bar=0.2)
+    said = conv.say("tomorrow is his birthday. scared i will message him at 12", understanding=near)
+    assert [e for e in conv.effects if type(e).__name__ == "JournalWrite"], "the note is kept"
+    entry = next(e for e in kit.content.faq if e.id == "special_days")
+    offered = [b.label for r in said for line in r.buttons for b in line]
+    assert entry.question in offered and conv.screen == "checkin.next"
