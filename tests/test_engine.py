@@ -1164,6 +1164,20 @@ def test_how_long_to_pause_can_be_said_in_words(kit, typed, days):
     assert kit.content.text("ask_pause", 0) not in conv.text()
 
 
+def test_back_on_the_step_screen_with_a_step_waiting_says_so(kit):
+    """A trial: /resume said "Nothing new today: your next step opens tomorrow", and two minutes later
+    the check-in said "Today's step is ready", which it was."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.advance(days=1)
+    conv.state = conv.state.model_copy(update={"screen": "guide.today", "data": {}})
+    said = "\n".join(r.text for r in conv.command("resume"))
+    assert "Nothing new today" not in said and kit.content.text("checkin_next") in said
+    read = len(conv.state.guide.read)
+    conv.tap("Today's step")
+    assert len(conv.state.guide.read) == read + 1 and conv.screen == "guide.lesson"
+
+
 @pytest.mark.parametrize("typed", ["pause till monday", "until Monday please", "/pause till mon"])
 def test_a_pause_until_a_weekday_ends_that_day(kit, typed):
     """A trial: "pause till monday", typed on a Thursday, was paused until Tuesday."""

@@ -158,12 +158,19 @@ def _what_next_buttons(ctx: Ctx, p: Plan) -> Keyboard:
 
 
 def _today_show(ctx: Ctx) -> None:
+    if step_waiting(ctx):
+        # Back here with a step still to take today (/resume, say): not "Nothing new today", which a
+        # trial heard two minutes before the check-in said "Today's step is ready".
+        ctx.say_key("checkin_next", [row(("Today's step", "today"), ("Menu", "_menu"))])
+        return
     ctx.say(_what_next_text(ctx, plan_for(ctx)), _what_next_buttons(ctx, plan_for(ctx)))
 
 
 def _today_handle(ctx: Ctx) -> None:
     button = ctx.event.button
-    if button == "more":
+    if button == "today":
+        open_today(ctx)
+    elif button == "more":
         _one_more(ctx)
     elif button == "review":
         _review_list(ctx)
