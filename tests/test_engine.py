@@ -1178,6 +1178,16 @@ def test_back_on_the_step_screen_with_a_step_waiting_says_so(kit):
     assert len(conv.state.guide.read) == read + 1 and conv.screen == "guide.lesson"
 
 
+def test_a_time_typed_on_the_settings_screen_sets_the_check_in_time(kit):
+    """A trial: "kindly prepone it to 9.45 pm" on /settings got the settings screen again, silently."""
+    conv = Conversation(kit)
+    conv.onboard(time="21:30")
+    conv.command("settings")
+    conv.say("kindly prepone it to 9.45 pm")
+    assert conv.state.checkins.time is not None and f"{conv.state.checkins.time:%H:%M}" == "21:45"
+    assert "21:45" in conv.text()
+
+
 @pytest.mark.parametrize("typed", ["pause till monday", "until Monday please", "/pause till mon"])
 def test_a_pause_until_a_weekday_ends_that_day(kit, typed):
     """A trial: "pause till monday", typed on a Thursday, was paused until Tuesday."""

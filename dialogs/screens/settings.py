@@ -10,9 +10,9 @@ from datetime import date, timedelta
 from dialogs.calendar import next_checkin
 from dialogs.context import Ctx, row
 from dialogs.dates import human_date
-from dialogs.parsing import parse_int
+from dialogs.parsing import parse_clock, parse_int
 from dialogs.screens.country import ask_country
-from dialogs.screens.registry import back, command, enter_side, register
+from dialogs.screens.registry import SCREENS, back, command, enter_side, register
 
 __all__: list[str] = []
 
@@ -89,11 +89,22 @@ def _settings_handle(ctx: Ctx) -> None:
             ctx.say_key("ask_time_settings")
             return
         _changed(ctx, "stopped" if prefs.stopped else "resumed")
+    elif not choice and parse_clock(ctx.event.text) is not None:
+        # A time typed on the settings screen is the check-in time ("kindly prepone it to 9.45 pm"; a
+        # trial's got the screen again without a word).
+        ctx.goto("settings.time")
+        SCREENS["settings.time"].handle(ctx)
     else:
         _settings_show(ctx)
 
 
-register("settings", _settings_show, _settings_handle, takes_text=False)
+register(
+    "settings",
+    _settings_show,
+    _settings_handle,
+    takes_text=False,
+    answers=lambda ctx: parse_clock(ctx.event.text) is not None,
+)
 
 
 def _changed(ctx: Ctx, key: str, **values: str) -> None:
