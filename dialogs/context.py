@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dialogs.assessment import Understanding
 from dialogs.content import FaqEntry
+from dialogs.dates import waking_day
 from dialogs.kit import Kit
 from dialogs.model import Button, DataRequest, Effect, Event, Image, JournalWrite, Reply
 from dialogs.state import UserState
@@ -56,6 +57,12 @@ class Ctx:
     @property
     def today(self) -> date:
         return self.now.astimezone(self.zone).date()
+
+    @property
+    def step_day(self) -> date:
+        """The day the guide's steps are paced by: until the small hours end it is still yesterday,
+        for someone reading at 00:30 has not yet slept (see dialogs.dates.waking_day)."""
+        return waking_day(self.now.astimezone(self.zone))
 
     def t(self, key: str, **values: object) -> str:
         """The text for `key`, filled in. Where content gives several ways of saying it, the step's

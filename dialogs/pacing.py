@@ -70,9 +70,11 @@ class Plan:
         """How many lessons before reaching out are due by today: spread over the no-contact period."""
         before = [i for i, group, _ in self.order if group == "before"]
         start = self.state.guide.started_on or self.state.no_contact.start or self.today
-        day = (self.today - start).days  # 0 on the first day
+        # 0 on the first day; never less: the start is a calendar date, and someone who began at 00:30
+        # is still on the day before by the steps' count (see dates.waking_day).
+        day = max(0, (self.today - start).days)
         days = max(1, self.state.no_contact.days)
-        return min(len(before), math.ceil((day + 1) * len(before) / days)) if day >= 0 else 0
+        return min(len(before), math.ceil((day + 1) * len(before) / days))
 
     def _held(self) -> bool:
         """The next lesson reaches out, and the person asked for more time before it."""

@@ -1012,7 +1012,7 @@ def test_a_typed_answer_to_the_unsent_message_follow_up_is_heard(kit, typed: str
     assert conv.text().startswith(kit.content.text(key)) and conv.screen == "urge.done"
 
 
-@pytest.mark.parametrize(("hour", "days_on"), [(1, 0), (4, 0), (5, 1), (23, 1)])
+@pytest.mark.parametrize(("hour", "days_on"), [(1, 0), (3, 0), (4, 1), (23, 1)])
 def test_tomorrow_for_a_letter_written_in_the_small_hours_is_after_sleep(kit, hour: int, days_on: int) -> None:
     """A trial: a letter at 01:24 was told "Tomorrow I'll ask how you feel about it", and the question
     waited for the next calendar day's morning, more than 30 hours away."""
@@ -1048,6 +1048,33 @@ def test_the_unsent_message_follow_up_keeps_quiet_during_a_pause(kit) -> None:
     conv.tap("Three days")
     conv.advance(days=1)
     assert not conv.due("urge_followup") and conv.state.urge_followup_on is None
+
+
+def test_a_step_read_after_midnight_belongs_to_that_evening(kit) -> None:
+    """A trial read her step at 00:30, and that night's check-in said "Nothing new today: your next
+    step opens tomorrow". Until the small hours end, the night is the day before's."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 10, 0, tzinfo=UTC))  # London, on GMT
+    conv.onboard()  # Monday's step, read at intake
+    conv.say("sad and angry, mostly")
+    conv.state = conv.state.model_copy(update={"track": "moving_on"})  # one new step every day
+    conv.now = datetime(2026, 3, 3, 0, 30, tzinfo=UTC)  # still Monday night
+    conv.command("menu")
+    said = "\n".join(r.text for r in conv.tap("Today's step"))
+    assert "Nothing new today: your next step opens tomorrow" in said, "Monday's step is read"
+    read = len(conv.state.guide.read)
+    conv.now = datetime(2026, 3, 3, 21, 0, tzinfo=UTC)  # Tuesday evening
+    conv.command("menu")
+    conv.tap("Today's step")
+    assert len(conv.state.guide.read) == read + 1, "Tuesday's step"
+    conv.say("it went ok, i think")
+    conv.now = datetime(2026, 3, 4, 0, 40, tzinfo=UTC)  # Tuesday night, after midnight
+    conv.command("menu")
+    said = "\n".join(r.text for r in conv.tap("Today's step"))
+    assert "opens tomorrow" in said and len(conv.state.guide.read) == read + 1
+    conv.now = datetime(2026, 3, 4, 20, 0, tzinfo=UTC)  # Wednesday evening: a new one
+    conv.command("menu")
+    conv.tap("Today's step")
+    assert len(conv.state.guide.read) == read + 2
 
 
 def test_a_lesson_read_late_at_night_sets_its_task_for_tomorrow(kit) -> None:

@@ -33,7 +33,7 @@ PRACTICE_ANSWER_WITHIN = timedelta(hours=2)  # a practice's answer comes in the 
 
 def plan_for(ctx: Ctx) -> Plan:
     content = ctx.kit.content
-    return Plan(ctx.state, content.tracks, content.lessons, ctx.today)
+    return Plan(ctx.state, content.tracks, content.lessons, ctx.step_day)
 
 
 def _lesson(ctx: Ctx, lesson_id: str) -> Lesson:
@@ -52,7 +52,7 @@ def _current(ctx: Ctx) -> str:
 def open_today(ctx: Ctx) -> None:
     """ "Today's step": the day's new lesson, the reconnect question, a practice, or when the next opens."""
     p = plan_for(ctx)
-    if moment(ctx.state, ctx.today, branch_read=not p.unread):
+    if moment(ctx.state, ctx.step_day, branch_read=not p.unread):
         show(ctx, "guide.outcome")  # what happened after reaching out decides what comes next
         return
     due = p.due_today()
@@ -76,13 +76,13 @@ def _question_open_today(ctx: Ctx) -> bool:
     """A lesson opened new today is where the person still is, its question unanswered."""
     state = ctx.state
     main = state.screen if is_main(state.screen) else state.resume_screen
-    return main == "guide.lesson" and state.guide.new_on == ctx.today and bool(state.guide.read)
+    return main == "guide.lesson" and state.guide.new_on == ctx.step_day and bool(state.guide.read)
 
 
 def opens_a_section(ctx: Ctx) -> bool:
     """Whether "Today's step" would now open a new section, whose intro says where the person is."""
     p = plan_for(ctx)
-    if moment(ctx.state, ctx.today, branch_read=not p.unread):
+    if moment(ctx.state, ctx.step_day, branch_read=not p.unread):
         return False
     due = p.due_today()
     return due is not None and p.opens_section(due) is not None
@@ -92,7 +92,7 @@ def step_waiting(ctx: Ctx) -> bool:
     """Whether "Today's step" has something today: the reconnect question, a new lesson, one still
     waiting for its answer, or a practice on a day with no new lesson."""
     p = plan_for(ctx)
-    if moment(ctx.state, ctx.today, branch_read=not p.unread) or p.due_today() is not None:
+    if moment(ctx.state, ctx.step_day, branch_read=not p.unread) or p.due_today() is not None:
         return True
     return _question_open_today(ctx) or (p.opened_today == 0 and _practice(ctx) is not None)
 
@@ -103,8 +103,8 @@ def _nothing_new(ctx: Ctx, p: Plan) -> None:
     # opens tomorrow" is not followed the same night by "Today's step is ready" and a practice.
     practice = _practice(ctx) if p.opened_today == 0 else None
     if practice:
-        ctx.state.guide.practice_on = ctx.today
-        ctx.state.guide.practised = {**ctx.state.guide.practised, practice[0]: ctx.today}
+        ctx.state.guide.practice_on = ctx.step_day
+        ctx.state.guide.practised = {**ctx.state.guide.practised, practice[0]: ctx.step_day}
         ctx.state.data = {"practice": practice[0]}
         ctx.say_key("practice_intro")
         more = [("One more step now", "more")] if p.one_more() is not None else []
@@ -117,11 +117,11 @@ def _practice(ctx: Ctx) -> tuple[str, str] | None:
     """Today's small practice, once a day: a follow-up on a lesson already read, the latest first.
     One given in the last week waits its turn, so quiet weeks do not bring the same prompt daily."""
     guide = ctx.state.guide
-    if guide.practice_on == ctx.today:
+    if guide.practice_on == ctx.step_day:
         return None
     for lesson_id in reversed(guide.read):
         last = guide.practised.get(lesson_id)
-        if last is not None and ctx.today - last < PRACTICE_AGAIN_AFTER:
+        if last is not None and ctx.step_day - last < PRACTICE_AGAIN_AFTER:
             continue
         text = _lesson(ctx, lesson_id).text_for(ctx.state.track)
         if text.practice:
@@ -133,7 +133,7 @@ def _all_read_text(ctx: Ctx, p: Plan) -> str:
     """Every step open now is read: what comes next, if anything does."""
     opens = p.next_part_on()
     if opens is not None:
-        return ctx.t("guide_reach_out_opens", date=human_date(opens, ctx.today))
+        return ctx.t("guide_reach_out_opens", date=human_date(opens, ctx.step_day))
     return ctx.t("guide_all_read")
 
 
@@ -145,7 +145,7 @@ def _what_next_text(ctx: Ctx, p: Plan) -> str:
         return ctx.t("guide_waiting")
     # "Ask for one more" only when the button to do it is there.
     key = "guide_next_opens" if p.one_more() is not None else "guide_next_opens_no_more"
-    return ctx.t(key, date=human_date(opens, ctx.today))
+    return ctx.t(key, date=human_date(opens, ctx.step_day))
 
 
 def _what_next_buttons(ctx: Ctx, p: Plan) -> Keyboard:
@@ -204,8 +204,8 @@ def _open(ctx: Ctx, lesson_id: str, p: Plan, *, new: bool) -> None:
     guide = ctx.state.guide
     coaching = lesson.contact_coaching
     if new:
-        if guide.new_on != ctx.today:
-            guide.new_on, guide.new_today = ctx.today, 0
+        if guide.new_on != ctx.step_day:
+            guide.new_on, guide.new_today = ctx.step_day, 0
         guide.new_today += 1
         if lesson_id not in guide.read:
             guide.read = [*guide.read, lesson_id]
@@ -389,7 +389,7 @@ def _after_handle(ctx: Ctx) -> None:
     elif button == "done":
         p = plan_for(ctx)
         opens = p.next_opens_on()
-        when = human_date(opens, ctx.today) if opens else ""
+        when = human_date(opens, ctx.step_day) if opens else ""
         ctx.goto("guide.today")
         key = "done_for_today" if when else "done_for_now"
         ctx.say_key(key, [row(("Menu", "_menu"))], date=when)
@@ -416,7 +416,7 @@ def _one_more(ctx: Ctx) -> None:
         opens = p.next_opens_on()
         ctx.goto("guide.today")
         if p.unread:
-            ctx.say_key("more_limit", _what_next_buttons(ctx, p), date=human_date(opens, ctx.today) if opens else "")
+            ctx.say_key("more_limit", _what_next_buttons(ctx, p), date=human_date(opens, ctx.step_day) if opens else "")
         else:
             ctx.say(_all_read_text(ctx, p), _what_next_buttons(ctx, p))
         return

@@ -43,7 +43,7 @@ def _branch_read(ctx: Ctx) -> bool:
 
 def _keyboard(ctx: Ctx, when: str) -> list[tuple[Button, ...]]:
     answers = list(ANSWERS[when])
-    if when == "no_reply" and let_go_first(ctx.state, ctx.today):
+    if when == "no_reply" and let_go_first(ctx.state, ctx.step_day):
         answers.remove(_LET_GO)
         answers.insert(0, _LET_GO)
     return [row(answer) for answer in answers]
@@ -52,15 +52,15 @@ def _keyboard(ctx: Ctx, when: str) -> list[tuple[Button, ...]]:
 def ask(ctx: Ctx, *, told: bool = False) -> None:
     """`told`: they typed what happened, so the question comes now, for where they are."""
     branch = ctx.state.guide.branch
-    when = moment(ctx.state, ctx.today, _branch_read(ctx)) or (branch if told and branch in ANSWERS else "first")
-    ctx.state.guide.outcome_asked_on = ctx.today
+    when = moment(ctx.state, ctx.step_day, _branch_read(ctx)) or (branch if told and branch in ANSWERS else "first")
+    ctx.state.guide.outcome_asked_on = ctx.step_day
     ctx.goto("guide.outcome", moment=when)
     if told:
         ctx.say_key("outcome_news", _keyboard(ctx, when))
         return
     key = (
         "outcome_no_reply_long"
-        if when == "no_reply" and let_go_first(ctx.state, ctx.today)
+        if when == "no_reply" and let_go_first(ctx.state, ctx.step_day)
         else f"outcome_{when}"
     )
     ctx.say_key(key, _keyboard(ctx, when), since=_weeks_since(ctx))
@@ -98,7 +98,7 @@ def _handle(ctx: Ctx) -> None:
         ctx.say_key(f"branch_same_{answer}")
         lessons.open_today(ctx)
     else:
-        guide.branch, guide.branch_on = answer, ctx.today
+        guide.branch, guide.branch_on = answer, ctx.step_day
         # The branch's first section opens with an intro that names what happened; the short
         # acknowledgement is only for when no new step can open today.
         if not lessons.opens_a_section(ctx):

@@ -115,14 +115,10 @@ register(
 )
 
 
-# Written in the small hours, "tomorrow" is after a night's sleep: the same local date. A trial's
-# letter at 01:24 was promised "Tomorrow I'll ask" and waited more than a day for it.
-NIGHT_ENDS_HOUR = 5
-
-
 def _followup_day(ctx: Ctx) -> date:
-    night = ctx.now.astimezone(ctx.zone).hour < NIGHT_ENDS_HOUR
-    return ctx.today if night else ctx.today + timedelta(days=1)
+    """Tomorrow, as someone writing in the small hours means it: after sleep (a trial's letter at 01:24
+    was promised "Tomorrow I'll ask" and waited more than a day for it)."""
+    return ctx.step_day + timedelta(days=1)
 
 
 def _unsent_handle(ctx: Ctx) -> None:
