@@ -109,6 +109,7 @@ REQUIRED_TEXTS = frozenset(
         "draft_refused_boundary",
         "draft_refused_danger_shared",
         "draft_not_practical",
+        "draft_send_question",
         "export_caption",
         "export_failed",
         "export_sent",

@@ -9,6 +9,8 @@ never reaches this screen.
 
 from __future__ import annotations
 
+import re
+
 from dialogs.calendar import no_contact_days_left
 from dialogs.coach import format_review
 from dialogs.context import Ctx, row
@@ -59,10 +61,24 @@ def _refusal(ctx: Ctx) -> str:
     return "draft_refused_boundary" if "boundary" in flags else "draft_refused"
 
 
+# "should I send it?", typed under a review (a trial's was reviewed as a new draft, and called "calm
+# and kind, so it is only the timing").
+_ASKS_TO_SEND = re.compile(r"\b(?:send|sent|post|text|message)\b.*\?|^(?:should|can|do|shall) i\b.*\b(?:send|it)\b")
+_QUESTION_WORDS = 15
+
+
+def _asks_whether_to_send(text: str) -> bool:
+    said = " ".join(text.casefold().split())
+    return len(said.split()) <= _QUESTION_WORDS and bool(_ASKS_TO_SEND.search(said))
+
+
 def _handle(ctx: Ctx) -> None:
     text = ctx.event.text.strip()
     if ctx.event.button == "again" or not text:
         ctx.say_key("draft_ask", BACK)
+        return
+    if ctx.state.data.get("reviewed") and _asks_whether_to_send(text):
+        ctx.say_key("draft_send_question", [row(("Review another", "again"), ("Back", "_back"))])
         return
     if _refused(ctx):
         ctx.say_key(_refusal(ctx), BACK)
@@ -82,8 +98,11 @@ def _handle(ctx: Ctx) -> None:
     )
     if practical and ABOUT_US & {f.rule_id for f in review.findings}:
         ctx.say_key("draft_not_practical", BACK)
+        # Done here: what they type next ("is it normal i cant eat?") is not another draft.
+        ctx.goto(str(ctx.state.resume_screen or "menu"))
         return
     messages = format_review(review, ctx.state.profile.name, practical=practical or limited)
+    ctx.state.data = {**ctx.state.data, "reviewed": True}
     for i, message in enumerate(messages):
         last = i == len(messages) - 1
         buttons = [row(("Review another", "again"), ("Back", "_back"))] if last else ()

@@ -44,3 +44,25 @@ def test_a_work_message_is_still_read(model: Model, kit: Kit) -> None:
     conv = _moving_on_sharing_work(kit)
     said = _draft(conv, model, "Hi Arjun, the build for release 4.2 is ready for testing. Can you sign off by Friday?")
     assert kit.content.text("draft_not_practical") not in said and "Review another" in conv.labels()
+
+
+def test_after_a_refused_draft_the_next_words_are_heard_as_themselves(model: Model, kit: Kit) -> None:
+    """A replay of the trial: "is it normal I cant eat?" typed after the refusal was refused again,
+    as another draft."""
+    conv = _moving_on_sharing_work(kit)
+    _draft(conv, model, "Arjun can we talk once before the wedding, just 10 min. I need closure")
+    text = "is it normal I cant eat? since 3 weeks I am hardly eating anything"
+    assessment, understanding = model.read(text)
+    said = "\n".join(r.text for r in conv.say(text, assessment, understanding))
+    entry = next(e for e in kit.content.faq if e.id == "eating_and_sleep")
+    assert kit.content.text("draft_not_practical") not in said and entry.answer[0][:40] in said
+
+
+def test_should_i_send_it_under_a_review_is_a_question_not_a_draft(model: Model, kit: Kit) -> None:
+    """A trial: "its for his mother not him. should I send it?" was reviewed as a new draft."""
+    conv = Conversation(kit)
+    conv.onboard()
+    jacket = "Hi, I found your blue jacket in my car. I can leave it at the front desk tomorrow if that works."
+    _draft(conv, model, jacket)
+    said = "\n".join(r.text for r in conv.say("should I send it?"))
+    assert said == kit.content.text("draft_send_question") and "Review another" in conv.labels()
