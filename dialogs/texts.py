@@ -110,6 +110,7 @@ REQUIRED_TEXTS = frozenset(
         "draft_refused_danger_shared",
         "draft_not_practical",
         "draft_send_question",
+        "letter_lean",
         "export_caption",
         "export_failed",
         "export_sent",

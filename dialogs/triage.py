@@ -94,6 +94,24 @@ def _safe_in_care(ctx: Ctx, a: Assessment, text: str) -> bool:
     return asking and ctx.state.screen == "crisis" and care.says_safe(text)
 
 
+# Words written to the ex (a draft for the coach, an unsent letter) are full of goodbyes: "I wish you
+# nothing but good things. Take care" and "thanks for the note you left" drew the full crisis reply,
+# and one development draft in five drew the reply or the question. There the model's reading alone
+# acts only from LETTER_BAR up (13 of 400 development drafts, against 186 of 236 development crisis
+# messages with the rules); under it, the draft is handled after one gentle line, once a day at most,
+# that names where help is.
+# Crisis the rules read in the words, or an attempt, is answered as anywhere.
+_TO_THE_EX = frozenset({"draft", "urge.unsent"})
+LETTER_BAR = 0.65
+
+
+def _goodbye_to_the_ex(ctx: Ctx, a: Assessment) -> bool:
+    model_only = a.source == "model" and a.rule != "crisis" and not a.attempt
+    score = dict(a.scores).get("crisis")
+    under = score is not None and score < LETTER_BAR
+    return ctx.state.screen in _TO_THE_EX and model_only and a.crisis != CrisisZone.NONE and under
+
+
 # For this long after a crisis reply that they did not call a misreading, a message the model leans
 # towards crisis on, under the question's bar, is asked about: a trial's father answered "Not sure"
 # to the question, tapped "I'm safe now", and two hours later wrote "whats the point of any of it if
@@ -109,6 +127,12 @@ def _lean_asked(ctx: Ctx, a: Assessment) -> bool:
 
 
 def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
+    if _goodbye_to_the_ex(ctx, a):
+        reminded = ctx.state.reminded_at
+        if reminded is None or ctx.now - reminded >= REMINDER_REPEATS_AFTER:
+            ctx.state.reminded_at = ctx.now
+            ctx.say_key("letter_lean")
+        a = replace(a, crisis=CrisisZone.NONE)
     if _lean_asked(ctx, a):
         a = replace(a, crisis=CrisisZone.ASK)
     if a.crisis == CrisisZone.ACT and not care.in_care(ctx) and _said_safe_lately(ctx, a):

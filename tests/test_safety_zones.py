@@ -1218,6 +1218,20 @@ def test_an_unsent_letter_misread_as_a_crisis_is_kept_once_they_say_so(kit, corr
     assert written == [letter], "the letter is kept, as the screen promised"
 
 
+def test_a_letter_to_the_ex_the_model_half_reads_as_a_goodbye_is_kept_with_one_gentle_line(kit) -> None:
+    """Letters and drafts to an ex are full of goodbyes; one development draft in five drew the crisis
+    reply or the question. Under the letter's bar the letter is kept, and where help is, is said."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.to_unsent_letter()
+    letter = "i wish you nothing but good things. take care of yourself. goodbye"
+    lean = Assessment(crisis=CrisisZone.ACT, source="model", scores=(("crisis", 0.55),))
+    said = texts(conv.say(letter, lean))
+    assert not conv.state.crisis_active and kit.content.text("letter_lean") in said
+    written = [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert written == [letter]
+
+
 def test_words_that_raised_the_crisis_reply_are_kept_when_they_say_they_are_safe(kit) -> None:
     """Trial 10: a long lesson answer read as a crisis was lost after "I'm safe now"."""
     conv = Conversation(kit)
