@@ -376,6 +376,22 @@ def test_intake_does_not_ask_where_things_stand_after_being_told(kit, words, rea
     assert conv.screen == "guide.lesson" and conv.state.track == "moving_on"
 
 
+@pytest.mark.parametrize(
+    ("typed", "shares"),
+    [("same office only, different teams. I see him in cafeteria daily", True),
+     ("we still live together till the lease ends", True),
+     ("no, we dont live together or work together", False)],
+)
+def test_a_shared_workplace_or_home_said_in_words_answers_the_shares_question(kit, typed, shares):
+    """A trial: "same office only, different teams" got "Tap one of the buttons below"."""
+    conv = Conversation(kit)
+    conv.intake_to_contact()
+    conv.tap("No contact")
+    assert conv.screen == "intake.shares"
+    conv.say(typed)
+    assert conv.state.profile.shares_life is shares and conv.screen == "intake.safety"
+
+
 def test_danger_route_cannot_be_undone_with_a_button(kit):
     conv = Conversation(kit)
     conv.onboard(safety="Threats")

@@ -32,6 +32,13 @@ REASONS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 _SHARED_WORDS = ("kid", "children", "child", "daughter", "our son", "baby", "custody", "co-parent")
+# A shared workplace or home, said in words at "Do you share children, work or a home?" (a trial's
+# "same office only, different teams" got "Tap one of the buttons below").
+_SHARED_LIFE_WORDS = (
+    "office", "same company", "work together", "same work", "colleague", "coworker", "co-worker",
+    "same team", "same shift", "same class", "live together", "same house", "same flat", "lease",
+    "mortgage", "share a house", "share a flat",
+)
 CONTACT_WORDS = (
     (
         "asked",
@@ -360,7 +367,8 @@ def _shares_handle(ctx: Ctx) -> None:
     text = ctx.event.text
     first = text.lower().split()[0].strip(".,!") if text.split() else ""
     # "yes i literally just said that": the first word answers.
-    said_yes = _yes(text) or _yes(first) or any(word in text.lower() for word in _SHARED_WORDS)
+    shared = any(word in text.lower() for word in (*_SHARED_WORDS, *_SHARED_LIFE_WORDS))
+    said_yes = _yes(text) or _yes(first) or (shared and not _no(first))
     answer = ctx.event.button or ("yes" if said_yes else "no" if _no(text) or _no(first) else "")
     if answer not in {"yes", "no"}:
         ctx.say_key("pick_a_button", SHARES_BUTTONS)
