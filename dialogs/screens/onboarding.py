@@ -70,7 +70,15 @@ CONTACT_WORDS = (
     # read it as the ex asking for no contact, and the export said so).
     ("blocked", ("blocked me", "has me blocked", "had me blocked", "got blocked", "im blocked", "i'm blocked")),
     ("none", ("i blocked", "blocked him", "blocked her", "blocked them", "blocked his", "blocked their")),
-    ("new", ("someone new", "new partner", "girlfriend", "boyfriend", "dating", "engaged", "married")),
+    (
+        "new",
+        (
+            "someone new", "new partner", "girlfriend", "boyfriend", "dating", "engaged", "married",
+            # "shes got a new bloke craig living in our house" (a trial, read as must stay in touch)
+            "new bloke", "new fella", "new guy", "new man", "new woman", "new girl", "new bf", "new gf",
+            "new lady", "new husband", "new wife", "moved in with", "seeing someone",
+        ),
+    ),
     ("must", (*_SHARED_WORDS, "work", "live together", "house", "flat")),
     ("some", ("sometimes", "bit", "talk", "text", "some")),
     ("none", ("none", "no", "nothing", "not talking", "no contact", "not in contact")),
@@ -347,7 +355,11 @@ def _contact_handle(ctx: Ctx) -> None:
         _contact_show(ctx)
         return
     ctx.state.profile.contact = choice
-    if choice == "must":
+    low = ctx.event.text.lower()
+    # Both said at once ("we got 2 kids week on week off. and shes got a new bloke"): the new partner
+    # is the answer, and the children answer the next question too.
+    told_shared = not ctx.event.button and any(w in low for w in (*_SHARED_WORDS, *_SHARED_LIFE_WORDS))
+    if choice == "must" or (choice == "new" and told_shared):
         ctx.state.profile.shares_life = True
         show(ctx, "intake.safety")
     else:
