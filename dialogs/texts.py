@@ -111,6 +111,7 @@ REQUIRED_TEXTS = frozenset(
         "draft_not_practical",
         "draft_send_question",
         "letter_lean",
+        "practical_contact_ok",
         "export_caption",
         "export_failed",
         "export_sent",

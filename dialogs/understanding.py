@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from dialogs.assessment import Understanding
@@ -166,7 +166,53 @@ def looks_like_question(text: str) -> bool:
     return any(_asks(sentence, text) for sentence in _SENTENCES.split(text))
 
 
+# "I slipped" is the answer to words that tell of contact. A trial's co-parent heard it, with "no need
+# for shame", for "did i do alright" after a handover, "i didnt contact her. i did the handover" and
+# "wrote it here instead of texting her": the entry drew any "i did ..." near it. Without a verb of
+# contact that is not negated just before, it is not that question.
+SLIP_ENTRY = "i_slipped"
+_CONTACT_VERB = re.compile(
+    r"\b(?:text(?:ed|ing)?|txt(?:ed|d)?|messag(?:ed|ing|e)|msg(?:d|ed)?|call(?:ed|ing)?|rang|phoned|dm(?:ed|d)?"
+    r"|snap(?:ped|chatted)|whatsapp(?:ed)?|email(?:ed)?|wrote to|replied|responded|liked|commented|sent|reached out"
+    r"|got in touch|met up|saw (?:him|her|them)|went (?:round|over)|begged|caved|slipped|broke (?:nc|no contact)"
+    r"|drunk (?:text|dial)(?:ed)?|wished (?:him|her|them)|went to (?:his|her|their)|turned up|showed up"
+    r"|asked (?:his|her|their) \w+|got (?:my |a )?(?:mate|friend|sister|brother) to|contacted"
+    r"|failed (?:no contact|nc))\b"
+)
+_NOT = re.compile(r"\b(?:didn'?t|did not|never|not|haven'?t|hasn'?t|won'?t|will not|wont|instead of|without)\b")
+
+
+def tells_of_contact(text: str) -> bool:
+    said = " ".join(text.casefold().replace("’", "'").split())
+    for verb in _CONTACT_VERB.finditer(said):
+        before = " ".join(re.findall(r"[\w']+", said[: verb.start()])[-3:])
+        if not _NOT.search(before):
+            return True
+    return False
+
+
+# Contact about what a co-parent or colleague shares with the ex ("its my daughters birthday mate not
+# jos. i had to message her", a trial) is what limited contact allows, not a slip.
+_PRACTICAL = re.compile(
+    r"\b(?:kids?|children|child|daughter'?s?|son'?s?|school|pick ?ups?|picking (?:up|them up)|drop ?offs?"
+    r"|handovers?|custody|swap|bills?|rent|mortgage|keys|lease|meeting|project|shift|rota|deadline)\b"
+)
+
+
+def practical_contact(text: str) -> bool:
+    return bool(_PRACTICAL.search(text.casefold()))
+
+
 def read(text: str, u: Understanding | None, content: Content, *, answer_screen: bool) -> Meaning:
+    meaning = _read(text, u, content, answer_screen=answer_screen)
+    if meaning.faq is not None and meaning.faq.id == SLIP_ENTRY and not tells_of_contact(text):
+        return replace(meaning, faq=None)
+    if meaning.near is not None and meaning.near.id == SLIP_ENTRY and not tells_of_contact(text):
+        return replace(meaning, near=None)
+    return meaning
+
+
+def _read(text: str, u: Understanding | None, content: Content, *, answer_screen: bool) -> Meaning:
     """What the text means on this screen. `answer_screen`: the screen asked a question, so text
     is an answer unless it clearly is a question or a command."""
     words = normalise(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dialogs import understanding
 from dialogs.content import FaqEntry
 from dialogs.context import Ctx, Keyboard, row
+from dialogs.model import EventKind
 from dialogs.screens import slip
 from dialogs.screens.registry import SCREENS, command, enter_side, is_main, register
 
@@ -50,6 +51,11 @@ def entries_for(ctx: Ctx) -> list[FaqEntry]:
 
 def answer(ctx: Ctx, entry: FaqEntry, *, then: str = "") -> None:
     """The answer, in the version this person may hear; the last message carries the way back."""
+    typed = ctx.event.text if ctx.event.kind == EventKind.TEXT else ""
+    shares = ctx.state.profile.shares_life and not ctx.state.harmed_by_ex
+    if entry.id == understanding.SLIP_ENTRY and shares and understanding.practical_contact(typed):
+        ctx.say_key("practical_contact_ok", [row(("More questions", "faq"), ("Back", "_back"))])
+        return
     practical = ctx.state.contact_forbidden and _practical_fits(ctx, entry)
     forbidden = ctx.state.contact_forbidden and entry.contact_coaching and not practical
     # A moving-on version is for everyone on that path, not only where the answer coaches contact: a

@@ -65,3 +65,41 @@ def test_a_question_typed_on_a_lesson_about_body_family_or_work_is_answered(
     answer = next(e for e in kit.content.faq if e.id == entry)
     assert answer.answer[0][:40] in conv.text() or (answer.moving_on_answer or [""])[0][:40] in conv.text()
     assert not [e for e in conv.effects if isinstance(e, JournalWrite)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "did i do alright",
+        "what are you on about. i didnt contact her. i did the handover",
+        "did the 5 things you can see thing. wrote it here instead of texting her. went to bed",
+    ],
+)
+def test_words_that_tell_of_no_contact_never_get_the_slip_answer(model: Model, kit: Kit, text: str) -> None:
+    """A trial's co-parent heard "There's no need for shame... restart your count" three times, for a
+    calm handover and for writing here instead of texting her."""
+    conv = Conversation(kit)
+    conv.onboard(shares="Yes, we share")
+    conv.command("menu")
+    assessment, understanding = model.read(text)
+    said = "\n".join(r.text for r in conv.say(text, assessment, understanding))
+    slip = next(e for e in kit.content.faq if e.id == "i_slipped")
+    assert not any(m[:40] in said for m in (*slip.answer, *(slip.moving_on_answer or [])))
+    assert "Restart my count" not in conv.labels()
+
+
+def test_a_co_parents_message_about_the_children_is_not_a_slip(model: Model, kit: Kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard(shares="Yes, we share")
+    conv.command("menu")
+    text = "its my daughters birthday mate not jos. i had to message her"
+    assessment, understanding = model.read(text)
+    said = "\n".join(r.text for r in conv.say(text, assessment, understanding))
+    assert said == kit.content.text("practical_contact_ok")
+
+
+def test_every_way_of_telling_a_slip_tells_of_contact(kit: Kit) -> None:
+    from dialogs.understanding import tells_of_contact
+
+    slip = next(e for e in kit.content.faq if e.id == "i_slipped")
+    assert all(tells_of_contact(p) for p in (slip.question, *slip.phrasings))
