@@ -300,6 +300,11 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     elif meaning.faq is not None:
         faq.answer(ctx, meaning.faq)
     elif meaning.empty:
+        if understanding.ok_emoji(text):
+            thanks = next((i for i in ctx.kit.content.intents if i.action == "thanks"), None)
+            if thanks is not None:
+                run_intent(ctx, thanks)
+                return
         ctx.say_key("sad_emoji" if understanding.sad_emoji(text) else "nothing_to_read")
         screen.show(ctx)
     elif screen.takes_text and not question and _signing_off(ctx, text):

@@ -98,6 +98,14 @@ def sad_emoji(text: str) -> bool:
     return any(ch in _SAD_EMOJI for ch in text)
 
 
+# ... and emoji that mean "ok, thanks" (a trial's 👍 got "I couldn't find any words in that").
+_OK_EMOJI = frozenset("👍👌🙏✅🤙🫡💪🙂😊")
+
+
+def ok_emoji(text: str) -> bool:
+    return any(ch in _OK_EMOJI for ch in text) and not sad_emoji(text)
+
+
 ONLY_A_QUESTION_WORDS = 15
 
 
@@ -123,6 +131,7 @@ def _asks(sentence: str, text: str) -> bool:
 _RESTING = re.compile(
     r"\b(?:good ?night|gn|nite|night night|going to (?:try and |try to )?sleep|off to (?:bed|sleep)"
     r"|gonna (?:try (?:and |to )?)?(?:sleep|get some sleep)|heading to bed|going to bed|sleep now"
+    r"|hit the (?:sack|hay)|turning in|crashing out|off to kip"
     r"|bed now|not today|too tired|tired now|talk (?:to you )?(?:tomorrow|tmrw|later)|ttyl|bye)\b"
     r"|(?:^|[.!,]\s*|\b(?:ok|okay|right|anyway|so|well|alright)\s+)night(?: for real| then| all| x+)?\W*$"
 )

@@ -677,3 +677,14 @@ def test_a_note_close_to_a_question_is_kept_and_the_answer_offered(kit):
     entry = next(e for e in kit.content.faq if e.id == "special_days")
     offered = [b.label for r in said for line in r.buttons for b in line]
     assert entry.question in offered and conv.screen == "checkin.next"
+
+
+@pytest.mark.parametrize("note", ["had a few too many last night on my own", "drank most of a carton last night"])
+def test_drinking_said_in_other_words_is_named(kit, note):
+    """A trial: five notes about drinking, none of them with a word the check-in knew."""
+    conv = at_the_check_in(kit)
+    conv.tap("^3")
+    conv.tap("^3$")
+    conv.tap("^No$")
+    said = "\n".join(r.text for r in conv.say(note))
+    assert kit.content.checkins.drinking is not None and kit.content.checkins.drinking in said

@@ -1118,6 +1118,19 @@ def test_a_lesson_read_late_at_night_sets_its_task_for_tomorrow(kit) -> None:
     assert "For today: Three times today," in day.text()
 
 
+def test_a_thumbs_up_is_ok_and_hitting_the_sack_is_goodnight(kit) -> None:
+    """A trial: 👍 got "I couldn't find any words in that", and "cheers. gonna hit the sack" got "I'm
+    not sure what to do with that here"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("menu")
+    said = "\n".join(r.text for r in conv.say("👍"))
+    assert any(said.startswith(t) for t in ("You're welcome", "Any time")), said
+    conv.command("menu")
+    said = "\n".join(r.text for r in conv.say("cheers. gonna hit the sack"))
+    assert said.startswith(kit.content.text("resting")[:30]), said
+
+
 @pytest.mark.parametrize("sound", ["ugh", "huh", "hmmm", "sigh..."])
 def test_a_sound_where_nothing_was_asked_gets_a_warm_word(kit, sound: str) -> None:
     """A trial: "ugh" and "huh", just after a crisis, got "I'm not sure what to do with that here"."""
