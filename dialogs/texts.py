@@ -112,6 +112,7 @@ REQUIRED_TEXTS = frozenset(
         "draft_send_question",
         "letter_lean",
         "practical_contact_ok",
+        "draft_not_sending",
         "export_caption",
         "export_failed",
         "export_sent",

@@ -67,6 +67,19 @@ _ASKS_TO_SEND = re.compile(r"\b(?:send|sent|post|text|message)\b.*\?|^(?:should|
 _QUESTION_WORDS = 15
 
 
+# "yeah nah wont send it. just bloody angry", under a review: a trial's was reviewed as a draft and
+# told "Send it when it has to go".
+_NOT_SENDING = re.compile(
+    r"\b(?:won'?t|will not|not (?:gonna|going to)|never gonna|not) send(?:ing)? it\b|\bnot sending\b"
+    r"|\b(?:deleted|binned) it\b|\bleav(?:e|ing) it unsent\b"
+)
+
+
+def _not_sending(text: str) -> bool:
+    said = " ".join(text.casefold().replace("’", "'").split())
+    return len(said.split()) <= _QUESTION_WORDS and bool(_NOT_SENDING.search(said))
+
+
 def _asks_whether_to_send(text: str) -> bool:
     said = " ".join(text.casefold().split())
     return len(said.split()) <= _QUESTION_WORDS and bool(_ASKS_TO_SEND.search(said))
@@ -76,6 +89,10 @@ def _handle(ctx: Ctx) -> None:
     text = ctx.event.text.strip()
     if ctx.event.button == "again" or not text:
         ctx.say_key("draft_ask", BACK)
+        return
+    if ctx.state.data.get("reviewed") and _not_sending(text):
+        ctx.say_key("draft_not_sending", [row(("Menu", "_menu"))])
+        ctx.goto(str(ctx.state.resume_screen or "menu"))
         return
     if ctx.state.data.get("reviewed") and _asks_whether_to_send(text):
         ctx.say_key("draft_send_question", [row(("Review another", "again"), ("Back", "_back"))])

@@ -85,3 +85,12 @@ def test_a_goodbye_note_in_a_draft_still_gets_the_crisis_reply(model: Model, kit
     note = "this is the last thing you'll hear from me. by the time you read this i'll be gone. i'm sorry"
     _draft(conv, model, note)
     assert conv.state.crisis_active or conv.screen == "safety.ask"
+
+
+def test_wont_send_it_under_a_review_is_not_another_draft(model: Model, kit: Kit) -> None:
+    """A trial: "yeah nah wont send it. just bloody angry" was reviewed and told "Send it when it has to go"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    _draft(conv, model, "Hi, I found your blue jacket in my car. I can leave it at the front desk tomorrow.")
+    said = "\n".join(r.text for r in conv.say("yeah nah wont send it. just bloody angry"))
+    assert said == kit.content.text("draft_not_sending") and conv.screen != "draft"
