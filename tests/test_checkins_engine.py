@@ -576,6 +576,18 @@ def test_resume_after_a_pause_that_already_ended_does_not_say_they_were_off(kit)
     assert kit.content.text("resumed_already", time="09:00") in text and text.count("Welcome back") <= 1
 
 
+def test_resume_with_todays_check_in_due_leaves_the_floor_to_it(kit):
+    """A trial: /resume showed "Today's step is ready" with its buttons, and the check-in that was due
+    came straight after with its own: two sets of buttons at once."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.command("pause", "3")
+    conv.now = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)  # today's 09:00 has passed, unsent
+    said = conv.command("resume")
+    assert [r.text for r in said] == [kit.content.text("resumed")] and not said[0].buttons
+    assert kit.content.checkins.mood_question in "\n".join(r.text for r in conv.due())
+
+
 def _to_contact_question(kit, contact: str = "No contact") -> Conversation:
     conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     conv.onboard(contact=contact)

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from datetime import date, timedelta
 
-from dialogs.calendar import next_checkin
+from dialogs.calendar import checkin_owed, next_checkin
 from dialogs.context import Ctx, row
 from dialogs.dates import human_date
 from dialogs.parsing import parse_clock, parse_int
@@ -258,6 +258,11 @@ def _resume(ctx: Ctx) -> None:
         ctx.say_key("resumed")
     else:
         ctx.say_key("resumed_already", time=f"{prefs.time:%H:%M}")
+    owed = checkin_owed(ctx.state, ctx.now)
+    if was_off and owed is not None and prefs.last_sent_on != owed.local_date:
+        # Today's check-in comes straight after: where they were, shown now too, put two sets of
+        # buttons on screen at once (a trial). The check-in's end leads on from there.
+        return
     back(ctx)
 
 
