@@ -11,6 +11,7 @@ REQUIRED_TEXTS = frozenset(
         "ack_more_words",
         "ack_saved",
         "after_words",
+        "after_words_again",
         "after_words_note",
         "confirm_yes_no",
         "slip_choice_help",

@@ -1202,6 +1202,25 @@ def test_nothing_of_the_guide_opens_before_the_agreement(kit, way_in):
     assert not conv.state.guide.read
 
 
+def test_two_messages_in_a_row_that_nothing_asked_for_are_not_met_with_the_same_lines(kit):
+    """A trial: "just feel bloody useless", then "righto. just feel like a spare part with the kids
+    now", each got "Thank you for telling me. I haven't filed that under today's step..."."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("pause")
+    conv.tap("A day")
+    conv.advance(hours=20)
+    first = "\n".join(r.text for r in conv.say("just feel bloody useless"))
+    assert kit.content.text("after_words_note") in first
+    conv.advance(minutes=2)
+    second = "\n".join(r.text for r in conv.say("righto. just feel like a spare part with the kids now"))
+    assert second.startswith(kit.content.text("after_words_again"))
+    assert kit.content.text("after_words_note") not in second
+    conv.tap("Keep it in my journal")
+    kept = [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert kept[-1] == "just feel bloody useless\nrighto. just feel like a spare part with the kids now"
+
+
 def test_words_typed_while_paused_are_heard_not_taken_for_another_pause(kit):
     conv = Conversation(kit)
     conv.onboard()

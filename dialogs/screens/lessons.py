@@ -366,8 +366,15 @@ def _heard(ctx: Ctx, buttons: Keyboard) -> None:
     answered where the guide has something near them."""
     heard = ctx.t("after_words")
     if ctx.near is None and not ctx.unanswered:  # nothing else to say: how to keep it, then
-        heard += "\n\n" + ctx.t("after_words_note")
-        buttons = [keep.keep_row(ctx, ctx.event.text), *buttons]
+        earlier = ctx.state.unfiled
+        if earlier and ctx.quiet_for is not None and ctx.quiet_for < SECOND_THOUGHT:
+            # The second message in a row that no question asked for: not the same two lines again (a
+            # trial's "just feel bloody useless", then "spare part with the kids", got them twice).
+            heard = ctx.t("after_words_again")
+            buttons = [keep.keep_row(ctx, f"{earlier}\n{ctx.event.text}"), *buttons]
+        else:
+            heard += "\n\n" + ctx.t("after_words_note")
+            buttons = [keep.keep_row(ctx, ctx.event.text), *buttons]
     faq.acknowledge(ctx, heard, buttons)
 
 
