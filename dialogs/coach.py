@@ -281,15 +281,19 @@ class Coach:
         no_contact_days_left: int,
         limited_days_left: int = 0,
         meaning: Mapping[str, str] | None = None,
+        morning_from: dt.time | None = None,
     ) -> Review:
         """`meaning`: rule id -> the sentence the understanding model read as that problem; it finds
         what the patterns miss (blame dressed as a wish, polite pressure, sarcasm).
-        `limited_days_left`: days of a limited-contact count still to go (practical messages only)."""
+        `limited_days_left`: days of a limited-contact count still to go (practical messages only).
+        `morning_from`: when this person's own day starts (their quiet hours' end): from then until
+        noon it is not the middle of the night, for someone up at five for work."""
         text = draft.strip()
         plain = _Plain(text[:SCAN_LIMIT])
         findings = []
         for compiled in self._compiled:
-            finding = _apply(compiled, text, plain, local_time, no_contact_days_left, limited_days_left)
+            awake = morning_from is not None and morning_from <= local_time < dt.time(12)
+            finding = _apply(compiled, text, plain, local_time, no_contact_days_left, limited_days_left, awake)
             sentence = (meaning or {}).get(compiled.rule.id)
             if finding is None and sentence and text:
                 rule = compiled.rule
@@ -344,7 +348,13 @@ class _Plain:
 
 
 def _apply(
-    compiled: _CompiledRule, text: str, plain: _Plain, local_time: dt.time, days_left: int, limited_left: int
+    compiled: _CompiledRule,
+    text: str,
+    plain: _Plain,
+    local_time: dt.time,
+    days_left: int,
+    limited_left: int,
+    awake: bool = False,
 ) -> Finding | None:
     rule = compiled.rule
 
@@ -370,7 +380,8 @@ def _apply(
         quoted = " … ".join(_sentence_around(text, m.start(), m.start()) for m in marks[:2])
         return found(_clip(quoted, 0, len(quoted)), count=len(marks), limit=check.limit)
     if isinstance(check, NightHours):
-        return found(None, time=local_time.strftime("%H:%M")) if check.covers(local_time.hour) else None
+        night = check.covers(local_time.hour) and not awake
+        return found(None, time=local_time.strftime("%H:%M")) if night else None
     left = limited_left if isinstance(check, DuringLimitedContact) else days_left
     if left > 0:
         return found(None, days_left="1 day" if left == 1 else f"{left} days")

@@ -139,6 +139,21 @@ def test_night_hours(coach: Coach, hour: int, minute: int, flagged: bool) -> Non
         assert f"{hour:02d}:{minute:02d}" in review.findings[0].explain
 
 
+@pytest.mark.parametrize(
+    ("local", "morning_from", "flagged"),
+    [((5, 12), (5, 0), False), ((4, 30), (5, 0), True), ((2, 0), (5, 0), True), ((5, 12), (8, 0), True)],
+)
+def test_the_night_ends_when_the_persons_own_day_starts(
+    coach: Coach, local: tuple[int, int], morning_from: tuple[int, int], flagged: bool
+) -> None:
+    """A trial: an electrician up at five, check-ins at 05:00, was told at 05:12 that feelings run
+    louder at this hour."""
+    review = coach.review(
+        "Hope you're well.", local_time=dt.time(*local), no_contact_days_left=0, morning_from=dt.time(*morning_from)
+    )
+    assert [f.rule_id for f in review.findings] == (["night"] if flagged else [])
+
+
 @pytest.mark.parametrize(("days_left", "phrase"), [(1, "1 day "), (12, "12 days "), (0, None), (-3, None)])
 def test_during_no_contact(coach: Coach, days_left: int, phrase: str | None) -> None:
     review = coach.review("Hope you're well.", local_time=NOON, no_contact_days_left=days_left)

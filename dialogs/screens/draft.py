@@ -112,6 +112,9 @@ def _handle(ctx: Ctx) -> None:
         no_contact_days_left=0 if limited else days_left,
         limited_days_left=days_left if limited else 0,
         meaning=dict(understood.coach) if understood else None,
+        # A trial's 05:12 draft, from a man who set his check-in for five, was told "Feelings run
+        # louder at this hour".
+        morning_from=ctx.state.checkins.quiet_end,
     )
     if practical and ABOUT_US & {f.rule_id for f in review.findings}:
         ctx.say_key("draft_not_practical", BACK)
