@@ -1509,3 +1509,13 @@ def test_stopping_for_now_where_nothing_was_asked_gets_a_kind_word(kit, typed):
     conv.command("menu")
     said = "\n".join(r.text for r in conv.say(typed))
     assert said == kit.content.text("resting"), said
+
+
+def test_a_limited_contact_count_is_named_so_on_progress_and_in_urge(kit):
+    """A trial's co-parent read "limited contact" and, in the next line, "No contact: day 5 of 30"."""
+    conv = Conversation(kit)
+    conv.onboard(contact="must stay in touch")
+    assert conv.state.no_contact.limited
+    conv.advance(days=2)
+    said = "\n".join(r.text for r in conv.command("progress"))
+    assert "Limited contact: day" in said and "No contact: day" not in said

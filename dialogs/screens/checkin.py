@@ -145,7 +145,8 @@ def start_checkin(ctx: Ctx, *, first: bool = False, on: date | None = None) -> N
         elif milestone:
             ctx.say(milestone.text.format(day=day, days=days))
         else:
-            ctx.say_key("no_contact_counter", day=str(day), days=str(days))
+            kind = "Limited contact" if ctx.state.no_contact.limited else "No contact"
+            ctx.say_key("no_contact_counter", day=str(day), days=str(days), kind=kind)
     enter_side(ctx, "checkin.mood")
     ctx.say(checkins.mood_question, MOOD_BUTTONS)
 

@@ -29,7 +29,9 @@ def _progress(ctx: Ctx) -> None:
         track=track,
         step=str(read),
         total=str(len(p.ids)),
-        no_contact=ctx.t("progress_nc", day=str(day), days=str(ctx.state.no_contact.days)) if day else "",
+        no_contact=ctx.t("progress_nc", day=str(day), days=str(ctx.state.no_contact.days), kind=_count_kind(ctx))
+        if day
+        else "",
     )
 
 
@@ -118,3 +120,8 @@ def _restart_handle(ctx: Ctx) -> None:
 
 
 register("restart.confirm", _restart, _restart_handle, takes_text=True)
+
+
+def _count_kind(ctx: Ctx) -> str:
+    """What the count is of: a trial's co-parent read "limited contact" and then "No contact: day 5"."""
+    return "Limited contact" if ctx.state.no_contact.limited else "No contact"

@@ -131,7 +131,8 @@ def _unsent_handle(ctx: Ctx) -> None:
         ctx.say_key("urge_unsent_saved_kept" if ctx.state.contact_forbidden else "urge_unsent_saved")
     day = no_contact_day(ctx)
     if day and not ctx.state.contact_forbidden:
-        ctx.say_key("urge_distance", day=str(day), days=str(ctx.state.no_contact.days))
+        kind = "limited contact" if ctx.state.no_contact.limited else "no contact"
+        ctx.say_key("urge_distance", day=str(day), days=str(ctx.state.no_contact.days), kind=kind)
     elif ctx.state.contact_forbidden:
         ctx.say_key(_why_distance(ctx))
     ctx.goto("urge.done")
