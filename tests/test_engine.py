@@ -407,6 +407,18 @@ def test_children_and_a_new_partner_said_together_at_intake_are_both_heard(kit):
     assert conv.state.track == "moving_on" and "moved_on" in conv.state.flags
 
 
+@pytest.mark.parametrize(
+    ("typed", "contact"),
+    [("he is with her now. laura. we dont talk", "new"), ("we dont talk anymore", "none")],
+)
+def test_where_things_stand_said_with_a_negation_is_not_we_still_talk(kit, typed, contact):
+    """A trial: "he is with her now. laura. we dont talk" was kept as "We still talk sometimes"."""
+    conv = Conversation(kit)
+    conv.intake_to_contact()
+    conv.say(typed)
+    assert conv.state.profile.contact == contact
+
+
 def test_danger_route_cannot_be_undone_with_a_button(kit):
     conv = Conversation(kit)
     conv.onboard(safety="Threats")

@@ -77,8 +77,12 @@ CONTACT_WORDS = (
             # "shes got a new bloke craig living in our house" (a trial, read as must stay in touch)
             "new bloke", "new fella", "new guy", "new man", "new woman", "new girl", "new bf", "new gf",
             "new lady", "new husband", "new wife", "moved in with", "seeing someone",
+            # "he is with her now. laura. we dont talk" (a trial, kept as "we still talk sometimes")
+            "is with her", "is with him", "is with someone", "with her now", "with him now",
         ),
     ),
+    # Talking, denied: "we dont talk" is no contact, before "talk" reads as "sometimes".
+    ("none", ("dont talk", "don't talk", "do not talk", "dont speak", "don't speak", "not speaking")),
     ("must", (*_SHARED_WORDS, "work", "live together", "house", "flat")),
     ("some", ("sometimes", "bit", "talk", "text", "some")),
     ("none", ("none", "no", "nothing", "not talking", "no contact", "not in contact")),
