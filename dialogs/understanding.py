@@ -186,7 +186,8 @@ _CONTACT_VERB = re.compile(
     r"|got in touch|met up|saw (?:him|her|them)|went (?:round|over)|begged|caved|slipped|broke (?:nc|no contact)"
     r"|drunk (?:text|dial)(?:ed)?|wished (?:him|her|them)|went to (?:his|her|their)|turned up|showed up"
     r"|asked (?:his|her|their) \w+|got (?:my |a )?(?:mate|friend|sister|brother) to|contacted"
-    r"|failed (?:no contact|nc))\b"
+    r"|failed (?:no contact|nc)|break(?:ing)? (?:the )?(?:nc|no contact)|repl(?:y|ied) to"
+    r"|answer(?:ed)? (?:his|her|their) (?:story|stories|message|text|call))\b"
 )
 _NOT = re.compile(r"\b(?:didn'?t|did not|never|not|haven'?t|hasn'?t|won'?t|will not|wont|instead of|without)\b")
 

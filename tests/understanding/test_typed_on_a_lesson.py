@@ -52,6 +52,7 @@ def test_a_long_rant_is_heard_and_its_nearest_answer_offered_not_given(model: Mo
         ("is it normal I cant eat? since 3 weeks I am hardly eating anything, mom is worried", "eating_and_sleep"),
         ("maybe if I talk to his mother she will understand. should I call aunty?", "their_family"),
         ("we work in the same office, how do i face him every day?", "work_together"),
+        ("is normal to feel it is my fault when he cheat?", "they_cheated"),
     ],
 )
 def test_a_question_typed_on_a_lesson_about_body_family_or_work_is_answered(
