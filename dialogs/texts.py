@@ -114,6 +114,7 @@ REQUIRED_TEXTS = frozenset(
         "letter_lean",
         "practical_contact_ok",
         "draft_not_sending",
+        "plan_numbers",
         "export_caption",
         "export_failed",
         "export_sent",

@@ -68,6 +68,20 @@ def test_saying_they_wont_do_anything_on_the_crisis_screen_is_safe_now(kit, type
     assert kit.content.text("crisis_go_on") in said
 
 
+def test_asking_for_a_number_in_the_safety_plan_gets_the_lines_and_the_same_step(kit):
+    """A trial: "no sé. the psicóloga of the university maybe? what is the number in spain?" was saved
+    into her plan word for word, and never answered."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("i want to end my life")
+    conv.tap("safety plan")
+    step = conv.state.data["step"]
+    said = "\n".join(r.text for r in conv.say("no se. what is the number in the uk?"))
+    first = kit.resources.crisis_lines("GB")[0]
+    assert first.how in said and conv.state.data["step"] == step
+    assert not any("number in the uk" in v for v in conv.state.safety_plan.values())
+
+
 def test_grounding_and_safety_plan_from_the_crisis_reply(kit):
     conv = Conversation(kit)
     conv.onboard()

@@ -427,11 +427,22 @@ def _plan_show(ctx: Ctx) -> None:
     ctx.say(f"{step.question}\n\n{hint}" if hint else step.question, [row(("Skip", "skip"), ("Stop for now", "stop"))])
 
 
+_ASKS_FOR_A_NUMBER = re.compile(r"\b(?:number|numbers|phone|hotline|helpline|line)\b.*\?|\bwho (?:can|do|should) i call\b")
+
+
+def _asks_for_a_number(text: str) -> bool:
+    return bool(_ASKS_FOR_A_NUMBER.search(text.casefold()))
+
+
 def _plan_handle(ctx: Ctx) -> None:
     steps = ctx.kit.resources.safety_plan
     index = ctx.data_int("step")
     if ctx.event.button == "stop":
         index = len(steps)
+    elif index < len(steps) and _asks_for_a_number(ctx.event.text):
+        # "what is the number in spain?", typed at the plan's step for people to call (a trial's was
+        # saved into her plan word for word, unanswered): the lines, and the same step again.
+        ctx.say_key("plan_numbers", lines=lines_text(ctx, "crisis"))
     elif index < len(steps) and ctx.event.text.strip():
         plan = dict(ctx.state.safety_plan)
         plan[steps[index].key] = ctx.event.text.strip()[:1000]
