@@ -427,7 +427,9 @@ def _plan_show(ctx: Ctx) -> None:
     ctx.say(f"{step.question}\n\n{hint}" if hint else step.question, [row(("Skip", "skip"), ("Stop for now", "stop"))])
 
 
-_ASKS_FOR_A_NUMBER = re.compile(r"\b(?:number|numbers|phone|hotline|helpline|line)\b.*\?|\bwho (?:can|do|should) i call\b")
+_ASKS_FOR_A_NUMBER = re.compile(
+    r"\b(?:number|numbers|phone|hotline|helpline|line)\b.*\?|\bwho (?:can|do|should) i call\b"
+)
 
 
 def _asks_for_a_number(text: str) -> bool:
