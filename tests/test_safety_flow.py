@@ -82,6 +82,25 @@ def test_asking_for_a_number_in_the_safety_plan_gets_the_lines_and_the_same_step
     assert not any("number in the uk" in v for v in conv.state.safety_plan.values())
 
 
+def test_a_typed_answer_at_the_next_check_in_is_not_met_with_the_welcome_back(kit):
+    """A trial: "yes", typed to "have you been in touch with your ex?" the morning after a crisis
+    reply, got "Nothing you told me... needs an apology", and nothing about the contact."""
+    from datetime import UTC, datetime
+
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
+    conv.say("i want to die")
+    conv.tap("I'm safe now")
+    conv.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    conv.due()
+    conv.tap("^3")
+    conv.tap("^3$")
+    assert conv.screen == "checkin.contact"
+    said = "\n".join(r.text for r in conv.say("yes"))
+    assert kit.content.text("after_crisis_welcome", name="Sam")[:40] not in said
+
+
 def test_grounding_and_safety_plan_from_the_crisis_reply(kit):
     conv = Conversation(kit)
     conv.onboard()

@@ -109,6 +109,10 @@ def welcome_back(ctx: Ctx) -> None:
         return
     if _corrects(ctx.event.text):
         return  # "that's not what i meant": sorry is owed, not "nothing needs an apology"
+    if state.screen.startswith("checkin."):
+        # An answer to a check-in's question ("yes", to "have you been in touch?"): a trial's got
+        # "Nothing you told me... needs an apology" in place of anything about the contact.
+        return
     state.crisis_welcomed_at = ctx.now
     ctx.say_key("after_crisis_welcome")
 
