@@ -111,6 +111,10 @@ DRAFTS: list[tuple[str, set[str]]] = [
         + "I keep thinking about it. " * 15,
         {"guilt", "pressure", "questions", "too_long"},
     ),
+    # Insults are blame too (a trial's "you are a fucking liar and a coward" went unflagged).
+    ("You are a fucking liar and a coward.", {"blame"}),
+    ("you are a snake and everyone will know", {"blame"}),
+    ("Thank you, you are a star.", set()),
 ]
 
 
