@@ -161,8 +161,14 @@ def _pause_for(ctx: Ctx, days: int) -> None:
     prefs.paused_until = None
     upcoming = next_checkin(ctx.state, ctx.now)
     first = upcoming.local_date if upcoming is not None else ctx.today
-    prefs.paused_until = first + timedelta(days=days)
-    ctx.say_key("paused", BACK, date=human_date(prefs.paused_until, ctx.today))
+    _pause_until(ctx, first + timedelta(days=days))
+
+
+def _pause_until(ctx: Ctx, until: date) -> None:
+    """Check-ins come back on `until`, their local date."""
+    ctx.goto("guide.today")
+    ctx.state.checkins.paused_until = until
+    ctx.say_key("paused", BACK, date=human_date(until, ctx.today))
 
 
 _PAUSE_WORDS = (
@@ -203,9 +209,7 @@ def _paused_to_a_weekday(ctx: Ctx) -> bool:
     until = _pause_until_weekday(ctx.event.text, ctx.today) if ctx.event.text else None
     if until is None:
         return False
-    ctx.goto("guide.today")
-    ctx.state.checkins.paused_until, ctx.state.checkins.stopped = until, False
-    ctx.say_key("paused", BACK, date=human_date(until, ctx.today))
+    _pause_until(ctx, until)
     return True
 
 
