@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 from dialogs.context import Ctx, row
@@ -17,7 +18,8 @@ from dialogs.screens.lines import country, lines_text, say_reply
 from dialogs.screens.registry import SCREENS, is_main, register, show
 
 __all__ = [
-    "CARE_SCREENS", "calm", "crisis", "follow_up", "in_care", "says_safe", "sos", "still_here", "welcome_back",
+    "CARE_SCREENS", "calm", "crisis", "follow_up", "grounding_next", "grounding_step", "in_care", "says_safe", "sos",
+    "still_here", "welcome_back",
 ]  # fmt: skip
 
 # In crisis care, the full crisis reply is not given again within this time (see `crisis`).
@@ -383,22 +385,35 @@ def _calm_handle(ctx: Ctx) -> None:
 register("care.calm", _calm_show, _calm_handle, takes_text=False)
 
 
-def _grounding_show(ctx: Ctx) -> None:
+def grounding_step(ctx: Ctx, stop: tuple[str, str], finish: Callable[[Ctx], None]) -> None:
+    """The grounding exercise one step at a time, each with Next and a way out (`stop`: its label
+    and button); past the last step, or out, `finish`. Crisis care and /urge both walk it."""
     steps = ctx.kit.resources.grounding
     index = ctx.data_int("step")
     if index >= len(steps):
-        after = _crisis_buttons(ctx) if ctx.state.crisis_active else [row(("Back", "_back"))]
-        ctx.say_key("grounding_done", after)
-        ctx.goto("crisis" if ctx.state.crisis_active else ctx.state.resume_screen or "menu")
+        finish(ctx)
         return
-    ctx.say(steps[index], [row(("Next", "next"), ("Stop", "stop"))])
+    ctx.say(steps[index], [row(("Next", "next"), stop)])
+
+
+def grounding_next(ctx: Ctx, stop_button: str) -> None:
+    """Move on a step, or past the last one when the way out was pressed."""
+    out = ctx.event.button == stop_button
+    ctx.state.data = {"step": len(ctx.kit.resources.grounding) if out else ctx.data_int("step") + 1}
+
+
+def _grounding_done(ctx: Ctx) -> None:
+    after = _crisis_buttons(ctx) if ctx.state.crisis_active else [row(("Back", "_back"))]
+    ctx.say_key("grounding_done", after)
+    ctx.goto("crisis" if ctx.state.crisis_active else ctx.state.resume_screen or "menu")
+
+
+def _grounding_show(ctx: Ctx) -> None:
+    grounding_step(ctx, ("Stop", "stop"), _grounding_done)
 
 
 def _grounding_handle(ctx: Ctx) -> None:
-    if ctx.event.button == "stop":
-        ctx.state.data = {"step": len(ctx.kit.resources.grounding)}
-    else:
-        ctx.state.data = {"step": ctx.data_int("step") + 1}
+    grounding_next(ctx, "stop")
     _grounding_show(ctx)
 
 

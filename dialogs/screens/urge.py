@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from dialogs.context import Ctx, row
 from dialogs.model import UrgeWrite
 from dialogs.parsing import parse_int
+from dialogs.screens.care import grounding_next, grounding_step
 from dialogs.screens.checkin import URGE_BUTTONS
 from dialogs.screens.registry import back, command, enter_side, register
 from dialogs.screens.slip import no_contact_day
@@ -88,19 +89,17 @@ def _to_unsent(ctx: Ctx) -> None:
     ctx.say_key("urge_unsent", [row(("I'd rather not", "skip"))])
 
 
+def _grounding_done(ctx: Ctx) -> None:
+    ctx.say_key("grounding_done")
+    _to_unsent(ctx)
+
+
 def _grounding_show(ctx: Ctx) -> None:
-    steps = ctx.kit.resources.grounding
-    index = ctx.data_int("step")
-    if index >= len(steps):
-        ctx.say_key("grounding_done")
-        _to_unsent(ctx)
-        return
-    ctx.say(steps[index], [row(("Next", "next"), ("On to writing", "write"))])
+    grounding_step(ctx, ("On to writing", "write"), _grounding_done)
 
 
 def _grounding_handle(ctx: Ctx) -> None:
-    done = ctx.event.button == "write"
-    ctx.state.data = {"step": len(ctx.kit.resources.grounding) if done else ctx.data_int("step") + 1}
+    grounding_next(ctx, "write")
     _grounding_show(ctx)
 
 
