@@ -392,12 +392,19 @@ def test_a_shared_workplace_or_home_said_in_words_answers_the_shares_question(ki
     assert conv.state.profile.shares_life is shares and conv.screen == "intake.safety"
 
 
-def test_children_and_a_new_partner_said_together_at_intake_are_both_heard(kit):
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "we got 2 kids week on week off. and shes got a new bloke craig living in our house",
+        "we have a son, 6. and he has moved in with her now",
+    ],
+)
+def test_children_and_a_new_partner_said_together_at_intake_are_both_heard(kit, typed):
     """A trial: "we got 2 kids week on week off. and shes got a new bloke craig living in our house"
     was taken as "we must stay in touch", and the reconnect path coached a warm opener to her."""
     conv = Conversation(kit)
     conv.intake_to_contact()
-    conv.say("we got 2 kids week on week off. and shes got a new bloke craig living in our house")
+    conv.say(typed)
     assert conv.state.profile.contact == "new" and conv.state.profile.shares_life
     assert conv.screen == "intake.safety"
     conv.tap("None of these")

@@ -31,7 +31,9 @@ REASONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "intimacy": ("Lack of intimacy", ("intima", "sex", "affection", "spark", "touch")),
 }
 
-_SHARED_WORDS = ("kid", "children", "child", "daughter", "our son", "baby", "custody", "co-parent")
+_SHARED_WORDS = (
+    "kid", "children", "child", "daughter", "our son", "a son", "my son", "two sons", "baby", "custody", "co-parent"
+)
 # A shared workplace or home, said in words at "Do you share children, work or a home?" (a trial's
 # "same office only, different teams" got "Tap one of the buttons below").
 _SHARED_LIFE_WORDS = (
