@@ -104,3 +104,33 @@ def test_every_way_of_telling_a_slip_tells_of_contact(kit: Kit) -> None:
 
     slip = next(e for e in kit.content.faq if e.id == "i_slipped")
     assert all(tells_of_contact(p) for p in (slip.question, *slip.phrasings))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what i must do now? i break the no contact",
+        "i have broken the no contact",
+        "ok so i broke nc. again.",
+    ],
+)
+def test_saying_no_contact_was_broken_gets_the_slip_answer(model: Model, kit: Kit, text: str) -> None:
+    """A trial (second-language English): "what i must do now? i break the no contact" got the
+    definition of no contact."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("menu")
+    assessment, understanding = model.read(text)
+    said = "\n".join(r.text for r in conv.say(text, assessment, understanding))
+    slip = next(e for e in kit.content.faq if e.id == "i_slipped")
+    assert any(m[:40] in said for m in (*slip.answer, *(slip.moving_on_answer or []))), said
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what happens if i break no contact", "i didnt break no contact", "worried i'll break no contact tonight"],
+)
+def test_breaking_no_contact_not_done_is_not_a_slip(text: str) -> None:
+    from dialogs.understanding import broke_no_contact
+
+    assert not broke_no_contact(text)
