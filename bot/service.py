@@ -39,6 +39,7 @@ from dialogs.model import (
 )
 from dialogs.progress import CheckinRecord, UrgeRecord, summarise, summary_text
 from dialogs.resources import ReplyKind
+from dialogs.screens.data import REPORT_SCREEN
 from dialogs.screens.onboarding import REASONS
 from dialogs.state import UserState
 from dialogs.views import JournalLine, journal_page
@@ -257,7 +258,7 @@ class ChatService:
                     now,
                     next_due(new_state, now),
                     seen=event.kind != EventKind.DUE,
-                    last_reply=_last_text(replies),
+                    last_reply=None if new_state.screen == REPORT_SCREEN else _last_text(replies),
                 )
                 await tx.enqueue(replies, now)
                 if not self._may_send(key):

@@ -34,8 +34,9 @@ SIGN_OFF_WORDS = 8  # "ok. thanks i guess. night for real"; longer text says mor
 _ASSESSED = frozenset({EventKind.TEXT, EventKind.COMMAND, EventKind.MEDIA})
 _SAFETY_QUESTIONS = frozenset({"safety.ask", "safety.by_user", "safety.moved_on"})
 # Screens that take typed text as it stands: a draft for the coach, or an unsent message, is just
-# that, even when it asks the ex a question ("can we try again?" got the FAQ on whether it can work).
-_VERBATIM = frozenset({"draft", "urge.unsent"})
+# that, even when it asks the ex a question ("can we try again?" got the FAQ on whether it can work);
+# what felt wrong about a reply is the report, even when it quotes a question.
+_VERBATIM = frozenset({"draft", "urge.unsent", "report.note"})
 _SOUND = re.compile(r"(?:u+g+h+|h+u+h+|h+m+|m+e+h+|s+i+g+h+|o+f+|w+e+l+p+|b+r+u+h+|a+r+g+h+|e+h+|oh+|ah+|f+s+)\W*")
 
 

@@ -556,6 +556,7 @@ SCREEN_TABLE: dict[str, Expect] = {
     "urge.strength": Expect(("urge_strength",), ZERO_TO_TEN, typed=("checkin_number", "urge_strength")),
     "urge.trigger": Expect(("urge_trigger",), ("Skip",), typed=("urge_ground_offer",), then="urge.ground",
                            typed_offers=("Yes, let's do it", "No, write it out")),
+    "report.note": Expect(("report_ask",), ("Back", "Menu"), typed=("report_thanks",), then="guide.lesson"),
     "urge.unsent": Expect(("urge_unsent",), ("I'd rather not",),
                           typed=("urge_unsent_saved", "urge_distance", "urge_done"), then="urge.done",
                           typed_offers=("Back", "Menu")),
@@ -1538,3 +1539,32 @@ def test_a_limited_contact_count_is_named_so_on_progress_and_in_urge(kit):
     conv.advance(days=2)
     said = "\n".join(r.text for r in conv.command("progress"))
     assert "Limited contact: day" in said and "No contact: day" not in said
+
+
+def test_a_bare_report_asks_what_felt_wrong_and_files_the_answer(kit) -> None:
+    """A trial: /report on its own said "thank you for flagging that" and filed an empty report."""
+    conv = Conversation(kit)
+    conv.onboard()
+    where = conv.screen
+    asked = conv.command("report")
+    assert not [e for e in conv.effects if isinstance(e, DataRequest)]
+    assert asked[-1].text == kit.content.text("report_ask")
+    conv.say("what is the point of a lesson about hobbies when i can't sleep?")
+    filed = [e for e in conv.effects if isinstance(e, DataRequest)]
+    assert [(f.kind, f.params["note"]) for f in filed] == [
+        ("report", "what is the point of a lesson about hobbies when i can't sleep?")
+    ]
+    assert kit.content.text("report_thanks") in conv.text()
+    assert conv.screen == where
+    conv.say("ok")
+    assert not [e for e in conv.effects if isinstance(e, DataRequest)]
+
+
+def test_back_from_the_report_question_files_nothing(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    where = conv.screen
+    conv.command("report")
+    conv.tap("Back")
+    assert not [e for e in conv.effects if isinstance(e, DataRequest)]
+    assert conv.screen == where

@@ -85,3 +85,17 @@ async def test_a_report_holds_every_message_of_the_step_not_only_its_last(env):
     await service.handle(report(clock, ("r2", "the first part of that")))
     [flagged] = await service.store.reports()
     assert all(text in flagged["reply"] for text in step)
+
+
+async def test_a_bare_report_asks_and_still_flags_the_reply_before_the_question(env):
+    """The question "what felt wrong?" is not the reply being reported."""
+    service, sender, clock = env
+    user = User(service, sender, "u", clock)
+    await user.onboard()
+    last = sender.texts("u")[-1]
+    await user.command("report")
+    assert sender.texts("u")[-1] == service.kit.content.text("report_ask")
+    await user.say("it told me to journal when i said i was exhausted")
+    [flagged] = await service.store.reports()
+    assert flagged["reply"].endswith(last)
+    assert flagged["note"] == "it told me to journal when i said i was exhausted"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dialogs.context import Ctx, row
 from dialogs.parsing import parse_yes_no
 from dialogs.screens.lessons import open_today, plan_for
-from dialogs.screens.registry import back, command, enter_side, register
+from dialogs.screens.registry import back, command, enter_side, is_main, register
 from dialogs.screens.slip import no_contact_day
 
 __all__: list[str] = []
@@ -61,10 +61,38 @@ def _export(ctx: Ctx) -> None:
     ctx.request("export")  # after the line that says it is coming: the service adds the files in order
 
 
+# Reports are read by a person on the team; this much is enough to say what felt wrong.
+REPORT_CHARS = 500
+# Asking what felt wrong is not the reply being reported: the service keeps the one before it.
+REPORT_SCREEN = "report.note"
+
+
 @command("report")
 def _report(ctx: Ctx) -> None:
-    ctx.request("report", note=ctx.event.text.strip()[:500])
+    note = ctx.event.text.strip()
+    if not note:
+        # A bare /report filed nothing a reviewer could act on: ask what felt wrong, once.
+        enter_side(ctx, REPORT_SCREEN)
+        ctx.say_key("report_ask", BACK)
+        return
+    _file_report(ctx, note)
+
+
+def _file_report(ctx: Ctx, note: str) -> None:
+    ctx.request("report", note=note[:REPORT_CHARS])
     ctx.say_key("report_thanks", BACK)
+
+
+def _report_handle(ctx: Ctx) -> None:
+    note = ctx.event.text.strip()
+    if not note:
+        ctx.say_key("report_ask", BACK)
+        return
+    ctx.goto(ctx.state.resume_screen if is_main(ctx.state.resume_screen) else "guide.lesson")
+    _file_report(ctx, note)
+
+
+register(REPORT_SCREEN, lambda ctx: ctx.say_key("report_ask", BACK), _report_handle, takes_text=True)
 
 
 @command("stats")
