@@ -700,3 +700,21 @@ def test_drinking_said_in_other_words_is_named(kit, note):
     conv.tap("^No$")
     said = "\n".join(r.text for r in conv.say(note))
     assert kit.content.checkins.drinking is not None and kit.content.checkins.drinking in said
+
+
+@pytest.mark.parametrize(
+    ("mood", "note"),
+    [
+        ("4", "had a few beers with the lads and it was fine"),
+        ("3", "went to the quiz with Gaz and Mick in the end. came third. only had two pints. proud of myself"),
+    ],
+)
+def test_drinking_on_a_good_day_hears_no_warning(kit, mood, note):
+    """A trial's father, proud of a quiz night on "only had two pints", got the warning about drink
+    on his best night and silence on the bad ones."""
+    conv = at_the_check_in(kit)
+    conv.tap(f"^{mood}")
+    conv.tap("^3$")
+    conv.tap("^No$")
+    said = "\n".join(r.text for r in conv.say(note))
+    assert kit.content.checkins.drinking is not None and kit.content.checkins.drinking not in said

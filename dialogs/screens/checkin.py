@@ -395,7 +395,8 @@ def _note_handle(ctx: Ctx) -> None:
     reached_out = contacted and ctx.state.contact_forbidden
     low = 1 <= mood <= 2
     noted = checkins.thanks_noted_low if low else checkins.thanks_noted
-    if not low and not contacted and understanding.good_news(note, most_words=NOTE_WORDS):
+    good_day = not low and not contacted and understanding.good_news(note, most_words=NOTE_WORDS)
+    if good_day:
         noted = checkins.thanks_noted_good
     thanks = _pick(noted if note else checkins.thanks, ctx.today, "thanks")
     if slipped or reached_out or low or _help_due(ctx):
@@ -415,7 +416,8 @@ def _note_handle(ctx: Ctx) -> None:
             words = checkins.contact_on_moving_on_shared
         for message in words:
             ctx.say(message)
-    if note and _names_drinking(ctx, note):
+    # Not on a good day: a trial's father, proud of a quiz night on "only two pints", got the warning.
+    if note and not good_day and mood < GOOD_MOOD and _names_drinking(ctx, note):
         ctx.say(checkins.drinking or "")
         ctx.state.checkins.drinking_noted_on = ctx.today
     _maybe_suggest_help(ctx)
@@ -426,6 +428,7 @@ def _note_handle(ctx: Ctx) -> None:
 
 
 DRINKING_AGAIN_AFTER = timedelta(days=7)
+GOOD_MOOD = 4  # of 5
 
 
 def _names_drinking(ctx: Ctx, note: str) -> bool:
