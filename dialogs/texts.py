@@ -208,6 +208,7 @@ REQUIRED_TEXTS = frozenset(
         "screen_no_checkin",
         "screen_question",
         "screen_question_again",
+        "screen_question_after_no",
         "screen_reminder",
         "screen_thanks_unsure",
         "screen_thanks_yes",

@@ -126,7 +126,21 @@ def _lean_asked(ctx: Ctx, a: Assessment) -> bool:
     return lean and not care.in_care(ctx) and not screening.declined_recently(ctx)
 
 
+def _misread_lately(ctx: Ctx) -> bool:
+    misread = ctx.state.misread_at
+    return misread is not None and ctx.now - misread < MISREAD_HOLDS
+
+
 def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
+    # A reading strong enough for the full reply is asked about at least, whatever holds it back: a
+    # trial's father, after three false alarms he had corrected and a "No", wrote "wouldn't be the
+    # worst thing if I didn't wake up" late at night and got his check-in's next question.
+    strong = a.crisis == CrisisZone.ACT and not (ctx.state.screen in _TO_THE_EX and _misread_lately(ctx))
+    if ctx.state.screen in _TO_THE_EX and _misread_lately(ctx) and a.source == "model" and a.rule != "crisis":
+        # They told us lately that a crisis reply misread them; a draft pasted again is that draft
+        # (the same father's house-sale message drew the question three minutes after his "what??
+        # I'm not suicidal"). Crisis in the words, or an attempt, still acts below.
+        a = replace(a, crisis=CrisisZone.NONE if not a.attempt else a.crisis)
     if _goodbye_to_the_ex(ctx, a):
         reminded = ctx.state.reminded_at
         if reminded is None or ctx.now - reminded >= REMINDER_REPEATS_AFTER:
@@ -173,6 +187,10 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
             care.still_here(ctx)
         return Outcome.ANSWERED
     if a.crisis == CrisisZone.ASK:
+        if strong and screening.declined_recently(ctx):
+            held = text if ctx.event.kind == EventKind.TEXT else ""
+            screening.ask(ctx, held=held, after_no=True)
+            return Outcome.ANSWERED
         if not screening.declined_recently(ctx):
             for kind in owed:
                 say_reply(ctx, kind)

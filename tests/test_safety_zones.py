@@ -1441,3 +1441,46 @@ def test_what_set_off_an_urge_is_asked_about_not_taken_for_a_threat(conv: Conver
     assert conv.screen == "safety.by_user" and "danger_by_user" not in conv.state.flags, said
     conv.tap("No, that's not it")
     assert conv.state.track == "reconnect" and not conv.state.flags
+
+
+def test_a_strong_reading_hours_after_a_no_and_a_misreading_is_still_asked(conv: Conversation, kit) -> None:
+    """A trial's father corrected three false alarms and answered "No"; that night "wouldn't be the
+    worst thing if I didn't wake up" got his check-in's next question and nothing else."""
+    conv.say("ok. not sending it. for now", ACT)
+    conv.say("what?? im not suicidal", NONE)
+    assert conv.state.misread_at == conv.now
+    conv.advance(hours=2)
+    conv.say("honestly whats the point", ASK)
+    conv.tap("^No$")
+    conv.advance(minutes=40)
+    said = texts(conv.say("wouldn't be the worst thing if I didn't wake up", ACT))
+    assert said == kit.content.text("screen_question_after_no")
+    assert conv.labels() == ["Yes", "Not sure", "No"]
+    assert "Samaritans" in texts(conv.tap("^Not sure$"))
+    assert conv.screen == "crisis"
+
+
+def test_a_middle_reading_after_a_no_still_gets_only_the_gentle_line(conv: Conversation, kit) -> None:
+    conv.say("what's the point", ASK)
+    conv.tap("^No$")
+    conv.advance(minutes=40)
+    said = texts(conv.say("so tired of all of it", ASK))
+    assert kit.content.text("screen_question_after_no") not in said
+
+
+def test_a_draft_pasted_again_after_a_misreading_is_reviewed_not_screened(kit) -> None:
+    """The same father's house-sale draft drew the crisis reply; three minutes after "what?? I'm not
+    suicidal. it's a message about the bloody house" the same draft drew the question."""
+    conv = Conversation(kit)
+    conv.onboard(shares="Yes, we share")
+    draft = "Helen, re the house: Sarah says 290 is the best offer. Boiler's booked for the 15th. Dev"
+    conv.command("draft")
+    conv.say(draft, ACT)
+    assert conv.screen == "crisis"
+    conv.say("what?? I'm not suicidal. it's a message about the bloody house", NONE)
+    assert conv.state.misread_at == conv.now
+    conv.advance(minutes=3)
+    conv.command("draft")
+    said = texts(conv.say(draft, ACT))
+    assert kit.content.text("screen_question") not in said and "Samaritans" not in said
+    assert conv.screen != "safety.ask" and conv.screen != "crisis"

@@ -37,17 +37,19 @@ _ANSWER_WORDS = 8
 _LEAD_WORDS = 5
 
 
-def ask(ctx: Ctx, *, held: str = "", mood: int = 0, again: bool = False) -> None:
+def ask(ctx: Ctx, *, held: str = "", mood: int = 0, again: bool = False, after_no: bool = False) -> None:
     """Ask the question. `held`: the message that raised it, handled as usual after a "No".
     `mood`: a check-in is under way; after a "No" it goes on from the mood it recorded.
-    `again`: it was asked yesterday too, and the words say so rather than repeat themselves."""
+    `again`: it was asked yesterday too, and the words say so rather than repeat themselves.
+    `after_no`: they said "No" within hours, and these words read heavier than that."""
     state = ctx.state
     state.screened_on = ctx.today
     if not state.screen.startswith("safety."):
         interrupt(ctx, "safety.ask", held=held, mood=mood)
     else:
         state.data = {**state.data, "held": held, "mood": mood}
-    ctx.say_key("screen_question_again" if again else "screen_question", ANSWERS)
+    key = "screen_question_after_no" if after_no else "screen_question_again" if again else "screen_question"
+    ctx.say_key(key, ANSWERS)
 
 
 def declined_recently(ctx: Ctx) -> bool:
