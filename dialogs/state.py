@@ -155,6 +155,10 @@ class UserState(_Model):
     moved_on_declined_at: datetime | None = None  # ... and "No" to "is your ex with someone new?"
     mood_log: dict[str, int] = Field(default_factory=dict)  # local ISO date -> mood 1-5, last 30 days
     urge_followup_on: date | None = None  # local date to ask about yesterday's unsent message
+    # The answer last given to typed words, and when: the same answer to the next words is not
+    # given again word for word.
+    faq_last: str = ""
+    faq_last_at: datetime | None = None
     # Words heard but not filed (a long message, words hours after a step), kept for one tap of
     # "Keep it in my journal": "type /journal and then your words" asked a trial's father to retype
     # 1,288 characters.

@@ -237,6 +237,7 @@ REQUIRED_TEXTS = frozenset(
         "too_long",
         "unanswered_note",
         "unanswered_question",
+        "faq_same_again",
         "unknown_command",
         "urge_distance",
         "urge_distance_boundary",

@@ -1568,3 +1568,20 @@ def test_back_from_the_report_question_files_nothing(kit) -> None:
     conv.tap("Back")
     assert not [e for e in conv.effects if isinstance(e, DataRequest)]
     assert conv.screen == where
+
+
+def test_the_same_answer_to_the_next_words_is_not_given_twice(kit) -> None:
+    """A trial's father, told the answer for small children, wrote "no, she's 19. she's at uni" and
+    heard the same three messages again, word for word."""
+    children = Understanding(faq=(("telling_the_children", 0.9),), faq_bar=0.2, intent_bar=0.2)
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("menu")
+    entry = next(e for e in kit.content.faq if e.id == "telling_the_children")
+    first = "\n".join(r.text for r in conv.say("how do I tell my daughter", understanding=children))
+    assert entry.answer[0] in first
+    again = conv.say("no, she's 19. she's at uni", understanding=children)
+    assert [r.text for r in again] == [kit.content.text("faq_same_again")]
+    assert "More questions" in conv.labels()
+    conv.advance(hours=1)
+    assert entry.answer[0] in "\n".join(r.text for r in conv.say("how do i tell the kids", understanding=children))

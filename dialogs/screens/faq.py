@@ -7,6 +7,8 @@ came close to a question the guide answers (`acknowledge`).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from dialogs import understanding
 from dialogs.content import FaqEntry
 from dialogs.context import Ctx, Keyboard, row
@@ -56,6 +58,13 @@ def answer(ctx: Ctx, entry: FaqEntry, *, then: str = "") -> None:
     if entry.id == understanding.SLIP_ENTRY and shares and understanding.practical_contact(typed):
         ctx.say_key("practical_contact_ok", [row(("More questions", "faq"), ("Back", "_back"))])
         return
+    if typed and _given_just_now(ctx, entry):
+        # A trial's father, told the answer for small children, said "no, she's 19. she's at uni"
+        # and heard all three messages again: the same answer twice reads as not listening.
+        ctx.say_key("faq_same_again", [row(("More questions", "faq"), ("Back", "_back"))])
+        return
+    if typed:
+        ctx.state.faq_last, ctx.state.faq_last_at = entry.id, ctx.now
     practical = ctx.state.contact_forbidden and _practical_fits(ctx, entry)
     forbidden = ctx.state.contact_forbidden and entry.contact_coaching and not practical
     # A moving-on version is for everyone on that path, not only where the answer coaches contact: a
@@ -77,6 +86,15 @@ def answer(ctx: Ctx, entry: FaqEntry, *, then: str = "") -> None:
         ctx.say(message, buttons if last and not then else (), coaching=coaching)
     if then:
         ctx.say(then, buttons)
+
+
+# Typed words answered with the entry given to the last typed words within this long.
+SAME_ANSWER_WITHIN = timedelta(minutes=30)
+
+
+def _given_just_now(ctx: Ctx, entry: FaqEntry) -> bool:
+    at = ctx.state.faq_last_at
+    return ctx.state.faq_last == entry.id and at is not None and ctx.now - at < SAME_ANSWER_WITHIN
 
 
 def _practical_fits(ctx: Ctx, entry: FaqEntry) -> bool:
