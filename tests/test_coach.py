@@ -423,3 +423,41 @@ def test_during_limited_contact_a_draft_about_the_two_of_you_is_told_to_wait(kit
     said = "\n".join(r.text for r in conv.say("i know you said kids only but i miss you. can we try again?"))
     assert re.search(r"You have \d+ days of limited contact to go", said)
     assert "days of no contact" not in said
+
+
+HOUSE = (
+    "Hi Helen. Sarah at the agent's rang. The couple from Tuesday have offered 285k. Can you let me know "
+    "what you think by Friday so I can get back to her? Also the boiler service is due. Dev"
+)
+BY_FRIDAY = "Can you let me know what you think by Friday so I can get back to her?"
+
+
+def test_a_date_in_a_message_about_a_shared_home_is_not_pressure(kit) -> None:
+    """A trial's father, selling the family home, was told his estate agent's deadline was pressure,
+    with "No need to reply. I just wanted to say I hope things are going well" as the other way."""
+    from dialogs.assessment import Understanding
+    from tests.driver import Conversation
+
+    read_as_pressure = Understanding(coach=(("pressure", BY_FRIDAY),))
+    conv = Conversation(kit)
+    conv.onboard(shares="Yes, we share")
+    conv.command("draft")
+    said = "\n".join(r.text for r in conv.say(HOUSE, understanding=read_as_pressure))
+    assert "Pressure" not in said and "No need to reply" not in said
+    alone = Conversation(kit)  # someone who shares nothing with the ex: the same words are pressure
+    alone.onboard()
+    alone.command("draft")
+    assert "Pressure" in "\n".join(r.text for r in alone.say(HOUSE, understanding=read_as_pressure))
+
+
+def test_pressure_about_the_two_of_you_in_a_practical_message_is_still_named(kit) -> None:
+    from dialogs.assessment import Understanding
+    from tests.driver import Conversation
+
+    plea = "You owe me a talk about us by Friday, not just about the house."
+    conv = Conversation(kit)
+    conv.onboard(shares="Yes, we share")
+    conv.command("draft")
+    said = "\n".join(r.text for r in conv.say(f"The agent rang about the offer. {plea}",
+                                             understanding=Understanding(coach=(("pressure", plea),))))
+    assert "Pressure" in said or kit.content.text("draft_not_practical") in said

@@ -10,9 +10,10 @@ never reaches this screen.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from dialogs.calendar import no_contact_days_left
-from dialogs.coach import format_review
+from dialogs.coach import Finding, format_review
 from dialogs.context import Ctx, row
 from dialogs.screens.registry import command, enter_side, register
 
@@ -24,6 +25,27 @@ BACK = (row(("Back", "_back"), ("Menu", "_menu")),)
 # draft is not polished: a trial's drafts to an engaged ex ("10 min in the cafeteria after 6") and to
 # his mother ("give me one chance") came back as "only the timing".
 ABOUT_US = frozenset({"get_back", "pressure", "guilt"})
+
+
+# What a shared life needs settled: a draft about these may ask for an answer by a date. A trial's
+# father, selling the family home, was told "Can you let me know what you think by Friday so I can get
+# back to her?" (the estate agent) was pressure, with "No need to reply" as the other way.
+_SHARED_MATTERS = re.compile(
+    r"\b(?:house|flat|sale|sell|selling|offer|agent|estate agent|solicitor|lawyer|mortgage|rent|lease|bills?"
+    r"|council tax|boiler|removals?|furniture|keys|car|insurance|kids?|children|school|pick ?ups?|drop ?offs?"
+    r"|handovers?|custody|dog|cat|vet|parents evening|dentist|doctor|passport|tax|account|paperwork|forms?)\b"
+)
+# Words in the flagged sentence that make it about the two of you after all.
+_ABOUT_US_WORDS = re.compile(r"\b(?:us|we|talk|meet|miss|love|ignor\w*|owe|feel\w*|hurt|back together|come back)\b")
+
+
+def _asks_about_shared_matters(ctx: Ctx, text: str, finding: Finding) -> bool:
+    """Pressure found in a practical message of someone who shares a life with the ex, where the
+    flagged words are no plea about the two of you: the date is the matter's, not theirs."""
+    if finding.rule_id != "pressure" or not ctx.state.profile.shares_life:
+        return False
+    fragment = (finding.fragment or "").casefold()
+    return bool(_SHARED_MATTERS.search(text.casefold())) and not _ABOUT_US_WORDS.search(fragment)
 
 
 def _practical(ctx: Ctx) -> bool:
@@ -116,6 +138,8 @@ def _handle(ctx: Ctx) -> None:
         # louder at this hour".
         morning_from=ctx.state.checkins.quiet_end,
     )
+    kept = tuple(f for f in review.findings if not _asks_about_shared_matters(ctx, text, f))
+    review = replace(review, findings=kept)
     if practical and ABOUT_US & {f.rule_id for f in review.findings}:
         ctx.say_key("draft_not_practical", BACK)
         # Done here: what they type next ("is it normal i cant eat?") is not another draft.
