@@ -62,6 +62,8 @@ class FaqEntry(_Strict):
     near_offer: Message | None = None
     # After the answer, someone counting no-contact days chooses to restart or keep their count.
     offers_count_choice: bool = False
+    # On the reconnect track the answer ends with a button to switch to moving on.
+    offers_moving_on: bool = False
     # The answer only coaches practical messages about children, work or a home: it fits someone who
     # shares those with the ex and is moving on because the ex has a new partner (no danger, no boundary).
     practical: bool = False

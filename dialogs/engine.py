@@ -241,6 +241,9 @@ def _route(ctx: Ctx) -> None:
             # "More questions" under an answer given on any screen: the list, wherever they are.
             run_command(ctx, "faq")
             return
+        if event.button == faq.SWITCH_BUTTON:
+            run_command(ctx, "movingon")
+            return
         if event.button.startswith(faq.BUTTON_PREFIX):
             faq.open_button(ctx)  # an answer, from the list or offered beside an answer, on any screen
             return

@@ -1585,3 +1585,25 @@ def test_the_same_answer_to_the_next_words_is_not_given_twice(kit) -> None:
     assert "More questions" in conv.labels()
     conv.advance(hours=1)
     assert entry.answer[0] in "\n".join(r.text for r in conv.say("how do i tell the kids", understanding=children))
+
+
+def test_not_wanting_them_back_offers_the_switch_under_the_answer(kit) -> None:
+    """A trial's father, sure he did not want her back, heard "open the menu and tap Move on instead"
+    and had to find it himself."""
+    unsure = Understanding(faq=(("not_sure_want_back", 0.9),), faq_bar=0.2, intent_bar=0.2)
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("menu")
+    conv.say("i don't want her back. i just want to stop feeling like this", understanding=unsure)
+    assert conv.labels()[0] == "Move on instead"
+    conv.tap("Move on instead")
+    assert conv.screen == "track.switch"
+    conv.tap("Yes, switch")
+    assert conv.state.track == "moving_on"
+    again = Conversation(kit)  # on the moving-on path already: no switch offered
+    again.onboard()
+    again.command("movingon")
+    again.tap("Yes, switch")
+    again.command("menu")
+    again.say("not sure i ever wanted him back", understanding=unsure)
+    assert "Move on instead" not in again.labels()

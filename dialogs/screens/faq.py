@@ -81,6 +81,9 @@ def answer(ctx: Ctx, entry: FaqEntry, *, then: str = "") -> None:
         slip.show_choice(ctx, with_words=False)  # the answer has just said them
         return
     buttons = [row(("More questions", "faq"), ("Back", "_back"))]
+    if entry.offers_moving_on and ctx.state.track == "reconnect" and not ctx.state.contact_forbidden:
+        # A trial's father, sure he did not want her back, had to find the switch in the menu himself.
+        buttons.insert(0, row(("Move on instead", SWITCH_BUTTON)))
     for i, message in enumerate(messages):
         last = i == len(messages) - 1
         ctx.say(message, buttons if last and not then else (), coaching=coaching)
@@ -88,6 +91,8 @@ def answer(ctx: Ctx, entry: FaqEntry, *, then: str = "") -> None:
         ctx.say(then, buttons)
 
 
+# Under an answer, on any screen: the question whether to switch to the moving-on track.
+SWITCH_BUTTON = "_movingon"
 # Typed words answered with the entry given to the last typed words within this long.
 SAME_ANSWER_WITHIN = timedelta(minutes=30)
 
