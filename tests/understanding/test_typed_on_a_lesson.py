@@ -53,6 +53,8 @@ def test_a_long_rant_is_heard_and_its_nearest_answer_offered_not_given(model: Mo
         ("maybe if I talk to his mother she will understand. should I call aunty?", "their_family"),
         ("we work in the same office, how do i face him every day?", "work_together"),
         ("is normal to feel it is my fault when he cheat?", "they_cheated"),
+        ("is it normal to still wear the ring", "photos_and_reminders"),
+        ("should I go to the pub quiz we used to do", "our_places"),
     ],
 )
 def test_a_question_typed_on_a_lesson_about_body_family_or_work_is_answered(
