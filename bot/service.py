@@ -316,7 +316,7 @@ class ChatService:
             if isinstance(effect, Reply):
                 out.replies.append(effect)
             elif isinstance(effect, JournalWrite):
-                await tx.add_journal(now, effect.kind, effect.ref, effect.text)
+                await tx.add_journal(effect.at or now, effect.kind, effect.ref, effect.text)
             elif isinstance(effect, CheckinWrite):
                 await tx.record_checkin(
                     now, CheckinRecord(effect.local_date, effect.mood, effect.urge, effect.contacted)

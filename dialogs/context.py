@@ -36,6 +36,10 @@ class Ctx:
     replay: list[str] = field(default_factory=list)
     replay_asked: list[str] = field(default_factory=list)
     replay_meanings: dict[str, Understanding] = field(default_factory=dict)  # the model's, kept with them
+    replay_at: dict[str, datetime] = field(default_factory=dict)  # ... and when they were typed
+    # While held words are handled: when they were typed, so the journal dates them then (a trial's
+    # Sunday note, held by a crisis reply he later called a misreading, was dated Monday).
+    written_at: datetime | None = None
     # The FAQ entry the typed answer came close to (see `Meaning.near`): a screen that files the
     # answer may offer it beside its acknowledgement, with `faq.acknowledge`.
     near: FaqEntry | None = None
@@ -95,7 +99,7 @@ class Ctx:
         self.say(self.t(key, **values), buttons)
 
     def journal(self, kind: str, text: str, ref: str = "") -> None:
-        self.effects.append(JournalWrite(kind=kind, text=text, ref=ref))
+        self.effects.append(JournalWrite(kind=kind, text=text, ref=ref, at=self.written_at))
 
     def request(self, kind: str, **params: str) -> None:
         self.effects.append(DataRequest(kind=kind, params=params))

@@ -169,12 +169,14 @@ def _dispatch(ctx: Ctx) -> None:
             _reprompt(ctx)
             return
     _route(ctx)
-    held, asked, meanings = ctx.replay, ctx.replay_asked, ctx.replay_meanings
-    ctx.replay, ctx.replay_asked, ctx.replay_meanings = [], [], {}
+    held, asked, meanings, typed_at = ctx.replay, ctx.replay_asked, ctx.replay_meanings, ctx.replay_at
+    ctx.replay, ctx.replay_asked, ctx.replay_meanings, ctx.replay_at = [], [], {}, {}
     for text in held:
         # A message held by a safety question, answered "No" (or left): now handled as usual.
         ctx.event = _earlier(event, text, meanings.get(text))
+        ctx.written_at = typed_at.get(text)
         _route(ctx)
+        ctx.written_at = None
     answered = [faq.answer_later(ctx, entry_id) for entry_id in asked]
     if asked and not held and not any(answered) and ctx.state.screen in SCREENS:
         SCREENS[ctx.state.screen].show(ctx)

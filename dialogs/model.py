@@ -97,6 +97,7 @@ class JournalWrite:
     kind: str  # reflection, checkin, urge, unsent, plan
     text: str
     ref: str = ""  # lesson id or other reference
+    at: datetime | None = None  # when the words were typed, if not this event: held words filed later
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,6 +126,7 @@ class UserState(_Model):
     # person says the reply misread them, the words are handled there after all.
     crisis_held: str = ""
     crisis_held_data: str = ""  # JSON
+    crisis_held_at: datetime | None = None  # when those words were typed
     lesson_index: int = 0  # position on the current track
     completed: list[str] = Field(default_factory=list)
     guide: GuideProgress = Field(default_factory=GuideProgress)

@@ -1484,3 +1484,32 @@ def test_a_draft_pasted_again_after_a_misreading_is_reviewed_not_screened(kit) -
     said = texts(conv.say(draft, ACT))
     assert kit.content.text("screen_question") not in said and "Samaritans" not in said
     assert conv.screen != "safety.ask" and conv.screen != "crisis"
+
+
+def test_held_words_are_dated_when_they_were_typed_not_when_filed(kit) -> None:
+    """A trial's Sunday answer about a walk by the canal, held by a crisis reply he called a
+    misreading the next evening, was dated Monday in his export."""
+    conv = Conversation(kit)
+    conv.onboard()
+    typed_at = conv.now
+    walk = "walked up to the canal. cold. head a bit clearer. didn't last"
+    conv.say(walk, ACT)
+    conv.tap("I'm safe now")
+    assert [(e.text, e.at) for e in conv.effects if type(e).__name__ == "JournalWrite"] == [(walk, typed_at)]
+    other = Conversation(kit)
+    other.onboard()
+    typed_at = other.now
+    other.say(walk, ACT)
+    other.advance(hours=22)
+    other.command("menu")
+    other.say("999?? i went for a WALK. you misread me", NONE)
+    written = [(e.text, e.at) for e in other.effects if type(e).__name__ == "JournalWrite"]
+    assert written == [(walk, typed_at)], written
+    held = Conversation(kit)  # words held by the direct question, answered No later
+    held.onboard()
+    typed_at = held.now
+    held.say("honestly what's the point, but ok: i keep replaying the last fight", ASK)
+    held.advance(minutes=50)
+    held.tap("^No$")
+    written = [(e.text[-20:], e.at) for e in held.effects if type(e).__name__ == "JournalWrite"]
+    assert written == [("replaying the last fight"[-20:], typed_at)], written

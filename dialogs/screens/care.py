@@ -72,6 +72,7 @@ def crisis(ctx: Ctx, *, attempt: bool = False, danger: ReplyKind | None = None) 
         typed = ctx.event.kind == EventKind.TEXT and (is_main(state.screen) or state.screen in _HELD_ON_SIDE)
         state.crisis_held = ctx.event.text if typed else ""
         state.crisis_held_data = json.dumps(state.data) if typed else ""
+        state.crisis_held_at = ctx.now if typed else None
     state.crisis_active = True
     state.crisis_told_at, state.crisis_told_attempt = ctx.now, attempt
     say_reply(ctx, "attempt" if attempt else "crisis")
@@ -236,8 +237,22 @@ def _corrects(text: str) -> bool:
     return bool(_CORRECTION.search(" ".join(text.casefold().replace("’", "'").split())))
 
 
+def _file_held(ctx: Ctx) -> None:
+    """Their words that raised the reply, typed where an answer was asked, are kept, dated when they
+    were typed: a trial's 480-character answer was lost, and the lesson asked the same question twice
+    more."""
+    state = ctx.state
+    if state.crisis_held:
+        ctx.written_at = state.crisis_held_at
+        ctx.journal("unsent" if state.resume_screen == "urge.unsent" else "note", state.crisis_held)
+        ctx.written_at = None
+    state.crisis_held = state.crisis_held_data = ""
+    state.crisis_held_at = None
+
+
 def own_misread(ctx: Ctx) -> None:
-    """Sorry, once, and the screen they are on again."""
+    """Sorry, once, and the screen they are on again; the misread words, still held, are kept."""
+    _file_held(ctx)
     ctx.state.misread_at = ctx.state.crisis_welcomed_at = ctx.now
     ctx.say_key("crisis_misread")
     if ctx.state.screen in SCREENS:
@@ -321,7 +336,7 @@ def _handle_held(ctx: Ctx) -> bool:
     as usual. In a trial a practice answer read as a crisis was lost, and the lesson's own question,
     answered days before, came back in its place."""
     state = ctx.state
-    held, resume = state.crisis_held, state.resume_screen
+    held, resume, held_at = state.crisis_held, state.resume_screen, state.crisis_held_at
     if not held or resume not in SCREENS or not SCREENS[resume].takes_text:
         return False
     data = json.loads(state.crisis_held_data or "{}")
@@ -329,6 +344,8 @@ def _handle_held(ctx: Ctx) -> bool:
     ctx.say_key("crisis_misread_back")
     state.screen, state.data = resume, data if isinstance(data, dict) else {}
     ctx.replay = [held]
+    if held_at is not None:
+        ctx.replay_at[held] = held_at
     return True
 
 
@@ -342,11 +359,10 @@ def calm(ctx: Ctx, *, misread: bool = False, quiet: bool = False) -> None:
     state = ctx.state
     state.crisis_active = False
     state.safe_at = ctx.now
-    if state.crisis_held and not quiet:
-        # Their words that raised the reply, typed where an answer was asked, are kept: a trial's
-        # 480-character answer was lost, and the lesson asked the same question twice more.
-        ctx.journal("unsent" if state.resume_screen == "urge.unsent" else "note", state.crisis_held)
+    if not quiet:
+        _file_held(ctx)
     state.crisis_held = state.crisis_held_data = ""
+    state.crisis_held_at = None
     told = state.crisis_told_at
     if misread or (told is not None and ctx.now - told >= WELCOME_AFTER):
         state.crisis_welcomed_at = ctx.now

@@ -30,7 +30,9 @@ def interrupt(ctx: Ctx, screen: str, *, held: str | None = None, **extra: str | 
     # without it, "can you delete everything you have about me" met the keyword for counsellors.
     read = ctx.event.understanding if held and held == ctx.event.text else None
     meaning = read.dump() if read is not None else ""
-    ctx.goto(screen, back=state.screen, back_data=json.dumps(state.data), held=held, held_meaning=meaning, **extra)
+    at = ctx.now.isoformat() if held else ""
+    back_data = json.dumps(state.data)
+    ctx.goto(screen, back=state.screen, back_data=back_data, held=held, held_meaning=meaning, held_at=at, **extra)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,7 @@ class Returned:
     held: str  # the message that raised the question
     asked: list[str]  # questions (FAQ ids) typed instead of an answer
     meaning: Understanding | None = None  # the model's reading of `held`, when it had one
+    held_at: datetime | None = None  # when `held` was typed
 
 
 def return_from(ctx: Ctx, *, to: str = "", data: dict[str, JSON] | None = None) -> Returned:
@@ -52,7 +55,14 @@ def return_from(ctx: Ctx, *, to: str = "", data: dict[str, JSON] | None = None) 
         back, restored = "menu", {}
     state.screen, state.data = back, restored
     held = str(asked_data.get("held") or "")
-    return Returned(back, held, asked_so_far(asked_data), Understanding.load(asked_data.get("held_meaning")))
+    at = str(asked_data.get("held_at") or "")
+    return Returned(
+        back,
+        held,
+        asked_so_far(asked_data),
+        Understanding.load(asked_data.get("held_meaning")),
+        datetime.fromisoformat(at) if at else None,
+    )
 
 
 def asked_so_far(data: dict[str, JSON], ctx: Ctx | None = None) -> list[str]:
@@ -69,6 +79,8 @@ def hand_back(ctx: Ctx, returned: Returned, *, typed: str = "") -> None:
     ctx.replay = [t for t in (returned.held, typed) if t]
     if returned.held and returned.meaning is not None:
         ctx.replay_meanings[returned.held] = returned.meaning
+    if returned.held and returned.held_at is not None:
+        ctx.replay_at[returned.held] = returned.held_at
     ctx.replay_asked = returned.asked
     if not ctx.replay and not ctx.replay_asked:
         SCREENS[returned.screen].show(ctx)
