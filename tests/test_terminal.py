@@ -9,6 +9,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.adapters.terminal import TerminalSender, parse_line
 
 REPO = Path(__file__).resolve().parents[1]
@@ -85,10 +87,12 @@ def test_clock_option_shows_a_due_check_in(tmp_path):
     db = tmp_path / "chat.db"
     # Intake at 08:30 London time on a spring day, with a 09:00 check-in (the first comes the next
     # day, not half an hour after intake); then jump a day and an hour.
-    script = "/start\n1\nAlex\n2\n2\n2\n8\n1\n2\n5\n1\n1\n2\n:advance 1d\n:advance 1h\n4\n8\n"
+    script = "/start\n1\nAlex\n2\n2\n2\n8\n1\n2\n5\n1\n1\n2\n:advnce 1d\n:advance 1d\n:advance 1h\n4\n8\n"
     result = chat(db, script, "--clock", "2026-03-29 07:30")
     assert result.returncode == 0, result.stderr
     out = result.stdout
+    help_at = out.index("(terminal commands:")
+    assert "Rekindle:" not in out[out.index("You: :advnce 1d") : help_at], "a mistyped command is not sent"
     assert "(the clock now reads 2026-03-30 08:3" in out
     assert "1 awful" in out, "the check-in arrived after the clock moved"
     assert "[0]   [1]" in out and "[10]" in out, "after the mood answer comes the urge question, 0 to 10"
@@ -177,3 +181,22 @@ def test_reports_and_key_rotation_from_the_command_line(tmp_path):
     assert "the last reply felt preachy" in reports.stdout
     refused = bot_cli("reports", DATABASE_URL=url, REKINDLE_DATA_KEY=old)
     assert refused.returncode == 2 and "does not match" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "minutes"),
+    [(":advance 1d", 1440), (":advance 3h", 180), (":advance 23h50m", 1430), (":advance 1d 2h", 1560)],
+)
+def test_advance_reads_days_hours_and_minutes_together(command: str, minutes: int) -> None:
+    from datetime import timedelta
+
+    from bot.adapters.terminal import parse_duration
+
+    assert parse_duration(command) == timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize("command", [":advance soon", ":advnce 1d", "advance 1d"])
+def test_a_mistyped_terminal_command_is_not_a_duration(command: str) -> None:
+    from bot.adapters.terminal import parse_duration
+
+    assert parse_duration(command) is None

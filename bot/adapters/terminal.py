@@ -119,7 +119,18 @@ class TerminalSender:
         shutil.rmtree(self._folder(user_id), ignore_errors=True)
 
 
-_DURATION = re.compile(r"^:advance\s+(\d+)\s*([dhm])$")
+_DURATION = re.compile(r"^:advance\s+((?:\d+\s*[dhm]\s*)+)$")
+_PART = re.compile(r"(\d+)\s*([dhm])")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+TERMINAL_HELP = "(terminal commands: :advance 1d, :advance 3h, :advance 23h50m, :quit)"
+
+
+def parse_duration(command: str) -> timedelta | None:
+    """`:advance 1d`, `:advance 3h`, `:advance 23h50m`: how far to move the clock, or None."""
+    match = _DURATION.match(command)
+    if match is None:
+        return None
+    return sum((timedelta(**{_UNITS[unit]: int(n)}) for n, unit in _PART.findall(match.group(1))), timedelta())
 
 
 def parse_line(line: str, user_id: str, sender: TerminalSender, now: datetime) -> Event | None:
@@ -180,12 +191,16 @@ class TerminalChat:
             command = line.strip()
             if command in {":quit", ":q", ":exit"}:
                 return
-            match = _DURATION.match(command)
-            if match:
-                amount, unit = int(match.group(1)), match.group(2)
-                self._clock.advance(timedelta(**{{"d": "days", "h": "hours", "m": "minutes"}[unit]: amount}))
+            by = parse_duration(command)
+            if by is not None:
+                self._clock.advance(by)
                 self._out.write(f"(the clock now reads {self._clock():%Y-%m-%d %H:%M} UTC)\n\n")
                 await self._tick()
+                continue
+            if command.startswith(":") and len(command) > 1 and command[1].isalpha():
+                # A tester's mistyped terminal command ("advance 23h50m" before it was read) was sent
+                # to the bot as a message and answered.
+                self._out.write(f"{TERMINAL_HELP}\n\n")
                 continue
             event = parse_line(line, self._user_id, self._sender, self._clock())
             if event is not None:
