@@ -74,6 +74,7 @@ class GuideProgress(_Model):
     """Where someone is in the guide: what they have read, today's count, and which branch they are on."""
 
     read: list[str] = Field(default_factory=list)  # lessons opened, in the order they were first opened
+    past: list[str] = Field(default_factory=list)  # lessons whose question was answered or skipped
     started_on: date | None = None  # local date the current track began (its lessons are paced from it)
     branch: str = ""  # after reaching out: no_reply, warm, cool, together, let_go
     branch_on: date | None = None  # local date the branch was chosen

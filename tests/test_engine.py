@@ -1607,3 +1607,23 @@ def test_not_wanting_them_back_offers_the_switch_under_the_answer(kit) -> None:
     again.command("menu")
     again.say("not sure i ever wanted him back", understanding=unsure)
     assert "Move on instead" not in again.labels()
+
+
+def test_back_never_asks_a_lesson_question_already_answered(kit) -> None:
+    """A trial's father chose 30 days on "Why a no-contact period"; back from the message coach,
+    after a crisis reply to his draft, he was asked "Would you like to keep 30 days?" twice more."""
+    conv = Conversation(kit)
+    conv.onboard()
+    lesson = conv.state.data["lesson"]
+    question = kit.content.lessons[lesson].text_for(conv.state.track).question
+    conv.say("sad and angry mostly")
+    assert conv.screen == "guide.after"
+    conv.command("faq")
+    conv.state = conv.state.model_copy(update={"resume_screen": "draft"})  # where a crisis reply left it
+    said = "\n".join(r.text for r in conv.tap("^Back$"))
+    assert question not in said and conv.screen == "guide.after"
+    unanswered = Conversation(kit)  # a question still open is asked again
+    unanswered.onboard()
+    unanswered.command("faq")
+    unanswered.state = unanswered.state.model_copy(update={"resume_screen": "draft"})
+    assert question in "\n".join(r.text for r in unanswered.tap("^Back$"))

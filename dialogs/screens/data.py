@@ -139,7 +139,7 @@ def _restart_handle(ctx: Ctx) -> None:
     answer = _confirmed(ctx, _restart)
     if answer:
         guide = ctx.state.guide
-        guide.read, guide.branch, guide.branch_on = [], "", None
+        guide.read, guide.past, guide.branch, guide.branch_on = [], [], "", None
         guide.started_on, guide.new_on, guide.new_today = ctx.today, None, 0
         ctx.say_key("restarted")
         open_today(ctx)

@@ -258,6 +258,12 @@ def _lesson_show(ctx: Ctx) -> None:
     if not lesson_id:
         open_today(ctx)
         return
+    if lesson_id in ctx.state.guide.past:
+        # Its question is answered: a trial's father, back from the coach days after choosing 30
+        # days, was asked "Would you like to keep 30 days?" twice more.
+        ctx.state.data = {"lesson": lesson_id}
+        _after(ctx, answered=False, returning=True)
+        return
     ctx.state.data = {"lesson": lesson_id}
     lesson = _lesson(ctx, lesson_id)
     ctx.say_key(  # the lesson's question is still open: ask it again, not something new
@@ -335,6 +341,12 @@ def _after(ctx: Ctx, *, answered: bool, acknowledged: bool = False, returning: b
     """After the lesson's question: done for today, one more if allowed, or the menu."""
     p = plan_for(ctx)
     lesson_id = _current(ctx)
+    guide = ctx.state.guide
+    # An answer that came near a question the guide answers is offered that answer, and the lesson's
+    # question comes back after it (their words may not have been the answer): not past yet.
+    near_offered = answered and not acknowledged and ctx.near is not None
+    if lesson_id and lesson_id not in guide.past and not near_offered:
+        guide.past = [*guide.past, lesson_id]
     ctx.goto("guide.after", lesson=lesson_id, answered=answered)
     buttons: list[tuple[Button, ...]] = []
     more = p.one_more() is not None
