@@ -160,12 +160,14 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
         # a week ago", sent under "are you worried you might frighten or hurt your ex?", got it
         # before he had answered. The question waits for its answer.
         a = replace(a, danger=False, danger_by_user=False)
-    if by_user.unsure(ctx, a) and ctx.state.harmed_by_ex:
+    if ctx.state.harmed_by_ex and a.danger_by_user and a.source == "model" and a.rule != "danger":
         # Someone who told of harm done to them, describing it again ("when he texts from a new
         # number it feels like hes still in the room"), is the likeliest to be misread as doing it:
         # the model's reading alone is dropped, not asked about. Asked, a woman being stalked heard
-        # "are you worried you might frighten, follow or hurt your ex?" (a trial). Threats the rules
-        # read in the words still count.
+        # "are you worried you might frighten, follow or hurt your ex?" (a trial); read beside a
+        # boundary, another was told "what you describe could frighten or hurt them" for "HE is the
+        # one who keeps showing up" and "should i get a restraining order?", and the label stayed.
+        # Threats the rules read in the words still count.
         a = replace(a, danger=False, danger_by_user=False)
     if by_user.unsure(ctx, a):
         if not by_user.declined_recently(ctx):

@@ -1513,3 +1513,25 @@ def test_held_words_are_dated_when_they_were_typed_not_when_filed(kit) -> None:
     held.tap("^No$")
     written = [(e.text[-20:], e.at) for e in held.effects if type(e).__name__ == "JournalWrite"]
     assert written == [("replaying the last fight"[-20:], typed_at)], written
+
+
+@pytest.mark.parametrize(
+    "text", ["HE is the one who keeps showing up. he came to my work", "should i get a restraining order?"]
+)
+def test_someone_harmed_by_the_ex_is_never_read_as_the_one_doing_it(kit, text: str) -> None:
+    """A trial: a woman whose ex shoved her and keeps turning up was told "What you describe could
+    frighten or hurt them" for these (the model read harm by her beside a boundary), and the label
+    stayed on her /sos and her export."""
+    conv = Conversation(kit)
+    conv.onboard(safety="Violence")
+    assert conv.state.harmed_by_ex
+    both = Assessment(danger=True, danger_by_user=True, boundary=True, source="model")
+    said = texts(conv.say(text, both))
+    own_behaviour = kit.resources.reply("danger_by_user", "GB", "Sam")[0]
+    assert own_behaviour[:40] not in said and kit.content.text("by_user_question") not in said
+    assert "danger_by_user" not in conv.state.flags and conv.state.harmed_by_ex
+    plain = Assessment(danger=True, danger_by_user=True, source="model", rule="danger")
+    conv.advance(days=1)
+    conv.command("menu")
+    conv.say("i will make him pay, i know where he parks", plain)
+    assert "danger_by_user" in conv.state.flags, "a threat the rules read still counts"

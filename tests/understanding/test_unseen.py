@@ -1,9 +1,10 @@
 """Questions and drafts in people's own words that no content file or training step has seen.
 
 `questions_unseen.tsv`, `drafts_unseen.yaml`, `drafts_unseen_2.yaml`, `drafts_unseen_3.yaml` and
-`drafts_unseen_4.yaml` (second, third and fourth writers) were written apart from `content/faq.yaml`, `content/intents.yaml` and
-`content/coach.yaml`, and are never copied into them. The issue's bars: common questions (starred)
-answered right at least 11 times in 12 on any screen and never filed in the journal; the coach
+`drafts_unseen_4.yaml` (second, third and fourth writers) were written apart from
+`content/faq.yaml`, `content/intents.yaml` and `content/coach.yaml`, and are never copied into them.
+The issue's bars: common questions (starred) answered right at least 11 times in 12 on any screen
+and never filed in the journal; the coach
 flags the right problem in 14 of 15 poor drafts with no false alarm. The coach's floors (problems
 found, false alarms) sit at what it measures today (docs/safety.md), short of that bar.
 """
