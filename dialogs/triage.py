@@ -11,11 +11,12 @@ from dataclasses import replace
 from datetime import timedelta
 from enum import Enum
 
+from dialogs import understanding
 from dialogs.assessment import Assessment, CrisisZone
 from dialogs.context import Ctx
 from dialogs.model import EventKind
 from dialogs.screens import SCREENS, by_user, care, new_partner, protect, screening
-from dialogs.screens.lines import say_reply
+from dialogs.screens.lines import country, say_reply
 
 __all__ = ["Outcome", "respond", "words_only"]
 
@@ -131,6 +132,26 @@ def _misread_lately(ctx: Ctx) -> bool:
     return misread is not None and ctx.now - misread < MISREAD_HOLDS
 
 
+# Which way harm goes is always the model's reading: the rules find danger ("restraining order"),
+# not who does it. For someone who told of harm done to them, only a sure reading with danger in the
+# words says it is theirs ("should i get a restraining order?" read 0.38 and was taken as theirs).
+THEIR_OWN_BAR = 0.7
+
+
+def _their_own_threat(a: Assessment) -> bool:
+    by_user = dict(a.scores).get("by_user")
+    return a.rule == "danger" and by_user is not None and by_user >= THEIR_OWN_BAR
+
+
+def _known_harm_asked(ctx: Ctx, a: Assessment, text: str) -> bool:
+    if not (ctx.state.harmed_by_ex and a.danger and not a.danger_by_user and a.crisis == CrisisZone.NONE):
+        return False
+    if ctx.event.kind != EventKind.TEXT or not understanding.looks_like_question(text):
+        return False
+    meaning = understanding.read(text, ctx.event.understanding, ctx.kit.content, answer_screen=False)
+    return meaning.faq is not None
+
+
 def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
     # A reading strong enough for the full reply is asked about at least, whatever holds it back: a
     # trial's father, after three false alarms he had corrected and a "No", wrote "wouldn't be the
@@ -160,7 +181,7 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
         # a week ago", sent under "are you worried you might frighten or hurt your ex?", got it
         # before he had answered. The question waits for its answer.
         a = replace(a, danger=False, danger_by_user=False)
-    if ctx.state.harmed_by_ex and a.danger_by_user and a.source == "model" and a.rule != "danger":
+    if ctx.state.harmed_by_ex and a.danger_by_user and a.source == "model" and not _their_own_threat(a):
         # Someone who told of harm done to them, describing it again ("when he texts from a new
         # number it feels like hes still in the room"), is the likeliest to be misread as doing it:
         # the model's reading alone is dropped, not asked about. Asked, a woman being stalked heard
@@ -174,6 +195,13 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
             by_user.ask(ctx)
             return Outcome.ANSWERED
         a = replace(a, danger=False, danger_by_user=False)  # they said no to this reading lately
+    if _known_harm_asked(ctx, a, text):
+        # Someone who told of harm done to them, asking about it ("could he be tracking my phone",
+        # "what is a peace bond"): the danger lines again, a sixth time in a trial's week and each
+        # saying "I won't help with reaching out", answered nothing. One line on what to do if in
+        # danger now, then the question's answer.
+        ctx.say_key("danger_known_question", emergency=ctx.kit.resources.emergency(country(ctx)).how)
+        a = replace(a, danger=False, danger_by_user=False, boundary=False)
     owed = protect.record(ctx, a) if (a.danger or a.boundary) else []
     unsure_again = a.crisis == CrisisZone.ASK and ctx.state.screen == "safety.ask"
     if a.crisis == CrisisZone.ACT or unsure_again:

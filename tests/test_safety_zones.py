@@ -930,9 +930,9 @@ def test_someone_who_told_of_harm_to_them_is_not_read_as_a_risk_by_the_model_alo
     conv.tap("Continue")
     said = texts(conv.say("how do i get him to stop bringing up money in front of the kids", BY_USER))
     assert kit.content.text("by_user_question") not in said and "danger_by_user" not in conv.state.flags
-    plain = Assessment(danger=True, danger_by_user=True, source="model", rule="danger")
+    plain = Assessment(danger=True, danger_by_user=True, source="model", rule="danger", scores=(("by_user", 0.9),))
     said = texts(conv.say("i swear i will make him pay for this", plain))
-    assert "danger_by_user" in conv.state.flags, "words the rules read as a threat still count"
+    assert "danger_by_user" in conv.state.flags, "words the rules read as a threat, surely theirs, still count"
 
 
 @pytest.mark.parametrize(
@@ -1530,8 +1530,33 @@ def test_someone_harmed_by_the_ex_is_never_read_as_the_one_doing_it(kit, text: s
     own_behaviour = kit.resources.reply("danger_by_user", "GB", "Sam")[0]
     assert own_behaviour[:40] not in said and kit.content.text("by_user_question") not in said
     assert "danger_by_user" not in conv.state.flags and conv.state.harmed_by_ex
-    plain = Assessment(danger=True, danger_by_user=True, source="model", rule="danger")
+    asking = Assessment(danger=True, danger_by_user=True, source="model", rule="danger", scores=(("by_user", 0.38),))
+    conv.say("should i get a restraining order?", asking)
+    assert "danger_by_user" not in conv.state.flags, "danger in the words, but which way is the model's hunch"
+    plain = Assessment(danger=True, danger_by_user=True, source="model", rule="danger", scores=(("by_user", 0.9),))
     conv.advance(days=1)
     conv.command("menu")
     conv.say("i will make him pay, i know where he parks", plain)
     assert "danger_by_user" in conv.state.flags, "a threat the rules read still counts"
+
+
+def test_a_question_about_harm_already_told_is_answered_not_walled(kit) -> None:
+    """A trial: a woman who had told of violence asked "could he be tracking my phone" and "what is
+    a peace bond"; each time she got the danger lines again ("I won't help with reaching out to your
+    ex") and no answer, six times in a week."""
+    conv = Conversation(kit)
+    conv.onboard(safety="Violence")
+    conv.command("menu")
+    tracking = Understanding(faq=(("tech_safety", 0.9),), faq_bar=0.2, intent_bar=0.2)
+    said = texts(conv.say("could he be tracking my phone?", DANGER, understanding=tracking))
+    entry = next(e for e in kit.content.faq if e.id == "tech_safety")
+    assert entry.answer[0][:40] in said and "999" in said.split("\n")[0]
+    assert kit.resources.reply("danger", "GB", "Sam")[0][:40] not in said
+    meeting = Understanding(faq=(("turn_up_in_person", 0.9),), faq_bar=0.2, intent_bar=0.2)
+    said = texts(conv.say("he wants to meet for coffee just to talk, should i go", NONE, understanding=meeting))
+    visit = next(e for e in kit.content.faq if e.id == "turn_up_in_person")
+    assert visit.danger_answer and visit.danger_answer[0][:40] in said, "not the answer for a pursuer"
+    told = Conversation(kit)  # harm newly told, as a question: the danger lines come first, as before
+    told.onboard()
+    said = texts(told.say("he shoved me last night, what do i do?", DANGER, understanding=tracking))
+    assert kit.resources.reply("danger", "GB", "Sam")[0][:40] in said
