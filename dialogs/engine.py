@@ -18,7 +18,7 @@ from dialogs.compose import join_replies
 from dialogs.context import Ctx, row
 from dialogs.kit import Kit
 from dialogs.model import Effect, Event, EventKind, Reply
-from dialogs.screens import SCREENS, by_user, care, checkin, faq, keep, outcome, protect, screening
+from dialogs.screens import SCREENS, by_user, care, checkin, data, faq, keep, outcome, protect, screening
 from dialogs.screens.commands import BEFORE_CONSENT, run_intent
 from dialogs.screens.registry import Screen, back, enter_side, run_command, show
 from dialogs.state import UserState
@@ -150,7 +150,15 @@ def _dispatch(ctx: Ctx) -> None:
             # "No, not at all. I only meant the check-in at half nine, after the children are asleep"
             # got the full crisis reply. Crisis the rules read in the words still counts.
             assessment = triage.model_crisis_dropped(assessment)
+        # A report of a reply that hurt often names the hurt: filed whatever the safety check says
+        # (a trial's "you treated me like i was the stalker" got the danger lines and was lost).
+        reporting = state.screen == data.REPORT_SCREEN and event.kind == EventKind.TEXT and bool(event.text.strip())
+        if reporting:
+            data.file_typed_report(ctx)
         outcome = triage.respond(ctx, assessment, event.text)
+        if reporting:
+            ctx.say_key("report_thanks", data.BACK if outcome == Outcome.NOTHING else ())
+            return
         if outcome == Outcome.ANSWERED:
             return
         if taken_back and outcome == Outcome.NOTHING:

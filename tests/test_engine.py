@@ -1627,3 +1627,18 @@ def test_back_never_asks_a_lesson_question_already_answered(kit) -> None:
     unanswered.command("faq")
     unanswered.state = unanswered.state.model_copy(update={"resume_screen": "draft"})
     assert question in "\n".join(r.text for r in unanswered.tap("^Back$"))
+
+
+def test_a_report_that_names_harm_is_filed_after_the_safety_reply(kit) -> None:
+    """A trial: "/report" then "earlier you treated me like i was the stalker... my abusive ex" got
+    the danger lines, and the report was never saved."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("report")
+    words = "you treated me like i was the stalker when i asked about my abusive ex"
+    said = conv.say(words, Assessment(danger=True, source="model"))
+    filed = [e for e in conv.effects if isinstance(e, DataRequest)]
+    assert [(f.kind, f.params["note"]) for f in filed] == [("report", words)]
+    assert said[-1].text == kit.content.text("report_thanks")
+    assert kit.resources.reply("danger", "GB", "Sam")[0][:40] in "\n".join(r.text for r in said)
+    assert conv.screen != "report.note"

@@ -88,8 +88,15 @@ def _report_handle(ctx: Ctx) -> None:
     if not note:
         ctx.say_key("report_ask", BACK)
         return
+    file_typed_report(ctx)
+    ctx.say_key("report_thanks", BACK)
+
+
+def file_typed_report(ctx: Ctx) -> None:
+    """What was typed at the report's question, filed, and the person back where they were; the
+    thanks is the caller's to say (after any safety reply the words needed)."""
     ctx.goto(ctx.state.resume_screen if is_main(ctx.state.resume_screen) else "guide.lesson")
-    _file_report(ctx, note)
+    ctx.request("report", note=ctx.event.text.strip()[:REPORT_CHARS])
 
 
 register(REPORT_SCREEN, lambda ctx: ctx.say_key("report_ask", BACK), _report_handle, takes_text=True)
