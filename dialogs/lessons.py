@@ -77,8 +77,14 @@ class Lesson(LessonText):
     # The moving-on track's words for a lesson both tracks share, where the reconnect words would
     # not fit someone moving on for good.
     moving_on: LessonText | None = None
+    # The words for someone the ex has hurt or threatened, where words about respecting the ex's
+    # wishes would put the weight on them (a trial's woman was told "Respecting a no" about a man
+    # who kept turning up at her work).
+    harmed: LessonText | None = None
 
-    def text_for(self, track: str) -> LessonText:
+    def text_for(self, track: str, *, harmed: bool = False) -> LessonText:
+        if harmed and self.harmed is not None:
+            return self.harmed
         return self.moving_on if track == "moving_on" and self.moving_on is not None else self
 
 

@@ -24,7 +24,7 @@ def content() -> Content:
 def _lesson_texts(content: Content) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for lesson in content.lessons.values():
-        for version in (lesson, lesson.moving_on):
+        for version in (lesson, lesson.moving_on, lesson.harmed):
             if version is None:
                 continue
             for text in (*version.messages, version.question, version.task or "", version.practice or ""):

@@ -1642,3 +1642,20 @@ def test_a_report_that_names_harm_is_filed_after_the_safety_reply(kit) -> None:
     assert said[-1].text == kit.content.text("report_thanks")
     assert kit.resources.reply("danger", "GB", "Sam")[0][:40] in "\n".join(r.text for r in said)
     assert conv.screen != "report.note"
+
+
+def test_keeping_your_distance_speaks_to_someone_the_ex_has_hurt(kit) -> None:
+    """A trial's woman, whose ex kept turning up at her work, was told "Respecting a no is also how
+    you get your own peace back" and "If there's a court order, follow it to the letter"."""
+    lesson = kit.content.lessons["respect_their_space"]
+    assert lesson.harmed is not None
+    harmed = " ".join(lesson.text_for("moving_on", harmed=True).messages)
+    assert "Respecting a no" not in harmed and "record" in harmed
+    assert "Respecting a no" in " ".join(lesson.text_for("moving_on").messages)
+    conv = Conversation(kit)
+    conv.onboard(safety="Violence")
+    conv.state.guide.read = [*conv.state.guide.read, "respect_their_space"]
+    conv.state = conv.state.model_copy(update={"screen": "guide.lesson", "data": {"lesson": "respect_their_space"}})
+    conv.command("faq")
+    said = "\n".join(r.text for r in conv.tap("^Back$"))
+    assert lesson.harmed.question in said, said

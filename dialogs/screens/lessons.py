@@ -123,7 +123,7 @@ def _practice(ctx: Ctx) -> tuple[str, str] | None:
         last = guide.practised.get(lesson_id)
         if last is not None and ctx.step_day - last < PRACTICE_AGAIN_AFTER:
             continue
-        text = _lesson(ctx, lesson_id).text_for(ctx.state.track)
+        text = _lesson(ctx, lesson_id).text_for(ctx.state.track, harmed=ctx.state.harmed_by_ex)
         if text.practice:
             return lesson_id, text.practice
     return None
@@ -200,7 +200,7 @@ register("guide.today", _today_show, _today_handle, takes_text=True)
 # --- a lesson ------------------------------------------------------------------------------------------------
 def _open(ctx: Ctx, lesson_id: str, p: Plan, *, new: bool) -> None:
     lesson = _lesson(ctx, lesson_id)
-    text = lesson.text_for(ctx.state.track)
+    text = lesson.text_for(ctx.state.track, harmed=ctx.state.harmed_by_ex)
     guide = ctx.state.guide
     coaching = lesson.contact_coaching
     if new:
@@ -270,7 +270,7 @@ def _lesson_show(ctx: Ctx) -> None:
         "lesson_return",
         [*_question_buttons(lesson), row(("Read it again", "again"))],
         title=lesson.title,
-        question=lesson.text_for(ctx.state.track).question,
+        question=lesson.text_for(ctx.state.track, harmed=ctx.state.harmed_by_ex).question,
     )
 
 
@@ -306,7 +306,7 @@ def _lesson_handle(ctx: Ctx) -> None:
             # Words are kept, but the choice the lesson asks for (a length, a rating) is still to
             # make: ask it again rather than let it pass unanswered.
             ctx.say(_thanks(ctx, lesson_id))
-            ctx.say(lesson.text_for(ctx.state.track).question, _question_buttons(lesson))
+            ctx.say(lesson.text_for(ctx.state.track, harmed=ctx.state.harmed_by_ex).question, _question_buttons(lesson))
             return
         _after(ctx, answered=True)
     else:
@@ -365,7 +365,7 @@ def _after(ctx: Ctx, *, answered: bool, acknowledged: bool = False, returning: b
 
 def _thanks(ctx: Ctx, lesson_id: str) -> str:
     """The lesson's own word for an answer, and where the answer went; the usual ones otherwise."""
-    text = _lesson(ctx, lesson_id).text_for(ctx.state.track) if lesson_id else None
+    text = _lesson(ctx, lesson_id).text_for(ctx.state.track, harmed=ctx.state.harmed_by_ex) if lesson_id else None
     # Words that read as a question ("how do i keep handovers civil") are kept, but thanking them in
     # the lesson's words ("Feelings with names are easier to live alongside") would answer nothing.
     if text is None or not text.thanks or ctx.unanswered:
