@@ -301,7 +301,9 @@ def _read(text: str, u: Understanding | None, content: Content, *, answer_screen
     closest = (
         entries.get(top[0]) if asked and near is None and top and top[1] >= CLOSEST_SHARE * u.faq_bar else None
     )
-    return Meaning(near=near, unanswered=answer_screen and asked, closest=closest)
+    # "today was actually good?? we got empanadas" is news, not a question the guide failed to answer.
+    unanswered = answer_screen and asked and not good_news(text)
+    return Meaning(near=near, unanswered=unanswered, closest=closest)
 
 
 def _fallback(text: str, words: str, content: Content, *, answer_screen: bool) -> Meaning:

@@ -136,3 +136,14 @@ def test_breaking_no_contact_not_done_is_not_a_slip(text: str) -> None:
     from dialogs.understanding import broke_no_contact
 
     assert not broke_no_contact(text)
+
+
+def test_good_news_with_question_marks_is_not_called_an_unanswered_question(model: Model, kit: Kit) -> None:
+    """A trial: "sorry i disappeared. today was actually good?? samira took me to the market..." got
+    "If you were asking me something there, I'm sorry, I don't have a ready answer"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    text = "sorry i disappeared. today was actually good?? my sister took me to the market and i laughed for once"
+    assessment, understanding = model.read(text)
+    said = "\n".join(r.text for r in conv.say(text, assessment, understanding))
+    assert "ready answer" not in said, said
