@@ -91,7 +91,8 @@ def test_realistic_set_written_by_others(model: Model) -> None:
     # more (9.3%, 12.0% with the full reply), under the 10% for the question; the
     # development sets did not move. The night-typing round (w12, 431 messages in chat slips and a few
     # words; crisis caught up on every development set) took crisis caught here to 163 of 170 and
-    # one more ordinary message to the question (9.9%, at the 10%; 12.6% with the full reply).
+    # one more ordinary message to the question (9.9%, at the 10%; 12.6% with the full reply);
+    # the stalking round (w13) then read 162 of 170, 9.3% asked, 12.6% with the full reply.
     assert report.recall["crisis"] >= 0.95
     assert report.crisis_act_precision >= 0.92
     assert report.ordinary_asked <= 0.10
