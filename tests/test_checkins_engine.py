@@ -718,3 +718,17 @@ def test_drinking_on_a_good_day_hears_no_warning(kit, mood, note):
     conv.tap("^No$")
     said = "\n".join(r.text for r in conv.say(note))
     assert kit.content.checkins.drinking is not None and kit.content.checkins.drinking not in said
+
+
+def test_harm_told_at_a_check_in_question_keeps_the_check_in(kit) -> None:
+    """A trial: "have you been in touch?" answered with "he texted again from a new number and came
+    to my work" got the danger lines; Continue then ended the check-in, and it was never asked."""
+    from dialogs.assessment import Assessment
+
+    conv = _to_contact_question(kit)
+    said = "\n".join(r.text for r in conv.say("he texted again from a new number and came to my work",
+                                              Assessment(danger=True, source="model")))
+    assert kit.resources.reply("danger", "GB", "Sam")[0][:40] in said
+    assert conv.screen == "checkin.contact" and kit.content.checkins.contact_question in said
+    conv.tap("^No$")
+    assert conv.screen == "checkin.note"

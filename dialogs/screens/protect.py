@@ -224,6 +224,17 @@ def _back_after_undo(ctx: Ctx, before: RouteBefore, *, restored: bool) -> None:
 # Screens where the message is still an answer to finish: intake must end on the moving-on track,
 # and a check-in note is kept.
 _KEEP_GOING = ("intake.", "checkin.note")
+# A check-in's other questions (mood, urge, contact) are asked again after the lines: a trial's
+# "have you been in touch?" was answered with news of his text, and Continue ended the check-in.
+_ASK_AGAIN = "checkin."
+
+
+def _ask_again(ctx: Ctx) -> bool:
+    screen = ctx.state.screen
+    if not screen.startswith(_ASK_AGAIN) or screen.startswith(_KEEP_GOING) or screen not in SCREENS:
+        return False
+    SCREENS[screen].show(ctx)
+    return True
 
 
 def repeat_line(ctx: Ctx, a: Assessment, owed: list[ReplyKind]) -> bool:
@@ -243,6 +254,9 @@ def repeat_line(ctx: Ctx, a: Assessment, owed: list[ReplyKind]) -> bool:
     if screen.startswith(_KEEP_GOING) or screen in {"new", "consent"}:
         ctx.say_key("danger_again", emergency=emergency)
         return False
+    if screen.startswith(_ASK_AGAIN) and screen in SCREENS:
+        ctx.say_key("danger_again", emergency=emergency)
+        return _ask_again(ctx)
     enter_side(ctx, "notice")
     ctx.say_key("danger_again", _notice_buttons(ctx), emergency=emergency)
     return True
@@ -273,6 +287,11 @@ def settle(ctx: Ctx, owed: list[ReplyKind]) -> bool:
         return False
     if not owed:
         return False  # nothing new to say (a boundary already known): handle the message as usual
+    if screen.startswith(_ASK_AGAIN) and not screen.startswith(_KEEP_GOING):
+        if undo:
+            ctx.say_key("boundary_check")  # the way back in words, as at a check-in's note
+        if _ask_again(ctx):
+            return True
     ctx.goto("notice")
     if undo:
         ctx.say_key("boundary_check")
