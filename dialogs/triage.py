@@ -143,13 +143,20 @@ def _their_own_threat(a: Assessment) -> bool:
     return a.rule == "danger" and by_user is not None and by_user >= THEIR_OWN_BAR
 
 
+# Answers about keeping safe from the ex: close to them, a worry said without a question mark ("idk
+# if he put something on my phone") is asked all the same.
+_PROTECTIVE = frozenset({"tech_safety", "protection_orders", "getting_things_back", "turn_up_in_person"})
+
+
 def _known_harm_asked(ctx: Ctx, a: Assessment, text: str) -> bool:
     if not (ctx.state.harmed_by_ex and a.danger and not a.danger_by_user and a.crisis == CrisisZone.NONE):
         return False
-    if ctx.event.kind != EventKind.TEXT or not understanding.looks_like_question(text):
+    if ctx.event.kind != EventKind.TEXT:
         return False
     meaning = understanding.read(text, ctx.event.understanding, ctx.kit.content, answer_screen=False)
-    return meaning.faq is not None
+    if meaning.faq is None:
+        return False
+    return understanding.looks_like_question(text) or meaning.faq.id in _PROTECTIVE
 
 
 def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:

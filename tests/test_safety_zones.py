@@ -1560,3 +1560,19 @@ def test_a_question_about_harm_already_told_is_answered_not_walled(kit) -> None:
     told.onboard()
     said = texts(told.say("he shoved me last night, what do i do?", DANGER, understanding=tracking))
     assert kit.resources.reply("danger", "GB", "Sam")[0][:40] in said
+
+
+def test_a_worry_about_being_tracked_without_a_question_mark_is_answered(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard(safety="Violence")
+    conv.command("menu")
+    tracking = Understanding(faq=(("tech_safety", 0.9),), faq_bar=0.2, intent_bar=0.2)
+    said = texts(conv.say("idk if he put something on my phone", DANGER, understanding=tracking))
+    entry = next(e for e in kit.content.faq if e.id == "tech_safety")
+    assert entry.answer[0][:40] in said
+    other = Conversation(kit)  # a statement near an answer that is no safety matter: the lines, as before
+    other.onboard(safety="Violence")
+    other.command("menu")
+    near = Understanding(faq=(("photos_and_reminders", 0.9),), faq_bar=0.2, intent_bar=0.2)
+    said = texts(other.say("he turned up with a box of my photos", DANGER, understanding=near))
+    assert kit.content.text("danger_known_question")[:20] not in said
