@@ -1576,3 +1576,24 @@ def test_a_worry_about_being_tracked_without_a_question_mark_is_answered(kit) ->
     near = Understanding(faq=(("photos_and_reminders", 0.9),), faq_bar=0.2, intent_bar=0.2)
     said = texts(other.say("he turned up with a box of my photos", DANGER, understanding=near))
     assert kit.content.text("danger_known_question")[:20] not in said
+
+
+def test_harm_ticked_at_intake_after_the_model_read_it_is_not_offered_back(kit) -> None:
+    """A read-through: "he keeps texting me from new numbers" read as danger during intake, then
+    violence and control ticked; the end of intake still said "I may have got it wrong" with
+    "That's not what happened"."""
+    conv = Conversation(kit)
+    conv.intake_to_contact()
+    conv.say("he keeps texting me from new numbers and i dont answer", DANGER)
+    assert conv.state.danger_undo is not None
+    if conv.screen == "intake.shares":
+        conv.tap("^No$")
+    conv.tap("Violence")
+    conv.tap("Controlling")
+    conv.tap("Done")
+    conv.tap("London")
+    conv.tap("United Kingdom")
+    said = texts(conv.tap("09:00"))
+    assert conv.state.danger_undo is None and "That's not what happened" not in conv.labels()
+    assert kit.content.text("danger_check")[:40] not in said and kit.content.text("route_moving_on") in said
+    assert conv.state.harmed_by_ex and conv.state.track == "moving_on"

@@ -588,6 +588,11 @@ def finish_intake(ctx: Ctx) -> None:
         # Harm only the model read in their words, and "None of these" to the question that asks.
         protect.undo_danger(ctx, quiet=True)
         ctx.say_key("danger_set_aside")
+    if profile.safety_screen:
+        # Harm the model read in their words, then ticked at the question that asks: it stands, and
+        # is not offered back ("I may have got it wrong... That's not what happened" to a woman who
+        # had just ticked violence and control).
+        ctx.state.danger_undo = None
     flags: list[SafetyFlag] = list(ctx.state.flags)
     typed = frozenset(flags) & {"danger", "boundary"}  # typed during intake, and answered there
     if profile.safety_screen and "danger" not in flags:
