@@ -1575,7 +1575,7 @@ def test_a_worry_about_being_tracked_without_a_question_mark_is_answered(kit) ->
     other.command("menu")
     near = Understanding(faq=(("photos_and_reminders", 0.9),), faq_bar=0.2, intent_bar=0.2)
     said = texts(other.say("he turned up with a box of my photos", DANGER, understanding=near))
-    assert kit.content.text("danger_known_question")[:20] not in said
+    assert "On your question:" in kit.content.text("danger_known_question") and "On your question:" not in said
 
 
 def test_harm_ticked_at_intake_after_the_model_read_it_is_not_offered_back(kit) -> None:
