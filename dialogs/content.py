@@ -168,6 +168,7 @@ class Checkins(_Strict):
     low_again: list[Message] = Field(min_length=1)  # naming a low mood that follows a low yesterday
     thanks_noted_low: list[Message] = Field(min_length=1)  # their note is in, on a low day
     thanks_noted_good: list[Message] = Field(min_length=1)  # ... and it tells of a good day or a win
+    thanks_noted_low_good: list[Message] = Field(min_length=1)  # ... a good moment on a low day
     very_low_offer: list[Message] = Field(min_length=1)  # the small offer after a mood of 1
     # The small offer after a low mood (grounding, a friend, /sos), said a different way each day of
     # a low week.

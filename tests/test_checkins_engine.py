@@ -732,3 +732,15 @@ def test_harm_told_at_a_check_in_question_keeps_the_check_in(kit) -> None:
     assert conv.screen == "checkin.contact" and kit.content.checkins.contact_question in said
     conv.tap("^No$")
     assert conv.screen == "checkin.note"
+
+
+def test_a_good_moment_on_a_low_day_is_named_as_one(kit):
+    """Read through as a person: a low day's note about a good evening got "even one line takes
+    effort", as if the note were hard news too."""
+    conv = at_the_check_in(kit)
+    conv.tap("^2")
+    conv.tap("^3$")
+    conv.tap("^No$")
+    said = "\n".join(r.text for r in conv.say("honestly proud of myself, went to the gym twice"))
+    assert any(t in said for t in kit.content.checkins.thanks_noted_low_good), said
+    assert not any(t in said for t in kit.content.checkins.thanks_noted_low)

@@ -395,9 +395,12 @@ def _note_handle(ctx: Ctx) -> None:
     reached_out = contacted and ctx.state.contact_forbidden
     low = 1 <= mood <= 2
     noted = checkins.thanks_noted_low if low else checkins.thanks_noted
-    good_day = not low and not contacted and understanding.good_news(note, most_words=NOTE_WORDS)
+    good_news = not contacted and understanding.good_news(note, most_words=NOTE_WORDS)
+    good_day = good_news and not low
     if good_day:
         noted = checkins.thanks_noted_good
+    elif good_news:
+        noted = checkins.thanks_noted_low_good
     thanks = _pick(noted if note else checkins.thanks, ctx.today, "thanks")
     if slipped or reached_out or low or _help_due(ctx):
         # Care comes next (the slip's own words, the low-mood offer, the suggestion of help): an
