@@ -16,6 +16,7 @@ from dialogs.assessment import Assessment, CrisisZone
 from dialogs.context import Ctx
 from dialogs.model import EventKind
 from dialogs.screens import SCREENS, by_user, care, new_partner, protect, screening
+from dialogs.screens.interrupt import said_lately
 from dialogs.screens.lines import country, say_reply
 
 __all__ = ["Outcome", "respond", "words_only"]
@@ -65,11 +66,8 @@ REMINDER_REPEATS_AFTER = timedelta(hours=24)
 
 
 def _said_safe_lately(ctx: Ctx, a: Assessment) -> bool:
-    safe, misread = ctx.state.safe_at, ctx.state.misread_at
     model_only = a.source == "model" and a.rule != "crisis"
-    lately = (safe is not None and ctx.now - safe < SAFE_HOLDS) or (
-        misread is not None and ctx.now - misread < MISREAD_HOLDS
-    )
+    lately = said_lately(ctx.state.safe_at, ctx.now, SAFE_HOLDS) or _misread_lately(ctx)
     return model_only and not a.attempt and lately
 
 
@@ -128,8 +126,7 @@ def _lean_asked(ctx: Ctx, a: Assessment) -> bool:
 
 
 def _misread_lately(ctx: Ctx) -> bool:
-    misread = ctx.state.misread_at
-    return misread is not None and ctx.now - misread < MISREAD_HOLDS
+    return said_lately(ctx.state.misread_at, ctx.now, MISREAD_HOLDS)
 
 
 # Which way harm goes is always the model's reading: the rules find danger ("restraining order"),
