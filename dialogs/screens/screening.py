@@ -121,8 +121,12 @@ def _handle(ctx: Ctx) -> None:
         state.data = {**state.data, "asked": asked_so_far(state.data, ctx)}
         ctx.say_key("screen_left")
     else:
-        # In a check-in, say that only a few taps are left: the next line is its next question.
-        ctx.say_key("screen_no_checkin" if ctx.data_int("mood") else "screen_no")
+        # In a check-in, say that only a few taps are left: the next line is its next question. A
+        # check-in comes once a day, so the day picks the wording and the next day's No hears the other.
+        if ctx.data_int("mood"):
+            ctx.say(ctx.kit.content.text("screen_no_checkin", ctx.today.toordinal()))
+        else:
+            ctx.say_key("screen_no")
     state.screen_declined_at = ctx.now
     mood = ctx.data_int("mood")
     # A check-in goes on from the mood it recorded; anything else returns where it was.
