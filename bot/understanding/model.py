@@ -42,5 +42,9 @@ class Model:
         scores = strongest(self.safety.head, embeddings, pieces, wholes)
         plain = says_it_plainly(self.safety.rules, rule, text)
         assessment = self.safety.decide(scores, rule, plain=plain, brief=is_brief(text))
-        understanding = self.bank.understand(own, embeddings[: len(own)]) if self.bank is not None else None
+        understanding = (
+            self.bank.understand(own, embeddings[: len(own)], lambda texts: embed_pieces(self.encoder, texts))
+            if self.bank is not None
+            else None
+        )
         return assessment, understanding

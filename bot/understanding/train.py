@@ -11,6 +11,7 @@ import hashlib
 import platform
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -378,7 +379,8 @@ def _coach_bar(
         """Each problem's highest probability over the sentences it is the top reading of."""
         pieces = segments(draft)
         out: dict[str, float] = {}
-        for _, problem, p in coach_readings(views, pieces, embed_pieces(encoder, pieces)):
+        embed = partial(embed_pieces, encoder)
+        for _, problem, p in coach_readings(views, pieces, embed(pieces), embed):
             if problem != GOOD:
                 out[problem] = max(out.get(problem, 0.0), p)
         return out
