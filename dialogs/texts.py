@@ -81,6 +81,7 @@ REQUIRED_TEXTS = frozenset(
         "country_lines",
         "crisis_go_on",
         "crisis_misread",
+        "crisis_attempt_misread",
         "crisis_misread_back",
         "outcome_news",
         "screen_why",

@@ -207,6 +207,11 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
         ctx.say_key("danger_known_question", emergency=ctx.kit.resources.emergency(country(ctx)).how)
         a = replace(a, danger=False, danger_by_user=False, boundary=False)
     owed = protect.record(ctx, a) if (a.danger or a.boundary) else []
+    if a.rule != "crisis" and care.attempt_denied(ctx, text):
+        for kind in owed:
+            say_reply(ctx, kind)
+        care.attempt_misread(ctx)
+        return Outcome.ANSWERED
     unsure_again = a.crisis == CrisisZone.ASK and ctx.state.screen == "safety.ask"
     if a.crisis == CrisisZone.ACT or unsure_again:
         care.crisis(ctx, attempt=a.attempt, danger=protect.danger_reply(a))

@@ -103,6 +103,25 @@ def test_attempt_in_progress_puts_the_emergency_number_first(conv: Conversation)
     assert "Samaritans" in texts(replies), "the crisis line follows"
 
 
+def test_nothing_taken_after_the_attempt_reply_is_owned_and_care_goes_on(conv: Conversation, kit) -> None:
+    # A trial's student, in grounding, drank the water the step asked for: "drank water. ok" got the
+    # reply for something taken, and her protest got "I'm still here, and I'm listening".
+    conv.say("everything hurts tonight and i want to cut again", ACT)
+    assert "999" in texts(conv.say("drank water. ok", ATTEMPT))
+    denial = "wait what?? i didnt take anything. i just drank WATER. why r u telling me to call 999"
+    said = texts(conv.say(denial, ATTEMPT))
+    assert said.startswith(kit.content.text("crisis_attempt_misread")[:40]) and "999" not in said
+    assert conv.screen == "crisis" and conv.state.crisis_active, "the crisis that brought her here is still cared for"
+    assert conv.labels()[:2] == ["A grounding exercise", "My safety plan"]
+    assert "999" in texts(conv.say("no i really did take the pills", ATTEMPT)), "a later attempt is heard again"
+
+
+def test_nothing_taken_words_mean_nothing_without_an_attempt_reply(conv: Conversation, kit) -> None:
+    conv.say("everything hurts tonight and i want to cut again", ACT)
+    said = texts(conv.say("i didnt take anything, i just want it to stop", ACT))
+    assert kit.content.text("crisis_attempt_misread")[:40] not in said
+
+
 def test_attempt_with_an_unknown_country_still_says_call_now(kit) -> None:
     conv = Conversation(kit)
     conv.command("start")

@@ -18,7 +18,8 @@ from dialogs.screens.lines import country, lines_text, say_reply
 from dialogs.screens.registry import SCREENS, is_main, register, show
 
 __all__ = [
-    "CARE_SCREENS", "calm", "crisis", "follow_up", "grounding_next", "grounding_step", "in_care", "says_safe", "sos",
+    "CARE_SCREENS", "attempt_denied", "attempt_misread", "calm", "crisis", "follow_up", "grounding_next",
+    "grounding_step", "in_care", "says_safe", "sos",
     "still_here", "welcome_back",
 ]  # fmt: skip
 
@@ -67,6 +68,7 @@ def crisis(ctx: Ctx, *, attempt: bool = False, danger: ReplyKind | None = None) 
         # reported still gets its emergency reply.
         still_here(ctx)
         return
+    state.attempt_told_in_care = attempt and in_care(ctx)
     if not in_care(ctx):
         state.resume_screen = state.screen
         typed = ctx.event.kind == EventKind.TEXT and (is_main(state.screen) or state.screen in _HELD_ON_SIDE)
@@ -80,6 +82,41 @@ def crisis(ctx: Ctx, *, attempt: bool = False, danger: ReplyKind | None = None) 
         say_reply(ctx, danger)
     ctx.goto("crisis")
     ctx.say_key("crisis_offer", _crisis_buttons(ctx))
+
+
+# "i didnt take anything", "it was just water", "why r u telling me to call 112": nothing was taken.
+_NOTHING_TAKEN = re.compile(
+    r"\b(?:did ?n'?t|have ?n'?t|has ?n'?t|never|not) (?:even )?(?:take|taken|took|swallow(?:ed)?|drink|drank|drunk"
+    r"|do|done|did)(?: anything| nothing| any| them| it| a thing)\b"
+    r"|\b(?:it was|its|it's|i (?:just |only )?(?:drank|had|meant))(?: just| only)?"
+    r" (?:some |a (?:sip|glass) of )?water\b"
+    r"|\b(?:just|only) (?:drank|had|sipped) (?:some |a (?:sip|glass) of )?water\b"
+    r"|\bwhy (?:are|r) (?:you|u) (?:telling|asking) me to (?:call|ring|phone)\b"
+)
+
+
+def attempt_denied(ctx: Ctx, text: str) -> bool:
+    """Just told to call for help over something taken, they say nothing was: a trial's student had
+    drunk the water the grounding step asked for, and her "why r u telling me to call 112, now im
+    more scared" got "I'm still here, and I'm listening"."""
+    state = ctx.state
+    told = state.crisis_told_at
+    # Only where care was already under way: when the attempt reply was the first, "i didnt take
+    # anything" says the whole reply misread them (see corrects_crisis_reply).
+    if not (in_care(ctx) and state.crisis_told_attempt and state.attempt_told_in_care and told is not None):
+        return False
+    if ctx.now - told >= REPLY_REPEATS_AFTER or ctx.event.kind != EventKind.TEXT:
+        return False
+    return bool(_NOTHING_TAKEN.search(" ".join(text.casefold().replace("’", "'").split())))
+
+
+def attempt_misread(ctx: Ctx) -> None:
+    """Sorry for the alarm, and crisis care goes on: the feelings that brought them here were real."""
+    ctx.state.crisis_told_attempt = ctx.state.attempt_told_in_care = False
+    if not ctx.state.screen.startswith("crisis"):
+        ctx.goto("crisis")
+    ctx.state.crisis_active = True
+    ctx.say_key("crisis_attempt_misread", _crisis_buttons(ctx))
 
 
 def still_here(ctx: Ctx) -> None:
