@@ -275,7 +275,14 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     text = ctx.event.text
     screen = SCREENS[ctx.state.screen]
     if protect.corrects_danger(ctx, text):
-        protect.undo_danger(ctx)
+        # "he never said no contact. he just needs space. nobody is in danger": both readings at once.
+        state = ctx.state
+        both = state.boundary_undo is not None and "boundary" in state.flags
+        if both and protect.corrects_boundary_words(text):
+            protect.undo_danger(ctx, quiet=True)
+            protect.undo_boundary(ctx)
+        else:
+            protect.undo_danger(ctx)
         return
     if protect.corrects_boundary(ctx, text):
         protect.undo_boundary(ctx)

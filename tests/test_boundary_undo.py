@@ -50,7 +50,8 @@ def test_the_way_back_closes_with_the_next_prompt_and_never_opens_for_danger(kit
     other.onboard()
     other.say("he said stop or he'll hurt me", Assessment(boundary=True, danger=True, source="model"))
     assert UNDO not in [b.label for r in other.history for row in r.buttons for b in row]
-    assert other.state.boundary_undo is None
+    other.press("undo_boundary")
+    assert other.state.contact_forbidden, "while the harm stands, so does the boundary read with it"
 
 
 def test_during_intake_the_way_back_leaves_intake_on_the_reconnect_track(kit):

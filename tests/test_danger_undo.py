@@ -81,3 +81,50 @@ def test_a_correction_does_not_undo_harm_said_in_plain_words(kit):
     conv.tap("Continue")
     conv.say("you misread me, he was never violent before that")
     assert "danger" in conv.state.flags and conv.state.track == "moving_on"
+
+
+MODEL_BOTH = Assessment(danger=True, boundary=True, source="model")
+SPACE = "he did. said he needs space and his parents will never accept me"
+
+
+def test_a_boundary_read_beside_harm_can_be_taken_back_once_the_harm_is(kit):
+    # A trial's student at intake: both were read from one sentence; she took back the harm, and the
+    # boundary stayed with "it stays in place from now on", no way back offered.
+    conv = Conversation(kit)
+    conv.command("start")
+    conv.tap("agree")
+    conv.say("Ananya")
+    conv.tap("1-6 months")
+    conv.say(SPACE, MODEL_BOTH)
+    assert conv.state.contact_forbidden and "They didn't ask that" not in conv.labels()
+    said = "\n".join(r.text for r in conv.say("no u got it all wrong. rohan is not dangerous"))
+    assert said.startswith(kit.content.text("danger_undone")) and "danger" not in conv.state.flags
+    assert "boundary" in conv.state.flags, "the boundary is taken back only when they say so"
+    conv.tap("Trust")
+    for label in ("Done", "No contact", "^No$", "None of these", "New York", "India", "20:00"):
+        conv.tap(label)
+    assert conv.screen == "guide.lesson"
+    route = "\n".join(r.text for r in conv.history[-6:])
+    assert kit.content.text("boundary_check") in route, "the way back comes with the route"
+    said = "\n".join(r.text for r in conv.say("he never said that, he just needs space"))
+    assert said.startswith(kit.content.text("boundary_undone"))
+    assert conv.state.track == "reconnect" and not conv.state.contact_forbidden
+
+
+def test_one_message_can_take_back_both_readings(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say(SPACE, MODEL_BOTH)
+    said = "\n".join(r.text for r in conv.say("what?? he never said no contact. nobody is in danger"))
+    assert said.startswith(kit.content.text("boundary_undone"))
+    assert not conv.state.flags and conv.state.track == "reconnect"
+
+
+def test_harm_taken_back_after_work_leaves_the_boundary_with_its_way_back(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say(SPACE, MODEL_BOTH)
+    said = "\n".join(r.text for r in conv.say("he was never violent, not once"))
+    assert kit.content.text("boundary_check") in said and conv.state.contact_forbidden
+    said = "\n".join(r.text for r in conv.say("he never asked for no contact, he just needs space"))
+    assert said.startswith(kit.content.text("boundary_undone")) and conv.state.track == "reconnect"

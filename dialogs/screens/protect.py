@@ -25,6 +25,7 @@ __all__ = [
     "DANGER_REPEATS_AFTER",
     "UNDO_BUTTON",
     "UNDO_DANGER_BUTTON",
+    "corrects_boundary_words",
     "corrects_danger",
     "danger_reply",
     "explain_route",
@@ -91,7 +92,10 @@ def _undoable(ctx: Ctx, a: Assessment) -> RouteBefore | None:
     state = ctx.state
     known = "boundary" in state.flags or "danger" in state.flags
     plain = a.source == "rules" or a.rule == "boundary"
-    if not a.boundary or a.danger or known or plain:
+    # Harm only the model read beside it may be taken back first ("he needs space and his parents will
+    # never accept me", a trial at intake); until then the boundary stands with it.
+    sure_harm = a.danger and (a.danger_in_plain_words or a.danger_by_user)
+    if not a.boundary or sure_harm or known or plain:
         return None
     return _before(ctx)
 
@@ -129,7 +133,8 @@ _DANGER_CORRECTION = re.compile(
     r"|(never|wasn'?t|isn'?t|was not|is not|not) (been )?(violent|abusive|dangerous|threatening|like that)"
     r"|never (hurt|hit|threatened|frightened|scared|touched) me"
     r"|(he|she|they) (didn'?t|did not|never) (hurt|hit|threaten)"
-    r"|not (dangerous|abuse|abusive)|stop treating (him|her|them) (as|like))\b"
+    r"|not (dangerous|abuse|abusive)|stop treating (him|her|them) (as|like)"
+    r"|(nobody|no ?one|no body) (is|was|'s) (in )?danger)\b"
 )
 
 
@@ -158,6 +163,10 @@ def undo_danger(ctx: Ctx, *, quiet: bool = False) -> None:
     if quiet:
         return
     ctx.say_key("danger_undone")
+    if state.boundary_undo is not None and "boundary" in state.flags and not state.screen.startswith("intake."):
+        # Read from the same words: it may be as wrong. Said in words, as at a check-in, since the
+        # screen shown next brings its own buttons. (In intake the way back comes with the route.)
+        ctx.say_key("boundary_check")
     _back_after_undo(ctx, before, restored=restored and before.track == "reconnect")
 
 
@@ -181,13 +190,17 @@ def taken_back_lately(ctx: Ctx, a: Assessment) -> bool:
     return a.boundary and not plain and at is not None and ctx.now - at < UNDO_HOLDS
 
 
+def corrects_boundary_words(text: str) -> bool:
+    return bool(_CORRECTION.search(" ".join(text.casefold().replace("’", "'").split())))
+
+
 def corrects_boundary(ctx: Ctx, text: str) -> bool:
     """Words that take back a boundary only the model read ("wait he never said that?? he said we
     could still be friends"): the same as the button, which by then had scrolled away."""
     state = ctx.state
     if state.boundary_undo is None or "boundary" not in state.flags or "danger" in state.flags:
         return False
-    return bool(_CORRECTION.search(" ".join(text.casefold().replace("’", "'").split())))
+    return corrects_boundary_words(text)
 
 
 def undo_boundary(ctx: Ctx) -> None:
@@ -269,7 +282,7 @@ def settle(ctx: Ctx, owed: list[ReplyKind]) -> bool:
     """
     # A boundary only the model read: the first part of its reply, and the way to take it back,
     # instead of "this can't be undone".
-    undo = ctx.state.boundary_undo is not None and "boundary" in owed
+    undo = ctx.state.boundary_undo is not None and "boundary" in owed and "danger" not in ctx.state.flags
     for kind in owed:
         if kind == "boundary" and undo:
             ctx.say(ctx.kit.resources.reply(kind, country(ctx), ctx.state.profile.name)[0])
@@ -338,7 +351,7 @@ def moved_on(ctx: Ctx) -> bool:
 
 def _notice_buttons(ctx: Ctx) -> list[tuple[Button, ...]]:
     """Continue, Help now, and while it may still be taken back, the way back."""
-    undo = ctx.state.boundary_undo is not None and "boundary" in ctx.state.flags
+    undo = ctx.state.boundary_undo is not None and "boundary" in ctx.state.flags and "danger" not in ctx.state.flags
     undo_danger = ctx.state.danger_undo is not None and "danger" in ctx.state.flags
     return [
         row(("Continue", "_back"), ("Help now", "sos")),
