@@ -360,10 +360,17 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         faq.say_unanswered(ctx, ctx.t("faq_no_answer"), [row(("See the questions", "faq"), ("Back", "_back"))])
     elif understanding.resting(text):
         ctx.say_key("resting")
+    elif len(text.split()) >= TELLING_WORDS:
+        # Someone telling what happened ("he just posted a story with some girl... 5 weeks yaar"), at
+        # 01:30 in a trial, got "I'm not sure what to do with that here".
+        faq.acknowledge(ctx, ctx.t("heard_short"), [keep.keep_row(ctx, text), row(("Menu", "_menu"))])
     else:
         # "ugh", "huh": a sound, not a request; "not sure what to do with that" read as cold (a trial).
         ctx.say_key("a_sound" if _SOUND.fullmatch(" ".join(text.casefold().split())) else "use_buttons")
         screen.show(ctx)
+
+
+TELLING_WORDS = 8  # fewer is a word or two typed at the wrong place; more is someone telling something
 
 
 def _signing_off(ctx: Ctx, text: str) -> bool:

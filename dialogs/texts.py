@@ -255,6 +255,7 @@ REQUIRED_TEXTS = frozenset(
         "urge_unsent_saved",
         "urge_waited",
         "use_buttons",
+        "heard_short",
         "a_sound",
         "resting",
         "good_news",

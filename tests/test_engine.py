@@ -12,7 +12,7 @@ import pytest
 from dialogs.assessment import Assessment, Understanding
 from dialogs.calendar import no_contact_ends_on
 from dialogs.dates import human_date
-from dialogs.model import DataRequest, Reply
+from dialogs.model import DataRequest, JournalWrite, Reply
 from dialogs.pacing import Plan
 from dialogs.screens import SCREENS
 from dialogs.state import UserState
@@ -1159,6 +1159,21 @@ def test_a_sound_where_nothing_was_asked_gets_a_warm_word(kit, sound: str) -> No
     conv.command("menu")
     conv.say(sound)
     assert conv.text().startswith(kit.content.text("a_sound")) and kit.content.text("use_buttons") not in conv.text()
+
+
+def test_someone_telling_something_where_nothing_was_asked_is_heard(kit) -> None:
+    """A trial, at 01:30: "cant sleep. he just posted a story with some girl... 5 weeks yaar" got "I'm
+    not sure what to do with that here. These are your options"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("menu")
+    words = "both laughing at some beach in his story. five weeks yaar. just five weeks since it ended"
+    said = "\n".join(r.text for r in conv.say(words))
+    assert said.startswith(kit.content.text("heard_short")) and kit.content.text("use_buttons") not in said
+    conv.tap("Keep it in my journal")
+    assert [e.text for e in conv.effects if isinstance(e, JournalWrite)] == [words]
+    conv.say("blue banana")
+    assert conv.text().startswith(kit.content.text("use_buttons")), "two stray words are still shown the way"
 
 
 def test_signing_off_at_a_question_is_wished_a_good_rest_not_filed(kit) -> None:
