@@ -297,6 +297,8 @@ def test_a_co_parent_told_to_write_only_through_the_app_still_gets_practical_dra
     [
         ("I have put the box back in the cabinet. Thank you for staying with me.", True),
         ("asked my brother to keep the car keys tonight", True),
+        ("the blade box is up in the loft now. im staying here", True),  # trial 17
+        ("its back. the urge is back and the box is next to me", False),
         ("gave my dog to my sister", False),  # giving things away is no step to safety
     ],
 )
@@ -308,6 +310,14 @@ def test_means_put_out_of_reach_on_the_crisis_screen_are_named_and_thanked(
     said = texts(conv.say(words, NONE))
     assert said.startswith(kit.content.text("crisis_safer")) is safer
     assert conv.screen == "crisis" and conv.labels()[:2] == ["A grounding exercise", "My safety plan"]
+
+
+def test_feeling_a_bit_better_on_the_crisis_screen_is_met_as_safe_now(conv: Conversation, kit) -> None:
+    """Trial 17: "thoda better now. box is up there. ill try to sleep" got the listening line that had
+    answered her fear an hour before, word for word."""
+    conv.say("i took out the blade box, i want to feel something else", ACT)
+    said = texts(conv.say("thoda better now. ill try to sleep", ASK))
+    assert said.startswith(kit.content.text("crisis_go_on")[:40]) and not conv.state.crisis_active
 
 
 def test_a_threat_in_a_draft_is_danger_never_a_style_review(kit) -> None:

@@ -202,6 +202,11 @@ _SAFE_NOW = (
     "i'm grand",
     "im grand",
     "i am grand",
+    # "thoda better now. box is up there. ill try to sleep" got the listening line again (a trial).
+    "better now",
+    "bit better",
+    "little better",
+    "calmer now",
 )
 # Words that say the crisis reply was a misreading ("what?? i didnt take anything, i meant the pause
 # thing"). They reach this screen only when the safety check found no crisis in them.
@@ -362,6 +367,9 @@ _SAFER = re.compile(
     rf".{{0,20}}\b{_MEANS}\b.{{0,30}}\b(?:back|away|out of reach|to (?:my|her|his|a|the) \w+"
     r"|in the (?:bin|cabinet|car|shed)|downstairs)\b"
     rf"|\b(?:asked|got) (?:my )?\w+ to (?:keep|take|hold|mind|look after) (?:the )?{_MEANS}\b"
+    # "box is up there" (back in the loft, a trial): named things only, since "it's back" is an urge.
+    r"|\b(?:pills|tablets|meds|box|blades?|razors?|knife|knives|rope|keys|bottle)\s+(?:is|are)\s+"
+    r"(?:back |now |safely )?(?:up there|up in the \w+|back in the \w+|away|out of reach|locked away|in the bin|gone)\b"
 )
 
 
