@@ -159,6 +159,29 @@ def test_no_text_offers_one_more_step_without_the_button(kit):
         assert any(label.startswith("One more step") for label in labels), reply.text
 
 
+def test_no_extra_step_is_offered_for_hours_after_a_crisis_reply(kit):
+    """Trial 17: back from /sos at 02:15, the blade box just put away, she was asked "Rest for today,
+    or one more step?"."""
+    from dialogs.assessment import Assessment, CrisisZone
+
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.tap("Skip the question")
+    assert any(label.startswith("One more step") for label in conv.labels()), "offered on an ordinary day"
+    conv.say("the old habit is calling, i took out the blade box", Assessment(crisis=CrisisZone.ACT, source="model"))
+    conv.tap("I'm safe now, go on")
+    conv.tap("Today's step")
+    offers = [b.label for r in conv.history[-3:] for row_ in r.buttons for b in row_]
+    assert not any(label.startswith("One more step") for label in offers)
+    assert "or one more" not in conv.text().casefold()
+    conv.advance(hours=13)
+    conv.command("today")
+    if "Skip it" in conv.labels():
+        conv.tap("Skip it")
+    labels = [b.label for r in conv.history[-2:] for row_ in r.buttons for b in row_]
+    assert any(label.startswith("One more step") for label in labels), "the next day it is offered again"
+
+
 def test_nothing_new_today_offers_one_more_only_when_one_more_can_open(kit):
     conv = Conversation(kit)
     conv.onboard()

@@ -29,6 +29,15 @@ CALM_WAIT = timedelta(days=7)
 PRACTICE_AGAIN_AFTER = timedelta(days=7)  # the same practice comes back at most once a week
 SECOND_THOUGHT = timedelta(minutes=30)  # words this soon after an answer add to it
 PRACTICE_ANSWER_WITHIN = timedelta(hours=2)  # a practice's answer comes in the same sitting, or soon after
+# After a crisis reply, no extra step is offered for this long: a trial's student, back from /sos at
+# 02:15 with the blade box just put away, was asked "Rest for today, or one more step?".
+REST_AFTER_CRISIS = timedelta(hours=12)
+
+
+def _more_offered(ctx: Ctx, p: Plan) -> bool:
+    told = ctx.state.crisis_told_at
+    resting = told is not None and ctx.now - told < REST_AFTER_CRISIS
+    return p.one_more() is not None and not resting
 
 
 def plan_for(ctx: Ctx) -> Plan:
@@ -107,7 +116,7 @@ def _nothing_new(ctx: Ctx, p: Plan) -> None:
         ctx.state.guide.practised = {**ctx.state.guide.practised, practice[0]: ctx.step_day}
         ctx.state.data = {"practice": practice[0]}
         ctx.say_key("practice_intro")
-        more = [("One more step now", "more")] if p.one_more() is not None else []
+        more = [("One more step now", "more")] if _more_offered(ctx, p) else []
         ctx.say(practice[1], [row(("Skip it", "skip"), *more), row(("Menu", "_menu"))])
         return
     ctx.say(_what_next_text(ctx, p), _what_next_buttons(ctx, p))
@@ -144,13 +153,13 @@ def _what_next_text(ctx: Ctx, p: Plan) -> str:
     if opens is None:
         return ctx.t("guide_waiting")
     # "Ask for one more" only when the button to do it is there.
-    key = "guide_next_opens" if p.one_more() is not None else "guide_next_opens_no_more"
+    key = "guide_next_opens" if _more_offered(ctx, p) else "guide_next_opens_no_more"
     return ctx.t(key, date=human_date(opens, ctx.step_day))
 
 
 def _what_next_buttons(ctx: Ctx, p: Plan) -> Keyboard:
     first: list[tuple[str, str]] = []
-    if p.one_more() is not None:
+    if _more_offered(ctx, p):
         first.append(("One more step now", "more"))
     if ctx.state.guide.read:
         first.append(("Read one again", "review"))
@@ -349,7 +358,7 @@ def _after(ctx: Ctx, *, answered: bool, acknowledged: bool = False, returning: b
         guide.past = [*guide.past, lesson_id]
     ctx.goto("guide.after", lesson=lesson_id, answered=answered)
     buttons: list[tuple[Button, ...]] = []
-    more = p.one_more() is not None
+    more = _more_offered(ctx, p)
     buttons.append(row(("Done for today", "done"), *((("One more step", "more"),) if more else ())))
     buttons.append(row(("Menu", "_menu")))
     if answered and not acknowledged:
