@@ -165,6 +165,7 @@ class Checkins(_Strict):
     thanks_noted: list[Message] = Field(min_length=1)  # ... and their note is in the journal
     low_mood_care: list[Message] = Field(min_length=1)  # before the direct question, after a mood of 1
     low_run_care: list[Message] = Field(min_length=1)  # ... when the low days have gone on
+    after_crisis_care: list[Message] = Field(min_length=1)  # ... at the first check-in after a crisis reply
     low_again: list[Message] = Field(min_length=1)  # naming a low mood that follows a low yesterday
     thanks_noted_low: list[Message] = Field(min_length=1)  # their note is in, on a low day
     thanks_noted_good: list[Message] = Field(min_length=1)  # ... and it tells of a good day or a win

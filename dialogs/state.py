@@ -139,6 +139,7 @@ class UserState(_Model):
     last_seen: datetime | None = None
     low_mood_suggested_on: date | None = None
     screened_on: date | None = None  # local date the direct safety question was last asked
+    asked_after_crisis_at: datetime | None = None  # the question at the first check-in after a crisis reply
     # Set while the button under a boundary only the model read may take it back (see protect.py).
     boundary_undo: RouteBefore | None = None
     # A "Yes" to "are you worried you might frighten or hurt your ex?" and where they were before it:

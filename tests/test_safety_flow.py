@@ -95,6 +95,7 @@ def test_a_typed_answer_at_the_next_check_in_is_not_met_with_the_welcome_back(ki
     conv.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
     conv.due()
     conv.tap("^3")
+    conv.tap("^No$")  # the first check-in after a crisis reply asks directly
     conv.tap("^3$")
     assert conv.screen == "checkin.contact"
     said = "\n".join(r.text for r in conv.say("yes"))

@@ -529,6 +529,27 @@ def _asked_on_low_days(conv: Conversation, days: range, mood: int = 2) -> list[b
     return asked
 
 
+def test_the_first_checkin_after_a_crisis_reply_asks_directly_whatever_the_mood(kit) -> None:
+    """Trial 17: the day after she told of the blade box, the check-in asked only about her ex; four
+    days later the urge came back in a note and was filed in her journal."""
+    checkins = kit.content.checkins
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
+    conv.say("the old habit is calling, i took out the blade box", ACT)
+    conv.tap("I'm safe now, go on")
+    conv.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    said = _checkin_to_mood(conv, 4)
+    assert any(line in said for line in checkins.after_crisis_care)
+    assert kit.content.text("screen_question") in said and conv.screen == "safety.ask"
+    assert checkins.urge_question in texts(conv.tap("^No$")), "after a No the check-in goes on"
+    conv.tap("^3$")
+    conv.tap("^No$")
+    conv.tap("Skip")
+    conv.now = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+    assert "ending your life" not in _checkin_to_mood(conv, 4), "once after each crisis reply"
+
+
 def test_low_mood_three_days_running_brings_the_question(kit) -> None:
     conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     conv.onboard(time="09:00")

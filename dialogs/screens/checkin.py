@@ -222,6 +222,11 @@ def _mood_handle(ctx: Ctx) -> None:
     low_days = _low_days_before(ctx) + 1 if mood <= 2 else 0
     low_again = low_days >= 2
     _record(ctx, mood)  # the check-in may end in crisis care, or a question, before its last step
+    if screening.due_after_crisis(ctx):
+        ctx.state.asked_after_crisis_at = ctx.now
+        ctx.say(_pick(checkins.after_crisis_care, ctx.today, "after_crisis"))
+        screening.ask(ctx, mood=mood)
+        return
     if screening.low_mood_needs_asking(ctx, mood):
         # Say why the question comes: a 1 today, or low days that have gone on ("several" is three).
         care = checkins.low_run_care if low_days >= 3 else checkins.low_mood_care

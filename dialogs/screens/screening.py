@@ -57,6 +57,21 @@ def declined_recently(ctx: Ctx) -> bool:
     return at is not None and ctx.now - at < DECLINE_HOLDS
 
 
+AFTER_CRISIS_ASKS_FOR = timedelta(days=7)
+
+
+def due_after_crisis(ctx: Ctx) -> bool:
+    """The first check-in in the week after a crisis reply asks the question whatever the mood: a
+    trial's student, the day after telling of the blade box, was asked only about her ex, and the
+    urge that came back four days later was filed in her journal."""
+    state = ctx.state
+    told = state.crisis_told_at
+    if told is None or ctx.now - told > AFTER_CRISIS_ASKS_FOR or state.crisis_active:
+        return False
+    asked = state.asked_after_crisis_at
+    return (asked is None or asked < told) and state.screened_on != ctx.today
+
+
 def low_mood_needs_asking(ctx: Ctx, mood: int) -> bool:
     """A mood of 1, or 2 or less three days running; at most once a day. A run of 2s does not bring
     it back within three days of a "No" ("ye asked me that already": a tester was asked three times
