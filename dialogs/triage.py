@@ -7,6 +7,7 @@ their lines follow a crisis reply rather than replace it); a new partner is resp
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import timedelta
 from enum import Enum
@@ -125,6 +126,13 @@ def _lean_asked(ctx: Ctx, a: Assessment) -> bool:
     return lean and not care.in_care(ctx) and not screening.declined_recently(ctx)
 
 
+_LAUGHING = re.compile(r"\b(?:lol+|lmf?ao+|haha+|hehe+|jk|rofl)\b|😂|🤣|💀|/j\b")
+
+
+def _joking(text: str) -> bool:
+    return bool(_LAUGHING.search(text.casefold()))
+
+
 def _misread_lately(ctx: Ctx) -> bool:
     return said_lately(ctx.state.misread_at, ctx.now, MISREAD_HOLDS)
 
@@ -174,6 +182,10 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
         a = replace(a, crisis=CrisisZone.NONE)
     if _lean_asked(ctx, a):
         a = replace(a, crisis=CrisisZone.ASK)
+    if a.crisis == CrisisZone.ACT and not a.attempt and _joking(text):
+        # "party at jakes tonight and maya is 100% gonna be there lmao kms" got 988 and 911 at once.
+        # Laughed off, it may be a joke or a mask: asked directly, never passed over.
+        a = replace(a, crisis=CrisisZone.ASK)
     if a.crisis == CrisisZone.ACT and not care.in_care(ctx) and _said_safe_lately(ctx, a):
         a = replace(a, crisis=CrisisZone.ASK)
     if _plan_words(ctx, a) or _safe_in_care(ctx, a, text):
@@ -193,6 +205,12 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
         # boundary, another was told "what you describe could frighten or hurt them" for "HE is the
         # one who keeps showing up" and "should i get a restraining order?", and the label stayed.
         # Threats the rules read in the words still count.
+        a = replace(a, danger=False, danger_by_user=False)
+    if a.crisis == CrisisZone.ASK and a.danger_by_user and a.source == "model" and a.rule != "danger":
+        # Beside an unsure crisis reading, the model's hunch that they threaten their ex is set aside
+        # for the question about their own life: "shes literally in my bio lab... where am i supposed
+        # to go lol" got the perpetrator line, a domestic-violence line and the question at once, and
+        # the label stayed on the person's export.
         a = replace(a, danger=False, danger_by_user=False)
     if by_user.unsure(ctx, a):
         if not by_user.declined_recently(ctx):

@@ -1644,3 +1644,40 @@ def test_harm_ticked_at_intake_after_the_model_read_it_is_not_offered_back(kit) 
     assert conv.state.danger_undo is None and "That's not what happened" not in conv.labels()
     assert kit.content.text("danger_check")[:40] not in said and kit.content.text("route_moving_on") in said
     assert conv.state.harmed_by_ex and conv.state.track == "moving_on"
+
+
+# --- trial 18: a 19-year-old's jokes, unsure words and a flag that stayed ---------------------------
+
+
+def test_a_crisis_reading_laughed_off_is_asked_about_not_answered_with_911(conv: Conversation, kit) -> None:
+    said = texts(conv.say("party tonight and she's 100% gonna be there lmao kms", ACT))
+    assert kit.content.text("screen_question") in said and "Samaritans" not in said
+    assert conv.screen == "safety.ask"
+    assert "Samaritans" in texts(conv.tap("^Yes$")), "a Yes still brings crisis care"
+
+
+def test_an_attempt_is_never_laughed_off(conv: Conversation) -> None:
+    assert "999" in texts(conv.say("took the whole box lol", ATTEMPT))
+
+
+@pytest.mark.parametrize("words", ["bro its a joke 😭 i dont actually mean it", "im not like suicidal bro"])
+def test_a_joke_or_a_plain_no_on_the_crisis_screen_is_a_misreading(conv: Conversation, kit, words: str) -> None:
+    conv.say("idk if i want her back or not ngl thats kinda why im here", ACT)
+    said = texts(conv.say(words, NONE))
+    assert said.startswith(kit.content.text("crisis_misread")[:30]) and not conv.state.crisis_active
+
+
+def test_words_about_the_ex_at_the_question_are_not_a_not_sure(conv: Conversation, kit) -> None:
+    conv.say("can u not put me on the moving on thing", ASK)
+    said = texts(conv.say("idk if im done with her yet fr", NONE))
+    assert not conv.state.crisis_active and conv.screen == "safety.ask"
+    assert kit.content.text("screen_again") in said
+    assert "Samaritans" in texts(conv.say("idk", NONE)), "a plain 'idk' is still Not sure"
+
+
+def test_an_unsure_crisis_reading_sets_aside_the_models_hunch_of_harm_to_the_ex(conv: Conversation, kit) -> None:
+    both = Assessment(crisis=CrisisZone.ASK, danger=True, danger_by_user=True, source="model")
+    lab = "shes literally in my bio lab and my friend group is her friend group. where do i go lol"
+    said = texts(conv.say(lab, both))
+    assert kit.content.text("screen_question") in said
+    assert "danger_by_user" not in conv.state.flags and not conv.state.contact_forbidden

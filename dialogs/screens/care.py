@@ -192,6 +192,9 @@ _SAFE_NOW = (
     "i'm alright",
     "im alright",
     "not suicidal",
+    "not like suicidal",
+    "not even suicidal",
+    "not actually suicidal",
     # A trial, after her first crisis reply: "I am not going to do anything yaar dont worry. just very
     # tired and its 1 am and I cant sleep" got "Many of those lines take texts too".
     "not going to do anything",
@@ -243,6 +246,16 @@ _MISREAD = (
     "i was answering",
     "that was my answer",
     "wrong button",
+    # A trial's 19-year-old: "bro its a joke 😭 i dont actually mean it" got "Thank you for staying
+    # with me", after "lmao kms" got the crisis reply.
+    "a joke",
+    "was joking",
+    "just joking",
+    "only joking",
+    "don't actually mean",
+    "dont actually mean",
+    "didn't mean it",
+    "didnt mean it",
     "not having thoughts like that",
     "not having those thoughts",
     "not having any thoughts like that",
@@ -255,7 +268,8 @@ _MISREAD = (
 # crisis screen itself, where nothing else is being asked.
 _CORRECTION = re.compile(
     r"\b(?:misread|misunderstood|not what i (?:meant|said)|(?:got|read) (?:it|that|this|me) wrong|wrong idea"
-    r"|wrong end of the stick|not suicidal|(?:not|never) (?:going|gonna) (?:to )?(?:hurt|kill|harm) myself"
+    r"|wrong end of the stick|not (?:like |even |actually |really )?suicidal"
+    r"|(?:not|never) (?:going|gonna) (?:to )?(?:hurt|kill|harm) myself"
     r"|stop (?:sending|giving|showing) (?:me )?(?:the |these |those |all (?:the|these|those) )?"
     r"(?:hotlines?|helplines?|crisis|numbers))"
 )

@@ -100,6 +100,11 @@ def _show(ctx: Ctx) -> None:
     ctx.say_key("screen_question", ANSWERS)
 
 
+# "idk if im done with her yet fr", typed at the question while still talking about the ex, was taken
+# for "Not sure" and crisis care (a trial). Unsure or yes words about the ex are asked about again.
+_ABOUT_THE_EX = re.compile(r"\b(?:her|him|she|he|she'?s|he'?s|shes|hes|my ex|the ex)\b")
+
+
 def _answer(ctx: Ctx) -> str:
     if ctx.event.button in {"yes", "unsure", "no"}:
         return ctx.event.button
@@ -108,7 +113,8 @@ def _answer(ctx: Ctx) -> str:
         words = " ".join(words.split()[:_LEAD_WORDS])
     for answer, pattern in (("unsure", _UNSURE), ("no", _NO), ("yes", _YES)):
         if pattern.search(words):
-            return answer
+            about_the_ex = answer != "no" and len(words.split()) > 3 and _ABOUT_THE_EX.search(words)
+            return "" if about_the_ex else answer
     return ""
 
 
