@@ -18,7 +18,19 @@ from dialogs.compose import join_replies
 from dialogs.context import Ctx, row
 from dialogs.kit import Kit
 from dialogs.model import Effect, Event, EventKind, Reply
-from dialogs.screens import SCREENS, by_user, care, checkin, data, faq, keep, outcome, protect, screening
+from dialogs.screens import (
+    SCREENS,
+    by_user,
+    care,
+    checkin,
+    data,
+    faq,
+    keep,
+    new_partner,
+    outcome,
+    protect,
+    screening,
+)
 from dialogs.screens.commands import BEFORE_CONSENT, run_intent
 from dialogs.screens.registry import Screen, back, enter_side, run_command, show
 from dialogs.state import UserState
@@ -286,6 +298,11 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         return
     if protect.corrects_boundary(ctx, text):
         protect.undo_boundary(ctx)
+        return
+    if new_partner.corrects(ctx, text):
+        new_partner.undo(ctx)
+        if ctx.state.screen.startswith("intake."):
+            screen.show(ctx)  # intake's question still waits for its answer
         return
     if not question and ctx.state.screen in _SAFETY_QUESTIONS:
         screen.handle(ctx)  # the question about their safety first; their words wait for its answer

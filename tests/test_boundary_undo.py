@@ -187,3 +187,40 @@ def test_at_a_check_in_note_a_boundary_only_the_model_read_can_be_taken_back_in_
     said = "\n".join(r.text for r in conv.say("he didnt ask that, he just said thanks"))
     assert kit.content.text("boundary_undone") in said
     assert "boundary" not in conv.state.flags and conv.state.track == "reconnect"
+
+
+def test_a_new_partner_read_at_intake_can_be_taken_back_in_words(kit):
+    """Trial 18: "i found out she was seeing someone else so" was read as a new partner at intake; the
+    correction "she's not like dating him?? idk what they are" was filed as an answer, and the
+    moving-on path stayed all week, the message coach closed."""
+    from dialogs.assessment import Assessment
+
+    conv = Conversation(kit)
+    conv.command("start")
+    conv.tap("agree")
+    conv.say("Sam")
+    conv.tap("1-4 weeks ago")
+    conv.say("i mean technically me?? i found out she was seeing someone else so", Assessment(moved_on=True))
+    assert "moved_on" in conv.state.flags
+    screen = conv.screen
+    said = "\n".join(r.text for r in conv.say("she's not like dating him?? idk what they are"))
+    assert said.startswith(kit.content.text("moved_on_no")) and "moved_on" not in conv.state.flags
+    assert conv.screen == screen, "intake's question is asked again"
+
+
+def test_a_new_partner_taken_back_after_intake_offers_the_reconnect_path_back(kit):
+    from dialogs.assessment import Assessment
+
+    conv = Conversation(kit)
+    conv.command("start")
+    conv.tap("agree")
+    conv.say("Sam")
+    conv.tap("1-4 weeks ago")
+    conv.say("she was seeing someone else so i ended it", Assessment(moved_on=True))
+    for label in ("Trust", "Done", "^No$", "None of these", "New York", "United States", "20:00"):
+        conv.tap(label)
+    assert conv.state.track == "moving_on" and conv.screen == "guide.lesson"
+    said = "\n".join(r.text for r in conv.say("wait shes not dating him, idk what they are"))
+    assert kit.content.text("moved_on_undone_path") in said
+    conv.command("menu")
+    assert "Reconnect track" in conv.labels()

@@ -19,7 +19,7 @@ from dialogs.screens import protect
 from dialogs.screens.interrupt import hand_back, interrupt, return_from, said_lately, yes_or_no
 from dialogs.screens.registry import register
 
-__all__ = ["DECLINE_HOLDS", "ask", "denied_lately", "unsure"]
+__all__ = ["DECLINE_HOLDS", "ask", "corrects", "denied_lately", "undo", "unsure"]
 
 ANSWERS = (row(("Yes, they are", "yes"), ("No", "no")),)
 DECLINE_HOLDS = timedelta(days=7)
@@ -44,6 +44,36 @@ def unsure(ctx: Ctx, a: Assessment) -> bool:
         and state.consented_at is not None
         and not state.screen.startswith(("safety.", "new", "consent"))
     )
+
+
+# "she's not like dating him?? idk what they are", after "i found out she was seeing someone else"
+# was read as a new partner at intake (a trial): the flag, and the moving-on path with it, stayed.
+_NOT_WITH_SOMEONE = re.compile(
+    r"\b(?:not|isn'?t|aren'?t|never said (?:she|he|they)(?:'s| is| are| was| were)?)"
+    r" (?:like |even |actually |really )?(?:dating|with|seeing|together with|in a relationship with)"
+    r" (?:him|her|them|anyone|anybody|someone|somebody|that (?:guy|girl|person))\b"
+    r"|\b(?:idk|don'?t know|no idea) what they are\b|\bnot (?:a )?(?:couple|together|official)\b"
+)
+
+
+def corrects(ctx: Ctx, text: str) -> bool:
+    """Words that take back a new partner on record: the person knows better."""
+    if "moved_on" not in ctx.state.flags:
+        return False
+    return bool(_NOT_WITH_SOMEONE.search(" ".join(text.casefold().replace("’", "'").split())))
+
+
+def undo(ctx: Ctx) -> None:
+    """The flag goes; with nothing else on record, the path they would have had comes back (at
+    intake, its end decides), and the menu offers the reconnect track again."""
+    state = ctx.state
+    state.flags = [f for f in state.flags if f != "moved_on"]
+    state.moved_on_declined_at = ctx.now
+    if state.profile.contact == "new":
+        state.profile.contact = ""  # intake's question comes again if it is still ahead
+    ctx.say_key("moved_on_no")
+    if state.guide.started_on is not None and state.track == "moving_on" and not state.flags:
+        ctx.say_key("moved_on_undone_path")
 
 
 def denied_lately(ctx: Ctx) -> bool:
