@@ -287,6 +287,8 @@ def test_words_for_a_mood_are_kept_and_the_number_asked_for_kindly(kit):
     assert conv.screen == "checkin.mood" and conv.keyboard(), "the scale is offered again, with its buttons"
     conv.say("idk")
     assert not [e for e in conv.effects if type(e).__name__ == "JournalWrite"], "a shrug is not filed"
+    said = "\n".join(r.text for r in conv.say("they kissed right in the middle of the kitchen"))
+    assert said.startswith(kit.content.text("checkin_words_kept_again", low="1", high="5")), "not the same line again"
 
 
 def test_a_check_in_left_open_since_yesterday_does_not_hold_todays_words(kit):

@@ -195,7 +195,9 @@ def _kept_words(ctx: Ctx, low: int, high: int) -> bool:
     if ctx.event.button or len(text.split()) < KEPT_WORDS:
         return False
     ctx.journal("checkin", text)
-    ctx.say_key("checkin_words_kept", low=str(low), high=str(high))
+    again = bool(ctx.state.data.get("kept"))
+    ctx.state.data = {**ctx.state.data, "kept": True}
+    ctx.say_key("checkin_words_kept_again" if again else "checkin_words_kept", low=str(low), high=str(high))
     return True
 
 
