@@ -91,7 +91,12 @@ def _safe_in_care(ctx: Ctx, a: Assessment, text: str) -> bool:
     the rules read, or an attempt still count."""
     model_only = a.source == "model" and a.rule != "crisis"
     asking = a.crisis == CrisisZone.ASK and model_only and not a.attempt
-    return asking and ctx.state.screen == "crisis" and care.says_safe(text)
+    if ctx.state.screen != "crisis":
+        return False
+    # "im not like suicidal bro. i meant idk if i want her BACK" repeats the words the model misread,
+    # and drew the listening line again (a trial): said plainly to be a misreading, it is one.
+    correcting = a.crisis == CrisisZone.ACT and model_only and not a.attempt and care.says_misread(text)
+    return (asking and care.says_safe(text)) or correcting
 
 
 # Words written to the ex (a draft for the coach, an unsent letter) are full of goodbyes: "I wish you

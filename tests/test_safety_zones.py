@@ -1681,3 +1681,16 @@ def test_an_unsure_crisis_reading_sets_aside_the_models_hunch_of_harm_to_the_ex(
     said = texts(conv.say(lab, both))
     assert kit.content.text("screen_question") in said
     assert "danger_by_user" not in conv.state.flags and not conv.state.contact_forbidden
+
+
+def test_a_plain_correction_on_the_crisis_screen_counts_even_when_the_model_rereads_the_words(
+    conv: Conversation, kit
+) -> None:
+    """Trial 18: "im not like suicidal bro. i meant idk if i want her BACK" repeats the misread words,
+    was read as a crisis again, and got the listening line."""
+    conv.say("idk if i want her back or not ngl thats kinda why im here", ACT)
+    said = texts(conv.say("im not like suicidal bro. i meant idk if i want her BACK", ACT))
+    assert said.startswith(kit.content.text("crisis_misread")[:30]) and not conv.state.crisis_active
+    conv.say("i want to die", ACT)
+    said = texts(conv.say("i meant it, im not ok", Assessment(crisis=CrisisZone.ACT, rule="crisis", source="model")))
+    assert conv.state.crisis_active, "words the rules read as crisis are never a correction"

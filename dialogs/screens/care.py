@@ -19,7 +19,7 @@ from dialogs.screens.registry import SCREENS, is_main, register, show
 
 __all__ = [
     "CARE_SCREENS", "attempt_denied", "attempt_misread", "calm", "crisis", "follow_up", "grounding_next",
-    "grounding_step", "in_care", "says_safe", "sos",
+    "grounding_step", "in_care", "says_misread", "says_safe", "sos",
     "still_here", "welcome_back",
 ]  # fmt: skip
 
@@ -313,6 +313,11 @@ def own_misread(ctx: Ctx) -> None:
     ctx.say_key("crisis_misread")
     if ctx.state.screen in SCREENS:
         SCREENS[ctx.state.screen].show(ctx)
+
+
+def says_misread(text: str) -> bool:
+    """Words that say the crisis reply misread them ("im not like suicidal", "it was a joke")."""
+    return _misread(text)
 
 
 def says_safe(text: str) -> bool:

@@ -85,6 +85,8 @@ def test_recall_and_precision_per_label(classifier: SafetyClassifier) -> None:
         ("he blocked me on instagram and snapchat", SafetyLabel.NONE),
         ("he blocked me on instagram, snapchat and tiktok", SafetyLabel.BOUNDARY),
         ("I'm not suicidal but I want to disappear forever", SafetyLabel.CRISIS),
+        ("im not like suicidal bro", SafetyLabel.NONE),  # trial 18: a denial with a filler word
+        ("im not like suicidal but i want to die", SafetyLabel.CRISIS),
         ("", SafetyLabel.NONE),
     ],
 )
