@@ -1694,3 +1694,16 @@ def test_a_plain_correction_on_the_crisis_screen_counts_even_when_the_model_rere
     conv.say("i want to die", ACT)
     said = texts(conv.say("i meant it, im not ok", Assessment(crisis=CrisisZone.ACT, rule="crisis", source="model")))
     assert conv.state.crisis_active, "words the rules read as crisis are never a correction"
+
+
+def test_going_to_sleep_on_the_crisis_screen_is_met_as_rest_and_the_crisis_stays_open(
+    conv: Conversation, kit
+) -> None:
+    """Trial 18: "ok that was lowkey better ngl" and "im gonna try to sleep", after passive thoughts at
+    1:30am, each got a plea to call someone."""
+    conv.say("honestly if i just stopped existing nobody would even notice", ACT)
+    said = texts(conv.say("im gonna try to sleep", NONE))
+    assert said.startswith(kit.content.text("crisis_goodnight")[:30]) and conv.state.crisis_active
+    said = texts(conv.say("gonna go to sleep and never wake up", NONE))
+    assert kit.content.text("crisis_goodnight")[:30] not in said, "never words of not waking"
+    assert texts(conv.say("ok that was lowkey better ngl", NONE)).startswith(kit.content.text("crisis_go_on")[:30])

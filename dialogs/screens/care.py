@@ -205,7 +205,12 @@ _SAFE_NOW = (
     "i'm grand",
     "im grand",
     "i am grand",
-    # "thoda better now. box is up there. ill try to sleep" got the listening line again (a trial).
+    # "thoda better now. box is up there. ill try to sleep" got the listening line again (a trial), and
+    # "ok that was lowkey better ngl" another.
+    "lowkey better",
+    "kinda better",
+    "that was better",
+    "that helped",
     "better now",
     "bit better",
     "little better",
@@ -331,6 +336,10 @@ _BEDTIME = re.compile(
     r"\b(?:just|literally|only|simply)\s+(?:going|gonna|off|heading|went)\s+(?:to\s+)?(?:sleep|bed)\b"
     r"|\bi meant (?:going to |gonna )?(?:sleep|bed)\b|\b(?:just|only) (?:tired|sleepy|knackered|exhausted)\b(?! of)"
 )
+_GOING_TO_SLEEP = re.compile(
+    r"\b(?:try|trying|going|gonna|off|heading|head|go) (?:to )?(?:get some )?(?:sleep|bed)\b"
+    r"|\bgood ?night\b|\bnight night\b"
+)
 _NOT_WAKING = re.compile(r"\b(?:forever|never|not wake|don'?t wake|wake up|for good|again|permanent|pills?|tablets?)")
 
 
@@ -371,6 +380,10 @@ def _crisis_handle(ctx: Ctx) -> None:
         _crisis_show(ctx)
     elif text and _SAFER.search(said):
         ctx.say_key("crisis_safer", _crisis_buttons(ctx))
+    elif text and _GOING_TO_SLEEP.search(said) and not _NOT_WAKING.search(said):
+        # "im gonna try to sleep" got "one of those people can be there with you right now" (a trial):
+        # rest is met as rest, and the crisis stays open, so tomorrow's word still comes.
+        ctx.say_key("crisis_goodnight", _crisis_buttons(ctx))
     else:
         ctx.say_key("crisis_listening", _crisis_buttons(ctx))
 
