@@ -403,6 +403,7 @@ def test_intake_does_not_ask_where_things_stand_after_being_told(kit, words, rea
     ("typed", "shares"),
     [("same office only, different teams. I see him in cafeteria daily", True),
      ("we still live together till the lease ends", True),
+     ("we have 2 classes together and the same lab", True),  # trial 18, a student
      ("no, we dont live together or work together", False)],
 )
 def test_a_shared_workplace_or_home_said_in_words_answers_the_shares_question(kit, typed, shares):

@@ -34,12 +34,14 @@ REASONS: dict[str, tuple[str, tuple[str, ...]]] = {
 _SHARED_WORDS = (
     "kid", "children", "child", "daughter", "our son", "a son", "my son", "two sons", "baby", "custody", "co-parent"
 )
-# A shared workplace or home, said in words at "Do you share children, work or a home?" (a trial's
+# A shared workplace or home, said in words at "Do you share children, work, classes or a home?" (a trial's
 # "same office only, different teams" got "Tap one of the buttons below").
 _SHARED_LIFE_WORDS = (
     "office", "same company", "work together", "same work", "colleague", "coworker", "co-worker",
     "same team", "same shift", "same class", "live together", "same house", "same flat", "lease",
     "mortgage", "share a house", "share a flat",
+    # A student sees the ex in class three times a week (a trial): the same as sharing an office.
+    "classes", "same lab", "same course", "same lectures", "same uni", "same college",
 )
 CONTACT_WORDS = (
     (
