@@ -1140,6 +1140,20 @@ def test_the_welcome_after_a_crisis_is_said_once_a_week_at_most(kit) -> None:
         assert (welcome in said) is (day == 3), day
 
 
+def test_the_welcome_back_waits_for_a_return_not_a_pause_mid_conversation(kit) -> None:
+    """Trial 17: "It's good to hear from you again" came between the questions of the check-in she
+    had just answered, in a conversation she had never left."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 23, 30, tzinfo=UTC))
+    conv.onboard()
+    welcome = kit.content.text("after_crisis_welcome", 0, name="Sam")
+    conv.say("ive written the letters. i wont be around much longer", Assessment(crisis=CrisisZone.ACT, source="model"))
+    conv.tap("I'm safe now")
+    conv.now = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
+    conv.command("menu")
+    conv.now = datetime(2026, 3, 3, 12, 5, tzinfo=UTC)
+    assert welcome not in texts(conv.say("hi. what is today's step", NONE))
+
+
 @pytest.mark.parametrize(
     ("said_after", "misread"),
     [

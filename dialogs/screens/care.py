@@ -133,6 +133,7 @@ def still_here(ctx: Ctx) -> None:
 WELCOME_AFTER = timedelta(hours=4)
 WELCOME_WITHIN = timedelta(hours=48)
 WELCOME_AGAIN_AFTER = timedelta(days=7)
+WELCOME_AFTER_QUIET = timedelta(hours=1)  # their first words after this long are a return
 
 
 def welcome_back(ctx: Ctx) -> None:
@@ -141,6 +142,10 @@ def welcome_back(ctx: Ctx) -> None:
     if told is None or state.crisis_active or in_care(ctx):
         return
     if not WELCOME_AFTER <= ctx.now - told <= WELCOME_WITHIN:
+        return
+    if ctx.quiet_for is not None and ctx.quiet_for < WELCOME_AFTER_QUIET:
+        # Mid-conversation, replying to the check-in that had just opened, is no return: a trial's
+        # student heard "It's good to hear from you again" between two of its questions.
         return
     welcomed = state.crisis_welcomed_at
     # Once a week at most: a trial's father heard it three times in a week, after three misreadings,
