@@ -955,6 +955,8 @@ def test_the_crisis_block_is_not_repeated_within_the_hour(kit) -> None:
 
 
 def test_after_im_safe_now_the_model_alone_asks_instead_of_the_full_reply(kit) -> None:
+    """Trial 19: after his No, "what if when I write her, she says no? I am thinking about that every
+    day" got 024 and 112."""
     conv = Conversation(kit)
     conv.onboard()
     conv.say("i want to die", ACT)
@@ -966,7 +968,12 @@ def test_after_im_safe_now_the_model_alone_asks_instead_of_the_full_reply(kit) -
     conv.tap("^No$")
     conv.advance(hours=25)
     said = texts(conv.say("i want to die", ACT))
-    assert "Samaritans" in said, "a day later the model's reading acts again"
+    assert kit.content.text("screen_question") in said, "for a week after a No, the model alone asks"
+    assert "Samaritans" in texts(conv.tap("^Yes$"))
+    conv.tap("I'm safe now")
+    conv.advance(days=8)
+    said = texts(conv.say("i want to die", ACT))
+    assert "Samaritans" in said, "after that the model's reading acts again"
     plain = Conversation(kit)
     plain.onboard()
     plain.say("i want to die", ACT)
@@ -1721,3 +1728,33 @@ def test_going_to_sleep_on_the_crisis_screen_is_met_as_rest_and_the_crisis_stays
     said = texts(conv.say("gonna go to sleep and never wake up", NONE))
     assert kit.content.text("crisis_goodnight")[:30] not in said, "never words of not waking"
     assert texts(conv.say("ok that was lowkey better ngl", NONE)).startswith(kit.content.text("crisis_go_on")[:30])
+
+
+def test_the_after_crisis_question_is_not_asked_again_after_a_no_or_within_a_week(kit) -> None:
+    """Trial 19: read wrongly night after night, a man was asked at six check-ins running and felt
+    "like a patient"."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    for day in (2, 3, 4):
+        conv.now = datetime(2026, 3, day, 23, 0, tzinfo=UTC)
+        conv.say("i want to die tonight", Assessment(crisis=CrisisZone.ACT, source="model", rule="crisis"))
+        conv.tap("I'm safe now, go on")
+        conv.now = datetime(2026, 3, day + 1, 9, 0, tzinfo=UTC)
+        said = _checkin_to_mood(conv, 4)
+        assert ("ending your life" in said) is (day == 2), day
+        if conv.screen == "safety.ask":
+            conv.tap("^No$")
+        conv.tap("^3$")
+        conv.tap("^No$")
+        conv.tap("Skip")
+
+
+def test_a_new_crisis_after_a_misreading_gets_the_lines_again_not_those_people(conv: Conversation, kit) -> None:
+    """Trial 19: after "I read that wrong", his "Not sure" got "one of those people can be there with
+    you" with no one listed, and "which people?" the same words again."""
+    conv.say("i drank the whole bottle and took something", ATTEMPT)
+    conv.say("no no, i did not take anything, only the wine", NONE)
+    assert not conv.state.crisis_active
+    conv.say("i just wanted to talk with someone. i feel so alone", ASK)
+    said = texts(conv.tap("^Not sure$"))
+    assert "Samaritans" in said, "the lines, not a pointer to lines taken back"

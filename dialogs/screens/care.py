@@ -59,6 +59,7 @@ def crisis(ctx: Ctx, *, attempt: bool = False, danger: ReplyKind | None = None) 
     told = state.crisis_told_at
     if (
         in_care(ctx)
+        and state.crisis_active  # taken back as a misreading, the lines must come again with a new crisis
         and told is not None
         and ctx.now - told < REPLY_REPEATS_AFTER
         and (state.crisis_told_attempt or not attempt)

@@ -68,8 +68,15 @@ def due_after_crisis(ctx: Ctx) -> bool:
     told = state.crisis_told_at
     if told is None or ctx.now - told > AFTER_CRISIS_ASKS_FOR or state.crisis_active:
         return False
+    # Once a week at most, and never after they answered No since, or said the reply misread them: a
+    # trial's man, read wrongly night after night, was asked six days running and felt "like a patient".
+    settled = [at for at in (state.screen_declined_at, state.misread_at, state.asked_after_crisis_at) if at]
+    if any(at >= told for at in settled):
+        return False
     asked = state.asked_after_crisis_at
-    return (asked is None or asked < told) and state.screened_on != ctx.today
+    if asked is not None and ctx.now - asked < AFTER_CRISIS_ASKS_FOR:
+        return False
+    return state.screened_on != ctx.today
 
 
 def low_mood_needs_asking(ctx: Ctx, mood: int) -> bool:
