@@ -66,9 +66,20 @@ MISREAD_HOLDS = timedelta(days=7)
 REMINDER_REPEATS_AFTER = timedelta(hours=24)
 
 
+# After a "No" to the direct question, for this long the model alone asks rather than sending the full
+# reply: a trial's man, who had said No, got 024 and 112 for "what if when I write her, she says no? I
+# am thinking about that every day" and for "I would not go back to living only for work".
+DECLINED_HOLDS = timedelta(days=7)
+
+
 def _said_safe_lately(ctx: Ctx, a: Assessment) -> bool:
     model_only = a.source == "model" and a.rule != "crisis"
-    lately = said_lately(ctx.state.safe_at, ctx.now, SAFE_HOLDS) or _misread_lately(ctx)
+    state = ctx.state
+    lately = (
+        said_lately(state.safe_at, ctx.now, SAFE_HOLDS)
+        or _misread_lately(ctx)
+        or said_lately(state.screen_declined_at, ctx.now, DECLINED_HOLDS)
+    )
     return model_only and not a.attempt and lately
 
 

@@ -87,6 +87,11 @@ def test_recall_and_precision_per_label(classifier: SafetyClassifier) -> None:
         ("I'm not suicidal but I want to disappear forever", SafetyLabel.CRISIS),
         ("im not like suicidal bro", SafetyLabel.NONE),  # trial 18: a denial with a filler word
         ("im not like suicidal but i want to die", SafetyLabel.CRISIS),
+        # trial 19: a denial in second-language English, and talk about the question itself
+        ("I am not thinking to kill myself, hombre", SafetyLabel.NONE),
+        ("please dont ask me every day about ending my life. I answered already", SafetyLabel.NONE),
+        ("you ask me about suicide every day and i said stop", SafetyLabel.NONE),
+        ("stop asking me about suicide i want to kill myself", SafetyLabel.CRISIS),
         ("", SafetyLabel.NONE),
     ],
 )
