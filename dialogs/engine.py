@@ -165,10 +165,18 @@ def _dispatch(ctx: Ctx) -> None:
         # A report of a reply that hurt often names the hurt: filed whatever the safety check says
         # (a trial's "you treated me like i was the stalker" got the danger lines and was lost).
         reporting = state.screen == data.REPORT_SCREEN and event.kind == EventKind.TEXT and bool(event.text.strip())
+        report_command = event.kind == EventKind.COMMAND and event.command == "report" and bool(event.text.strip())
+        if reporting or report_command:
+            # A report is about the bot's replies and quotes them: only what the rules read in its words
+            # counts. A trial's "it shows the emergency numbers when I only ask to stop" was read as
+            # danger: the violence-against-women line, contact coaching closed, the report lost.
+            assessment = triage.words_only(assessment)
         if reporting:
             data.file_typed_report(ctx)
+        elif report_command:
+            data.file_report(ctx, event.text.strip())
         outcome = triage.respond(ctx, assessment, event.text)
-        if reporting:
+        if reporting or report_command:
             ctx.say_key("report_thanks", data.BACK if outcome == Outcome.NOTHING else ())
             return
         if outcome == Outcome.ANSWERED:

@@ -1675,12 +1675,26 @@ def test_a_report_that_names_harm_is_filed_after_the_safety_reply(kit) -> None:
     conv.onboard()
     conv.command("report")
     words = "you treated me like i was the stalker when i asked about my abusive ex"
-    said = conv.say(words, Assessment(danger=True, source="model"))
+    said = conv.say(words, Assessment(danger=True, source="model", rule="danger"))  # the rules read it too
     filed = [e for e in conv.effects if isinstance(e, DataRequest)]
     assert [(f.kind, f.params["note"]) for f in filed] == [("report", words)]
     assert said[-1].text == kit.content.text("report_thanks")
     assert kit.resources.reply("danger", "GB", "Sam")[0][:40] in "\n".join(r.text for r in said)
     assert conv.screen != "report.note"
+
+
+def test_a_report_about_the_replies_is_filed_and_the_models_hunch_of_harm_in_it_is_not_acted_on(kit) -> None:
+    """Trial 19: "/report the bot asks me every day the same question even when I say no, and it shows
+    the emergency numbers when I only ask to stop" got the violence-against-women line, contact
+    coaching closed, and the report was filed as a lesson's answer."""
+    conv = Conversation(kit)
+    conv.onboard()
+    words = "the bot asks me every day the same question even when I say no, and it shows the numbers"
+    said = conv.command("report", words, Assessment(danger=True, source="model"))
+    filed = [e for e in conv.effects if isinstance(e, DataRequest)]
+    assert [(f.kind, f.params["note"]) for f in filed] == [("report", words)]
+    assert said[-1].text == kit.content.text("report_thanks") and len(said) == 1
+    assert not conv.state.contact_forbidden and not [e for e in conv.effects if type(e).__name__ == "JournalWrite"]
 
 
 def test_keeping_your_distance_speaks_to_someone_the_ex_has_hurt(kit) -> None:

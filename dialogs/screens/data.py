@@ -75,12 +75,12 @@ def _report(ctx: Ctx) -> None:
         enter_side(ctx, REPORT_SCREEN)
         ctx.say_key("report_ask", BACK)
         return
-    _file_report(ctx, note)
-
-
-def _file_report(ctx: Ctx, note: str) -> None:
-    ctx.request("report", note=note[:REPORT_CHARS])
+    file_report(ctx, note)
     ctx.say_key("report_thanks", BACK)
+
+
+def file_report(ctx: Ctx, note: str) -> None:
+    ctx.request("report", note=note[:REPORT_CHARS])
 
 
 def _report_handle(ctx: Ctx) -> None:
