@@ -27,6 +27,7 @@ from dialogs.screens import (
     faq,
     keep,
     new_partner,
+    onboarding,
     outcome,
     protect,
     screening,
@@ -306,6 +307,11 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         return
     if protect.corrects_boundary(ctx, text):
         protect.undo_boundary(ctx)
+        return
+    if onboarding.corrects_shared(ctx, text):
+        onboarding.undo_shared(ctx)
+        if ctx.state.screen in SCREENS:
+            SCREENS[ctx.state.screen].show(ctx)
         return
     if new_partner.corrects(ctx, text):
         new_partner.undo(ctx)

@@ -256,6 +256,7 @@ REQUIRED_TEXTS = frozenset(
         "urge_waited",
         "use_buttons",
         "heard_short",
+        "shared_undone",
         "crisis_goodnight",
         "checkin_words_kept_again",
         "moved_on_undone_path",

@@ -1712,3 +1712,21 @@ def test_keeping_your_distance_speaks_to_someone_the_ex_has_hurt(kit) -> None:
     conv.command("faq")
     said = "\n".join(r.text for r in conv.tap("^Back$"))
     assert lesson.harmed.question in said, said
+
+
+def test_contact_that_has_stopped_is_not_read_as_a_shared_home(kit):
+    """Trial 19: "we wrote few times about her things in the flat, but since some weeks nothing" put a
+    man on limited contact for seven weeks."""
+    conv = Conversation(kit)
+    conv.intake_to_contact()
+    conv.say("we wrote few times about her things in the flat, but since some weeks nothing")
+    assert conv.state.profile.contact == "none"
+
+
+def test_limited_contact_read_wrongly_can_be_put_right_in_words(kit):
+    conv = Conversation(kit)
+    conv.onboard(contact="must stay in touch")
+    assert conv.state.no_contact.limited
+    said = "\n".join(r.text for r in conv.say("we dont need to stay in touch. I want to do the normal no contact"))
+    assert said.startswith(kit.content.text("shared_undone", days="30")[:40])
+    assert not conv.state.no_contact.limited and not conv.state.profile.shares_life

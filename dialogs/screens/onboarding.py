@@ -19,7 +19,7 @@ from dialogs.screens.protect import explain_route
 from dialogs.screens.registry import register, show
 from dialogs.state import SafetyFlag
 
-__all__ = ["REASONS", "finish_intake"]
+__all__ = ["REASONS", "corrects_shared", "finish_intake", "undo_shared"]
 
 REASONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "communication": ("Communication", ("talk", "communicat", "listen", "understand")),
@@ -87,6 +87,10 @@ CONTACT_WORDS = (
     ),
     # Talking, denied: "we dont talk" is no contact, before "talk" reads as "sometimes".
     ("none", ("dont talk", "don't talk", "do not talk", "dont speak", "don't speak", "not speaking")),
+    # Contact that has stopped: "we wrote few times about her things in the flat, but since some weeks
+    # nothing" (a trial) is no contact, before "flat" reads as a home they must share.
+    ("none", ("but nothing", "weeks nothing", "since then nothing", "nothing since", "not anymore",
+              "not any more", "no longer")),
     ("must", (*_SHARED_WORDS, "work", "live together", "house", "flat")),
     ("some", ("sometimes", "bit", "talk", "text", "some")),
     ("none", ("none", "no", "nothing", "not talking", "no contact", "not in contact")),
@@ -624,3 +628,29 @@ def finish_intake(ctx: Ctx) -> None:
         local = upcoming.at.astimezone(ctx.zone)
         ctx.say_key("first_checkin", when=f"{human_date(upcoming.local_date, ctx.today)} at {local:%H:%M}")
     open_today(ctx)
+
+
+# "we dont need to stay in touch. I want to do the normal no contact" (a trial, after intake read a
+# shared home into "her things in the flat"): filed as a note, and limited contact stayed for weeks.
+_NOTHING_SHARED = re.compile(
+    r"\b(?:don'?t|do not|dont) (?:need|have) to (?:stay|be|keep) in touch\b"
+    r"|\b(?:don'?t|do not|dont) share (?:anything|any thing|kids|children|a home|a flat|a house|work)\b"
+    r"|\bnothing (?:practical )?(?:between us|to share|we share)\b|\bnormal no contact\b"
+)
+
+
+def corrects_shared(ctx: Ctx, text: str) -> bool:
+    state = ctx.state
+    shared = state.no_contact.limited or state.profile.shares_life
+    return shared and state.guide.started_on is not None and bool(_NOTHING_SHARED.search(text.casefold()))
+
+
+def undo_shared(ctx: Ctx) -> None:
+    """Nothing shared after all: plain no contact, its days kept, and the check-ins ask as for anyone."""
+    state = ctx.state
+    state.no_contact.limited = False
+    state.profile.shares_life = False
+    if state.profile.contact == "must":
+        state.profile.contact = "none"
+    ctx.say_key("shared_undone", days=str(state.no_contact.days))
+
