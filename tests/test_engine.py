@@ -1477,6 +1477,23 @@ def test_news_of_a_reply_typed_the_same_day_brings_the_question_that_branches_no
     assert conv.state.guide.read[-1] == "friendship_first"
     conv.say("he hasnt answered since saturday")  # news again, later: asked for where they are now
     assert conv.screen == "guide.outcome" and "Yes, we're trying again" in conv.labels()
+    conv.tap("Not yet, still slow")
+    conv.advance(days=2)
+    # Trial 19: "Lucía and I decided to try again, we are together again but slowly" was filed as a
+    # note, and the couple steps waited days for the weekly question.
+    said = conv.say("we had coffee for two hours and we both decided to try again, slowly")
+    assert said[0].text == kit.content.text("outcome_news", name="Sam")
+    assert "Yes, we're trying again" in conv.labels()
+    conv.tap("Not yet, still slow")
+    conv.advance(days=1)
+    conv.command("checkin")
+    conv.tap("^4")
+    assert conv.screen == "checkin.note"
+    note = "we are back together, slowly"
+    conv.say(note)
+    assert conv.screen == "guide.outcome", "typed at the check-in's note, the news brings the question"
+    kept = [(e.kind, e.text) for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert ("checkin", note) in kept, "and the note is kept"
 
 
 def test_questions_about_a_reply_and_news_before_reaching_out_are_not_taken_for_news(kit):

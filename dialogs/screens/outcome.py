@@ -111,7 +111,11 @@ def _handle(ctx: Ctx) -> None:
 _NEWS = re.compile(
     r"\b(replied|responded|answered (me|my|it)|(texted|wrote|messaged|rang|called) (me )?back|got back to me"
     r"|left me on (read|seen|delivered)|(has ?n[o']?t|did ?n[o']?t|never) (replied|answered|responded)"
-    r"|no reply (yet|still)|still no reply)\b",
+    r"|no reply (yet|still)|still no reply"
+    # "we both want to try again, but slowly", "Lucía and I decided to try again" (a trial: filed as a
+    # note, and the couple steps waited four days for the weekly question)
+    r"|(we'?re|we are) (back )?together|back together|(decided|agreed|want|wants|going) to (try|give (it|us))"
+    r" (again|another (go|try|chance))|trying again|we met (up )?for (a )?coffee)\b",
     re.IGNORECASE,
 )
 
@@ -128,6 +132,8 @@ def news(ctx: Ctx, text: str) -> bool:
         return False
     if not _NEWS.search(text.replace("’", "'")):
         return False
+    if state.screen == "checkin.note":
+        ctx.journal("checkin", text.strip())  # the check-in's note, kept before the question
     ask(ctx, told=True)
     return True
 
