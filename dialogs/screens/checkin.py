@@ -16,7 +16,7 @@ from dialogs.calendar import checkin_owed
 from dialogs.context import Ctx, row
 from dialogs.model import CheckinWrite
 from dialogs.screens import care, faq, screening, slip
-from dialogs.screens.lessons import open_today, step_waiting
+from dialogs.screens.lessons import only_practice_waiting, open_today, step_waiting
 from dialogs.screens.registry import Answers, command, enter_side, is_main, register, run_command
 from dialogs.state import CheckinPrefs
 
@@ -492,7 +492,10 @@ def _next_show(ctx: Ctx) -> None:
 
 def _way_on(ctx: Ctx) -> None:
     if step_waiting(ctx):
-        ctx.say_key("checkin_next", [row(("Today's step", "today"), ("Menu", "_menu"))])
+        # "Your next new step opens Thursday", then on Wednesday "Today's step is ready" for a practice
+        # (a trial): a practice day says so.
+        key = "checkin_next_practice" if only_practice_waiting(ctx) else "checkin_next"
+        ctx.say_key(key, [row(("Today's step", "today"), ("Menu", "_menu"))])
     else:
         ctx.say_key("checkin_next_done", [row(("Menu", "_menu"))])
 

@@ -21,7 +21,7 @@ from dialogs.parsing import parse_int
 from dialogs.screens import faq, keep
 from dialogs.screens.registry import SCREENS, command, enter_side, is_main, register, show
 
-__all__ = ["open_today", "plan_for", "read_again", "step_waiting"]
+__all__ = ["only_practice_waiting", "open_today", "plan_for", "read_again", "step_waiting"]
 
 NC_LENGTHS = (21, 30, 45, 60)
 READY_CALM = 7  # how calm, of 10, about a message that gets no reply, before reaching out
@@ -95,6 +95,14 @@ def opens_a_section(ctx: Ctx) -> bool:
         return False
     due = p.due_today()
     return due is not None and p.opens_section(due) is not None
+
+
+def only_practice_waiting(ctx: Ctx) -> bool:
+    """Today's step is a practice on a lesson already read, not a new lesson."""
+    p = plan_for(ctx)
+    if moment(ctx.state, ctx.step_day, branch_read=not p.unread) or p.due_today() is not None:
+        return False
+    return not _question_open_today(ctx) and p.opened_today == 0 and _practice(ctx) is not None
 
 
 def step_waiting(ctx: Ctx) -> bool:
