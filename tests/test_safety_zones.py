@@ -949,7 +949,7 @@ def test_the_crisis_block_is_not_repeated_within_the_hour(kit) -> None:
     assert full in conv.text()
     said = texts(conv.say("what? i didnt take anything. im going to bed", ATTEMPT))
     assert full not in said and conv.screen == "crisis"
-    assert any(kit.content.text("crisis_listening", n) in said for n in range(3))
+    assert said.startswith(kit.content.text("crisis_attempt_misread")[:40]), "the alarm is owned, care goes on"
     conv.advance(hours=2)
     assert full in texts(conv.say("i took them all", ATTEMPT)), "later, the full reply again"
 
@@ -1753,8 +1753,20 @@ def test_a_new_crisis_after_a_misreading_gets_the_lines_again_not_those_people(c
     """Trial 19: after "I read that wrong", his "Not sure" got "one of those people can be there with
     you" with no one listed, and "which people?" the same words again."""
     conv.say("i drank the whole bottle and took something", ATTEMPT)
-    conv.say("no no, i did not take anything, only the wine", NONE)
+    conv.say("no no, you misread me, i did not take anything", NONE)
     assert not conv.state.crisis_active
     conv.say("i just wanted to talk with someone. i feel so alone", ASK)
     said = texts(conv.tap("^Not sure$"))
     assert "Samaritans" in said, "the lines, not a pointer to lines taken back"
+
+
+def test_nothing_taken_after_a_first_attempt_reply_keeps_care_for_the_wish_that_came_with_it(
+    conv: Conversation, kit
+) -> None:
+    """Trial 19: "I drank the whole bottle... a veces pienso que sería mejor no despertar" got the
+    attempt reply; "I did not take anything, only the wine... I am just very lonely tonight" took the
+    whole reply back as a misreading and offered today's lesson at 1 a.m."""
+    conv.say("drank the whole bottle. sometimes i think it would be better not to wake up", ATTEMPT)
+    said = texts(conv.say("no no, I did not take anything, only the wine. I am just very lonely tonight", NONE))
+    assert said.startswith(kit.content.text("crisis_attempt_misread")[:40])
+    assert conv.state.crisis_active and conv.screen == "crisis"

@@ -69,7 +69,6 @@ def crisis(ctx: Ctx, *, attempt: bool = False, danger: ReplyKind | None = None) 
         # reported still gets its emergency reply.
         still_here(ctx)
         return
-    state.attempt_told_in_care = attempt and in_care(ctx)
     if not in_care(ctx):
         state.resume_screen = state.screen
         typed = ctx.event.kind == EventKind.TEXT and (is_main(state.screen) or state.screen in _HELD_ON_SIDE)
@@ -99,21 +98,25 @@ _NOTHING_TAKEN = re.compile(
 def attempt_denied(ctx: Ctx, text: str) -> bool:
     """Just told to call for help over something taken, they say nothing was: a trial's student had
     drunk the water the grounding step asked for, and her "why r u telling me to call 112, now im
-    more scared" got "I'm still here, and I'm listening"."""
+    more scared" got "I'm still here, and I'm listening"; a man who had written "sería mejor no
+    despertar" after a bottle of wine said he took nothing but the wine, and the whole reply was taken
+    back as a misreading. Only the attempt was misread: unless other words say the rest was too ("i
+    meant the pause thing", "not suicidal"), care goes on."""
     state = ctx.state
     told = state.crisis_told_at
-    # Only where care was already under way: when the attempt reply was the first, "i didnt take
-    # anything" says the whole reply misread them (see corrects_crisis_reply).
-    if not (in_care(ctx) and state.crisis_told_attempt and state.attempt_told_in_care and told is not None):
+    if not (in_care(ctx) and state.crisis_told_attempt and told is not None):
         return False
     if ctx.now - told >= REPLY_REPEATS_AFTER or ctx.event.kind != EventKind.TEXT:
         return False
-    return bool(_NOTHING_TAKEN.search(" ".join(text.casefold().replace("’", "'").split())))
+    said = " ".join(text.casefold().replace("’", "'").split())
+    if not _NOTHING_TAKEN.search(said):
+        return False
+    return not _misread(_NOTHING_TAKEN.sub(" ~ ", said))
 
 
 def attempt_misread(ctx: Ctx) -> None:
     """Sorry for the alarm, and crisis care goes on: the feelings that brought them here were real."""
-    ctx.state.crisis_told_attempt = ctx.state.attempt_told_in_care = False
+    ctx.state.crisis_told_attempt = False
     if not ctx.state.screen.startswith("crisis"):
         ctx.goto("crisis")
     ctx.state.crisis_active = True
@@ -375,6 +378,8 @@ def _crisis_handle(ctx: Ctx) -> None:
         _start_plan(ctx)
     elif button == "country":
         ask_country(ctx, then="crisis")
+    elif text and attempt_denied(ctx, text):
+        attempt_misread(ctx)
     elif text and _misread(text):
         if not _handle_held(ctx):
             calm(ctx, misread=True)
