@@ -189,10 +189,8 @@ def test_at_a_check_in_note_a_boundary_only_the_model_read_can_be_taken_back_in_
     assert "boundary" not in conv.state.flags and conv.state.track == "reconnect"
 
 
-def test_a_new_partner_read_at_intake_can_be_taken_back_in_words(kit):
-    """Trial 18: "i found out she was seeing someone else so" was read as a new partner at intake; the
-    correction "she's not like dating him?? idk what they are" was filed as an answer, and the
-    moving-on path stayed all week, the message coach closed."""
+def _told_who_ended_it(kit, words: str) -> Conversation:
+    """Intake up to "Who ended it?", answered in words the model reads as a new partner."""
     from dialogs.assessment import Assessment
 
     conv = Conversation(kit)
@@ -200,7 +198,15 @@ def test_a_new_partner_read_at_intake_can_be_taken_back_in_words(kit):
     conv.tap("agree")
     conv.say("Sam")
     conv.tap("1-4 weeks ago")
-    conv.say("i mean technically me?? i found out she was seeing someone else so", Assessment(moved_on=True))
+    conv.say(words, Assessment(moved_on=True))
+    return conv
+
+
+def test_a_new_partner_read_at_intake_can_be_taken_back_in_words(kit):
+    """Trial 18: "i found out she was seeing someone else so" was read as a new partner at intake; the
+    correction "she's not like dating him?? idk what they are" was filed as an answer, and the
+    moving-on path stayed all week, the message coach closed."""
+    conv = _told_who_ended_it(kit, "i mean technically me?? i found out she was seeing someone else so")
     assert "moved_on" in conv.state.flags
     screen = conv.screen
     said = "\n".join(r.text for r in conv.say("she's not like dating him?? idk what they are"))
@@ -209,14 +215,7 @@ def test_a_new_partner_read_at_intake_can_be_taken_back_in_words(kit):
 
 
 def test_a_new_partner_taken_back_after_intake_offers_the_reconnect_path_back(kit):
-    from dialogs.assessment import Assessment
-
-    conv = Conversation(kit)
-    conv.command("start")
-    conv.tap("agree")
-    conv.say("Sam")
-    conv.tap("1-4 weeks ago")
-    conv.say("she was seeing someone else so i ended it", Assessment(moved_on=True))
+    conv = _told_who_ended_it(kit, "she was seeing someone else so i ended it")
     for label in ("Trust", "Done", "^No$", "None of these", "New York", "United States", "20:00"):
         conv.tap(label)
     assert conv.state.track == "moving_on" and conv.screen == "guide.lesson"
