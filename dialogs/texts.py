@@ -256,6 +256,7 @@ REQUIRED_TEXTS = frozenset(
         "urge_waited",
         "use_buttons",
         "heard_short",
+        "after_words_more",
         "checkin_next_practice",
         "shared_undone",
         "crisis_goodnight",

@@ -1275,9 +1275,17 @@ def test_two_messages_in_a_row_that_nothing_asked_for_are_not_met_with_the_same_
     second = "\n".join(r.text for r in conv.say("righto. just feel like a spare part with the kids now"))
     assert second.startswith(kit.content.text("after_words_again"))
     assert kit.content.text("after_words_note") not in second
+    said_after: list[str] = []
+    for count in (3, 4):  # a read-through: "keep both messages" said to four, word for word
+        conv.advance(minutes=1)
+        said = conv.say(f"and another thing, number {count}")[0].text
+        assert said in [kit.content.text("after_words_more", n) for n in range(3)]
+        said_after.append(said)
+    assert said_after[0] != said_after[1], "nor the same line twice in a row"
+    conv.say("ok")  # a sound, not more words to keep
     conv.tap("Keep it in my journal")
     kept = [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"]
-    assert kept[-1] == "just feel bloody useless\nrighto. just feel like a spare part with the kids now"
+    assert kept[-1].startswith("just feel bloody useless\nrighto. just feel like a spare part with the kids now")
 
 
 def test_words_typed_while_paused_are_heard_not_taken_for_another_pause(kit):

@@ -399,7 +399,8 @@ def _heard(ctx: Ctx, buttons: Keyboard) -> None:
         if earlier and ctx.quiet_for is not None and ctx.quiet_for < SECOND_THOUGHT:
             # The second message in a row that no question asked for: not the same two lines again (a
             # trial's "just feel bloody useless", then "spare part with the kids", got them twice).
-            heard = ctx.t("after_words_again")
+            # The third and later say so differently: "keep both messages" to four was a read-through's.
+            heard = ctx.t("after_words_again" if "\n" not in earlier else "after_words_more")
             buttons = [keep.keep_row(ctx, f"{earlier}\n{ctx.event.text}"), *buttons]
         else:
             heard += "\n\n" + ctx.t("after_words_note")
