@@ -529,15 +529,21 @@ def _asked_on_low_days(conv: Conversation, days: range, mood: int = 2) -> list[b
     return asked
 
 
+def _safe_the_night_after_a_crisis_reply(kit, checkin_time: str, words: str) -> Conversation:
+    """Onboarded on 2 March (check-ins at `checkin_time`), the crisis reply at 23:00, then "I'm safe now"."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time=checkin_time)
+    conv.now = datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
+    conv.say(words, ACT)
+    conv.tap("I'm safe now")
+    return conv
+
+
 def test_the_first_checkin_after_a_crisis_reply_asks_directly_whatever_the_mood(kit) -> None:
     """Trial 17: the day after she told of the blade box, the check-in asked only about her ex; four
     days later the urge came back in a note and was filed in her journal."""
     checkins = kit.content.checkins
-    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    conv.onboard(time="09:00")
-    conv.now = datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
-    conv.say("the old habit is calling, i took out the blade box", ACT)
-    conv.tap("I'm safe now, go on")
+    conv = _safe_the_night_after_a_crisis_reply(kit, "09:00", "the old habit is calling, i took out the blade box")
     conv.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
     said = _checkin_to_mood(conv, 4)
     assert any(line in said for line in checkins.after_crisis_care)
@@ -1119,11 +1125,7 @@ def test_the_first_words_hours_after_a_crisis_are_met_before_anything_else(kit) 
 def test_the_check_in_after_a_crisis_reply_says_why_it_comes(kit) -> None:
     """Trial 11: "Morning. Before the day gets going, a few taps for your check-in." the morning after
     "i dont see the point of being here anymore"."""
-    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    conv.onboard(time="21:30")
-    conv.now = datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
-    conv.say("ngl i dont see the point of being here anymore", ACT)
-    conv.tap("I'm safe now")
+    conv = _safe_the_night_after_a_crisis_reply(kit, "21:30", "ngl i dont see the point of being here anymore")
     conv.now = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
     said = texts(conv.due())
     assert any(said.startswith(o.replace("{name}", "Sam")) for o in kit.content.checkins.opening.after_crisis), said

@@ -97,21 +97,28 @@ def opens_a_section(ctx: Ctx) -> bool:
     return due is not None and p.opens_section(due) is not None
 
 
+def _new_today(ctx: Ctx, p: Plan) -> bool:
+    """The reconnect question, a new lesson, or one still waiting for its answer."""
+    if moment(ctx.state, ctx.step_day, branch_read=not p.unread) or p.due_today() is not None:
+        return True
+    return _question_open_today(ctx)
+
+
+def _practice_today(ctx: Ctx, p: Plan) -> bool:
+    return p.opened_today == 0 and _practice(ctx) is not None
+
+
 def only_practice_waiting(ctx: Ctx) -> bool:
     """Today's step is a practice on a lesson already read, not a new lesson."""
     p = plan_for(ctx)
-    if moment(ctx.state, ctx.step_day, branch_read=not p.unread) or p.due_today() is not None:
-        return False
-    return not _question_open_today(ctx) and p.opened_today == 0 and _practice(ctx) is not None
+    return not _new_today(ctx, p) and _practice_today(ctx, p)
 
 
 def step_waiting(ctx: Ctx) -> bool:
-    """Whether "Today's step" has something today: the reconnect question, a new lesson, one still
-    waiting for its answer, or a practice on a day with no new lesson."""
+    """Whether "Today's step" has something today: something new, or a practice on a day with no
+    new lesson."""
     p = plan_for(ctx)
-    if moment(ctx.state, ctx.step_day, branch_read=not p.unread) or p.due_today() is not None:
-        return True
-    return _question_open_today(ctx) or (p.opened_today == 0 and _practice(ctx) is not None)
+    return _new_today(ctx, p) or _practice_today(ctx, p)
 
 
 def _nothing_new(ctx: Ctx, p: Plan) -> None:
