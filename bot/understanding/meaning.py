@@ -9,7 +9,8 @@ and a match must clear the bar chosen by cross-validation on those phrasings alo
 The coach: each sentence of a draft is read by a classifier (meaning and n-grams, see
 classifier.py) trained on the coach's example sentences, problems and fine ones alike. A sentence
 read as a problem is read again with its neighbours, and counts only if the problem is still there
-(see CONTEXT_KEEP).
+(see CONTEXT_KEEP). A short draft is read in pairs of sentences and whole too, where a problem lives
+between two sentences that are each fine alone (see PAIR_BAR).
 
 Built by `python -m bot safety train` into `content/model/phrases.npz` and `phrases.json`.
 """
@@ -56,6 +57,14 @@ Embed = Callable[[list[str]], Floats]
 # Chosen on the development drafts (content/dev/): from 0.2 to 0.3 it cut good drafts flagged from
 # 14 of 252 to 4-6, for 7-12 of 315 problems missed; the coach's bar barely moved the figures.
 CONTEXT_KEEP = 0.25
+# Guilt and sarcasm often need two sentences: "Congrats on the promotion. I've been signed off work for
+# a month, so at least one of us is doing well." A problem read in two neighbouring sentences together,
+# or in a short draft whole, counts when it reaches this. Chosen on the development drafts: with the
+# pairs, 274 -> 284 of 314 problems found, good drafts flagged unchanged at 4 of 250; from 0.35 to 0.45
+# the same within one. A draft of more sentences than PAIRED_SENTENCES is long for a message to an ex
+# (the coach says so) and is not paired: each pair costs a read.
+PAIR_BAR = 0.4
+PAIRED_SENTENCES = 6
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,22 @@ def coach_readings(
         windows = [" ".join(pieces[r] for r in rows[max(i - 1, 0) : i + 2]) for i in flagged]
         again = views.probabilities(embed(windows), windows)
         kept -= {i for i, p in zip(flagged, again, strict=True) if p[tops[i]] < CONTEXT_KEEP}
-    return [(pieces[rows[i]], views.categories[tops[i]], float(probs[i][tops[i]])) for i in sorted(kept)]
+    out = [(pieces[rows[i]], views.categories[tops[i]], float(probs[i][tops[i]])) for i in sorted(kept)]
+    if embed is not None and 1 < len(rows) <= PAIRED_SENTENCES:
+        out += _together(views, pieces, embeddings[0], embed)
+    return out
+
+
+def _together(views: TwoViews, pieces: list[str], whole: Floats, embed: Embed) -> list[tuple[str, str, float]]:
+    """Problems read in neighbouring sentences together, and in the whole draft, that reach PAIR_BAR."""
+    pairs = [f"{a} {b}" for a, b in zip(pieces[1:], pieces[2:], strict=False)]
+    probs = np.concatenate([views.probabilities(embed(pairs), pairs), views.probabilities(whole[None, :], pieces[:1])])
+    out = []
+    for text, p in zip([*pairs, pieces[0]], probs, strict=True):
+        best = int(p.argmax())
+        if views.categories[best] != GOOD and p[best] >= PAIR_BAR:
+            out.append((text, views.categories[best], float(p[best])))
+    return out
 
 
 def bank_digest(texts: list[tuple[str, str]]) -> str:

@@ -3,10 +3,16 @@ only sounded sharp on its own is let go, a sharp line among kind ones is still n
 
 from __future__ import annotations
 
-from bot.understanding.meaning import GOOD, coach_readings
+from collections.abc import Callable
+
+from bot.understanding.meaning import GOOD, PAIR_BAR, PAIRED_SENTENCES, Floats, coach_readings
 from bot.understanding.model import Model
 from bot.understanding.safety_model import embed_pieces
 from bot.understanding.segments import segments
+
+
+def _embed(model: Model) -> Callable[[list[str]], Floats]:
+    return lambda texts: embed_pieces(model.encoder, texts)
 
 
 def _alone(model: Model, text: str) -> list[str]:
@@ -29,3 +35,34 @@ def test_a_sharp_line_between_kind_ones_is_still_named(model: Model) -> None:
     assert understood is not None
     assert dict(understood.coach) == {"guilt": "Honestly I can't eat or sleep since you left."}
 
+
+
+def test_a_problem_that_lives_between_two_sentences_is_read_in_the_pair(model: Model) -> None:
+    # Each sentence alone is an update about a pet; together they hand the ex the blame for her.
+    text = "Luna stopped eating after you left. The vet says she's depressed. Just so you know."
+    pieces = segments(text)
+    assert "guilt" not in _alone(model, text)
+    readings = coach_readings(model.bank.coach, pieces, embed_pieces(model.encoder, pieces), _embed(model))
+    paired = [(where, p) for where, problem, p in readings if problem == "guilt" and where not in pieces[1:]]
+    assert paired and all(p >= PAIR_BAR for _, p in paired)
+    _, understood = model.read(text)
+    assert understood is not None and "guilt" in dict(understood.coach)
+
+
+def test_a_kind_short_draft_read_in_pairs_stays_clear(model: Model) -> None:
+    text = "The landlord needs the form back by Friday. I've signed my part. Thanks for sorting the deposit."
+    _, understood = model.read(text)
+    assert understood is not None and understood.coach == ()
+
+
+def test_a_long_draft_is_not_read_in_pairs(model: Model) -> None:
+    sentences = [f"Line {n} of a long note about the boxes in the hall." for n in range(PAIRED_SENTENCES + 1)]
+    pieces = segments(" ".join(sentences))
+    calls: list[list[str]] = []
+
+    def embed(texts: list[str]) -> Floats:
+        calls.append(texts)
+        return embed_pieces(model.encoder, texts)
+
+    coach_readings(model.bank.coach, pieces, embed(pieces), embed)
+    assert not any(len(batch) == PAIRED_SENTENCES for batch in calls[1:]), "pairs were read"
