@@ -81,7 +81,7 @@ def test_the_coach_reads_drafts_it_never_saw(model: Model, kit: Kit) -> None:
     right = sum(item["problem"] in problems(item["text"]) for item in poor)
     false_alarms = [text for text in good if problems(text)]
     assert len(poor) == 342 and len(good) == 234
-    assert right / len(poor) >= 0.85, f"{right} of {len(poor)}"  # 293 of 342
+    assert right / len(poor) >= 0.87, f"{right} of {len(poor)}"  # 300 of 342
     assert len(false_alarms) <= 1, false_alarms
 
 
