@@ -362,7 +362,7 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     elif screen.takes_text and not question and _signing_off(ctx, text):
         # "gonna try sleep. night" typed at a question (a trial's was filed as a reason for the
         # breakup): rest is the answer for now, and the question waits for them.
-        ctx.say_key("resting")
+        _goodnight(ctx)
     elif (
         screen.takes_text
         and not question
@@ -390,7 +390,7 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         ctx.closest = meaning.closest
         faq.say_unanswered(ctx, ctx.t("faq_no_answer"), [row(("See the questions", "faq"), ("Back", "_back"))])
     elif understanding.resting(text):
-        ctx.say_key("resting")
+        _goodnight(ctx)
     elif len(text.split()) >= TELLING_WORDS:
         # Someone telling what happened ("he just posted a story with some girl... 5 weeks yaar"), at
         # 01:30 in a trial, got "I'm not sure what to do with that here".
@@ -402,6 +402,12 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
 
 
 TELLING_WORDS = 8  # fewer is a word or two typed at the wrong place; more is someone telling something
+
+
+def _goodnight(ctx: Ctx) -> None:
+    # The night of a crisis reply, a goodnight says where help is ("That's fine. Rest well" was all a
+    # trial's mother heard, just after telling of not wanting to wake up).
+    ctx.say_key("crisis_goodnight" if care.crisis_tonight(ctx) else "resting")
 
 
 def _signing_off(ctx: Ctx, text: str) -> bool:

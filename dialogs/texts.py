@@ -80,6 +80,7 @@ REQUIRED_TEXTS = frozenset(
         "country_changed",
         "country_lines",
         "crisis_go_on",
+        "crisis_go_on_no_call",
         "crisis_misread",
         "crisis_attempt_misread",
         "crisis_misread_back",

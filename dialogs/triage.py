@@ -135,11 +135,13 @@ def _goodbye_to_the_ex(ctx: Ctx, a: Assessment) -> bool:
 LEAN_ASKED_WITHIN = timedelta(hours=24)
 
 
-def _lean_asked(ctx: Ctx, a: Assessment) -> bool:
+def _lean_asked(ctx: Ctx, a: Assessment, text: str) -> bool:
     told, misread = ctx.state.crisis_told_at, ctx.state.misread_at
     recent = told is not None and ctx.now - told < LEAN_ASKED_WITHIN and (misread is None or misread < told)
     lean = a.crisis == CrisisZone.NONE and a.crisis_lean and recent
-    return lean and not care.in_care(ctx) and not screening.declined_recently(ctx)
+    # A goodnight is not a lean: "ok. im going to try and sleep. night", five minutes after "im not
+    # going to do anything i just needed to say it", was asked the question again (a trial).
+    return lean and not care.in_care(ctx) and not screening.declined_recently(ctx) and not care.sleep_only(text)
 
 
 _LAUGHING = re.compile(r"\b(?:lol+|lmf?ao+|haha+|hehe+|jk|rofl)\b|😂|🤣|💀|/j\b")
@@ -196,7 +198,7 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
             ctx.state.reminded_at = ctx.now
             ctx.say_key("letter_lean")
         a = replace(a, crisis=CrisisZone.NONE)
-    if _lean_asked(ctx, a):
+    if _lean_asked(ctx, a, text):
         a = replace(a, crisis=CrisisZone.ASK)
     if a.crisis == CrisisZone.ACT and not a.attempt and _joking(text):
         # "party at jakes tonight and maya is 100% gonna be there lmao kms" got 988 and 911 at once.

@@ -208,6 +208,37 @@ def test_a_lean_towards_crisis_is_asked_about_on_the_evening_of_a_crisis_reply(c
     assert kit.content.text("screen_question") in said and conv.labels() == ["Yes", "Not sure", "No"]
 
 
+WISH = "sometimes i think i wouldnt mind not waking up, not that id do anything, ive got chloe"
+
+
+def test_a_goodnight_after_saying_safe_is_wished_rest_with_help_named_not_asked_again(
+    conv: Conversation, kit
+) -> None:
+    """Trial 20: five minutes after "im not going to do anything i just needed to say it", her "ok. im
+    going to try and sleep. night" was asked the question again, and "i just told you. no. goodnight"
+    then got the full reply."""
+    conv.say(WISH, ACT)
+    conv.say("im not going to do anything i just needed to say it to someone", NONE)
+    said = texts(conv.say("ok. im going to try and sleep. night", LEAN))
+    assert said == kit.content.text("crisis_goodnight") and conv.screen == "care.calm"
+    conv.advance(hours=13)
+    said = texts(conv.say("ok. night", NONE))  # the next night, a goodnight is only that
+    assert kit.content.text("resting") in said and kit.content.text("crisis_goodnight") not in said
+
+
+def test_a_plain_no_after_told_you_is_the_no_whatever_the_model_half_hears(conv: Conversation, kit) -> None:
+    conv.say("ok. im going to try and sleep. night", ASK)
+    said = texts(conv.say("i just told you. no. goodnight", ASK))
+    assert kit.content.text("screen_no") in said and conv.screen != "crisis" and not conv.state.crisis_active
+
+
+def test_not_wanting_to_ring_anyone_is_met_when_they_say_they_are_safe(conv: Conversation, kit) -> None:
+    conv.say(WISH, ACT)
+    typed = "i dont want to ring anyone at this time of night id feel daft. im not going to do anything"
+    said = texts(conv.say(typed, NONE))
+    assert said == kit.content.text("crisis_go_on_no_call") and conv.screen == "care.calm"
+
+
 @pytest.mark.parametrize("before", ["nothing", "misread", "a day ago"])
 def test_a_lean_alone_is_not_asked_about(kit, before: str) -> None:
     conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))

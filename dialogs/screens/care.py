@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
+from dialogs import understanding
 from dialogs.context import Ctx, row
 from dialogs.model import Button, EventKind
 from dialogs.resources import ReplyKind
@@ -18,8 +19,8 @@ from dialogs.screens.lines import country, lines_text, say_reply
 from dialogs.screens.registry import SCREENS, is_main, register, show
 
 __all__ = [
-    "CARE_SCREENS", "attempt_denied", "attempt_misread", "calm", "crisis", "follow_up", "grounding_next",
-    "grounding_step", "in_care", "says_misread", "says_safe", "sos",
+    "CARE_SCREENS", "attempt_denied", "attempt_misread", "calm", "crisis", "crisis_tonight", "follow_up",
+    "grounding_next", "grounding_step", "in_care", "says_misread", "says_safe", "sleep_only", "sos",
     "still_here", "welcome_back",
 ]  # fmt: skip
 
@@ -352,6 +353,24 @@ _GOING_TO_SLEEP = re.compile(
 _NOT_WAKING = re.compile(r"\b(?:forever|never|not wake|don'?t wake|wake up|for good|again|permanent|pills?|tablets?)")
 
 
+SLEEP_ONLY_WORDS = 8
+TONIGHT = timedelta(hours=12)
+
+
+def crisis_tonight(ctx: Ctx) -> bool:
+    """A crisis reply came in the last twelve hours and was not called a misreading."""
+    told, misread = ctx.state.crisis_told_at, ctx.state.misread_at
+    return told is not None and ctx.now - told < TONIGHT and (misread is None or misread < told)
+
+
+def sleep_only(text: str) -> bool:
+    """A few words of stopping for the night ("ok. im going to try and sleep. night"), none of not
+    waking."""
+    said = " ".join(text.casefold().replace("’", "'").split())
+    short = len(said.split()) <= SLEEP_ONLY_WORDS
+    return short and understanding.resting(said) and not _NOT_WAKING.search(said)
+
+
 def _misread(text: str) -> bool:
     said = " ".join(text.casefold().replace("’", "'").split())
     bedtime = bool(_BEDTIME.search(said)) and not _NOT_WAKING.search(said)
@@ -384,7 +403,7 @@ def _crisis_handle(ctx: Ctx) -> None:
         if not _handle_held(ctx):
             calm(ctx, misread=True)
     elif button == "goon" or (text and _says(text, _SAFE_NOW)):
-        calm(ctx)
+        calm(ctx, no_call=bool(text) and bool(_NO_CALL.search(said)))
     elif text and ctx.kit.resources.country_for_text(text):
         set_country(ctx, ctx.kit.resources.country_for_text(text))
         say_reply(ctx, "crisis")
@@ -437,7 +456,15 @@ def _handle_held(ctx: Ctx) -> bool:
     return True
 
 
-def calm(ctx: Ctx, *, misread: bool = False, quiet: bool = False) -> None:
+# "i dont want to ring anyone at this time of night id feel daft" (a trial): not calling is met.
+_NO_CALL = re.compile(
+    r"\b(?:don'?t|dont|do not|won'?t|wont|not going to|not gonna|can'?t|cant|couldn'?t) (?:want to |wanna )?"
+    r"(?:ring|call|phone|bother|talk to|speak to) (?:anyone|anybody|them|a stranger|strangers|a helpline|those)"
+    r"|(?:feel|be|sound) (?:daft|stupid|silly|a fool|an idiot) (?:calling|ringing|phoning)"
+)
+
+
+def calm(ctx: Ctx, *, misread: bool = False, quiet: bool = False, no_call: bool = False) -> None:
     """After a crisis: a quiet place with a choice, never straight back into contact topics.
 
     `misread`: they said the crisis reply misread them; it says sorry rather than "glad to hear it",
@@ -460,7 +487,7 @@ def calm(ctx: Ctx, *, misread: bool = False, quiet: bool = False) -> None:
     ctx.state.resume_screen = resume if resume.startswith(("guide.", "intake.")) else ""
     if quiet:  # the caller says what comes next
         return
-    ctx.goto("care.calm", misread=misread)
+    ctx.goto("care.calm", misread=misread, no_call=no_call)
     _calm_show(ctx)
 
 
@@ -471,7 +498,9 @@ def _in_intake(ctx: Ctx) -> bool:
 
 def _calm_show(ctx: Ctx) -> None:
     way_on = ("Carry on with the questions", "intake") if _in_intake(ctx) else ("Today's step", "guide")
+    no_call = ctx.state.data.pop("no_call", False)
     key = "crisis_misread" if ctx.state.data.pop("misread", False) else "crisis_go_on"  # said once
+    key = "crisis_go_on_no_call" if no_call and key == "crisis_go_on" else key
     ctx.say_key(key, [row(way_on, ("Menu", "_menu")), row(("Help now", "sos"))])
 
 

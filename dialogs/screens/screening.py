@@ -22,7 +22,11 @@ LOW_MOOD_DECLINE_HOLDS = timedelta(days=3)  # a low mood alone does not bring th
 
 # Typed answers, checked in this order: "not sure" before "no", "no" before "yes".
 _UNSURE = re.compile(r"\b(not sure|unsure|idk|i don'?t know|dunno|don'?t know|maybe|not certain)\b")
-_BEFORE_NO = r"(?:(?:what|wait|god|omg|oh|um+|er+|lol|haha|sorry|honestly|jesus)\W+)*"  # "what?? no"
+# "what?? no"; "i just told you. no. goodnight" (a trial, asked twice in six minutes)
+_BEFORE_NO = (
+    r"(?:(?:what|wait|god|omg|oh|um+|er+|lol|haha|sorry|honestly|jesus"
+    r"|i (?:just |already )?(?:told you|said)|like i said|as i said)\W+)*"
+)
 _NO = re.compile(
     rf"^{_BEFORE_NO}(no|nope|nah|n|not really|i'?m not|im not|never)\b|\bno,? i'?m (not|ok|fine)\b"
     r"|\b(not at all|of course not|absolutely not|definitely not|hell no|no way)\b"
