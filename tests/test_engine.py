@@ -1755,3 +1755,31 @@ def test_limited_contact_read_wrongly_can_be_put_right_in_words(kit):
     said = "\n".join(r.text for r in conv.say("we dont need to stay in touch. I want to do the normal no contact"))
     assert said.startswith(kit.content.text("shared_undone", days="30")[:40])
     assert not conv.state.no_contact.limited and not conv.state.profile.shares_life
+
+
+def test_a_new_partner_confirmed_under_intake_lets_intake_finish_with_the_held_answer(kit):
+    """Trial 20: "he left in september so about 5 weeks i think married 24 years", typed at "When did
+    the breakup happen?", was asked about a new partner; her "yes" was offered the switch, and its
+    Back went straight to the first lesson: no time zone, no check-in time, no question about the
+    children they share, and her five weeks lost."""
+    moved_on = Assessment(moved_on=True, source="model")
+    conv = Conversation(kit)
+    conv.command("start")
+    conv.tap("agree")
+    conv.say("Deb")
+    conv.say("he left in september so about 5 weeks i think married 24 years", moved_on)
+    assert conv.screen == "safety.moved_on"
+    conv.say("yes he went off with a woman from his work", moved_on)
+    assert conv.screen == "intake.ended_by", "the held answer was taken and intake goes on"
+    assert "Switch to moving on" not in conv.labels() and "moved_on" in conv.state.flags
+    # What they share is still asked, and the practical answer fits them before it is.
+    entry = next(e for e in kit.content.faq if e.id == "must_stay_in_contact")
+    typed = "what do i press now. i have to stay in touch with him we have 2 kids"
+    answer = "\n".join(r.text for r in conv.say(typed))
+    assert entry.answer[0][:50] in answer and entry.moving_on_answer is not None
+    assert entry.moving_on_answer[0][:50] not in answer
+    conv.tap("Back")
+    conv.tap("They did")
+    conv.tap("Trust")
+    conv.tap("Done")
+    assert conv.screen == "intake.shares"

@@ -103,9 +103,10 @@ def _given_just_now(ctx: Ctx, entry: FaqEntry) -> bool:
 
 
 def _practical_fits(ctx: Ctx, entry: FaqEntry) -> bool:
-    """A co-parent whose ex has a new partner still needs the practical answer, not a go-between's."""
-    state = ctx.state
-    return entry.practical and state.profile.shares_life and not {"danger", "boundary"} & set(state.flags)
+    """A co-parent whose ex has a new partner still needs the practical answer, not a go-between's,
+    also before intake has asked what they share: a trial's mother, asking about the children and the
+    house mid-intake, was told to follow a court order she did not have."""
+    return entry.practical and not {"danger", "boundary"} & set(ctx.state.flags)
 
 
 def say_unanswered(ctx: Ctx, text: str, buttons: Keyboard = ()) -> None:

@@ -338,11 +338,11 @@ def moved_on(ctx: Ctx) -> bool:
         return False
     ctx.state.flags = [*ctx.state.flags, "moved_on"]
     say_reply(ctx, "moved_on")
-    if (
-        ctx.state.track == "reconnect"
-        and ctx.state.screen not in {"new", "consent"}
-        and not ctx.state.screen.startswith("intake")
-    ):
+    # Under a question that interrupted intake ("is your ex with someone new?"), intake is where they
+    # are: a trial's "yes" there was offered the switch, and its Back skipped the rest of intake.
+    state = ctx.state
+    where = str(state.data.get("back") or "") if state.screen.startswith("safety.") else state.screen
+    if state.track == "reconnect" and where not in {"new", "consent"} and not where.startswith("intake"):
         ctx.goto("track.offer")
         ctx.say_key("offer_moving_on", [row(("Switch to moving on", "yes"), ("Not now", "_back"))])
         return True
