@@ -301,6 +301,11 @@ _ADULT = re.compile(r"\b(?:18|eighteen)\b|\b(?:an |over |i'm |im |am )?adult\b|\
 _REFUSE = re.compile(
     r"^(?:no|nah|nope|not now|not yet|later|maybe later|don't|dont)\b|\bi (?:don't|dont|do not) agree\b"
 )
+_ASKS = re.compile(
+    r"\b(?:is (?:this|it|that) (?:for|ok|okay|free|right|suitable|meant|only)|are you|do you|does (?:it|this)"
+    r"|can (?:i|you|it)|what (?:is|are|do|does)|whats|how (?:do|does|much|long)|who (?:is|are)|am i (?:too|the))\b"
+)
+_ABOUT_AGE = re.compile(r"\b(?:age|old|older|young|younger|youngsters|kids|teens?|teenagers?)\b")
 _NEGATED = re.compile(r"\b(?:not|never|no)\b|n't\b|\bdont\b|\bcant\b")
 _ASKS_WHAT_IS_KEPT = re.compile(
     r"\b(?:what|which)\b.*\b(?:keep|kept|store|stored|save|saved|data|collect|see)\b|\bprivacy\b|\bwho (?:can )?sees?\b"
@@ -330,6 +335,10 @@ def parse_consent(text: str) -> str:
         return "data"
     if _NEGATED.search(words):
         return ""  # "i'm not ok" is not agreement
+    if ("?" in text or _ASKS.search(words)) and not _AGREE.search(words):
+        # "im 52 is this for someone my age or is it for youngsters": a question, not a yes (a trial's
+        # was taken as agreement, and intake began before she had agreed to anything).
+        return "age_question" if _ABOUT_AGE.search(words) else ""
     if age is not None or _ADULT.search(words):
         return "agree"
     if parse_yes_no(words) or _AGREE.search(words):

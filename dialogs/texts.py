@@ -72,6 +72,7 @@ REQUIRED_TEXTS = frozenset(
         "consent_data",
         "consent_declined",
         "consent_first",
+        "consent_any_age",
         "consent_nudge",
         "consent_terms",
         "consent_thanks",

@@ -834,6 +834,9 @@ def test_a_greeting_before_the_agreement_leaves_its_buttons(kit):
         ("17 yo", False, "consent_minor"),
         ("im not ok", False, "consent_nudge"),
         ("not now", False, "consent_declined"),
+        # Trial 20: a question with an age in it is no agreement.
+        ("im 52 is this for someone my age or is it for youngsters", False, "consent_any_age"),
+        ("im 35 and yes i agree, is it free?", True, "consent_thanks"),
     ],
 )
 def test_consent_can_be_typed_and_is_never_given_by_a_minor(kit, typed: str, agreed: bool, says: str) -> None:

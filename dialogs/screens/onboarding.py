@@ -153,6 +153,8 @@ def _consent_handle(ctx: Ctx) -> None:
         ctx.say_key("consent_declined")
     elif choice == "minor":
         ctx.say_key("consent_minor")
+    elif choice == "age_question":
+        ctx.say_key("consent_any_age", [row(("I'm 18+ and I agree", "agree")), row(("Not now", "no"))])
     else:
         ctx.say_key("consent_nudge", [row(("I'm 18+ and I agree", "agree")), row(("Not now", "no"))])
 
