@@ -223,3 +223,29 @@ def test_a_new_partner_taken_back_after_intake_offers_the_reconnect_path_back(ki
     assert kit.content.text("moved_on_undone_path") in said
     conv.command("menu")
     assert "Reconnect track" in conv.labels()
+
+
+def test_a_correction_the_model_reads_as_the_boundary_again_still_takes_it_back(kit):
+    """Trial 20, at a check-in: "i dont want to contact him i HAVE to theres a difference" was read as
+    a boundary; "no he hasnt asked me to stop hes just ignoring me", read as one too, was filed in the
+    journal, and had closed the way back, so "HE NEVER SAID THAT" was filed as well."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("checkin")
+    conv.tap("^2$")
+    conv.say("i dont want to contact him i HAVE to theres a difference", MODEL_BOUNDARY)
+    assert "boundary" in conv.state.flags and conv.screen == "checkin.urge"
+    said = conv.say("no he hasnt asked me to stop hes just ignoring me", MODEL_BOUNDARY)
+    assert kit.content.text("boundary_undone") in "\n".join(r.text for r in said)
+    assert "boundary" not in conv.state.flags and conv.state.track == "reconnect"
+    assert conv.screen == "checkin.urge", "the check-in's question still waits"
+
+
+def test_the_same_boundary_read_again_keeps_the_way_back(kit):
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("he needs space from me", MODEL_BOUNDARY)
+    conv.say("i keep thinking about the space thing", MODEL_BOUNDARY)
+    assert conv.state.boundary_undo is not None
+    conv.say("HE NEVER SAID THAT", MODEL_BOUNDARY)
+    assert "boundary" not in conv.state.flags

@@ -74,7 +74,11 @@ def record(ctx: Ctx, a: Assessment) -> list[ReplyKind]:
         if "boundary" not in state.flags and not (kind and state.track == "moving_on"):
             owed.append("boundary")
         new.append("boundary")
-    state.boundary_undo = _undoable(ctx, a)
+    # The same boundary read again from the model alone, while it may still be taken back, keeps the
+    # way back: a trial's "no he hasnt asked me to stop", itself read as a boundary, had closed it.
+    again = a.boundary and "boundary" in state.flags and state.boundary_undo is not None
+    if not (again and kind is None and a.source == "model" and a.rule != "boundary"):
+        state.boundary_undo = _undoable(ctx, a)
     if kind is not None:
         if a.danger_in_plain_words or kind == "danger_by_user":
             state.danger_undo = None  # said in plain words, or asked about and confirmed: it stands
@@ -171,7 +175,8 @@ def undo_danger(ctx: Ctx, *, quiet: bool = False) -> None:
 
 
 _CORRECTION = re.compile(
-    r"\b(never (said|asked|told)|(didn'?t|did not|doesn'?t|does not|hasn'?t|has not) (say|ask|tell|want that)"
+    r"\b(never (said|asked|told)"
+    r"|(didn'?t|did not|doesn'?t|does not|hasn'?t|has not|haven'?t|have not) (say|said|ask|asked|tell|told|want that)"
     r"|not what (he|she|they) (said|meant|asked)|(got|read) (that|it|me|this) wrong|misread|misunderstood"
     r"|never asked (for|me)|no (he|she|they) (didn'?t|did not)|(he|she|they) still (talks?|texts?) (to )?me)\b"
 )
