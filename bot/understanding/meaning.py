@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from itertools import pairwise
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -116,7 +117,7 @@ def coach_readings(
 
 def _together(views: TwoViews, pieces: list[str], whole: Floats, embed: Embed) -> list[tuple[str, str, float]]:
     """Problems read in neighbouring sentences together, and in the whole draft, that reach PAIR_BAR."""
-    pairs = [f"{a} {b}" for a, b in zip(pieces[1:], pieces[2:], strict=False)]
+    pairs = [f"{a} {b}" for a, b in pairwise(pieces[1:])]
     probs = np.concatenate([views.probabilities(embed(pairs), pairs), views.probabilities(whole[None, :], pieces[:1])])
     out = []
     for text, p in zip([*pairs, pieces[0]], probs, strict=True):
