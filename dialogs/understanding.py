@@ -63,7 +63,7 @@ _SENTENCES = re.compile(r"[.!;:\n]+")
 # An answer on a screen that asked a question must clear a higher bar before it is read as a
 # question for the FAQ or a command: most of what people type there is their answer.
 ANSWER_SCREEN_MARGIN = 0.08
-MAX_COMMAND_WORDS = 8  # longer text is not taken for a command, whatever it resembles
+MAX_COMMAND_WORDS = 10  # longer text is not taken for a command, whatever it resembles
 LONG_WORDS = 80  # a message longer than this is someone telling, not asking
 STATEMENT_BAR = 0.85  # on a screen that asked a question, a statement must match this well to be a question
 # A question under the bar whose nearest entry reaches this share of it has that entry offered, not
