@@ -24,6 +24,7 @@ from dialogs.screens import (
     care,
     checkin,
     data,
+    draft,
     faq,
     keep,
     new_partner,
@@ -176,6 +177,10 @@ def _dispatch(ctx: Ctx) -> None:
             data.file_typed_report(ctx)
         elif report_command:
             data.file_report(ctx, event.text.strip())
+        if _pasted_draft(ctx):
+            # Read as written to the ex, on the coach's screen, where a question about it returns.
+            enter_side(ctx, "draft")
+            event = ctx.event = replace(event, kind=EventKind.TEXT, command="")
         outcome = triage.respond(ctx, assessment, event.text)
         if reporting or report_command:
             ctx.say_key("report_thanks", data.BACK if outcome == Outcome.NOTHING else ())
@@ -399,6 +404,15 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         # "ugh", "huh": a sound, not a request; "not sure what to do with that" read as cold (a trial).
         ctx.say_key("a_sound" if _SOUND.fullmatch(" ".join(text.casefold().split())) else "use_buttons")
         screen.show(ctx)
+
+
+def _pasted_draft(ctx: Ctx) -> bool:
+    """/draft with the message, or a message that says it is one ("this is what i wrote. ...")."""
+    event, state = ctx.event, ctx.state
+    if event.kind == EventKind.COMMAND:
+        return event.command == "draft" and bool(event.text.strip()) and state.consented_at is not None
+    where = state.screen not in _VERBATIM and not state.screen.startswith(("safety.", "crisis", "intake."))
+    return event.kind == EventKind.TEXT and where and state.guide.started_on is not None and draft.pasted(event.text)
 
 
 TELLING_WORDS = 8  # fewer is a word or two typed at the wrong place; more is someone telling something

@@ -351,18 +351,51 @@ def test_feeling_a_bit_better_on_the_crisis_screen_is_met_as_safe_now(conv: Conv
     assert said.startswith(kit.content.text("crisis_go_on")[:40]) and not conv.state.crisis_active
 
 
+THREAT_IN_WORDS = Assessment(danger=True, danger_by_user=True, source="model", rule="danger")
+
+
 def test_a_threat_in_a_draft_is_danger_never_a_style_review(kit) -> None:
     conv = Conversation(kit)
     conv.onboard()
     conv.advance(days=31)
     said = texts(
-        conv.command("draft", "if you dont answer me tonight ill come to your house and wait", BY_USER)
+        conv.command("draft", "if you dont answer me tonight ill come to your house and wait", THREAT_IN_WORDS)
     )
     assert "danger_by_user" in conv.state.flags and conv.state.track == "moving_on"
     own_behaviour = kit.resources.reply("danger_by_user", "GB", "Sam")
     assert own_behaviour[0] in said
     assert "Refuge" not in said, "victim services are not for the person who threatens"
     assert "tone" not in said.lower() and "suggest" not in said.lower()
+
+
+BILLS = (
+    "Gary the agent came today since you couldnt be bothered. I have been paying the mortgage and every bill"
+    " on my own since september while you swan about with HER so I think its only fair I get more than half."
+)
+
+
+@pytest.mark.parametrize("how", ["/draft", "pasted"])
+def test_a_draft_only_the_model_reads_as_a_threat_is_asked_about_then_reviewed(kit, how: str) -> None:
+    """Trial 20: a mother's sharp note about the bills, pasted with "this is what i wrote.", was read
+    as her own words; read as a draft, the model's hunch alone gave the perpetrator line for good."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.advance(days=31)
+    if how == "/draft":
+        said = texts(conv.command("draft", BILLS, BY_USER))
+    else:
+        said = texts(conv.say(f"this is what i wrote. {BILLS}", BY_USER))
+    assert kit.content.text("by_user_question") in said and not conv.state.flags
+    said = texts(conv.tap("No"))
+    assert "Respect" not in said and not conv.state.flags and conv.state.track == "reconnect"
+    assert conv.screen == "draft" and conv.state.data.get("reviewed"), "the draft is reviewed"
+
+
+def test_a_message_that_only_mentions_what_was_written_is_no_draft(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("this is what i wrote in my diary last night", NONE)
+    assert conv.screen != "draft"
 
 
 def test_a_model_only_danger_finding_is_not_answered_with_the_full_reply_twice_in_a_week(kit) -> None:

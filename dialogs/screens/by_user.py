@@ -5,7 +5,9 @@ comes first.
 In the trials, "like what if he forgets about me" and "can i still text her about her mum's
 operation" were read that way, and the answer was a perpetrator helpline and the moving-on track for
 good. A "Yes" here gives exactly that; a "No" carries on with the message as usual. Words the rules
-read as a threat, and anything written to the ex in the message coach, never get the question.
+read as a threat never get the question: they are one. Nor does an unsent message, which is never
+sent. A draft for the message coach does: a trial's mother, pasting a sharp note about the bills,
+was given the perpetrator line and the moving-on track for good on the model's reading alone.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ from dialogs.state import RouteBefore
 __all__ = ["DECLINE_HOLDS", "ask", "corrects", "declined_recently", "undo", "unsure"]
 
 ANSWERS = (row(("Yes, I'm worried about that", "yes")), row(("No, that's not it", "no")))
-# Where the words are written to the ex (a draft, an unsent message), a threat is handled as one,
-# never asked about. What set off an urge is said to the bot, and is asked about like any message.
-_WRITTEN_TO_THEM = ("draft", "urge.unsent")
-_COMMANDS_TO_THEM = frozenset({"draft", "urge"})
+# An unsent message is never sent: a threat in it is handled as one, never asked about. What set off
+# an urge is said to the bot, and is asked about like any message.
+_WRITTEN_TO_THEM = ("urge.unsent",)
+_COMMANDS_TO_THEM = frozenset({"urge"})
 
 _BEFORE_NO = r"(?:(?:what|wait|god|omg|oh|um+|er+|lol|haha|sorry|honestly|jesus|wtf|huh)\W+)*"  # "what?? no"
 _NO = re.compile(

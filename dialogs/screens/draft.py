@@ -17,7 +17,7 @@ from dialogs.coach import Finding, format_review
 from dialogs.context import Ctx, row
 from dialogs.screens.registry import command, enter_side, register
 
-__all__: list[str] = []
+__all__ = ["pasted"]
 
 BACK = (row(("Back", "_back"), ("Menu", "_menu")),)
 # Problems that show a draft is about the two of you, not the life they share: asking to get back
@@ -55,6 +55,24 @@ def _practical(ctx: Ctx) -> bool:
     refused, sent one he called "not nice")."""
     state = ctx.state
     return state.profile.shares_life and not {"danger", "danger_by_user"} & set(state.flags)
+
+
+# "this is what i wrote. Gary the agent came today since you couldnt be bothered...", typed on the
+# screen after asking "can you look at it before i send it": a trial's was read as her own words, and
+# she was asked whether she might hurt her ex. A message that opens by saying it is the draft is one.
+_PASTED = re.compile(
+    r"^\W*(?:(?:ok|okay|right|so|and)\W+)*(?:this is|here'?s|here is|heres|below is)\W+"
+    r"(?:what i(?:'ve| have)? (?:wrote|written|want to send|wanna send|am going to send|was going to send)"
+    r"|(?:my|the) (?:message|text|draft|email))\b\W*"
+)
+PASTED_WORDS = 6  # the draft itself, after the words that introduce it
+
+
+def pasted(text: str) -> bool:
+    """A message that opens by saying the rest is a draft to the ex, and has one."""
+    said = " ".join(text.casefold().replace("’", "'").split())
+    found = _PASTED.match(said)
+    return found is not None and len(said[found.end() :].split()) >= PASTED_WORDS
 
 
 def _refused(ctx: Ctx) -> bool:
