@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from itertools import pairwise
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
