@@ -1786,3 +1786,14 @@ def test_a_new_partner_confirmed_under_intake_lets_intake_finish_with_the_held_a
     conv.tap("Trust")
     conv.tap("Done")
     assert conv.screen == "intake.shares"
+
+
+def test_the_time_zone_asked_from_settings_comes_with_the_buttons_it_promises(kit):
+    """Trial 20: "Which time zone are you in? Tap one" came from /settings with nothing to tap."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("settings")
+    conv.tap("Time zone")
+    assert conv.screen == "settings.timezone" and "London" in conv.labels()
+    conv.tap("New York")
+    assert conv.state.profile.timezone == "America/New_York"

@@ -12,7 +12,7 @@ from dialogs.context import Ctx, row
 from dialogs.dates import human_date
 from dialogs.parsing import parse_clock, parse_int
 from dialogs.screens.country import ask_country
-from dialogs.screens.registry import SCREENS, back, command, enter_side, register
+from dialogs.screens.registry import SCREENS, back, command, enter_side, register, show
 
 __all__: list[str] = []
 
@@ -70,8 +70,8 @@ def _settings_handle(ctx: Ctx) -> None:
         ctx.goto("settings.time")
         ctx.say_key("ask_time_settings")
     elif choice == "tz":
-        ctx.goto("settings.timezone")
-        ctx.say_key("ask_timezone")
+        # Its own prompt, with the buttons its words promise ("Tap one" came with none, a trial).
+        show(ctx, "settings.timezone")
     elif choice == "country":
         ask_country(ctx, then="settings")
     elif choice == "nc" and not ctx.state.contact_forbidden:
