@@ -1836,3 +1836,15 @@ def test_nothing_taken_after_a_first_attempt_reply_keeps_care_for_the_wish_that_
     said = texts(conv.say("no no, I did not take anything, only the wine. I am just very lonely tonight", NONE))
     assert said.startswith(kit.content.text("crisis_attempt_misread")[:40])
     assert conv.state.crisis_active and conv.screen == "crisis"
+
+
+def test_todays_step_the_day_after_a_crisis_is_not_called_done(conv: Conversation, kit) -> None:
+    """Trial 20: the evening after a crisis night, "Today's step" under the calm screen said "Today's
+    step is done" on a day she had done none."""
+    conv.say("angry mostly, and scared about money", NONE)  # the first lesson's answer
+    conv.say("i wouldnt mind not waking up", ACT)
+    conv.tap("I'm safe now")
+    conv.advance(hours=20)
+    said = texts(conv.tap("Today's step"))
+    assert kit.content.text("after_return") not in said and kit.content.text("after_return_no_more") not in said
+    assert said, "something for today"

@@ -283,6 +283,11 @@ def _lesson_show(ctx: Ctx) -> None:
         open_today(ctx)
         return
     if lesson_id in ctx.state.guide.past:
+        if plan_for(ctx).opened_today == 0 and ctx.state.guide.practice_on != ctx.step_day:
+            # A lesson of an earlier day: today's step is still to come ("Today's step is done" was
+            # a trial's answer to "Today's step" on a day she had done none).
+            open_today(ctx)
+            return
         # Its question is answered: a trial's father, back from the coach days after choosing 30
         # days, was asked "Would you like to keep 30 days?" twice more.
         ctx.state.data = {"lesson": lesson_id}
