@@ -156,13 +156,15 @@ def resting(text: str) -> bool:
 
 
 def good_news(text: str, *, most_words: int = 25) -> bool:
-    """Word that things are a little better, with no "but", and no "not" just before the good words."""
+    """Word that things are a little better, with no "but" after it, and no "not" just before the good
+    words. A "but" before them leads to them: "a bowl that looks like an ashtray but i laughed for the
+    first time in weeks" (a trial's note, thanked as any other)."""
     said = " ".join(text.casefold().replace("’", "'").split())
-    if len(said.split()) > most_words or _MIXED.search(said):
+    if len(said.split()) > most_words:
         return False
     for found in _GOOD_NEWS.finditer(said):
         before = re.findall(r"[\w']+", said[: found.start()])[-3:]
-        if not _NEGATION & set(before):
+        if not _NEGATION & set(before) and not _MIXED.search(said[found.end() :]):
             return True
     return False
 

@@ -665,6 +665,8 @@ def test_a_day_checked_in_by_hand_gets_no_second_check_in(kit) -> None:
         ("not a good day at all", False),
         ("had a good day but then he posted a photo with her", False),
         ("i didnt laugh once today", False),
+        # Trial 20: a "but" that leads to the good part does not undo it.
+        ("made a bowl that looks like an ashtray but i laughed for the first time in weeks", True),
     ],
 )
 def test_a_note_about_a_good_day_is_met_as_one(kit, note, good):
