@@ -34,7 +34,7 @@ from dialogs.screens import (
     screening,
 )
 from dialogs.screens.commands import BEFORE_CONSENT, run_intent
-from dialogs.screens.registry import Screen, back, enter_side, run_command, show
+from dialogs.screens.registry import RUN_PREFIX, Screen, back, enter_side, run_command, show
 from dialogs.state import UserState
 from dialogs.triage import Outcome
 
@@ -263,6 +263,9 @@ def _route(ctx: Ctx) -> None:
             return
         if event.button == "_menu":
             run_command(ctx, "menu")
+            return
+        if event.button.startswith(RUN_PREFIX):
+            run_command(ctx, event.button.removeprefix(RUN_PREFIX))
             return
         if event.button == keep.KEEP_BUTTON:
             keep.keep(ctx)

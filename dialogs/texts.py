@@ -243,6 +243,7 @@ REQUIRED_TEXTS = frozenset(
         "unanswered_question",
         "faq_same_again",
         "unknown_command",
+        "unknown_command_near",
         "urge_distance",
         "urge_distance_boundary",
         "urge_done",

@@ -1797,3 +1797,13 @@ def test_the_time_zone_asked_from_settings_comes_with_the_buttons_it_promises(ki
     assert conv.screen == "settings.timezone" and "London" in conv.labels()
     conv.tap("New York")
     assert conv.state.profile.timezone == "America/New_York"
+
+
+def test_a_misspelt_command_offers_the_one_they_meant(kit):
+    """Trial 20: "/chekin" got "I don't know the command" and nothing to tap."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("chekin")
+    assert conv.text() == kit.content.text("unknown_command_near", command="chekin", near="checkin")
+    conv.tap("/checkin")
+    assert conv.screen == "checkin.mood"

@@ -7,6 +7,8 @@ module that defines it: the screens never import each other in a circle.
 
 from __future__ import annotations
 
+from difflib import get_close_matches
+
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +17,7 @@ from dialogs.context import Ctx, row
 __all__ = [
     "COMMANDS",
     "MAIN_SCREENS",
+    "RUN_PREFIX",
     "SCREENS",
     "Screen",
     "back",
@@ -83,9 +86,18 @@ def run_command(ctx: Ctx, name: str) -> None:
         return
     handler = COMMANDS.get(name)
     if handler is None:
+        near = get_close_matches(name, list(COMMANDS), n=1, cutoff=0.75)
+        if near:
+            # "/chekin" (a trial): the command they almost typed, one tap away.
+            buttons = [row((f"/{near[0]}", f"{RUN_PREFIX}{near[0]}"), ("Menu", "_menu"))]
+            ctx.say_key("unknown_command_near", buttons, command=name[:32], near=near[0])
+            return
         ctx.say_key("unknown_command", [row(("Back", "_back"), ("Menu", "_menu"))], command=name[:32])
         return
     handler(ctx)
+
+
+RUN_PREFIX = "_run:"  # a button that runs the command named after it
 
 
 def show(ctx: Ctx, name: str) -> None:
