@@ -7,10 +7,9 @@ module that defines it: the screens never import each other in a circle.
 
 from __future__ import annotations
 
-from difflib import get_close_matches
-
 from collections.abc import Callable
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 from dialogs.context import Ctx, row
 
