@@ -264,6 +264,9 @@ def _read(text: str, u: Understanding | None, content: Content, *, answer_screen
     exact = _exact_intents(content).get(words)
     if exact is not None:
         return Meaning(intent=exact)
+    asked = _asked_outright(words, content)
+    if asked is not None:
+        return Meaning(intent=asked)
     if u is None:
         return _fallback(text, words, content, answer_screen=answer_screen)
     margin = ANSWER_SCREEN_MARGIN if answer_screen else 0.0
@@ -333,6 +336,21 @@ _EXACT: dict[int, dict[str, Intent]] = {}
 def exact_intent(text: str, content: Content) -> Intent | None:
     """The command these few words mean on their own ("menu", "stop", "go back"), or None."""
     return _exact_intents(content).get(normalise(text))
+
+
+# A request said outright, however long the message around it: "can you pause for a week im going to
+# my sisters in whitby for a few days and then down to see sam at uni" (a trial) was past the words a
+# command may have, and was filed in her journal; "back from whitby. is this still on pause" too.
+_ASK_TO = r"^(?:(?:ok|okay|hi|right|so)\s+)?(?:(?:can|could|would|will) you\s+(?:please\s+|pls\s+)?|please\s+)?"
+_OUTRIGHT = (
+    (re.compile(_ASK_TO + r"pause\b"), "pause"),
+    (re.compile(r"\b(?:is (?:it|this|everything)|am i|are (?:you|my check ?ins?)) still (?:on )?paused?\b"), "settings"),
+)
+
+
+def _asked_outright(words: str, content: Content) -> Intent | None:
+    intents = {i.id: i for i in content.intents}
+    return next((intents[i] for pattern, i in _OUTRIGHT if i in intents and pattern.search(words)), None)
 
 
 def _exact_intents(content: Content) -> dict[str, Intent]:

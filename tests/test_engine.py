@@ -1807,3 +1807,16 @@ def test_a_misspelt_command_offers_the_one_they_meant(kit):
     assert conv.text() == kit.content.text("unknown_command_near", command="chekin", near="checkin")
     conv.tap("/checkin")
     assert conv.screen == "checkin.mood"
+
+
+def test_a_pause_asked_for_in_a_long_message_is_made_and_can_be_asked_about(kit):
+    """Trial 20: "can you pause for a week im going to my sisters in whitby for a few days and then
+    down to see sam at uni" was filed in her journal; back, "is this still on pause" was too."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("can you pause for a week im going to my sisters in whitby for a few days and then down to see sam")
+    until = conv.state.checkins.paused_until
+    assert until is not None and (until - conv.now.date()).days >= 7
+    conv.advance(days=3)
+    said = "\n".join(r.text for r in conv.say("back from whitby. is this still on pause"))
+    assert "paused until" in said

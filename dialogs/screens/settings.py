@@ -46,12 +46,22 @@ def _settings_show(ctx: Ctx) -> None:
             row(*([] if ctx.state.contact_forbidden else [("No-contact length", "nc")]), ("Pause", "pause")),
             row((stop_label, "stop"), ("Back", "_back")),
         ],
-        time=prefs.time.strftime("%H:%M") if prefs.time and not prefs.stopped else "off",
+        time=_checkin_time(ctx),
         zone=ctx.state.profile.timezone,
         country=country.name if country else "not set",
         plan=_plan(ctx),
         quiet=f"{prefs.quiet_start:%H:%M}-{prefs.quiet_end:%H:%M}",
     )
+
+
+def _checkin_time(ctx: Ctx) -> str:
+    """ "19:00", "off", or "19:00, paused until Monday 10 November": a trial's "is this still on
+    pause" got the settings with no word of the pause."""
+    prefs = ctx.state.checkins
+    if prefs.stopped or prefs.time is None:
+        return "off"
+    at, until = prefs.time.strftime("%H:%M"), prefs.paused_until
+    return f"{at}, paused until {human_date(until, ctx.today)}" if until is not None and until > ctx.today else at
 
 
 def _plan(ctx: Ctx) -> str:
