@@ -344,7 +344,8 @@ def exact_intent(text: str, content: Content) -> Intent | None:
 _ASK_TO = r"^(?:(?:ok|okay|hi|right|so)\s+)?(?:(?:can|could|would|will) you\s+(?:please\s+|pls\s+)?|please\s+)?"
 _OUTRIGHT = (
     (re.compile(_ASK_TO + r"pause\b"), "pause"),
-    (re.compile(r"\b(?:is (?:it|this|everything)|am i|are (?:you|my check ?ins?)) still (?:on )?paused?\b"), "settings"),
+    (re.compile(r"\b(?:is (?:it|this|everything)|am i|are (?:you|my check ?ins?)) still (?:on )?paused?\b"),
+     "settings"),
 )
 
 
