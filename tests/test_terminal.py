@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import subprocess
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.terminal import TerminalSender, parse_line
+from dialogs.context import row
+from dialogs.model import Reply
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -200,3 +203,21 @@ def test_a_mistyped_terminal_command_is_not_a_duration(command: str) -> None:
     from bot.adapters.terminal import parse_duration
 
     assert parse_duration(command) is None
+
+
+def test_two_messages_of_one_reply_number_their_buttons_on(tmp_path):
+    """Trial 20: an answer's "See the questions" and the nearest question under it were both [1]; a
+    typed 1 could only reach the last."""
+    out = io.StringIO()
+    sender = TerminalSender(out, tmp_path)
+    asyncio.run(sender.send("u", Reply(text="An answer", buttons=(row(("See the questions", "faq")),), nonce=4)))
+    asyncio.run(sender.send("u", Reply(text="Nearest", buttons=(row(("Back", "_back"), ("Menu", "_menu")),), nonce=4)))
+    shown = out.getvalue()
+    assert "[1] See the questions" in shown and "[2] Back   [3] Menu" in shown
+    assert parse_line("1", "u", sender, datetime.now(UTC)).button == "faq"
+    assert parse_line("3", "u", sender, datetime.now(UTC)).button == "_menu"
+    # A new turn, or a scale, starts again at 1 (or at its own numbers).
+    asyncio.run(sender.send("u", Reply(text="Urge?", buttons=(row(("0", "u:0"), ("1", "u:1")),), nonce=4)))
+    assert parse_line("1", "u", sender, datetime.now(UTC)).button == "u:1"
+    asyncio.run(sender.send("u", Reply(text="Next", buttons=(row(("Yes", "yes"), ("No", "no")),), nonce=5)))
+    assert parse_line("1", "u", sender, datetime.now(UTC)).button == "yes"

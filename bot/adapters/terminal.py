@@ -71,15 +71,13 @@ class TerminalSender:
         return self._button_line() if self.buttons else ""
 
     def _number(self) -> None:
-        # A scale's labels are a number alone or before a word ("1 awful"); "08:00" (kept as "08 00"
-        # in the state) is a time, numbered by place.
-        numbers = [re.match(r"\d+(?!\S)(?! \d)", label) for label in self.labels]
-        self.scale = {m.group(): i for i, m in enumerate(numbers) if m is not None} if all(numbers) else {}
+        self.scale = _scale(self.labels)
 
-    def _button_line(self) -> str:
+    def _button_line(self, first: int = 0) -> str:
+        """The buttons from the `first`th on: earlier ones were shown with an earlier message."""
         if self.scale:
             return "   ".join(f"[{label}]" for label in self.labels)
-        return "   ".join(f"[{i}] {label}" for i, label in enumerate(self.labels, start=1))
+        return "   ".join(f"[{i}] {label}" for i, label in enumerate(self.labels, start=1) if i > first)
 
     async def send(
         self, user_id: str, reply: Reply, image: bytes | None = None, files: Sequence[tuple[str, bytes]] = ()
@@ -90,12 +88,17 @@ class TerminalSender:
         for name, data in files:
             lines.append(f"[file saved to {self._save(user_id, name, data)}]")
         if reply.buttons and reply.nonce is not None:
-            self.buttons, self.labels = [], []
-            for button in itertools.chain.from_iterable(reply.buttons):
-                self.buttons.append((reply.nonce, button.value))
-                self.labels.append(button.label)
+            # Two messages of one reply may each carry buttons, all live (an answer's, then "Back"):
+            # numbered on from the first, so each number taps one button, as a tap would.
+            new = list(itertools.chain.from_iterable(reply.buttons))
+            same_turn = bool(self.buttons) and not self.scale and all(n == reply.nonce for n, _ in self.buttons)
+            if not same_turn or _scale([b.label for b in new]):  # a scale is its own keyboard
+                self.buttons, self.labels = [], []
+            first = len(self.buttons)
+            self.buttons += [(reply.nonce, b.value) for b in new]
+            self.labels += [b.label for b in new]
             self._number()
-            lines.append(self._button_line())
+            lines.append(self._button_line(first))
         self._out.write(
             "\n".join(f"  {line}" if i else f"Rekindle: {line}" for i, line in enumerate(lines)) + "\n\n"
         )
@@ -123,6 +126,13 @@ _DURATION = re.compile(r"^:advance\s+((?:\d+\s*[dhm]\s*)+)$")
 _PART = re.compile(r"(\d+)\s*([dhm])")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 TERMINAL_HELP = "(terminal commands: :advance 1d, :advance 3h, :advance 23h50m, :quit)"
+
+
+def _scale(labels: Sequence[str]) -> dict[str, int]:
+    """A scale's labels are a number alone or before a word ("1 awful"), each typed as its number;
+    "08:00" (kept as "08 00" in the state) is a time, numbered by place."""
+    numbers = [re.match(r"\d+(?!\S)(?! \d)", label) for label in labels]
+    return {m.group(): i for i, m in enumerate(numbers) if m is not None} if numbers and all(numbers) else {}
 
 
 def parse_duration(command: str) -> timedelta | None:
