@@ -155,6 +155,7 @@ class UserState(_Model):
     screen_declined_at: datetime | None = None  # when they last answered it "No"
     reminded_at: datetime | None = None  # ... and when the gentle line said instead was last said
     by_user_declined_at: datetime | None = None  # ... and "No" to "are you worried you might hurt them?"
+    by_user_declines: int = 0  # how many times they have said No to it
     moved_on_declined_at: datetime | None = None  # ... and "No" to "is your ex with someone new?"
     mood_log: dict[str, int] = Field(default_factory=dict)  # local ISO date -> mood 1-5, last 30 days
     urge_followup_on: date | None = None  # local date to ask about yesterday's unsent message

@@ -264,9 +264,9 @@ def _read(text: str, u: Understanding | None, content: Content, *, answer_screen
     exact = _exact_intents(content).get(words)
     if exact is not None:
         return Meaning(intent=exact)
-    asked = _asked_outright(words, content)
-    if asked is not None:
-        return Meaning(intent=asked)
+    outright = _asked_outright(words, content)
+    if outright is not None:
+        return Meaning(intent=outright)
     if u is None:
         return _fallback(text, words, content, answer_screen=answer_screen)
     margin = ANSWER_SCREEN_MARGIN if answer_screen else 0.0

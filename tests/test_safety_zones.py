@@ -1848,3 +1848,20 @@ def test_todays_step_the_day_after_a_crisis_is_not_called_done(conv: Conversatio
     said = texts(conv.tap("Today's step"))
     assert kit.content.text("after_return") not in said and kit.content.text("after_return_no_more") not in said
     assert said, "something for today"
+
+
+def test_after_two_nos_the_models_hunch_of_a_threat_is_not_asked_about_for_two_weeks(kit) -> None:
+    """Trial 20: asked three times in ten days whether she might hurt her ex, about her daughter's
+    weekend at her father's and how to tell her mother-in-law."""
+    conv = Conversation(kit)
+    conv.onboard()
+    for day in range(2):
+        said = texts(conv.say("chloe went to her dads for the weekend, the house is so quiet", BY_USER))
+        assert kit.content.text("by_user_question") in said, day
+        conv.tap("No")
+        conv.advance(days=4)
+    said = texts(conv.say("how do i tell his mother, shes 81 and doesnt know", BY_USER))
+    assert kit.content.text("by_user_question") not in said and not conv.state.flags
+    conv.advance(days=11)
+    said = texts(conv.say("how do i tell his mother, shes 81 and doesnt know", BY_USER))
+    assert kit.content.text("by_user_question") in said, "the hold ends"

@@ -42,6 +42,10 @@ _NO = re.compile(
 # this long: "could mean you might hurt your ex" five times in an evening told one tester he was
 # being taken for a creep. A threat the rules read in the words still counts at once.
 DECLINE_HOLDS = timedelta(days=3)
+# After a second No, two weeks: a trial's mother was asked three times in ten days, about her
+# daughter's weekend at her father's and how to tell her mother-in-law ("ive never hurt anyone in my
+# life").
+DECLINED_AGAIN_HOLDS = timedelta(days=14)
 _YES = re.compile(r"^(yes|yeah|yep|y|kind of|kinda|sort of|a bit|maybe|i am|i might|sometimes)\b")
 
 
@@ -66,7 +70,8 @@ def unsure(ctx: Ctx, a: Assessment) -> bool:
 
 
 def declined_recently(ctx: Ctx) -> bool:
-    return said_lately(ctx.state.by_user_declined_at, ctx.now, DECLINE_HOLDS)
+    hold = DECLINED_AGAIN_HOLDS if ctx.state.by_user_declines >= 2 else DECLINE_HOLDS
+    return said_lately(ctx.state.by_user_declined_at, ctx.now, hold)
 
 
 def ask(ctx: Ctx) -> None:
@@ -100,6 +105,7 @@ def _handle(ctx: Ctx) -> None:
             return
     else:
         state.by_user_declined_at = ctx.now
+        state.by_user_declines += answer == "no"
         ctx.say_key("by_user_left" if answer == "left" else "by_user_no")
     hand_back(ctx, returned)
 
