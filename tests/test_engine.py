@@ -1820,3 +1820,14 @@ def test_a_pause_asked_for_in_a_long_message_is_made_and_can_be_asked_about(kit)
     conv.advance(days=3)
     said = "\n".join(r.text for r in conv.say("back from whitby. is this still on pause"))
     assert "paused until" in said
+
+
+def test_switching_to_moving_on_is_always_open(kit):
+    """Trial 20: with a new partner on record but the reconnect track still set, "Yes, switch" asked
+    the same question again, three times."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.state.flags = ["moved_on"]
+    conv.command("movingon")
+    conv.tap("Yes, switch")
+    assert conv.state.track == "moving_on" and conv.screen != "track.switch"

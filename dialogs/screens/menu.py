@@ -63,8 +63,11 @@ def _switch_show(ctx: Ctx) -> None:
 
 
 def _switch_handle(ctx: Ctx) -> None:
-    if ctx.event.button == "yes" and not ctx.state.flags:
-        start_track(ctx.state, "reconnect" if ctx.state.track == "moving_on" else "moving_on", ctx.today)
+    # Moving on is always open; back to reconnecting only with nothing on record. A flag with the
+    # reconnect track still set had "Yes, switch" ask the same question again, three times (a trial).
+    to_moving_on = ctx.state.track != "moving_on"
+    if ctx.event.button == "yes" and (to_moving_on or not ctx.state.flags):
+        start_track(ctx.state, "moving_on" if to_moving_on else "reconnect", ctx.today)
         ctx.say_key("switched")
         open_today(ctx)
     else:
