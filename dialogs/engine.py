@@ -202,6 +202,10 @@ def _dispatch(ctx: Ctx) -> None:
             ctx.say_key("button_expired")
             _reprompt(ctx)
             return
+        if _lost(ctx):
+            ctx.say_key("lost_here")
+            _reprompt(ctx)
+            return
     _route(ctx)
     held, asked, meanings, typed_at = ctx.replay, ctx.replay_asked, ctx.replay_meanings, ctx.replay_at
     ctx.replay, ctx.replay_asked, ctx.replay_meanings, ctx.replay_at = [], [], {}, {}
@@ -407,6 +411,26 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         # "ugh", "huh": a sound, not a request; "not sure what to do with that" read as cold (a trial).
         ctx.say_key("a_sound" if _SOUND.fullmatch(" ".join(text.casefold().split())) else "use_buttons")
         screen.show(ctx)
+
+
+# "what do i press now", "it keeps asking me the same thing": where they are, said again (a trial's
+# went to the FAQ, which had no answer).
+_LOST = re.compile(
+    r"^(?:(?:so|ok|okay|sorry|um+|erm)\W+)*(?:what|which)(?: button| one)?"
+    r" (?:do i|should i|am i meant to|am i supposed to) (?:press|tap|click|pick|choose|do)(?: now| next| here)?\b"
+    r"|\b(?:i'?m|im|i am) (?:so |a bit |really )?(?:confused|lost)\b(?! (?:about|without|since))"
+    r"|\bkeeps? asking (?:me )?the same\b"
+)
+LOST_WORDS = 14
+
+
+def _lost(ctx: Ctx) -> bool:
+    said = " ".join(ctx.event.text.casefold().replace("’", "'").split())
+    screen = ctx.state.screen
+    # The notice answers typed words in its own way, and a draft or a report is taken as written.
+    own_words = screen == "notice" or screen in _VERBATIM
+    where = screen in SCREENS and not own_words and not care.in_care(ctx) and ctx.state.consented_at is not None
+    return where and len(said.split()) <= LOST_WORDS and bool(_LOST.search(said))
 
 
 def _pasted_draft(ctx: Ctx) -> bool:

@@ -242,6 +242,7 @@ REQUIRED_TEXTS = frozenset(
         "unanswered_note",
         "unanswered_question",
         "faq_same_again",
+        "lost_here",
         "unknown_command",
         "unknown_command_near",
         "urge_distance",

@@ -1831,3 +1831,15 @@ def test_switching_to_moving_on_is_always_open(kit):
     conv.command("movingon")
     conv.tap("Yes, switch")
     assert conv.state.track == "moving_on" and conv.screen != "track.switch"
+
+
+@pytest.mark.parametrize("typed", ["what do i press now", "im confused", "it keeps asking me the same thing"])
+def test_someone_lost_is_shown_where_they_are(kit, typed: str):
+    """Trial 20: "what do i press now it keeps asking me the same thing" went to the FAQ."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("settings")
+    said = conv.say(typed)
+    assert said[0].text.startswith(kit.content.text("lost_here")) and conv.screen == "settings"
+    assert "Time zone" in conv.labels()
+    assert not [e for e in conv.effects if type(e).__name__ == "JournalWrite"]
