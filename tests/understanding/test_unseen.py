@@ -57,7 +57,8 @@ def test_common_questions_get_their_answer(model: Model, kit: Kit, answer_screen
 # development drafts): 58 of 75, no false alarm (62 and 1 without that check). The sixth was first
 # measured on 2026-12-04 (ninth session), after short drafts were read in pairs of sentences
 # (meaning.PAIR_BAR) and rules for ultimatums and ironic praise were added: 60 of 75, 3 false alarms
-# (57 and 3 before); 59 once the coach's bar was chosen again with the pairs (0.279 -> 0.318).
+# (57 and 3 before); 59 once the coach's bar was chosen again with the pairs (0.279 -> 0.318), 61
+# with the rules written from a fourth development set's constructions (content/dev/coach_drafts_4.yaml).
 DRAFT_SETS = (
     "drafts_unseen.yaml",
     "drafts_unseen_2.yaml",
@@ -85,7 +86,7 @@ def test_the_coach_reads_drafts_it_never_saw(model: Model, kit: Kit) -> None:
     right = sum(item["problem"] in problems(item["text"]) for item in poor)
     false_alarms = [text for text in good if problems(text)]
     assert len(poor) == 417 and len(good) == 284
-    assert right / len(poor) >= 0.86, f"{right} of {len(poor)}"  # 359 of 417
+    assert right / len(poor) >= 0.86, f"{right} of {len(poor)}"  # 363 of 417
     assert len(false_alarms) <= 4, false_alarms
 
 
