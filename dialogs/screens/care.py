@@ -460,7 +460,7 @@ def _handle_held(ctx: Ctx) -> bool:
 _NO_CALL = re.compile(
     r"\b(?:don'?t|dont|do not|won'?t|wont|not going to|not gonna|can'?t|cant|couldn'?t) (?:want to |wanna )?"
     r"(?:ring|call|phone|bother|talk to|speak to) (?:anyone|anybody|them|a stranger|strangers|a helpline|those)"
-    r"|(?:feel|be|sound) (?:daft|stupid|silly|a fool|an idiot) (?:calling|ringing|phoning)"
+    r"|\b(?:feel|be|sound) (?:daft|stupid|silly|a fool|an idiot) (?:calling|ringing|phoning)"
 )
 
 
