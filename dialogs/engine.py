@@ -171,8 +171,10 @@ def _dispatch(ctx: Ctx) -> None:
         if reporting or report_command:
             # A report is about the bot's replies and quotes them: only what the rules read in its words
             # counts. A trial's "it shows the emergency numbers when I only ask to stop" was read as
-            # danger: the violence-against-women line, contact coaching closed, the report lost.
-            assessment = triage.words_only(assessment)
+            # danger: the violence-against-women line, contact coaching closed, the report lost. And
+            # "You've asked me three times if I'm suicidal when I'm just sad" got the full crisis reply
+            # from the model alone, then a check-in about "the other night" (trial 21).
+            assessment = triage.model_crisis_dropped(triage.words_only(assessment))
         if reporting:
             data.file_typed_report(ctx)
         elif report_command:
@@ -204,6 +206,11 @@ def _dispatch(ctx: Ctx) -> None:
             return
         if _lost(ctx):
             ctx.say_key("lost_here")
+            _reprompt(ctx)
+            return
+        if _asked_lately(ctx) and screening.asks_to_stop(event.text):
+            # "Please stop asking me that every time I'm sad", after the question (trial 21).
+            screening.stop_asking(ctx)
             _reprompt(ctx)
             return
     _route(ctx)
@@ -431,6 +438,13 @@ def _lost(ctx: Ctx) -> bool:
     own_words = screen == "notice" or screen in _VERBATIM
     where = screen in SCREENS and not own_words and not care.in_care(ctx) and ctx.state.consented_at is not None
     return where and len(said.split()) <= LOST_WORDS and bool(_LOST.search(said))
+
+
+def _asked_lately(ctx: Ctx) -> bool:
+    """The question came in the last week, and is not the screen they are on (which hears its own
+    answers), nor crisis care."""
+    asked = ctx.state.screened_on
+    return asked is not None and (ctx.today - asked).days <= 7 and not care.in_care(ctx)
 
 
 def _pasted_draft(ctx: Ctx) -> bool:

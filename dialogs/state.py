@@ -153,6 +153,8 @@ class UserState(_Model):
     # Local date each danger reply ("danger", "danger_by_user") was last given in full.
     danger_told_on: dict[str, date] = Field(default_factory=dict)
     screen_declined_at: datetime | None = None  # when they last answered it "No"
+    screen_nos: int = 0  # Nos in a row, each within two weeks of the one before
+    stop_asking_at: datetime | None = None  # when they asked not to be asked it again
     reminded_at: datetime | None = None  # ... and when the gentle line said instead was last said
     by_user_declined_at: datetime | None = None  # ... and "No" to "are you worried you might hurt them?"
     by_user_declines: int = 0  # how many times they have said No to it

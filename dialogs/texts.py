@@ -213,6 +213,7 @@ REQUIRED_TEXTS = frozenset(
         "screen_question_again",
         "screen_question_after_no",
         "danger_known_question",
+        "screen_stop_asking",
         "screen_reminder",
         "screen_thanks_unsure",
         "screen_thanks_yes",

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dialogs.assessment import Assessment, Understanding
+from dialogs.assessment import Assessment, CrisisZone, Understanding
 from dialogs.calendar import no_contact_ends_on
 from dialogs.dates import human_date
 from dialogs.model import DataRequest, JournalWrite, Reply
@@ -1843,3 +1843,25 @@ def test_someone_lost_is_shown_where_they_are(kit, typed: str):
     assert said[0].text.startswith(kit.content.text("lost_here")) and conv.screen == "settings"
     assert "Time zone" in conv.labels()
     assert not [e for e in conv.effects if type(e).__name__ == "JournalWrite"]
+
+
+@pytest.mark.parametrize("how", ["command", "typed"])
+def test_a_report_about_being_asked_is_filed_and_the_models_crisis_reading_of_it_is_not_acted_on(kit, how) -> None:
+    """Trial 21: "/report You've asked me three times if I'm suicidal when I'm just sad about my ex"
+    got the full crisis reply, was filed in her journal, and the next check-in asked about "the other
+    night". Crisis the rules read in a report still counts."""
+    conv = Conversation(kit)
+    conv.onboard()
+    words = "You've asked me three times if I'm suicidal when I'm just sad about my ex"
+    read = Assessment(crisis=CrisisZone.ACT, source="model")
+    if how == "command":
+        said = conv.command("report", words, read)
+    else:
+        conv.command("report")
+        said = conv.say(words, read)
+    assert said[-1].text == kit.content.text("report_thanks") and len(said) == 1
+    assert conv.state.crisis_told_at is None and not conv.state.crisis_active
+    assert not [e for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    in_words = Assessment(crisis=CrisisZone.ACT, source="model", rule="crisis")
+    said = conv.command("report", "you ignored me when i said i want to die tonight", in_words)
+    assert conv.state.crisis_active, "crisis the rules read still acts"

@@ -1865,3 +1865,33 @@ def test_after_two_nos_the_models_hunch_of_a_threat_is_not_asked_about_for_two_w
     conv.advance(days=11)
     said = texts(conv.say("how do i tell his mother, shes 81 and doesnt know", BY_USER))
     assert kit.content.text("by_user_question") in said, "the hold ends"
+
+
+def test_nos_in_a_row_hold_the_question_longer_and_stop_asking_is_heard(conv: Conversation, kit) -> None:
+    """Trial 21: a woman never at risk was asked eight times in seven weeks; "No. Please stop asking
+    me that every time I'm sad" changed nothing."""
+    question = kit.content.text("screen_question")
+    assert question in texts(conv.say("i just needed to tell someone", ASK))
+    conv.tap("^No$")
+    conv.advance(hours=7)
+    assert question in texts(conv.say("busy week, sorry i went quiet", ASK)), "six hours after a first No"
+    conv.tap("^No$")
+    conv.advance(days=2)
+    assert question not in texts(conv.say("what do i say in the first message", ASK)), "a second No: three days"
+    conv.advance(days=2)
+    assert question in texts(conv.say("a week since i sent it. nothing", ASK))
+    said = texts(conv.say("No. Please stop asking me that every time I'm sad"))
+    assert kit.content.text("screen_stop_asking") in said and not conv.state.crisis_active
+    conv.advance(days=10)
+    assert question not in texts(conv.say("friday night, ten days of silence", ASK)), "two weeks after stop"
+    assert question in texts(conv.say("i have the pills counted out", ACT)) or conv.state.crisis_active, (
+        "a reading strong enough for the full reply is still asked about"
+    )
+
+
+def test_stop_asking_said_after_the_question_is_heard_anywhere(conv: Conversation, kit) -> None:
+    conv.say("i just needed to tell someone", ASK)
+    conv.tap("^No$")
+    said = texts(conv.say("please dont ask me that again"))
+    assert kit.content.text("screen_stop_asking") in said
+    assert conv.state.stop_asking_at is not None

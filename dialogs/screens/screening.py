@@ -9,15 +9,27 @@ import re
 from datetime import timedelta
 
 from dialogs.context import Ctx, row
+from dialogs.model import EventKind
 from dialogs.screens.care import crisis
 from dialogs.screens.interrupt import asked_so_far, hand_back, interrupt, return_from
 from dialogs.screens.registry import register
 
-__all__ = ["ask", "declined_recently", "low_mood_needs_asking"]
+__all__ = ["ask", "asks_to_stop", "declined_recently", "low_mood_needs_asking", "record_no", "stop_asking"]
 
 ANSWERS = (row(("Yes", "yes"), ("Not sure", "unsure"), ("No", "no")),)
-# After a "No", a message in the unsure zone gets a gentle line rather than the same question again.
+# After a "No", a message in the unsure zone gets a gentle line rather than the same question again:
+# for six hours after a first No, three days after a second within two weeks, a week after more, and
+# two weeks after "please stop asking me that". A trial's woman, never at risk, was asked eight times
+# in seven weeks, and her "Please stop asking me that every time I'm sad" changed nothing. A reading
+# strong enough for the full reply is still asked about, and crisis in the words still acts.
 DECLINE_HOLDS = timedelta(hours=6)
+NO_AGAIN_HOLDS = (timedelta(hours=6), timedelta(days=3), timedelta(days=7))
+NOS_IN_A_ROW_WITHIN = timedelta(days=14)
+STOP_ASKING_HOLDS = timedelta(days=14)
+_STOP_ASKING = re.compile(
+    r"\b(?:stop|quit) asking(?: me)?\b|\b(?:don'?t|do not|dont) (?:keep )?ask(?:ing)? me (?:that|this|again|about (?:that|this|it))\b"
+    r"|\bno need to keep asking\b"
+)
 LOW_MOOD_DECLINE_HOLDS = timedelta(days=3)  # a low mood alone does not bring the question back sooner
 
 # Typed answers, checked in this order: "not sure" before "no", "no" before "yes".
@@ -57,8 +69,30 @@ def ask(ctx: Ctx, *, held: str = "", mood: int = 0, again: bool = False, after_n
 
 
 def declined_recently(ctx: Ctx) -> bool:
-    at = ctx.state.screen_declined_at
-    return at is not None and ctx.now - at < DECLINE_HOLDS
+    state = ctx.state
+    if state.stop_asking_at is not None and ctx.now - state.stop_asking_at < STOP_ASKING_HOLDS:
+        return True
+    at = state.screen_declined_at
+    hold = NO_AGAIN_HOLDS[min(max(state.screen_nos, 1), len(NO_AGAIN_HOLDS)) - 1]
+    return at is not None and ctx.now - at < hold
+
+
+def asks_to_stop(text: str) -> bool:
+    """ "please stop asking me that every time I'm sad"."""
+    return bool(_STOP_ASKING.search(" ".join(text.casefold().replace("’", "'").split())))
+
+
+def stop_asking(ctx: Ctx) -> None:
+    """They asked not to be asked again: said once, and held for two weeks (see STOP_ASKING_HOLDS)."""
+    ctx.state.stop_asking_at = ctx.now
+    ctx.say_key("screen_stop_asking")
+
+
+def record_no(ctx: Ctx) -> None:
+    state = ctx.state
+    before = state.screen_declined_at
+    state.screen_nos = state.screen_nos + 1 if before and ctx.now - before < NOS_IN_A_ROW_WITHIN else 1
+    state.screen_declined_at = ctx.now
 
 
 AFTER_CRISIS_ASKS_FOR = timedelta(days=7)
@@ -131,6 +165,8 @@ def _answer(ctx: Ctx) -> str:
 
 def _handle(ctx: Ctx) -> None:
     answer = _answer(ctx)
+    stopping = answer != "yes" and ctx.event.kind == EventKind.TEXT and asks_to_stop(ctx.event.text)
+    answer = "no" if stopping else answer
     if answer in {"yes", "unsure"}:
         ctx.say_key("screen_thanks_yes" if answer == "yes" else "screen_thanks_unsure")
         crisis(ctx)
@@ -152,6 +188,8 @@ def _handle(ctx: Ctx) -> None:
         # with them rather than hold everything they type hostage to it.
         state.data = {**state.data, "asked": asked_so_far(state.data, ctx)}
         ctx.say_key("screen_left")
+    elif stopping:
+        stop_asking(ctx)
     else:
         # In a check-in, say that only a few taps are left: the next line is its next question. A
         # check-in comes once a day, so the day picks the wording and the next day's No hears the other.
@@ -159,7 +197,7 @@ def _handle(ctx: Ctx) -> None:
             ctx.say(ctx.kit.content.text("screen_no_checkin", ctx.today.toordinal()))
         else:
             ctx.say_key("screen_no")
-    state.screen_declined_at = ctx.now
+    record_no(ctx)
     mood = ctx.data_int("mood")
     # A check-in goes on from the mood it recorded; anything else returns where it was.
     returned = return_from(ctx, to="checkin.urge", data={"mood": mood}) if mood else return_from(ctx)
