@@ -27,8 +27,8 @@ NO_AGAIN_HOLDS = (timedelta(hours=6), timedelta(days=3), timedelta(days=7))
 NOS_IN_A_ROW_WITHIN = timedelta(days=14)
 STOP_ASKING_HOLDS = timedelta(days=14)
 _STOP_ASKING = re.compile(
-    r"\b(?:stop|quit) asking(?: me)?\b|\b(?:don'?t|do not|dont) (?:keep )?ask(?:ing)? me (?:that|this|again|about (?:that|this|it))\b"
-    r"|\bno need to keep asking\b"
+    r"\b(?:stop|quit) asking(?: me)?\b|\bno need to keep asking\b"
+    r"|\b(?:don'?t|do not|dont) (?:keep )?ask(?:ing)? me (?:that|this|again|about (?:that|this|it))\b"
 )
 LOW_MOOD_DECLINE_HOLDS = timedelta(days=3)  # a low mood alone does not bring the question back sooner
 
