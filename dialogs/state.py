@@ -120,6 +120,7 @@ class UserState(_Model):
     crisis_active: bool = False  # cheerful reminders wait until the user chooses to go on
     crisis_told_at: datetime | None = None  # when the full crisis reply was last given
     crisis_told_attempt: bool = False  # ... and whether it was the one for an attempt in progress
+    crisis_misreadable: bool = False  # ... and whether only the model read it (they may say it misread them)
     safe_at: datetime | None = None  # when they last said "I'm safe now" after a crisis
     crisis_welcomed_at: datetime | None = None  # when their first words after a crisis were met
     misread_at: datetime | None = None  # when they last said a crisis reply or question misread them

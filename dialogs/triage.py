@@ -250,7 +250,8 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
         return Outcome.ANSWERED
     unsure_again = a.crisis == CrisisZone.ASK and ctx.state.screen == "safety.ask"
     if a.crisis == CrisisZone.ACT or unsure_again:
-        care.crisis(ctx, attempt=a.attempt, danger=protect.danger_reply(a))
+        typed = ctx.event.kind == EventKind.TEXT and a.source == "model" and a.rule != "crisis"
+        care.crisis(ctx, attempt=a.attempt, danger=protect.danger_reply(a), misreadable=typed and not unsure_again)
         return Outcome.ANSWERED
     if care.in_care(ctx) and (owed or a.crisis == CrisisZone.ASK):
         # Already in crisis care: give any new lines and keep the crisis follow-up.

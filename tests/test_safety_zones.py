@@ -1895,3 +1895,25 @@ def test_stop_asking_said_after_the_question_is_heard_anywhere(conv: Conversatio
     said = texts(conv.say("please dont ask me that again"))
     assert kit.content.text("screen_stop_asking") in said
     assert conv.state.stop_asking_at is not None
+
+
+def test_a_crisis_only_the_model_read_can_be_called_a_misreading_with_a_tap(conv: Conversation, kit) -> None:
+    """Trial 21: the crisis screen had no "that's not what I meant", as the boundary and danger notices
+    have; she had to find the words."""
+    conv.say("what do i actually say in the first message when no contact ends", ACT)
+    assert "You misread me" in conv.labels()
+    conv.tap("You misread me")
+    assert not conv.state.crisis_active and conv.state.misread_at == conv.now
+    assert conv.screen != "crisis", "the words that were misread are handled as usual"
+
+
+@pytest.mark.parametrize("how", ["in words", "attempt", "answered yes"])
+def test_no_misreading_button_for_crisis_in_words_an_attempt_or_a_yes(conv: Conversation, how: str) -> None:
+    if how == "in words":
+        conv.say("i want to die", Assessment(crisis=CrisisZone.ACT, source="model", rule="crisis"))
+    elif how == "attempt":
+        conv.say("i took all of them an hour ago", ATTEMPT)
+    else:
+        conv.say("i dont see the point of anything anymore", ASK)
+        conv.tap("^Yes$")
+    assert conv.screen == "crisis" and "You misread me" not in conv.labels()

@@ -35,10 +35,14 @@ def in_care(ctx: Ctx) -> bool:
     return ctx.state.screen.startswith(CARE_SCREENS)
 
 
+MISREAD_BUTTON = "misread"
+
+
 def _crisis_buttons(ctx: Ctx) -> list[tuple[Button, ...]]:
+    misread = [("You misread me", MISREAD_BUTTON)] if ctx.state.crisis_misreadable else []
     rows = [
         row(("A grounding exercise", "ground"), ("My safety plan", "plan")),
-        row(("I'm safe now, go on", "goon")),
+        row(("I'm safe now, go on", "goon"), *misread),
     ]
     if not ctx.state.profile.country:
         rows.insert(1, row(("Numbers for my country", "country")))
@@ -50,11 +54,15 @@ def _crisis_buttons(ctx: Ctx) -> list[tuple[Button, ...]]:
 _HELD_ON_SIDE = frozenset({"urge.unsent"})
 
 
-def crisis(ctx: Ctx, *, attempt: bool = False, danger: ReplyKind | None = None) -> None:
+def crisis(
+    ctx: Ctx, *, attempt: bool = False, danger: ReplyKind | None = None, misreadable: bool = False
+) -> None:
     """Answer at once, pause the guide and the cheerful reminders, and offer what people actually use.
 
     `attempt`: something is already taken or done, so the emergency number comes first.
     `danger`: the same message also reported harm; its lines follow the crisis lines.
+    `misreadable`: only the model read it in their words, so a button says it misread them, as the
+    boundary and danger notices have theirs (trial 21 had to find the words for it).
     """
     state = ctx.state
     told = state.crisis_told_at
@@ -78,6 +86,7 @@ def crisis(ctx: Ctx, *, attempt: bool = False, danger: ReplyKind | None = None) 
         state.crisis_held_at = ctx.now if typed else None
     state.crisis_active = True
     state.crisis_told_at, state.crisis_told_attempt = ctx.now, attempt
+    state.crisis_misreadable = misreadable and not attempt
     say_reply(ctx, "attempt" if attempt else "crisis")
     if danger is not None:
         say_reply(ctx, danger)
@@ -399,7 +408,7 @@ def _crisis_handle(ctx: Ctx) -> None:
         ask_country(ctx, then="crisis")
     elif text and attempt_denied(ctx, text):
         attempt_misread(ctx)
-    elif text and _misread(text):
+    elif button == MISREAD_BUTTON or (text and _misread(text)):
         if not _handle_held(ctx):
             calm(ctx, misread=True)
     elif button == "goon" or (text and _says(text, _SAFE_NOW)):
@@ -472,7 +481,7 @@ def calm(ctx: Ctx, *, misread: bool = False, quiet: bool = False, no_call: bool 
     their return, hours after the reply.
     """
     state = ctx.state
-    state.crisis_active = False
+    state.crisis_active = state.crisis_misreadable = False
     state.safe_at = ctx.now
     if not quiet:
         _file_held(ctx)
