@@ -118,10 +118,17 @@ class DuringLimitedContact(_Strict):
     type: Literal["during_limited_contact"]
 
 
+class AwaitingReply(_Strict):
+    """They reached out and are waiting for an answer: a second message is a double text."""
+
+    type: Literal["awaiting_reply"]
+
+
 Check = Annotated[
-    MaxChars | MaxQuestions | NightHours | DuringNoContact | DuringLimitedContact, Field(discriminator="type")
+    MaxChars | MaxQuestions | NightHours | DuringNoContact | DuringLimitedContact | AwaitingReply,
+    Field(discriminator="type"),
 ]
-_TIMING = (NightHours, DuringNoContact, DuringLimitedContact)
+_TIMING = (NightHours, DuringNoContact, DuringLimitedContact, AwaitingReply)
 
 _PLACEHOLDERS: dict[str, frozenset[str]] = {
     "patterns": frozenset(),
@@ -130,6 +137,7 @@ _PLACEHOLDERS: dict[str, frozenset[str]] = {
     "night_hours": frozenset({"time"}),
     "during_no_contact": frozenset({"days_left"}),
     "during_limited_contact": frozenset({"days_left"}),
+    "awaiting_reply": frozenset(),
 }
 
 
@@ -282,18 +290,22 @@ class Coach:
         limited_days_left: int = 0,
         meaning: Mapping[str, str] | None = None,
         morning_from: dt.time | None = None,
+        awaiting_reply: bool = False,
     ) -> Review:
         """`meaning`: rule id -> the sentence the understanding model read as that problem; it finds
         what the patterns miss (blame dressed as a wish, polite pressure, sarcasm).
         `limited_days_left`: days of a limited-contact count still to go (practical messages only).
         `morning_from`: when this person's own day starts (their quiet hours' end): from then until
-        noon it is not the middle of the night, for someone up at five for work."""
+        noon it is not the middle of the night, for someone up at five for work.
+        `awaiting_reply`: they reached out and no answer has come yet."""
         text = draft.strip()
         plain = _Plain(text[:SCAN_LIMIT])
         findings = []
         for compiled in self._compiled:
             awake = morning_from is not None and morning_from <= local_time < dt.time(12)
-            finding = _apply(compiled, text, plain, local_time, no_contact_days_left, limited_days_left, awake)
+            finding = _apply(
+                compiled, text, plain, local_time, no_contact_days_left, limited_days_left, awake, awaiting_reply
+            )
             sentence = (meaning or {}).get(compiled.rule.id)
             if finding is None and sentence and text:
                 rule = compiled.rule
@@ -355,6 +367,7 @@ def _apply(
     days_left: int,
     limited_left: int,
     awake: bool = False,
+    awaiting: bool = False,
 ) -> Finding | None:
     rule = compiled.rule
 
@@ -382,6 +395,8 @@ def _apply(
     if isinstance(check, NightHours):
         night = check.covers(local_time.hour) and not awake
         return found(None, time=local_time.strftime("%H:%M")) if night else None
+    if isinstance(check, AwaitingReply):
+        return found(None) if awaiting else None
     left = limited_left if isinstance(check, DuringLimitedContact) else days_left
     if left > 0:
         return found(None, days_left="1 day" if left == 1 else f"{left} days")

@@ -94,6 +94,8 @@ REQUIRED_TEXTS = frozenset(
         "resumed_already",
         "urge_distance_danger",
         "urge_distance_moving_on",
+        "urge_still_waiting",
+        "urge_still_after",
         "urge_still_danger",
         "urge_unsent_saved_kept",
         "crisis_follow_up",

@@ -155,6 +155,7 @@ def _handle(ctx: Ctx) -> None:
         # A trial's 05:12 draft, from a man who set his check-in for five, was told "Feelings run
         # louder at this hour".
         morning_from=ctx.state.checkins.quiet_end,
+        awaiting_reply=ctx.state.guide.branch == "no_reply" and not practical,
     )
     kept = tuple(f for f in review.findings if not _asks_about_shared_matters(ctx, text, f))
     review = replace(review, findings=kept)

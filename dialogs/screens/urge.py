@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from datetime import date, timedelta
 
+from dialogs.calendar import no_contact_days_left
 from dialogs.context import Ctx, row
 from dialogs.model import UrgeWrite
 from dialogs.parsing import parse_int
@@ -181,8 +182,12 @@ def _followup_handle(ctx: Ctx) -> None:
     if ctx.event.button == "still":
         if ctx.state.harmed_by_ex:
             key = "urge_still_danger"
+        elif ctx.state.contact_forbidden:
+            key = "urge_still_boundary"
+        elif ctx.state.guide.branch == "no_reply":
+            key = "urge_still_waiting"  # a trial was told to hold it until a no contact ended weeks before
         else:
-            key = "urge_still_boundary" if ctx.state.contact_forbidden else "urge_still"
+            key = "urge_still" if no_contact_days_left(ctx.state, ctx.today) > 0 else "urge_still_after"
         ctx.say_key(key, BACK)
     else:
         ctx.say_key("urge_waited", BACK)
