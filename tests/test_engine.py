@@ -1865,3 +1865,20 @@ def test_a_report_about_being_asked_is_filed_and_the_models_crisis_reading_of_it
     in_words = Assessment(crisis=CrisisZone.ACT, source="model", rule="crisis")
     said = conv.command("report", "you ignored me when i said i want to die tonight", in_words)
     assert conv.state.crisis_active, "crisis the rules read still acts"
+
+
+def test_saying_the_first_message_is_sent_brings_the_question_that_branches(kit):
+    """Trial 21: "I sent it! The Bellbird one. Hands shaking 😅 Now what?" got "I don't have a ready
+    answer"; the question came that night, from her check-in note."""
+    conv = Conversation(kit)
+    conv.onboard()
+    walk_days(conv, 29)
+    walk_days(conv, 2)
+    conv.command("today")
+    assert conv.state.guide.read[-1] == "first_message"
+    said = conv.say("I sent it! The Bellbird one. Hands shaking 😅 Now what?")
+    assert said[0].text == kit.content.text("outcome_news", name="Sam") and conv.screen == "guide.outcome"
+    conv.tap("No reply yet")
+    conv.advance(days=2)
+    conv.say("i sent it on monday and im still proud i did")  # on the branch, "sent" alone is no news
+    assert conv.screen != "guide.outcome"

@@ -120,6 +120,15 @@ _NEWS = re.compile(
 )
 
 
+# Before any answer to the question: "I sent it! The Bellbird one. Hands shaking. Now what?" (trial 21
+# heard "I don't have a ready answer", and the question came that night from her check-in note).
+_SENT = re.compile(
+    r"\b(?:i|i'?ve|ive) (?:just |finally |actually |now )?sent (?:it|him|her|them|my (?:first )?(?:message|text)"
+    r"|the (?:first )?(?:message|text))\b|\b(?:it'?s|its) sent\b",
+    re.IGNORECASE,
+)
+
+
 def news(ctx: Ctx, text: str) -> bool:
     """Typed news of a reply (or of none) once they have read the first-message lesson, on the
     reconnect path: the question that decides what comes next, now. In a trial, "omg i sent it...
@@ -130,7 +139,8 @@ def news(ctx: Ctx, text: str) -> bool:
     open_path = state.track == "reconnect" and not state.contact_forbidden and FIRST in g.read
     if not open_path or g.branch in {"together", "let_go"} or state.screen == "guide.outcome":
         return False
-    if not _NEWS.search(text.replace("’", "'")):
+    said = text.replace("’", "'")
+    if not _NEWS.search(said) and not (not g.branch and _SENT.search(said)):
         return False
     if state.screen == "checkin.note":
         ctx.journal("checkin", text.strip())  # the check-in's note, kept before the question
