@@ -343,6 +343,9 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     if not question and ctx.state.screen == "crisis" and care.answered_on_crisis_screen(text):
         screen.handle(ctx)
         return
+    if not question and ctx.state.screen == "grounding" and ctx.state.crisis_active and care.says_safe(text):
+        screen.handle(ctx)  # "wait what? I'm not in danger, I just meant..." (a trial's got the FAQ)
+        return
     if not question and care.corrects_crisis_reply(ctx, text):
         care.own_misread(ctx)
         return

@@ -7,7 +7,7 @@ measured in tests/safety/test_model.py.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -1917,3 +1917,57 @@ def test_no_misreading_button_for_crisis_in_words_an_attempt_or_a_yes(conv: Conv
         conv.say("i dont see the point of anything anymore", ASK)
         conv.tap("^Yes$")
     assert conv.screen == "crisis" and "You misread me" not in conv.labels()
+
+
+def test_the_unsent_letters_question_waits_while_the_question_about_their_life_is_open(kit) -> None:
+    """Trial 22: the letter's follow-up came straight after "Are you having thoughts of ending your
+    life?"; "No. sorry I pressed 1 by mistake" went to the letter, and the question was dropped."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.to_unsent_letter()
+    conv.say("i miss you and i dont understand")
+    conv.advance(days=1)
+    conv.say("whats even the point anymore", ASK)
+    assert conv.screen == "safety.ask"
+    assert not conv.due("urge_followup") and conv.screen == "safety.ask"
+    assert conv.state.urge_followup_on == conv.now.date() + timedelta(days=1)
+    conv.tap("^No$")
+    conv.advance(days=1)
+    said = texts(conv.due("urge_followup"))
+    assert kit.content.text("urge_followup") in said
+
+
+def test_a_misreading_said_during_grounding_or_after_safe_now_is_owned(kit) -> None:
+    """Trial 22: "wait what? I'm not in danger, I just meant she never explained why she left" got the
+    next grounding step; after "I'm safe now", "why do you keep sending me the Samaritans number? it
+    was HER hoodie. I'm sad, not in danger" got the FAQ's "I don't have a good answer"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("that I'll never get a proper answer. she just decided and I don't get a say", ACT)
+    conv.tap("grounding")
+    conv.say("wait what? I'm not in danger, I just meant she never explained why she left", NONE)
+    assert not conv.state.crisis_active and conv.state.misread_at == conv.now and conv.screen != "grounding"
+
+    other = Conversation(kit)
+    other.onboard()
+    other.say("gave the hoodie to niamh to mind for me", ACT)
+    other.tap("I'm safe now")
+    said = texts(other.say("why do you keep sending me the Samaritans number? I'm sad, not in danger", NONE))
+    assert kit.content.text("crisis_misread") in said and other.state.misread_at == other.now
+
+
+def test_a_check_in_note_that_raised_the_crisis_reply_is_kept(kit) -> None:
+    """Trial 22: "gave the hoodie to Niamh to mind for me. couldn't bin it", the day's note, drew the
+    crisis reply and was lost from the journal and the export."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("checkin")
+    conv.tap("^3$")
+    conv.tap("^2$")
+    conv.tap("^No$")
+    assert conv.screen == "checkin.note"
+    note = "gave the hoodie to Niamh to mind for me. couldn't bin it"
+    conv.say(note, ACT)
+    conv.tap("I'm safe now")
+    kept = [(e.kind, e.text) for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert ("checkin", note) in kept

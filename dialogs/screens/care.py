@@ -20,8 +20,8 @@ from dialogs.screens.registry import SCREENS, is_main, register, show
 
 __all__ = [
     "CARE_SCREENS", "attempt_denied", "attempt_misread", "calm", "crisis", "crisis_tonight", "follow_up",
-    "grounding_next", "grounding_step", "in_care", "says_misread", "says_safe", "sleep_only", "sos",
-    "still_here", "welcome_back",
+    "grounding_next", "grounding_step", "in_care", "own_misread", "says_misread", "says_safe",
+    "sleep_only", "sos", "still_here", "welcome_back",
 ]  # fmt: skip
 
 # In crisis care, the full crisis reply is not given again within this time (see `crisis`).
@@ -51,7 +51,7 @@ def _crisis_buttons(ctx: Ctx) -> list[tuple[Button, ...]]:
 
 # Side screens whose words are kept, to be handled there if the person says the crisis reply misread
 # them: the unsent letter /urge promises to keep (a trial's was lost).
-_HELD_ON_SIDE = frozenset({"urge.unsent"})
+_HELD_ON_SIDE = frozenset({"urge.unsent", "checkin.note"})  # a check-in's note too (a trial's was lost)
 
 
 def crisis(
@@ -306,11 +306,15 @@ def _says(text: str, phrases: tuple[str, ...]) -> bool:
 
 
 def corrects_crisis_reply(ctx: Ctx, text: str) -> bool:
-    """Words, on a screen outside crisis care, that say a crisis reply of the last few days misread them."""
-    told = ctx.state.crisis_told_at
+    """Words, on a screen outside crisis care, that say a crisis reply of the last few days misread them;
+    within a day of one not yet called a misreading, the crisis screen's own words for it too: "why do
+    you keep sending me the Samaritans number? it was HER hoodie. I'm sad, not in danger", just after
+    "I'm safe now" (a trial's went to the FAQ)."""
+    told, misread = ctx.state.crisis_told_at, ctx.state.misread_at
     if in_care(ctx) or told is None or ctx.now - told > CORRECTION_WINDOW:
         return False
-    return _corrects(text)
+    today = ctx.now - told < TONIGHT * 2 and (misread is None or misread < told)
+    return _corrects(text) or (today and _misread(text))
 
 
 def _corrects(text: str) -> bool:
@@ -324,7 +328,8 @@ def _file_held(ctx: Ctx) -> None:
     state = ctx.state
     if state.crisis_held:
         ctx.written_at = state.crisis_held_at
-        ctx.journal("unsent" if state.resume_screen == "urge.unsent" else "note", state.crisis_held)
+        kind = {"urge.unsent": "unsent", "checkin.note": "checkin"}.get(state.resume_screen, "note")
+        ctx.journal(kind, state.crisis_held)
         ctx.written_at = None
     state.crisis_held = state.crisis_held_data = ""
     state.crisis_held_at = None
@@ -555,6 +560,14 @@ def _grounding_show(ctx: Ctx) -> None:
 
 
 def _grounding_handle(ctx: Ctx) -> None:
+    text = ctx.event.text.strip()
+    if text and ctx.state.crisis_active and says_safe(text):
+        # "wait what? I'm not in danger, I just meant she never explained why she left" got the next
+        # step of the exercise (a trial): words that answer the crisis reply are heard as it would.
+        misread = _misread(text)
+        if not (misread and _handle_held(ctx)):
+            calm(ctx, misread=misread)
+        return
     grounding_next(ctx, "stop")
     _grounding_show(ctx)
 

@@ -51,6 +51,11 @@ def on_due(ctx: Ctx) -> None:
         paused = prefs.paused_until is not None and ctx.today < prefs.paused_until
         if paused:
             ctx.state.urge_followup_on = None  # they asked for quiet: the question is not kept for later
+        elif ctx.state.urge_followup_on and care.in_care(ctx):
+            # A safety question or crisis care is open: the letter waits a day. Asked on top of "Are you
+            # having thoughts of ending your life?", a trial's "No. sorry I pressed 1 by mistake" went
+            # to the letter, and the question about their life was dropped.
+            ctx.state.urge_followup_on = ctx.today + timedelta(days=1)
         elif ctx.state.urge_followup_on and not ctx.state.crisis_active:
             ctx.state.urge_followup_on = None
             enter_side(ctx, "urge.followup")
