@@ -104,6 +104,7 @@ REQUIRED_TEXTS = frozenset(
         "crisis_offer",
         "crisis_safer",
         "delete_confirm",
+        "delete_confirm_protected",
         "deleted",
         "deleted_finished",
         "deleted_finishing",

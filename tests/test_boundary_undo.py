@@ -249,3 +249,16 @@ def test_the_same_boundary_read_again_keeps_the_way_back(kit):
     assert conv.state.boundary_undo is not None
     conv.say("HE NEVER SAID THAT", MODEL_BOUNDARY)
     assert "boundary" not in conv.state.flags
+
+
+def test_deleting_says_that_the_ex_s_request_goes_too(kit):
+    """Trial 22: after /delete, "No contact at the moment" at the new intake gave the reconnect plan;
+    the confirmation had not said that the request was erased with the rest."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("she told me to stop contacting her", PLAIN_BOUNDARY)
+    said = "\n".join(r.text for r in conv.command("delete"))
+    assert kit.content.text("delete_confirm_protected") in said
+    other = Conversation(kit)
+    other.onboard()
+    assert kit.content.text("delete_confirm_protected") not in "\n".join(r.text for r in other.command("delete"))

@@ -613,9 +613,15 @@ def _to_contact_question(kit, contact: str = "No contact") -> Conversation:
 )
 def test_the_contact_question_answered_in_words(kit, contact: str, typed: str, contacted: bool) -> None:
     conv = _to_contact_question(kit, contact)
-    conv.say(typed)
-    assert conv.state.data.get("contacted") is contacted
-    assert conv.screen == "checkin.note"
+    said = "\n".join(r.text for r in conv.say(typed))
+    told = len(typed.split()) > 8  # what happened, told with the answer: kept as the day's note
+    if told:
+        kept = [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"]
+        assert typed in kept and kit.content.checkins.note_question not in said
+        recorded = [e.contacted for e in conv.effects if type(e).__name__ == "CheckinWrite"]
+        assert recorded[-1] is contacted
+    else:
+        assert conv.state.data.get("contacted") is contacted and conv.screen == "checkin.note"
 
 
 def test_words_that_do_not_answer_the_contact_question_get_a_hint_not_the_bare_question(kit) -> None:
@@ -748,3 +754,16 @@ def test_a_good_moment_on_a_low_day_is_named_as_one(kit):
     said = "\n".join(r.text for r in conv.say("honestly proud of myself, went to the gym twice"))
     assert any(t in said for t in kit.content.checkins.thanks_noted_low_good), said
     assert not any(t in said for t in kit.content.checkins.thanks_noted_low)
+
+
+def test_what_happened_told_with_the_answer_about_contact_is_the_days_note(kit):
+    """Trial 22: "kind of. I was scrolling back through her old photos this afternoon and my thumb hit
+    like on one from 2023..." got "Anything you'd like to note in your journal today?", and was lost."""
+    conv = at_the_check_in(kit)
+    conv.tap("^3")
+    conv.tap("^6$")
+    told = "kind of. I was scrolling back through her old photos and my thumb hit like on one. I feel sick"
+    said = "\n".join(r.text for r in conv.say(told))
+    assert kit.content.checkins.note_question not in said
+    kept = [(e.kind, e.text) for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert ("checkin", told) in kept

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from dialogs import understanding
 from dialogs.calendar import checkin_owed
 from dialogs.context import Ctx, row
-from dialogs.model import CheckinWrite
+from dialogs.model import CheckinWrite, EventKind
 from dialogs.screens import care, faq, screening, slip
 from dialogs.screens.lessons import only_practice_waiting, open_today, step_waiting
 from dialogs.screens.registry import Answers, command, enter_side, is_main, register, run_command
@@ -344,6 +344,9 @@ def _in_touch(ctx: Ctx) -> bool | None:
     return True if _YES.search(said) else None
 
 
+TOLD_WORDS = 8  # an answer to "have you been in touch?" longer than this also tells what happened
+
+
 def _contact_handle(ctx: Ctx) -> None:
     contacted = _in_touch(ctx)
     if contacted is None:
@@ -353,6 +356,12 @@ def _contact_handle(ctx: Ctx) -> None:
     ctx.state.data = {**ctx.state.data, "contacted": contacted}
     _record(ctx, ctx.data_int("mood", -1), ctx.data_int("urge", -1), contacted)
     ctx.state.screen = "checkin.note"
+    if ctx.event.kind == EventKind.TEXT and len(ctx.event.text.split()) > TOLD_WORDS:
+        # "kind of. I was scrolling back through her old photos and my thumb hit like on one...": what
+        # happened, told with the answer, is the day's note, not followed by "Anything to note?" (a
+        # trial's was neither kept nor answered).
+        _note_handle(ctx)
+        return
     _note_show(ctx)
 
 

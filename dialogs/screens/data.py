@@ -110,6 +110,8 @@ def _stats(ctx: Ctx) -> None:
 @command("delete")
 def _delete(ctx: Ctx) -> None:
     enter_side(ctx, "delete.confirm")
+    if {"boundary", "danger", "danger_by_user"} & set(ctx.state.flags):
+        ctx.say_key("delete_confirm_protected")
     ctx.say_key("delete_confirm", [row(("Delete everything", "yes"), ("Keep my data", "_back"))])
 
 
