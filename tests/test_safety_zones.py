@@ -1971,3 +1971,15 @@ def test_a_check_in_note_that_raised_the_crisis_reply_is_kept(kit) -> None:
     conv.tap("I'm safe now")
     kept = [(e.kind, e.text) for e in conv.effects if type(e).__name__ == "JournalWrite"]
     assert ("checkin", note) in kept
+
+
+def test_a_draft_that_ends_asking_whether_to_send_it_is_read_as_a_draft(kit) -> None:
+    """Trial 22, on the moving-on track: "Hi Aoife, I know you said not to contact you, I just want to
+    say sorry... is that ok to send?" got "I don't have a good answer for that one"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("she told me to stop contacting her", Assessment(boundary=True, source="model", rule="boundary"))
+    conv.tap("Continue")
+    draft = "Hi Aoife, I know you said not to contact you, I just want to say sorry. is that ok to send?"
+    said = texts(conv.say(draft))
+    assert kit.content.text("draft_refused_boundary") in said
