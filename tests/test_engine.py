@@ -1882,3 +1882,19 @@ def test_saying_the_first_message_is_sent_brings_the_question_that_branches(kit)
     conv.advance(days=2)
     conv.say("i sent it on monday and im still proud i did")  # on the branch, "sent" alone is no news
     assert conv.screen != "guide.outcome"
+
+
+def test_ready_to_let_go_after_no_reply_brings_the_question_with_letting_go(kit):
+    """Trial 21: "I think I'm ready to let go of Tom. Not angry, just done waiting." was filed as a note."""
+    conv = Conversation(kit)
+    conv.onboard()
+    walk_days(conv, 29)
+    walk_days(conv, 2)
+    conv.command("today")
+    conv.say("I sent it!")
+    conv.tap("No reply yet")
+    conv.advance(days=3)
+    conv.say("I think I'm ready to let go of Tom. Not angry, just done waiting.")
+    assert conv.screen == "guide.outcome" and "I'm ready to let go" in conv.labels()
+    conv.tap("I'm ready to let go")
+    assert conv.state.guide.branch == "let_go"

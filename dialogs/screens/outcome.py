@@ -129,6 +129,15 @@ _SENT = re.compile(
 )
 
 
+# After no reply or a cool one: "I think I'm ready to let go of Tom. Not angry, just done waiting."
+# (trial 21: filed as a note; she found "Move on instead" in the menu herself).
+_LETTING_GO = re.compile(
+    r"\bready to (?:let (?:go|him go|her go|them go)|move on|stop waiting)\b|\bdone waiting\b"
+    r"|\b(?:i'?m|im|i am) letting (?:go|him go|her go|them go)\b",
+    re.IGNORECASE,
+)
+
+
 def news(ctx: Ctx, text: str) -> bool:
     """Typed news of a reply (or of none) once they have read the first-message lesson, on the
     reconnect path: the question that decides what comes next, now. In a trial, "omg i sent it...
@@ -140,7 +149,8 @@ def news(ctx: Ctx, text: str) -> bool:
     if not open_path or g.branch in {"together", "let_go"} or state.screen == "guide.outcome":
         return False
     said = text.replace("’", "'")
-    if not _NEWS.search(said) and not (not g.branch and _SENT.search(said)):
+    letting_go = g.branch in {"no_reply", "cool"} and _LETTING_GO.search(said) is not None
+    if not _NEWS.search(said) and not (not g.branch and _SENT.search(said)) and not letting_go:
         return False
     if state.screen == "checkin.note":
         ctx.journal("checkin", text.strip())  # the check-in's note, kept before the question
