@@ -107,6 +107,10 @@ class UserState(_Model):
     screen: str = "new"
     data: dict[str, JSON] = Field(default_factory=dict)  # scratch for the current screen
     resume_screen: str = ""  # where an interruption (/sos, /help, crisis) returns to
+    # A check-in question left for a side screen ("what day am i on" mid-check-in), and its data as
+    # JSON: Back returns to it while the check-in is fresh.
+    checkin_resume: str = ""
+    checkin_resume_data: str = ""
     nonce: int = 0  # stamped on every button; a press with another nonce has expired
     # The buttons carrying the current nonce, by their label as `understanding.normalise` reads it:
     # a label typed instead of tapped ("done for today") presses that button.

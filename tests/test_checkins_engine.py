@@ -767,3 +767,30 @@ def test_what_happened_told_with_the_answer_about_contact_is_the_days_note(kit):
     assert kit.content.checkins.note_question not in said
     kept = [(e.kind, e.text) for e in conv.effects if type(e).__name__ == "JournalWrite"]
     assert ("checkin", told) in kept
+
+
+def test_back_from_a_side_screen_mid_check_in_returns_to_its_question(kit):
+    """Trial 21: "what day am i on", typed mid-check-in, showed her progress; Back dropped the
+    check-in, and she had to type /checkin."""
+    conv = at_the_check_in(kit)
+    conv.tap("^3")
+    assert conv.screen == "checkin.urge"
+    conv.command("progress")
+    conv.tap("^Back$")
+    assert conv.screen == "checkin.urge" and "0" in conv.labels()
+    conv.tap("^4$")
+    assert conv.screen == "checkin.contact"
+    conv.advance(hours=3)
+    conv.command("progress")
+    conv.tap("^Back$")
+    assert conv.screen != "checkin.contact", "hours later, Back goes to the guide as before"
+
+
+def test_back_from_the_menu_mid_check_in_returns_to_its_question(kit):
+    conv = at_the_check_in(kit)
+    conv.tap("^3")
+    conv.command("menu")
+    assert conv.screen == "menu"
+    conv.command("faq")
+    conv.tap("^Back$")
+    assert conv.screen == "checkin.urge"

@@ -140,6 +140,7 @@ def start_checkin(ctx: Ctx, *, first: bool = False, on: date | None = None) -> N
     checkins = ctx.kit.content.checkins
     ctx.state.checkins.open_for = on or ctx.today
     ctx.state.checkins.opened_at = ctx.now
+    ctx.state.checkin_resume = ctx.state.checkin_resume_data = ""  # an older check-in's question
     ctx.say(_opening(ctx, first=first))
     day = slip.no_contact_day(ctx)
     if day is not None and not ctx.state.no_contact.limited:

@@ -7,8 +7,10 @@ module that defines it: the screens never import each other in a circle.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from difflib import get_close_matches
 
 from dialogs.context import Ctx, row
@@ -118,17 +120,44 @@ def is_main(name: str) -> bool:
     return name.startswith(MAIN_SCREENS) and name not in _SIDE_UNDER_MAIN
 
 
+# The check-in's questions, which Back from a side screen returns to while the check-in is fresh: a
+# trial's "what day am i on", typed mid-check-in, showed her progress, and Back dropped the check-in.
+CHECKIN_QUESTIONS = frozenset({"checkin.mood", "checkin.urge", "checkin.contact", "checkin.note"})
+CHECKIN_RESUMES_WITHIN = timedelta(hours=2)
+
+
 def enter_side(ctx: Ctx, name: str) -> None:
-    """Open a side screen, remembering the main screen to come back to."""
-    if is_main(ctx.state.screen):
-        ctx.state.resume_screen = ctx.state.screen
+    """Open a side screen, remembering the main screen to come back to (and a check-in question)."""
+    state = ctx.state
+    if is_main(state.screen):
+        state.resume_screen = state.screen
+    if state.screen in CHECKIN_QUESTIONS:
+        state.checkin_resume, state.checkin_resume_data = state.screen, json.dumps(state.data)
+    elif is_main(state.screen):  # back in the guide since: that check-in is behind them
+        state.checkin_resume = state.checkin_resume_data = ""
     ctx.goto(name)
+
+
+def _back_to_checkin(ctx: Ctx) -> bool:
+    state = ctx.state
+    screen, opened = state.checkin_resume, state.checkins.opened_at
+    state.checkin_resume, data, state.checkin_resume_data = "", state.checkin_resume_data, ""
+    if screen not in SCREENS or opened is None or ctx.now - opened > CHECKIN_RESUMES_WITHIN:
+        return False
+    restored = json.loads(data or "{}")
+    state.screen, state.data = screen, restored if isinstance(restored, dict) else {}
+    SCREENS[screen].show(ctx)
+    return True
 
 
 def back(ctx: Ctx) -> None:
     """Return to where the user was in the guide: one line and its buttons, not the whole lesson."""
     if is_main(ctx.state.screen):
         SCREENS[ctx.state.screen].show(ctx)
+        return
+    if ctx.state.screen in CHECKIN_QUESTIONS:  # an answer said beside it (/progress): its question again
+        ctx.state.checkin_resume, ctx.state.checkin_resume_data = ctx.state.screen, json.dumps(ctx.state.data)
+    if ctx.state.checkin_resume and _back_to_checkin(ctx):
         return
     target = ctx.state.resume_screen if is_main(ctx.state.resume_screen) else ""
     if not target:
