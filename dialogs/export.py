@@ -47,6 +47,23 @@ def _at(value: Any, zone: tzinfo) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
 
 
+def _safety_notes(state: UserState, zone: tzinfo) -> dict[str, str]:
+    """When the crisis reply came and what they said to it, and the direct question: kept, so theirs to
+    read (a trial found them in the database and not in the export)."""
+    def when(at: datetime | None) -> str | None:
+        return at.astimezone(zone).isoformat(timespec="minutes") if at is not None else None
+
+    notes = {
+        "last crisis reply": when(state.crisis_told_at),
+        "you said you were safe": when(state.safe_at),
+        "you said I had misread you": when(state.misread_at),
+        "last asked about thoughts of ending your life": state.screened_on.isoformat() if state.screened_on else None,
+        "you answered no": when(state.screen_declined_at),
+        "you asked me not to keep asking": when(state.stop_asking_at),
+    }
+    return {k: v for k, v in notes.items() if v}
+
+
 def readable(
     rows: Rows,
     zone: tzinfo,
@@ -77,8 +94,11 @@ def readable(
         "country for helplines": p.country or None,
         "time zone": p.timezone,
         "daily check-in": None if state.checkins.stopped or not state.checkins.time else f"{state.checkins.time:%H:%M}",
+        # On moving on there is no countdown: "days 30" there read as wrong (a trial).
         "no contact": {"from": state.no_contact.start.isoformat() if state.no_contact.start else None,
-                       "days": state.no_contact.days, "slips": state.no_contact.slips},
+                       "days": state.no_contact.days if state.track == "reconnect" else None,
+                       "slips": state.no_contact.slips},
+        "what I noted for your safety": _safety_notes(state, zone),
         "steps read": [steps.get(i, i) for i in state.guide.read],
         "agreed to the terms": state.consented_at.isoformat() if state.consented_at else None,
         **({"words waiting to be kept": state.unfiled} if state.unfiled else {}),
@@ -120,7 +140,7 @@ def export_text(data: Mapping[str, Any], today: date) -> bytes:
     out = ["Everything Rekindle keeps about you", f"Exported {full_date(today)}", ""]
     out.append("About you")
     for key, value in data["about you"].items():
-        if value in (None, [], ""):
+        if value in (None, [], "", {}):
             continue
         if isinstance(value, dict):
             value = ", ".join(f"{k} {v}" for k, v in value.items() if v is not None)

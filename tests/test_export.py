@@ -94,3 +94,27 @@ def test_steps_and_reasons_are_named_as_the_person_saw_them() -> None:
     assert answer["step"] == "Name what you feel"
     text = export_text(data, date(2026, 4, 2)).decode()
     assert "Your answer to a step (Name what you feel):" in text and "apart," not in text
+
+
+def test_the_export_names_the_crisis_reply_and_the_question_and_no_countdown_on_moving_on() -> None:
+    """Trial 22: the crisis reply's times and the direct question were in the database, not in the
+    export; and "days 30" was shown on the moving-on path, where nothing counts down."""
+    rows = _rows()
+    state = UserState.model_validate_json(str(rows["users"][0]["state"]))
+    state.crisis_told_at = datetime(2026, 3, 4, 21, 5, tzinfo=UTC)
+    state.misread_at = datetime(2026, 3, 4, 21, 9, tzinfo=UTC)
+    state.screened_on = date(2026, 3, 6)
+    state.track = "moving_on"
+    rows["users"][0]["state"] = state.model_dump_json()
+    data = readable(rows, LONDON, {})
+    notes = data["about you"]["what I noted for your safety"]
+    assert notes == {
+        "last crisis reply": "2026-03-04T21:05+00:00",
+        "you said I had misread you": "2026-03-04T21:09+00:00",
+        "last asked about thoughts of ending your life": "2026-03-06",
+    }
+    assert data["about you"]["no contact"]["days"] is None
+    text = export_text(data, date(2026, 4, 2)).decode()
+    assert "last crisis reply 2026-03-04T21:05+00:00" in text
+    assert "days" not in text.split("no contact:")[1].split("\n")[0]
+    assert "what I noted for your safety" not in export_text(readable(_rows(), LONDON, {}), date(2026, 4, 2)).decode()
