@@ -76,6 +76,10 @@ class Plan:
         days = max(1, self.state.no_contact.days)
         return min(len(before), math.ceil((day + 1) * len(before) / days))
 
+    def held(self) -> bool:
+        """Whether the next step waits for the calm the person asked time for (see `_held`)."""
+        return self._held()
+
     def _held(self) -> bool:
         """The next lesson reaches out, and the person asked for more time before it."""
         hold = self.state.guide.hold_until

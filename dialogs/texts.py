@@ -159,6 +159,7 @@ REQUIRED_TEXTS = frozenset(
         "media_voice",
         "menu",
         "more_limit",
+        "more_held",
         "name_again",
         "name_thanks",
         "nc_changed",

@@ -251,6 +251,16 @@ def test_not_calm_enough_to_reach_out_waits_a_week(kit):
     assert conv.state.guide.read[-1] == "apology"
 
 
+def test_one_more_while_the_step_waits_for_calm_says_so(kit):
+    """Trial 21: "one more", the day her calm was a 5, got "That's three new steps today, the most
+    I'll give in a day"; she had read one."""
+    conv = _to_the_readiness_question(kit)
+    conv.tap("^5$")
+    said = "\n".join(r.text for r in conv.say("one more"))
+    must_say(kit, said, ("more_held",))
+    assert "three new steps" not in said
+
+
 def test_calm_enough_goes_on_the_next_day_and_a_typed_number_counts(kit):
     conv = _to_the_readiness_question(kit)
     replies = conv.say("prob an 8 tbh")

@@ -464,8 +464,13 @@ def _one_more(ctx: Ctx) -> None:
     if lesson_id is None:
         opens = p.next_opens_on()
         ctx.goto("guide.today")
-        if p.unread:
-            ctx.say_key("more_limit", _what_next_buttons(ctx, p), date=human_date(opens, ctx.step_day) if opens else "")
+        when = human_date(opens, ctx.step_day) if opens else ""
+        if p.unread and p.held():
+            # A trial's "one more", the day her calm was a 5, heard "That's three new steps today",
+            # having read one: the step waits for the week she was given, and says so.
+            ctx.say_key("more_held", _what_next_buttons(ctx, p), date=when)
+        elif p.unread:
+            ctx.say_key("more_limit", _what_next_buttons(ctx, p), date=when)
         else:
             ctx.say(_all_read_text(ctx, p), _what_next_buttons(ctx, p))
         return
