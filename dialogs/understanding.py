@@ -119,11 +119,28 @@ def only_a_question(text: str) -> bool:
     return all(_asks(p, text) or (f"{p}?" in text and len(normalise(p).split()) >= 4) for p in parts)
 
 
+# A helping verb opens a question only before who or what it asks about ("did you", "is it", "can i");
+# before anything else it is a statement with its "I" left off: "Did the walk. Coogee to Bronte.
+# Cried a bit at the end but ok." (a trial's note was told "If you were asking me something there").
+_AUXILIARY = frozenset(
+    "should shall can could would will is are am do does did have has was were".split()
+)
+_SUBJECT = frozenset(
+    "i im i'm you u ya he she they we it its it's this that there my his her their your our someone "
+    "somebody anyone anybody everyone people ppl me him them ex".split()
+)
+
+
 def _asks(sentence: str, text: str) -> bool:
     words = normalise(sentence)
     if _QUESTION_START.match(words) is None:
         return False
-    return f"{sentence}?" in text or _CLAUSE.match(words) is None
+    if f"{sentence}?" in text:
+        return True
+    first, _, rest = words.partition(" ")
+    if first in _AUXILIARY and rest.split(" ", 1)[0] not in _SUBJECT:
+        return False
+    return _CLAUSE.match(words) is None
 
 
 # Stopping for now, typed where nothing was asked: a trial's "going to try and sleep now. gn" after a

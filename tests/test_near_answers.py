@@ -317,3 +317,22 @@ def test_a_retired_buttons_label_typed_out_is_a_stale_tap_not_a_note(kit):
     said = conv.say("Keep it in my journal")
     assert said[0].text.startswith(kit.content.text("button_expired"))
     assert not [e for e in conv.effects if isinstance(e, JournalWrite)], "nothing filed"
+
+
+@pytest.mark.parametrize(
+    ("typed", "question"),
+    [
+        ("Did the walk. Coogee to Bronte. Cried a bit at the end but ok.", False),
+        ("was a good day actually", False),
+        ("Had the kids all weekend", False),
+        ("did he read it", True),
+        ("should i text her", True),
+        ("is it normal to still cry", True),
+    ],
+)
+def test_a_helping_verb_opens_a_question_only_before_who_it_asks_about(typed: str, question: bool) -> None:
+    """Trial 21: the note "Did the walk. Coogee to Bronte..." was told "If you were asking me something
+    there, I'm sorry"."""
+    from dialogs.understanding import looks_like_question
+
+    assert looks_like_question(typed) is question
