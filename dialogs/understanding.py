@@ -122,12 +122,15 @@ def only_a_question(text: str) -> bool:
 # A helping verb opens a question only before who or what it asks about ("did you", "is it", "can i");
 # before anything else it is a statement with its "I" left off: "Did the walk. Coogee to Bronte.
 # Cried a bit at the end but ok." (a trial's note was told "If you were asking me something there").
-_AUXILIARY = frozenset(
-    ["should", "shall", "can", "could", "would", "will", "is", "are", "am", "do", "does", "did", "have", "has", "was", "were"]
-)
-_SUBJECT = frozenset(
-    ["i", "im", "i'm", "you", "u", "ya", "he", "she", "they", "we", "it", "its", "it's", "this", "that", "there", "my", "his", "her", "their", "your", "our", "someone", "somebody", "anyone", "anybody", "everyone", "people", "ppl", "me", "him", "them", "ex"]
-)
+_AUXILIARY = frozenset({
+    "should", "shall", "can", "could", "would", "will", "is", "are", "am", "do", "does", "did", "have", "has",
+    "was", "were",
+})  # fmt: skip
+_SUBJECT = frozenset({
+    "i", "im", "i'm", "you", "u", "ya", "he", "she", "they", "we", "it", "its", "it's", "this", "that", "there",
+    "my", "his", "her", "their", "your", "our", "someone", "somebody", "anyone", "anybody", "everyone",
+    "people", "ppl", "me", "him", "them", "ex",
+})  # fmt: skip
 
 
 def _asks(sentence: str, text: str) -> bool:
