@@ -373,6 +373,8 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         screen.handle(ctx)
     elif meaning.faq is not None:
         faq.answer(ctx, meaning.faq)
+    elif meaning.empty and ctx.state.screen == "checkin.note" and text.strip():
+        screen.handle(ctx)  # "❤️‍🩹" is a day's note too (a trial's got "I couldn't find any words in that")
     elif meaning.empty:
         if understanding.ok_emoji(text):
             thanks = next((i for i in ctx.kit.content.intents if i.action == "thanks"), None)

@@ -794,3 +794,14 @@ def test_back_from_the_menu_mid_check_in_returns_to_its_question(kit):
     conv.command("faq")
     conv.tap("^Back$")
     assert conv.screen == "checkin.urge"
+
+
+def test_an_emoji_is_a_days_note_too(kit):
+    """Trial 22: the note "❤️‍🩹" got "I couldn't find any words in that"."""
+    conv = at_the_check_in(kit)
+    conv.tap("^3")
+    conv.tap("^3$")
+    conv.tap("^No$")
+    conv.say("❤️‍🩹")
+    kept = [(e.kind, e.text) for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert kept == [("checkin", "❤️‍🩹")] and conv.screen != "checkin.note"
