@@ -373,6 +373,10 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         screen.handle(ctx)
     elif meaning.faq is not None:
         faq.answer(ctx, meaning.faq)
+    elif _asks_to_contact_them(ctx, text):
+        # Trial 22, whose ex had asked for no contact: "can I just send one last message to explain
+        # myself?" got "I don't have a ready answer", which at 11pm can read as "not forbidden".
+        ctx.say_key("contact_question_boundary", [row(("Write it unsent", f"{RUN_PREFIX}urge"), ("Menu", "_menu"))])
     elif meaning.empty and ctx.state.screen == "checkin.note" and text.strip():
         screen.handle(ctx)  # "❤️‍🩹" is a day's note too (a trial's got "I couldn't find any words in that")
     elif meaning.empty:
@@ -443,6 +447,20 @@ def _lost(ctx: Ctx) -> bool:
     own_words = screen == "notice" or screen in _VERBATIM
     where = screen in SCREENS and not own_words and not care.in_care(ctx) and ctx.state.consented_at is not None
     return where and len(said.split()) <= LOST_WORDS and bool(_LOST.search(said))
+
+
+_CONTACT_THEM = re.compile(
+    r"\b(?:can|could|should|may|shall) i (?:just |still |at least |maybe |not )?"
+    r"(?:send|text|message|msg|call|ring|email|write to|contact|reach out to|dm|snap|reply to|say (?:hi|sorry))\b"
+    r"|\bone (?:last|final|more) (?:message|text|call|email|letter)\b"
+)
+
+
+def _asks_to_contact_them(ctx: Ctx, text: str) -> bool:
+    """Asking whether they may write to an ex who asked for no contact."""
+    said = " ".join(text.casefold().replace("’", "'").split())
+    asked = understanding.looks_like_question(text)
+    return "boundary" in ctx.state.flags and asked and bool(_CONTACT_THEM.search(said))
 
 
 def _asked_lately(ctx: Ctx) -> bool:

@@ -248,6 +248,7 @@ REQUIRED_TEXTS = frozenset(
         "unanswered_question",
         "faq_same_again",
         "lost_here",
+        "contact_question_boundary",
         "unknown_command",
         "unknown_command_near",
         "urge_distance",

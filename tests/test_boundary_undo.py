@@ -262,3 +262,20 @@ def test_deleting_says_that_the_ex_s_request_goes_too(kit):
     other = Conversation(kit)
     other.onboard()
     assert kit.content.text("delete_confirm_protected") not in "\n".join(r.text for r in other.command("delete"))
+
+
+def test_asking_to_write_to_an_ex_who_asked_for_no_contact_gets_a_plain_answer(kit):
+    """Trial 22: "can I just send one last message to explain myself?" got "I don't have a ready
+    answer to it", which at 11pm can read as "not forbidden"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("she told me to stop contacting her", PLAIN_BOUNDARY)
+    conv.tap("Continue")
+    said = "\n".join(r.text for r in conv.say("can I just send one last message to explain myself?"))
+    assert kit.content.text("contact_question_boundary") in said
+    conv.tap("Write it unsent")
+    assert conv.screen.startswith("urge")
+    other = Conversation(kit)
+    other.onboard()
+    said = "\n".join(r.text for r in other.say("can I just send one last message to explain myself?"))
+    assert kit.content.text("contact_question_boundary") not in said
