@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from dialogs import triage, understanding
 from dialogs.assessment import Understanding
 from dialogs.compose import join_replies
+from dialogs.content import FaqEntry
 from dialogs.context import Ctx, row
 from dialogs.kit import Kit
 from dialogs.model import Effect, Event, EventKind, Reply
@@ -377,6 +378,10 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         # Trial 22, whose ex had asked for no contact: "can I just send one last message to explain
         # myself?" got "I don't have a ready answer", which at 11pm can read as "not forbidden".
         ctx.say_key("contact_question_boundary", [row(("Write it unsent", f"{RUN_PREFIX}urge"), ("Menu", "_menu"))])
+    elif (waiting := _asks_to_write_again(ctx, text)) is not None:
+        # "should i send another one just to check it arrived", waiting for a reply (the no-reply
+        # transcript, and trial 21's "Is a second message ever ok though?"): the answer on not replying.
+        faq.answer(ctx, waiting)
     elif meaning.empty and ctx.state.screen == "checkin.note" and text.strip():
         screen.handle(ctx)  # "❤️‍🩹" is a day's note too (a trial's got "I couldn't find any words in that")
     elif meaning.empty:
@@ -461,6 +466,23 @@ def _asks_to_contact_them(ctx: Ctx, text: str) -> bool:
     said = " ".join(text.casefold().replace("’", "'").split())
     asked = understanding.looks_like_question(text)
     return "boundary" in ctx.state.flags and asked and bool(_CONTACT_THEM.search(said))
+
+
+_WRITE_AGAIN = re.compile(
+    r"\b(?:another|a second|second|one more|again|follow[ -]?up|double[ -]?text)\b"
+)
+
+
+def _asks_to_write_again(ctx: Ctx, text: str) -> FaqEntry | None:
+    """The answer on no reply, for a question about writing again while waiting for one."""
+    state = ctx.state
+    if state.guide.branch != "no_reply" or state.contact_forbidden or not understanding.looks_like_question(text):
+        return None
+    said = " ".join(text.casefold().replace("’", "'").split())
+    about_writing = _CONTACT_THEM.search(said) or re.search(r"\b(?:message|text|msg)\b", said)
+    if not about_writing or not _WRITE_AGAIN.search(said):
+        return None
+    return next((e for e in faq.entries_for(ctx) if e.id == "no_reply"), None)
 
 
 def _asked_lately(ctx: Ctx) -> bool:

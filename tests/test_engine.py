@@ -1908,3 +1908,20 @@ def test_ready_to_let_go_after_no_reply_brings_the_question_with_letting_go(kit)
     assert conv.screen == "guide.outcome" and "I'm ready to let go" in conv.labels()
     conv.tap("I'm ready to let go")
     assert conv.state.guide.branch == "let_go"
+
+
+def test_asking_about_writing_again_while_waiting_gets_the_answer_on_no_reply(kit):
+    """The no-reply transcript's "should i send another one just to check it arrived" and trial 21's
+    "Is a second message ever ok though?" got "I don't have a ready answer"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    walk_days(conv, 29)
+    walk_days(conv, 2)
+    conv.command("today")
+    conv.say("I sent it!")
+    conv.tap("No reply yet")
+    entry = next(e for e in kit.content.faq if e.id == "no_reply")
+    for typed in ("should i send another one just to check it arrived", "Is a second message ever ok though?"):
+        said = "\n".join(r.text for r in conv.say(typed))
+        assert entry.answer[0][:40] in said, typed
+        conv.advance(days=1)
