@@ -1877,15 +1877,28 @@ def test_a_report_about_being_asked_is_filed_and_the_models_crisis_reading_of_it
     assert conv.state.crisis_active, "crisis the rules read still acts"
 
 
-def test_saying_the_first_message_is_sent_brings_the_question_that_branches(kit):
-    """Trial 21: "I sent it! The Bellbird one. Hands shaking 😅 Now what?" got "I don't have a ready
-    answer"; the question came that night, from her check-in note."""
+def _at_the_first_message(kit) -> Conversation:
+    """Through no contact to the first-message step, read today."""
     conv = Conversation(kit)
     conv.onboard()
     walk_days(conv, 29)
     walk_days(conv, 2)
     conv.command("today")
     assert conv.state.guide.read[-1] == "first_message"
+    return conv
+
+
+def _waiting_for_a_reply(kit) -> Conversation:
+    conv = _at_the_first_message(kit)
+    conv.say("I sent it!")
+    conv.tap("No reply yet")
+    return conv
+
+
+def test_saying_the_first_message_is_sent_brings_the_question_that_branches(kit):
+    """Trial 21: "I sent it! The Bellbird one. Hands shaking 😅 Now what?" got "I don't have a ready
+    answer"; the question came that night, from her check-in note."""
+    conv = _at_the_first_message(kit)
     said = conv.say("I sent it! The Bellbird one. Hands shaking 😅 Now what?")
     assert said[0].text == kit.content.text("outcome_news", name="Sam") and conv.screen == "guide.outcome"
     conv.tap("No reply yet")
@@ -1896,13 +1909,7 @@ def test_saying_the_first_message_is_sent_brings_the_question_that_branches(kit)
 
 def test_ready_to_let_go_after_no_reply_brings_the_question_with_letting_go(kit):
     """Trial 21: "I think I'm ready to let go of Tom. Not angry, just done waiting." was filed as a note."""
-    conv = Conversation(kit)
-    conv.onboard()
-    walk_days(conv, 29)
-    walk_days(conv, 2)
-    conv.command("today")
-    conv.say("I sent it!")
-    conv.tap("No reply yet")
+    conv = _waiting_for_a_reply(kit)
     conv.advance(days=3)
     conv.say("I think I'm ready to let go of Tom. Not angry, just done waiting.")
     assert conv.screen == "guide.outcome" and "I'm ready to let go" in conv.labels()
@@ -1913,13 +1920,7 @@ def test_ready_to_let_go_after_no_reply_brings_the_question_with_letting_go(kit)
 def test_asking_about_writing_again_while_waiting_gets_the_answer_on_no_reply(kit):
     """The no-reply transcript's "should i send another one just to check it arrived" and trial 21's
     "Is a second message ever ok though?" got "I don't have a ready answer"."""
-    conv = Conversation(kit)
-    conv.onboard()
-    walk_days(conv, 29)
-    walk_days(conv, 2)
-    conv.command("today")
-    conv.say("I sent it!")
-    conv.tap("No reply yet")
+    conv = _waiting_for_a_reply(kit)
     entry = next(e for e in kit.content.faq if e.id == "no_reply")
     for typed in ("should i send another one just to check it arrived", "Is a second message ever ok though?"):
         said = "\n".join(r.text for r in conv.say(typed))
