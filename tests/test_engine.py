@@ -1926,3 +1926,17 @@ def test_asking_about_writing_again_while_waiting_gets_the_answer_on_no_reply(ki
         said = "\n".join(r.text for r in conv.say(typed))
         assert entry.answer[0][:40] in said, typed
         conv.advance(days=1)
+
+
+def test_two_weeks_of_waiting_bring_no_practice_twice(kit):
+    """The no-reply transcript: taking the latest practice each day, three weeks of waiting brought
+    the same six prompts in the same order every week."""
+    conv = _waiting_for_a_reply(kit)
+    given: list[str] = []
+    for _ in range(14):
+        conv.advance(days=1)
+        conv.command("today")
+        practice = conv.state.data.get("practice")
+        if conv.screen == "guide.today" and isinstance(practice, str):
+            given.append(practice)
+    assert len(given) >= 10 and len(given) == len(set(given)), given

@@ -8,7 +8,7 @@ read again. Returning to a lesson shows one line and its buttons, never the whol
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from dialogs import understanding
 from dialogs.branching import moment
@@ -138,19 +138,26 @@ def _nothing_new(ctx: Ctx, p: Plan) -> None:
 
 
 def _practice(ctx: Ctx) -> tuple[str, str] | None:
-    """Today's small practice, once a day: a follow-up on a lesson already read, the latest first.
-    One given in the last week waits its turn, so quiet weeks do not bring the same prompt daily."""
+    """Today's small practice, once a day: a follow-up on a lesson already read, one never given
+    first (the latest read), then the one given longest ago. One given in the last week waits its
+    turn. Taking the latest each time, three weeks of waiting for a reply brought the same six prompts
+    in the same order every week (the no-reply transcript)."""
     guide = ctx.state.guide
     if guide.practice_on == ctx.step_day:
         return None
+    waiting: list[tuple[str, str, date | None]] = []
     for lesson_id in reversed(guide.read):
         last = guide.practised.get(lesson_id)
         if last is not None and ctx.step_day - last < PRACTICE_AGAIN_AFTER:
             continue
         text = _lesson(ctx, lesson_id).text_for(ctx.state.track, harmed=ctx.state.harmed_by_ex)
         if text.practice:
-            return lesson_id, text.practice
-    return None
+            waiting.append((lesson_id, text.practice, last))
+    if not waiting:
+        return None
+    never = [w for w in waiting if w[2] is None]
+    lesson_id, practice, _ = never[0] if never else min(waiting, key=lambda w: w[2] or date.min)
+    return lesson_id, practice
 
 
 def _all_read_text(ctx: Ctx, p: Plan) -> str:
