@@ -12,10 +12,9 @@ import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from dialogs import triage, understanding
+from dialogs import contact_questions, triage, understanding
 from dialogs.assessment import Understanding
 from dialogs.compose import join_replies
-from dialogs.content import FaqEntry
 from dialogs.context import Ctx, row
 from dialogs.kit import Kit
 from dialogs.model import Effect, Event, EventKind, Reply
@@ -374,11 +373,11 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         screen.handle(ctx)
     elif meaning.faq is not None:
         faq.answer(ctx, meaning.faq)
-    elif _asks_to_contact_them(ctx, text):
+    elif contact_questions.forbidden(ctx, text):
         # Trial 22, whose ex had asked for no contact: "can I just send one last message to explain
         # myself?" got "I don't have a ready answer", which at 11pm can read as "not forbidden".
         ctx.say_key("contact_question_boundary", [row(("Write it unsent", f"{RUN_PREFIX}urge"), ("Menu", "_menu"))])
-    elif (waiting := _asks_to_write_again(ctx, text)) is not None:
+    elif (waiting := contact_questions.while_waiting(ctx, text)) is not None:
         # "should i send another one just to check it arrived", waiting for a reply (the no-reply
         # transcript, and trial 21's "Is a second message ever ok though?"): the answer on not replying.
         faq.answer(ctx, waiting)
@@ -452,37 +451,6 @@ def _lost(ctx: Ctx) -> bool:
     own_words = screen == "notice" or screen in _VERBATIM
     where = screen in SCREENS and not own_words and not care.in_care(ctx) and ctx.state.consented_at is not None
     return where and len(said.split()) <= LOST_WORDS and bool(_LOST.search(said))
-
-
-_CONTACT_THEM = re.compile(
-    r"\b(?:can|could|should|may|shall) i (?:just |still |at least |maybe |not )?"
-    r"(?:send|text|message|msg|call|ring|email|write to|contact|reach out to|dm|snap|reply to|say (?:hi|sorry))\b"
-    r"|\bone (?:last|final|more) (?:message|text|call|email|letter)\b"
-)
-
-
-def _asks_to_contact_them(ctx: Ctx, text: str) -> bool:
-    """Asking whether they may write to an ex who asked for no contact."""
-    said = " ".join(text.casefold().replace("’", "'").split())
-    asked = understanding.looks_like_question(text)
-    return "boundary" in ctx.state.flags and asked and bool(_CONTACT_THEM.search(said))
-
-
-_WRITE_AGAIN = re.compile(
-    r"\b(?:another|a second|second|one more|again|follow[ -]?up|double[ -]?text)\b"
-)
-
-
-def _asks_to_write_again(ctx: Ctx, text: str) -> FaqEntry | None:
-    """The answer on no reply, for a question about writing again while waiting for one."""
-    state = ctx.state
-    if state.guide.branch != "no_reply" or state.contact_forbidden or not understanding.looks_like_question(text):
-        return None
-    said = " ".join(text.casefold().replace("’", "'").split())
-    about_writing = _CONTACT_THEM.search(said) or re.search(r"\b(?:message|text|msg)\b", said)
-    if not about_writing or not _WRITE_AGAIN.search(said):
-        return None
-    return next((e for e in faq.entries_for(ctx) if e.id == "no_reply"), None)
 
 
 def _asked_lately(ctx: Ctx) -> bool:

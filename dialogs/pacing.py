@@ -77,17 +77,13 @@ class Plan:
         return min(len(before), math.ceil((day + 1) * len(before) / days))
 
     def held(self) -> bool:
-        """Whether the next step waits for the calm the person asked time for (see `_held`)."""
-        return self._held()
-
-    def _held(self) -> bool:
         """The next lesson reaches out, and the person asked for more time before it."""
         hold = self.state.guide.hold_until
         return bool(self.unread) and hold is not None and self.today < hold and self._group(self.unread[0]) != "before"
 
     def due_today(self) -> str | None:
         """Today's new lesson: one a day, and before reaching out no faster than the spread allows."""
-        if self.opened_today >= 1 or not self.unread or self._held():
+        if self.opened_today >= 1 or not self.unread or self.held():
             return None
         lesson_id = self.unread[0]
         if self._group(lesson_id) == "before":
@@ -98,7 +94,7 @@ class Plan:
 
     def one_more(self) -> str | None:
         """The next lesson, when the person may still ask for one more today."""
-        if not self.unread or self.opened_today >= 1 + EXTRA_PER_DAY or self._held():
+        if not self.unread or self.opened_today >= 1 + EXTRA_PER_DAY or self.held():
             return None
         return self.unread[0]
 
@@ -106,7 +102,7 @@ class Plan:
         """When the next lesson will be due if nothing is asked for early."""
         if not self.unread:
             return None
-        if self._held():
+        if self.held():
             return self.state.guide.hold_until
         if self._group(self.unread[0]) != "before":
             return self.today + timedelta(days=1)
