@@ -384,12 +384,13 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     elif meaning.empty and ctx.state.screen == "checkin.note" and text.strip():
         screen.handle(ctx)  # "❤️‍🩹" is a day's note too (a trial's got "I couldn't find any words in that")
     elif meaning.empty:
-        if understanding.ok_emoji(text):
-            thanks = next((i for i in ctx.kit.content.intents if i.action == "thanks"), None)
-            if thanks is not None:
-                run_intent(ctx, thanks)
-                return
-        ctx.say_key("sad_emoji" if understanding.sad_emoji(text) else "nothing_to_read")
+        thanks = next((i for i in ctx.kit.content.intents if i.action == "thanks"), None)
+        if understanding.thanks_emoji(text) and thanks is not None:
+            run_intent(ctx, thanks)
+            return
+        # A lone 🙂 or 👍 is a nod, not thanks: "You're welcome" to it read as a misunderstanding.
+        key = "ok_emoji" if understanding.ok_emoji(text) else "sad_emoji" if understanding.sad_emoji(text) else None
+        ctx.say_key(key or "nothing_to_read")
         screen.show(ctx)
     elif screen.takes_text and not question and _signing_off(ctx, text):
         # "gonna try sleep. night" typed at a question (a trial's was filed as a reason for the

@@ -211,6 +211,7 @@ REQUIRED_TEXTS = frozenset(
         "screen_left",
         "safety_typed",
         "sad_emoji",
+        "ok_emoji",
         "screen_no",
         "screen_no_checkin",
         "screen_question",

@@ -106,6 +106,10 @@ def ok_emoji(text: str) -> bool:
     return any(ch in _OK_EMOJI for ch in text) and not sad_emoji(text)
 
 
+def thanks_emoji(text: str) -> bool:
+    return "🙏" in text and ok_emoji(text)
+
+
 ONLY_A_QUESTION_WORDS = 15
 
 

@@ -1182,7 +1182,12 @@ def test_a_thumbs_up_is_ok_and_hitting_the_sack_is_goodnight(kit) -> None:
     conv.onboard()
     conv.command("menu")
     said = "\n".join(r.text for r in conv.say("👍"))
-    assert any(said.startswith(t) for t in ("You're welcome", "Any time")), said
+    assert said.split("\n")[0] in kit.content.texts["ok_emoji"], said
+    # A nod is not thanks (trial 22: "🙂" got "You're welcome"); praying hands are.
+    said = "\n".join(r.text for r in conv.say("🙂"))
+    assert not said.startswith(("You're welcome", "Any time")), said
+    said = "\n".join(r.text for r in conv.say("🙏"))
+    assert said.startswith(("You're welcome", "Any time")), said
     conv.command("menu")
     said = "\n".join(r.text for r in conv.say("cheers. gonna hit the sack"))
     assert said.startswith(kit.content.text("resting")[:30]), said
