@@ -134,6 +134,7 @@ REQUIRED_TEXTS = frozenset(
         "when_checkin_off",
         "greeting_reply",
         "grounding_done",
+        "grounding_stopped",
         "guide_all_read",
         "guide_reach_out_opens",
         "guide_empty",

@@ -16,6 +16,18 @@ from tests.driver import Conversation
 CRISIS = ["i want to die", "thinking about ending it all tonight", "kms", "I don't want to be here anymore"]
 
 
+def test_stopping_grounding_partway_is_fine_not_praised(kit) -> None:
+    """Trial 22 tapped Stop on the second step and got "Well done", which read as canned."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("i want to end my life")
+    conv.tap("grounding")
+    conv.tap("^Next$")
+    said = "\n".join(r.text for r in conv.tap("^Stop$"))
+    assert kit.content.text("grounding_stopped") in said and "Well done" not in said
+    assert conv.screen == "crisis"
+
+
 @pytest.mark.parametrize("screen", sorted(SCREENS))
 @pytest.mark.parametrize("message", CRISIS[:2])
 def test_crisis_is_answered_first_from_every_screen(kit, screen, message):
@@ -111,7 +123,7 @@ def test_grounding_and_safety_plan_from_the_crisis_reply(kit):
     while "Next" in conv.labels():
         conv.tap("^Next$")
         steps += 1
-    assert steps >= 3
+    assert steps >= 3 and kit.content.text("grounding_done") in conv.text()
     conv.tap("safety plan")
     answers = [
         "I stop answering friends",

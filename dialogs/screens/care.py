@@ -551,7 +551,8 @@ def grounding_next(ctx: Ctx, stop_button: str) -> None:
 
 def _grounding_done(ctx: Ctx) -> None:
     after = _crisis_buttons(ctx) if ctx.state.crisis_active else [row(("Back", "_back"))]
-    ctx.say_key("grounding_done", after)
+    # Stopped partway, praise read as canned (trial 22's "Well done" after Stop).
+    ctx.say_key("grounding_stopped" if ctx.event.button == "stop" else "grounding_done", after)
     ctx.goto("crisis" if ctx.state.crisis_active else ctx.state.resume_screen or "menu")
 
 
