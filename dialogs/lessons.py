@@ -21,6 +21,7 @@ __all__ = [
     "LessonText",
     "MovingOnTrack",
     "Need",
+    "Part",
     "PhaseFile",
     "ReconnectTrack",
     "Section",
@@ -45,8 +46,16 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Part(_Strict):
+    """A message of a lesson only some people get: children, handovers and court orders are not
+    everyone's (a trial's woman who shared nothing was told to follow a court order to the letter)."""
+
+    text: Voice
+    needs: Need
+
+
 class LessonText(_Strict):
-    messages: list[Voice] = Field(min_length=1, max_length=4)
+    messages: list[Voice | Part] = Field(min_length=1, max_length=4)
     task: Short | None = None
     question: Short
     # Asked on a later day when no new lesson is due: a follow-up on this lesson's task.
@@ -55,9 +64,19 @@ class LessonText(_Strict):
     # did, which fits any answer (the words themselves are not read back).
     thanks: Short | None = None
 
+    @property
+    def texts(self) -> list[str]:
+        """Every message's words, whoever they are for."""
+        return [m if isinstance(m, str) else m.text for m in self.messages]
+
+    def messages_for(self, *, shares_life: bool) -> list[str]:
+        return [m if isinstance(m, str) else m.text for m in self.messages if isinstance(m, str) or shares_life]
+
     @model_validator(mode="after")
     def _one_question(self) -> LessonText:
-        for where, text in (("messages", " ".join(self.messages)), ("task", self.task or "")):
+        if not isinstance(self.messages[0], str):
+            raise ValueError("messages: the first one is for everyone; it carries the lesson's title")
+        for where, text in (("messages", " ".join(self.texts)), ("task", self.task or "")):
             if "?" in text.rstrip().rstrip('"').rstrip()[-1:]:
                 raise ValueError(f"{where}: end with a statement; the lesson's one question comes last")
         if self.question.count("?") > 1:

@@ -27,7 +27,7 @@ def _lesson_texts(content: Content) -> list[tuple[str, str]]:
         for version in (lesson, lesson.moving_on, lesson.harmed):
             if version is None:
                 continue
-            for text in (*version.messages, version.question, version.task or "", version.practice or ""):
+            for text in (*version.texts, version.question, version.task or "", version.practice or ""):
                 if text:
                     out.append((lesson.id, text))
     return out
@@ -87,7 +87,7 @@ def test_moving_on_never_coaches_contact_nor_talks_of_reconnecting(content: Cont
         assert not reconnecting.search(section.intro), section.id
         for lesson_id in section.lessons:
             text = content.lessons[lesson_id].text_for("moving_on")
-            for message in (*text.messages, text.question, text.task or "", text.practice or ""):
+            for message in (*text.texts, text.question, text.task or "", text.practice or ""):
                 assert not reconnecting.search(message), f"{lesson_id}: {message}"
 
 

@@ -1945,3 +1945,19 @@ def test_two_weeks_of_waiting_bring_no_practice_twice(kit):
         if conv.screen == "guide.today" and isinstance(practice, str):
             given.append(practice)
     assert len(given) >= 10 and len(given) == len(set(given)), given
+
+
+@pytest.mark.parametrize("shares", [True, False])
+def test_a_lessons_words_about_children_and_court_orders_only_reach_people_who_share_a_life(
+    kit, shares: bool
+) -> None:
+    """Trial 22's Jordan, who shared nothing with Aoife, read "If there's a court order, follow it to
+    the letter" in "Keeping your distance"."""
+    conv = Conversation(kit)
+    conv.onboard(shares="^Yes" if shares else "^No$")
+    assert conv.state.profile.shares_life is shares
+    conv.state.guide.read = [*conv.state.guide.read, "respect_their_space"]
+    conv.command("review")
+    said = "\n".join(r.text for r in conv.press("r:respect_their_space"))
+    assert "Keeping your distance" in said
+    assert ("court order" in said) is shares, said

@@ -305,7 +305,7 @@ def test_no_contact_coaching_ever_reaches_a_protected_user(kit, actions, route):
     start = len(conv.history)
     _run(conv, actions)
     coaching = {
-        m for lesson in kit.content.lessons.values() if lesson.contact_coaching for m in lesson.messages
+        m for lesson in kit.content.lessons.values() if lesson.contact_coaching for m in lesson.texts
     }
     coaching |= {m for e in kit.content.faq if e.contact_coaching for m in e.answer}
     for reply in conv.history[start:]:

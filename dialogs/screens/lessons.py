@@ -245,7 +245,8 @@ def _open(ctx: Ctx, lesson_id: str, p: Plan, *, new: bool) -> None:
             ctx.say(section.intro, coaching=coaching)
     ctx.goto("guide.lesson", lesson=lesson_id)
     heading = ctx.t("lesson_heading", title=lesson.title)
-    messages = [f"{heading}\n\n{text.messages[0]}", *text.messages[1:]]
+    first, *rest = text.messages_for(shares_life=ctx.state.profile.shares_life)
+    messages = [f"{heading}\n\n{first}", *rest]
     for message in messages:
         ctx.say(message, coaching=coaching)
     if text.task:
