@@ -29,6 +29,7 @@ __all__ = [
     "DevMessage",
     "ask_bar",
     "coach_bar",
+    "count_dev_messages",
     "load_coach_drafts",
     "load_safety_messages",
 ]
@@ -75,6 +76,12 @@ def load_safety_messages(content_root: Path) -> list[DevMessage]:
     paths = sorted((content_root / DEV_DIR).glob(SAFETY_FILES))
     cases = [case for path in paths for case in read_tsv(path)]
     return [DevMessage(case.text, case.required == frozenset({"none"}) and not case.accepted) for case in cases]
+
+
+def count_dev_messages(content_root: Path) -> int:
+    """Every development message, those that choose no bar too (`typing_slips.tsv`, read for its
+    misses only). Raises ContentError (file, line, reason) for a file a counsellor broke."""
+    return sum(len(read_tsv(path)) for path in sorted((content_root / DEV_DIR).glob("*.tsv")))
 
 
 def load_coach_drafts(content_root: Path, problems: Collection[str] = ()) -> CoachDrafts:
