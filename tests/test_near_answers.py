@@ -231,6 +231,22 @@ def test_words_soon_after_answering_add_to_the_answer(kit):
     assert kit.content.text("ack_more_words", 0) in conv.text()
 
 
+def test_a_question_soon_after_answering_is_not_added_to_the_answer(kit):
+    """Trial 23: "what do i do about the car tho. its on both our names and the loan too", typed a
+    minute after naming her feelings, was filed with them as "Added to what you wrote"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("tired. kind of scared. and i miss him which is stupid")
+    conv.advance(minutes=1)
+    said = "\n".join(r.text for r in conv.say(
+        "what do i do about the car tho. its on both our names and the loan too", understanding=nothing_close()
+    ))
+    assert _journal(conv) == [], "not filed"
+    assert kit.content.text("unanswered_question", 0) in said
+    assert kit.content.text("ack_more_words", 0) not in said
+    assert conv.labels() == ["Done for today", "Menu"]
+
+
 @pytest.mark.parametrize("answered", [False, True], ids=["question skipped", "answered hours earlier"])
 def test_words_long_after_the_step_are_heard_not_filed_under_it(kit, answered):
     conv = Conversation(kit)

@@ -450,6 +450,11 @@ def _after_handle(ctx: Ctx) -> None:
         ctx.goto("guide.today")
         key = "done_for_today" if when else "done_for_now"
         ctx.say_key(key, [row(("Menu", "_menu"))], date=when)
+    elif ctx.event.text.strip() and ctx.unanswered:
+        # Once the step is answered, a question is not more words for it: trial 23's "what do i do
+        # about the car tho. its on both our names" was added to the feelings she had named.
+        ctx.unanswered, ctx.near = False, None
+        faq.say_unanswered(ctx, ctx.t("unanswered_question"), [row(("Done for today", "done"), ("Menu", "_menu"))])
     elif ctx.event.text.strip() and _second_thought(ctx):
         # A second thought after answering: it belongs with the same lesson.
         ctx.journal("reflection", ctx.event.text.strip(), ref=_current(ctx))
