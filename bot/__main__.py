@@ -163,7 +163,7 @@ def _parse_clock(text: str) -> datetime:
 
 def _content_check() -> int:
     from bot.adapters.commands import load_commands
-    from bot.understanding.dev_sets import count_dev_messages, load_coach_drafts
+    from bot.understanding.dev_sets import count_dev_messages, load_coach_drafts, load_training_drafts
     from dialogs.kit import load_kit
     from dialogs.safety_examples import load_examples
 
@@ -172,11 +172,14 @@ def _content_check() -> int:
     held_out = sum(1 for ex in examples if ex.split == "heldout")
     commands = load_commands(CONTENT_DIR)
     dev_messages = count_dev_messages(CONTENT_DIR)
-    drafts = load_coach_drafts(CONTENT_DIR, {rule.id for rule in kit.coach.spec.rules})
+    problems = {rule.id for rule in kit.coach.spec.rules}
+    drafts = load_coach_drafts(CONTENT_DIR, problems)
+    learnt = load_training_drafts(CONTENT_DIR, problems)
     print(
         f"content OK: {len(kit.content.lessons)} lessons, {len(kit.content.faq)} questions, "
         f"{len(kit.content.texts)} texts, {len(commands.commands)} commands, "
         f"{len(examples)} safety examples ({held_out} held out), "
+        f"{len(learnt.poor) + len(learnt.good)} drafts the coach learns from, "
         f"development sets of {dev_messages} messages and {len(drafts.poor) + len(drafts.good)} drafts"
     )
     return 0

@@ -32,11 +32,13 @@ __all__ = [
     "count_dev_messages",
     "load_coach_drafts",
     "load_safety_messages",
+    "load_training_drafts",
 ]
 
 DEV_DIR = "dev"
 SAFETY_FILES = "safety*.tsv"  # every writer's messages, together
 COACH_FILES = "coach_drafts*.yaml"  # one file per writer
+TRAINING_DRAFTS = "coach_drafts"  # content/coach_drafts/: drafts the coach learns from, not a development set
 
 # Half the issue's 10%: ordinary messages by different writers draw the question at rates up to about
 # twice each other's, and this set is one writer's.
@@ -85,12 +87,21 @@ def count_dev_messages(content_root: Path) -> int:
 
 
 def load_coach_drafts(content_root: Path, problems: Collection[str] = ()) -> CoachDrafts:
-    """Every writer's drafts, together. Raises ContentError (file, line, reason) for a file a
-    counsellor broke, or for a draft labelled with a problem the coach does not have (when
+    """Every writer's development drafts, together. Raises ContentError (file, line, reason) for a
+    file a counsellor broke, or for a draft labelled with a problem the coach does not have (when
     `problems` names the coach's)."""
     paths = sorted((content_root / DEV_DIR).glob(COACH_FILES))
     if not paths:  # without drafts the coach's bar would be chosen on nothing
         raise ContentError(content_root / DEV_DIR / COACH_FILES, None, "no development drafts for the coach")
+    return _read_drafts(paths, problems)
+
+
+def load_training_drafts(content_root: Path, problems: Collection[str] = ()) -> CoachDrafts:
+    """The whole drafts the coach learns from (`content/coach_drafts/`), every writer's together."""
+    return _read_drafts(sorted((content_root / TRAINING_DRAFTS).glob("*.yaml")), problems)
+
+
+def _read_drafts(paths: Sequence[Path], problems: Collection[str]) -> CoachDrafts:
     poor: list[tuple[str, str]] = []
     good: list[str] = []
     for path in paths:

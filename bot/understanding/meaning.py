@@ -7,7 +7,8 @@ learnt from ordinary messages (feelings, venting, reflections); it gives each en
 and a match must clear the bar chosen by cross-validation on those phrasings alone.
 
 The coach: each sentence of a draft is read by a classifier (meaning and n-grams, see
-classifier.py) trained on the coach's example sentences, problems and fine ones alike. A sentence
+classifier.py) trained on the coach's example sentences, problems and fine ones alike, and on whole
+drafts by other writers (content/coach_drafts/). A sentence
 read as a problem is read again with its neighbours, and counts only if the problem is still there
 (see CONTEXT_KEEP). A short draft is read in pairs of sentences and whole too, where a problem lives
 between two sentences that are each fine alone (see PAIR_BAR).
@@ -29,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bot.understanding.classifier import TwoViews
+from bot.understanding.dev_sets import CoachDrafts
 from dialogs.assessment import Understanding
 from dialogs.coach import Coach
 from dialogs.content import Content
@@ -42,6 +44,7 @@ __all__ = [
     "bank_texts",
     "coach_readings",
     "coach_texts",
+    "draft_texts",
     "load_bank",
 ]
 
@@ -77,19 +80,27 @@ class Bars:
     coach: float  # probability a problem must reach in a sentence of a draft
 
 
-def bank_texts(content: Content, coach: Coach) -> list[tuple[str, str]]:
-    """(label, text) for every phrasing the classifier learns: faq:<id> and intent:<id>."""
+def bank_texts(content: Content, coach: Coach, drafts: CoachDrafts | None = None) -> list[tuple[str, str]]:
+    """(label, text) for everything the bank learns: faq:<id> and intent:<id> phrasings, and the
+    coach's example sentences and whole drafts (coach:<problem> or coach:good)."""
     out: list[tuple[str, str]] = []
     for entry in content.faq:
         out += [(f"faq:{entry.id}", text) for text in (entry.question, *entry.phrasings)]
     for intent in content.intents:
         out += [(f"intent:{intent.id}", text) for text in intent.phrasings]
-    return out + coach_texts(coach)
+    return out + coach_texts(coach) + draft_texts(drafts)
 
 
 def coach_texts(coach: Coach) -> list[tuple[str, str]]:
     out = [(f"coach:{rule.id}", text) for rule in coach.spec.rules for text in rule.examples]
     return out + [(f"coach:{GOOD}", text) for text in coach.spec.good_examples]
+
+
+def draft_texts(drafts: CoachDrafts | None) -> list[tuple[str, str]]:
+    """The whole drafts the coach learns from (content/coach_drafts/), labelled like its examples."""
+    if drafts is None:
+        return []
+    return [(f"coach:{problem}", text) for problem, text in drafts.poor] + [(f"coach:{GOOD}", t) for t in drafts.good]
 
 
 def coach_readings(

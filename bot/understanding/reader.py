@@ -22,6 +22,7 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
+from bot.understanding.dev_sets import load_training_drafts
 from bot.understanding.encoder import Encoder, ModelUnavailable, has_vnni
 from bot.understanding.head import HeadUnavailable, load_head
 from bot.understanding.meaning import PhraseBank, bank_digest, bank_texts, load_bank
@@ -78,7 +79,8 @@ def _bank(content_root: Path, kit: Kit) -> PhraseBank | None:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.error("the phrase bank did not load (%s); typed questions are matched by keywords", exc)
         return None
-    if bank.digest != bank_digest(bank_texts(kit.content, kit.coach)):
+    drafts = load_training_drafts(content_root)
+    if bank.digest != bank_digest(bank_texts(kit.content, kit.coach, drafts)):
         log.warning(
             "the FAQ, commands or coach examples changed since training; run `python -m bot safety train`"
         )
