@@ -38,10 +38,12 @@ def test_a_sharp_line_between_kind_ones_is_still_named(model: Model) -> None:
 
 
 def test_a_problem_that_lives_between_two_sentences_is_read_in_the_pair(model: Model) -> None:
-    # Each sentence alone is an update about a pet; together they hand the ex the blame for her.
+    # Each sentence is an update about a pet; together they hand the ex the blame for her. (Until the
+    # coach learnt from whole drafts, no sentence alone read as guilt.)
     text = "Luna stopped eating after you left. The vet says she's depressed. Just so you know."
     pieces = segments(text)
-    assert "guilt" not in _alone(model, text)
+    alone = coach_readings(model.bank.coach, pieces, embed_pieces(model.encoder, pieces))
+    assert all(where in pieces[1:] for where, _, _ in alone), "without the encoder, sentences only"
     readings = coach_readings(model.bank.coach, pieces, embed_pieces(model.encoder, pieces), _embed(model))
     paired = [(where, p) for where, problem, p in readings if problem == "guilt" and where not in pieces[1:]]
     assert paired and all(p >= PAIR_BAR for _, p in paired)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.safety_cli import run_safety
+from bot.understanding.dev_sets import load_training_drafts
 from bot.understanding.meaning import BANK_FILES, bank_digest, bank_texts, load_bank
 from dialogs.content import CONTENT_DIR
 from dialogs.kit import load_kit
@@ -34,7 +35,8 @@ def test_phrases_only_rebuilds_the_bank_from_edited_content_and_keeps_the_head(
 
     bank = load_bank(root)
     kit = load_kit(root)
-    assert bank.digest == bank_digest(bank_texts(kit.content, kit.coach))  # made from the edited coach
+    drafts = load_training_drafts(root)
+    assert bank.digest == bank_digest(bank_texts(kit.content, kit.coach, drafts))  # made from the edited coach
     assert bank.digest != load_bank(CONTENT_DIR).digest
     assert {p.name: p.read_bytes() for p in model.iterdir() if p.name in head_before} == head_before
     assert "safety head is unchanged" in capsys.readouterr().out
