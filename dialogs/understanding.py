@@ -41,7 +41,7 @@ class Meaning:
 
 _QUESTION_START = re.compile(
     r"^(how|what|whats|what's|why|when|where|who|which|should|shall|can|could|would|will|is|are|am|do|does|"
-    r"did|have|has|was|were|any|anyone|idk how|so how|ok how|but how|wait)\b"
+    r"did|have|has|was|were|any|anyone|idk how|(?:so|ok|okay|but|and|then) (?:how|what|why|should|can|do)|wait)\b"
 )
 # "when its late and everyones asleep", "what he said": a clause that opens like a question but is
 # an answer (a trial's safety plan refused her warning sign as a question). Without a question

@@ -1745,9 +1745,9 @@ def test_keeping_your_distance_speaks_to_someone_the_ex_has_hurt(kit) -> None:
     you get your own peace back" and "If there's a court order, follow it to the letter"."""
     lesson = kit.content.lessons["respect_their_space"]
     assert lesson.harmed is not None
-    harmed = " ".join(lesson.text_for("moving_on", harmed=True).messages)
+    harmed = " ".join(lesson.text_for("moving_on", harmed=True).texts)
     assert "Respecting a no" not in harmed and "record" in harmed
-    assert "Respecting a no" in " ".join(lesson.text_for("moving_on").messages)
+    assert "Respecting a no" in " ".join(lesson.text_for("moving_on").texts)
     conv = Conversation(kit)
     conv.onboard(safety="Violence")
     conv.state.guide.read = [*conv.state.guide.read, "respect_their_space"]

@@ -245,6 +245,8 @@ def test_a_question_soon_after_answering_is_not_added_to_the_answer(kit):
     assert kit.content.text("unanswered_question", 0) in said
     assert kit.content.text("ack_more_words", 0) not in said
     assert conv.labels() == ["Done for today", "Menu"]
+    said = "\n".join(r.text for r in conv.say("so what do i say to his mum", understanding=nothing_close()))
+    assert _journal(conv) == [] and kit.content.text("unanswered_question", 0) in said
 
 
 @pytest.mark.parametrize("answered", [False, True], ids=["question skipped", "answered hours earlier"])

@@ -450,7 +450,9 @@ def _after_handle(ctx: Ctx) -> None:
         ctx.goto("guide.today")
         key = "done_for_today" if when else "done_for_now"
         ctx.say_key(key, [row(("Menu", "_menu"))], date=when)
-    elif ctx.event.text.strip() and ctx.unanswered:
+    elif (text := ctx.event.text.strip()) and (
+        ctx.unanswered or (understanding.looks_like_question(text) and not understanding.good_news(text))
+    ):
         # Once the step is answered, a question is not more words for it: trial 23's "what do i do
         # about the car tho. its on both our names" was added to the feelings she had named.
         ctx.unanswered, ctx.near = False, None
