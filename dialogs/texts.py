@@ -115,6 +115,7 @@ REQUIRED_TEXTS = frozenset(
         "draft_refused_danger",
         "draft_refused_boundary",
         "draft_refused_danger_shared",
+        "draft_stop_harmed",
         "draft_not_practical",
         "draft_send_question",
         "letter_lean",

@@ -16,7 +16,7 @@ from dialogs import understanding
 from dialogs.assessment import Assessment, CrisisZone
 from dialogs.context import Ctx
 from dialogs.model import EventKind
-from dialogs.screens import SCREENS, by_user, care, new_partner, protect, screening
+from dialogs.screens import SCREENS, by_user, care, draft, new_partner, protect, screening
 from dialogs.screens.interrupt import said_lately
 from dialogs.screens.lines import country, say_reply
 
@@ -192,6 +192,11 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
         # (the same father's house-sale message drew the question three minutes after his "what??
         # I'm not suicidal"). Crisis in the words, or an attempt, still acts below.
         a = replace(a, crisis=CrisisZone.NONE if not a.attempt else a.crisis)
+    if ctx.state.screen in _TO_THE_EX and a.boundary and draft.tells_them_to_stop(text):
+        # A draft asking the ex to stop contacting them is their own boundary, not the ex's: trial
+        # 23's "darren please stop texting me... dont come to my work again" was told "It sounds like
+        # they've asked for no contact", and her export said so.
+        a = replace(a, boundary=False)
     if _goodbye_to_the_ex(ctx, a):
         reminded = ctx.state.reminded_at
         if reminded is None or ctx.now - reminded >= REMINDER_REPEATS_AFTER:

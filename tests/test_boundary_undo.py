@@ -279,3 +279,26 @@ def test_asking_to_write_to_an_ex_who_asked_for_no_contact_gets_a_plain_answer(k
     other.onboard()
     said = "\n".join(r.text for r in other.say("can I just send one last message to explain myself?"))
     assert kit.content.text("contact_question_boundary") not in said
+
+
+def test_a_draft_telling_the_ex_to_stop_is_not_their_boundary_and_gets_a_plain_answer(kit) -> None:
+    """Trial 23: Mei, whose ex kept texting from new numbers and turning up at her work, pasted "ok i
+    wrote this, is it ok to send: "darren please stop texting me... dont come to my work again"" and
+    was told he had asked for no contact, which her export then said."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("he keeps texting from new numbers and turned up at my work", Assessment(danger=True, source="model"))
+    assert "danger" in conv.state.flags
+    draft = (
+        'ok i wrote this, is it ok to send: "darren please stop texting me from different numbers. '
+        'dont come to my work again"'
+    )
+    said = "\n".join(r.text for r in conv.say(draft, MODEL_BOUNDARY))
+    assert "boundary" not in conv.state.flags
+    assert said.startswith(kit.content.text("draft_stop_harmed")), said
+    # The ex's own wish, written back to them, is still theirs.
+    other = Conversation(kit)
+    other.onboard()
+    their_wish = 'this is what i wrote: "i know you asked me not to contact you, but please stop ignoring me"'
+    other.say(their_wish, MODEL_BOUNDARY)
+    assert "boundary" in other.state.flags

@@ -17,7 +17,7 @@ from dialogs.coach import Finding, format_review
 from dialogs.context import Ctx, row
 from dialogs.screens.registry import command, enter_side, register
 
-__all__ = ["pasted"]
+__all__ = ["pasted", "tells_them_to_stop"]
 
 BACK = (row(("Back", "_back"), ("Menu", "_menu")),)
 # Problems that show a draft is about the two of you, not the life they share: asking to get back
@@ -74,11 +74,20 @@ _ASKS_AFTER = re.compile(
 )
 
 
+# ... or that opens by saying so and asking, before a colon or a quote: "ok i wrote this, is it ok to
+# send: "darren please stop texting me..."" (trial 23's was read as her own words).
+_INTRO_ASKS = re.compile(
+    r"^\W*(?:(?:ok|okay|right|so|and)\W+)*"
+    r"(?:i(?:'ve| have)? (?:wrote|written|drafted) (?:this|a (?:message|text|reply))"
+    r"|(?:is|would) (?:this|it) (?:be )?(?:ok|okay|alright|fine) to send)\b[^:\"“]{0,40}[:\"“]"
+)
+
+
 def pasted(text: str) -> bool:
     """A message that opens by saying the rest is a draft to the ex, or closes by asking whether it
     may be sent, and has one."""
     said = " ".join(text.casefold().replace("’", "'").split())
-    found = _PASTED.match(said)
+    found = _PASTED.match(said) or _INTRO_ASKS.match(said)
     if found is not None:
         return len(said[found.end() :].split()) >= PASTED_WORDS
     after = _ASKS_AFTER.search(said)
@@ -89,16 +98,38 @@ def _refused(ctx: Ctx) -> bool:
     return ctx.state.contact_forbidden and not _practical(ctx)
 
 
+# A draft that tells the ex to stop contacting them: "darren please stop texting me from different
+# numbers... dont come to my work again". Trial 23's was read as the ex asking for no contact, and
+# she was told contact might not be safe. Saying stop is theirs to do; the ex's own wish is said
+# in the second person ("you asked me not to"), and is not this.
+_STOP = re.compile(
+    r"\b(?:stop|quit) (?:texting|messaging|calling|ringing|contacting|following|watching|coming|turning up"
+    r"|showing up|waiting)\b|\b(?:don'?t|do not|never) (?:text|message|call|ring|contact|come|turn up|show up)\b"
+    r"[^.!?]*\b(?:me|again|my)\b|\bleave me alone\b|\bno (?:more )?contact with me\b"
+)
+_THEIR_WISH = re.compile(r"\byou (?:asked|told|said|wanted|want)\b")
+
+
+def tells_them_to_stop(text: str) -> bool:
+    said = " ".join(text.casefold().replace("’", "'").split())
+    return bool(_STOP.search(said)) and not _THEIR_WISH.search(said)
+
+
 @command("draft")
 def _draft(ctx: Ctx) -> None:
     if _refused(ctx):
-        ctx.say_key(_refusal(ctx), BACK)
+        _refuse(ctx, ctx.event.text)
         return
     enter_side(ctx, "draft")
     if ctx.event.text.strip():
         _handle(ctx)
     else:
         ctx.say_key("draft_ask", BACK)
+
+
+def _refuse(ctx: Ctx, text: str) -> None:
+    harmed = "danger" in ctx.state.flags
+    ctx.say_key("draft_stop_harmed" if harmed and tells_them_to_stop(text) else _refusal(ctx), BACK)
 
 
 def _refusal(ctx: Ctx) -> str:
@@ -148,7 +179,7 @@ def _handle(ctx: Ctx) -> None:
         ctx.say_key("draft_send_question", [row(("Review another", "again"), ("Back", "_back"))])
         return
     if _refused(ctx):
-        ctx.say_key(_refusal(ctx), BACK)
+        _refuse(ctx, text)
         return
     practical = ctx.state.contact_forbidden  # and so `_practical`: a message they must send
     understood = ctx.event.understanding
