@@ -157,6 +157,10 @@ def test_words_typed_under_the_notice_say_what_happens_next_and_keep_the_way_bac
     said = "\n".join(r.text for r in plain.say("ugh. ok then"))
     assert kit.content.text("notice_typed") in said and kit.content.text("notice_typed_undo") not in said
     assert plain.labels() == ["Continue", "Help now"]
+    # Said once is enough (trial 23 heard it five times): then the words are heard where they were.
+    said = "\n".join(r.text for r in plain.say("we dont even have kids. its a car and a dog"))
+    assert kit.content.text("notice_typed") not in said and said.startswith(kit.content.text("heard_short")[:30])
+    assert plain.screen != "notice"
 
 
 def test_taken_back_the_words_are_handled_where_they_were_typed(kit):

@@ -15,6 +15,7 @@ from dialogs.context import Ctx, row
 from dialogs.model import Button, EventKind
 from dialogs.pacing import start_track
 from dialogs.resources import ReplyKind
+from dialogs.screens import faq, keep
 from dialogs.screens.care import sos
 from dialogs.screens.lessons import open_today
 from dialogs.screens.lines import country, say_reply
@@ -370,8 +371,15 @@ def _notice_show(ctx: Ctx) -> None:
 
 
 def _notice_handle(ctx: Ctx) -> None:
-    if ctx.event.kind == EventKind.TEXT:
+    if ctx.event.kind == EventKind.TEXT and ctx.state.data.get("typed") and len(_notice_buttons(ctx)) == 1:
+        # Said once is enough: trial 23 heard "It's a lot to take in" five times, to "we dont have
+        # kids", to "u keep pasting the same thing" and, the next afternoon, to "sorry about last
+        # night". Now the words are heard and the notice gives way to where they were.
+        ctx.goto(str(ctx.state.resume_screen or "menu"))
+        faq.acknowledge(ctx, ctx.t("heard_short"), [keep.keep_row(ctx, ctx.event.text), row(("Menu", "_menu"))])
+    elif ctx.event.kind == EventKind.TEXT:
         # Words that are no command and no question the guide answers: what happens now, kindly.
+        ctx.state.data["typed"] = True
         buttons = _notice_buttons(ctx)
         ctx.say_key("notice_typed", buttons if len(buttons) == 1 else ())
         if len(buttons) > 1:
