@@ -1983,3 +1983,17 @@ def test_a_draft_that_ends_asking_whether_to_send_it_is_read_as_a_draft(kit) -> 
     draft = "Hi Aoife, I know you said not to contact you, I just want to say sorry. is that ok to send?"
     said = texts(conv.say(draft))
     assert kit.content.text("draft_refused_boundary") in said
+
+
+def test_the_unsent_letters_question_waits_under_the_notice_after_a_danger_reply(kit) -> None:
+    """Trial 23: at 2am Mei told of her ex parked outside her work; the danger reply was followed, in
+    the same breath, by "Yesterday you wrote a message you didn't send"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.to_unsent_letter()
+    conv.say("i miss him and i hate that i do")
+    conv.advance(days=1)
+    conv.say("he was parked outside my work again at 1am", Assessment(danger=True, source="model"))
+    assert conv.screen == "notice"
+    assert not conv.due("urge_followup") and conv.screen == "notice"
+    assert conv.state.urge_followup_on == conv.now.date() + timedelta(days=1)

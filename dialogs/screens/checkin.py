@@ -51,10 +51,12 @@ def on_due(ctx: Ctx) -> None:
         paused = prefs.paused_until is not None and ctx.today < prefs.paused_until
         if paused:
             ctx.state.urge_followup_on = None  # they asked for quiet: the question is not kept for later
-        elif ctx.state.urge_followup_on and care.in_care(ctx):
+        elif ctx.state.urge_followup_on and (care.in_care(ctx) or ctx.state.screen == "notice"):
             # A safety question or crisis care is open: the letter waits a day. Asked on top of "Are you
             # having thoughts of ending your life?", a trial's "No. sorry I pressed 1 by mistake" went
-            # to the letter, and the question about their life was dropped.
+            # to the letter, and the question about their life was dropped. The same under the notice
+            # after a danger reply: trial 23 told of him parked outside her work at 1am and was asked
+            # about her letter in the same breath.
             ctx.state.urge_followup_on = ctx.today + timedelta(days=1)
         elif ctx.state.urge_followup_on and not ctx.state.crisis_active:
             ctx.state.urge_followup_on = None
