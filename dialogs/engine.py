@@ -337,6 +337,13 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         if ctx.state.screen.startswith("intake."):
             screen.show(ctx)  # intake's question still waits for its answer
         return
+    if not question and (mood := checkin.mood_fix(ctx, text)) is not None:
+        checkin.correct_mood(ctx, mood)
+        if ctx.state.screen in _SAFETY_QUESTIONS or ctx.state.screen == "checkin.note":
+            screen.handle(ctx)  # the rest of what they said answers the question that waits
+        else:
+            screen.show(ctx)  # not an urge of 3, nor a lesson's answer
+        return
     if not question and ctx.state.screen in _SAFETY_QUESTIONS:
         screen.handle(ctx)  # the question about their safety first; their words wait for its answer
         return

@@ -102,6 +102,8 @@ class JournalWrite:
 
 @dataclass(frozen=True, slots=True)
 class CheckinWrite:
+    """A day's check-in answers so far; None leaves what is already kept (a mood put right later)."""
+
     local_date: date
     mood: int | None
     urge: int | None

@@ -214,6 +214,7 @@ REQUIRED_TEXTS = frozenset(
         "safety_typed",
         "sad_emoji",
         "ok_emoji",
+        "mood_corrected",
         "screen_no",
         "screen_no_checkin",
         "screen_question",

@@ -799,3 +799,42 @@ def test_an_emoji_is_a_days_note_too(kit):
     conv.say("❤️‍🩹")
     kept = [(e.kind, e.text) for e in conv.effects if type(e).__name__ == "JournalWrite"]
     assert kept == [("checkin", "❤️‍🩹")] and conv.screen != "checkin.note"
+
+
+@pytest.mark.parametrize(
+    ("where", "words"),
+    [
+        ("note", "my mood isn't a 1 btw... I'm about a 3"),  # trial 22, typed as the day's note
+        ("screening", "no wait i pressed the wrong one. im ok. mood is like a 3"),  # trial 23
+    ],
+)
+def test_a_mood_put_right_after_the_check_in_is_corrected_everywhere(kit, where: str, words: str) -> None:
+    from dialogs.model import CheckinWrite
+
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    conv.tap("^1")
+    assert conv.screen == "safety.ask", "a mood of 1 brings the question about their life"
+    if where == "note":
+        conv.tap("^No$")
+        conv.tap("^3$")
+        conv.tap("^No$")
+        assert conv.screen == "checkin.note"
+    said = "\n".join(r.text for r in conv.say(words))
+    assert kit.content.text("mood_corrected", mood=3) in said
+    assert conv.state.mood_log["2026-03-03"] == 3
+    assert CheckinWrite(local_date=conv.now.date(), mood=3, urge=None, contacted=None) in conv.effects
+
+
+def test_words_about_the_urge_do_not_change_the_mood(kit) -> None:
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    conv.tap("^3")
+    conv.tap("^5$")
+    conv.tap("^No$")
+    conv.say("urge was like a 5 but my mood is fine honestly")
+    assert conv.state.mood_log["2026-03-03"] == 3

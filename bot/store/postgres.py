@@ -625,7 +625,8 @@ class _PgUserTx:
         await self._con.execute(
             "INSERT INTO checkins (platform, user_id, local_date, mood, urge, contacted, at)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (platform, user_id, local_date) DO UPDATE SET"
-            " mood = EXCLUDED.mood, urge = EXCLUDED.urge, contacted = EXCLUDED.contacted, at = EXCLUDED.at",
+            " mood = COALESCE(EXCLUDED.mood, checkins.mood), urge = COALESCE(EXCLUDED.urge, checkins.urge),"
+            " contacted = COALESCE(EXCLUDED.contacted, checkins.contacted), at = EXCLUDED.at",
             self.key.platform,
             self.key.user_id,
             row.local_date.isoformat(),

@@ -615,7 +615,8 @@ class _SqliteUserTx:
         self._write(
             "INSERT INTO checkins (platform, user_id, local_date, mood, urge, contacted, at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, user_id, local_date) DO UPDATE SET"
-            " mood = excluded.mood, urge = excluded.urge, contacted = excluded.contacted, at = excluded.at",
+            " mood = COALESCE(excluded.mood, checkins.mood), urge = COALESCE(excluded.urge, checkins.urge),"
+            " contacted = COALESCE(excluded.contacted, checkins.contacted), at = excluded.at",
             (
                 *self._k,
                 row.local_date.isoformat(),

@@ -234,6 +234,15 @@ async def test_history_and_journal_read_back(store):
     assert [j.text for j in journal] == [f"note {d}" for d in range(4, -1, -1)]
 
 
+async def test_a_mood_put_right_later_keeps_the_days_other_answers(store):
+    async with store.user(ALICE) as tx:
+        await tx.save_state("{}", NOW, None)
+        await tx.record_checkin(NOW, CheckinRecord(date(2026, 3, 3), 1, 4, True))
+        await tx.record_checkin(NOW, CheckinRecord(date(2026, 3, 3), 3, None, None))  # "mood is like a 3"
+        checkins, _ = await tx.history(date(2026, 3, 1))
+    assert [(c.mood, c.urge, c.contacted) for c in checkins] == [(3, 4, True)]
+
+
 async def test_encrypted_at_rest_and_wrong_key_refused(backend, tmp_path):
     key = generate_key()
     store = await make_store(backend, tmp_path, Cipher(key))
