@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from dialogs import contact_questions, triage, understanding
 from dialogs.assessment import Understanding
 from dialogs.compose import join_replies
+from dialogs.content import FaqEntry
 from dialogs.context import Ctx, row
 from dialogs.kit import Kit
 from dialogs.model import Effect, Event, EventKind, Reply
@@ -99,10 +100,21 @@ def _live_label(ctx: Ctx) -> str | None:
     return ctx.state.labels.get(" ".join(words)) if words else None
 
 
+COUNTS = "does_it_count"  # the answer for harm played down ("he never hit me or anything tho")
+
+
+def _entry(ctx: Ctx, entry_id: str) -> FaqEntry | None:
+    return next((e for e in ctx.kit.content.faq if e.id == entry_id), None)
+
+
 def _stale_label(ctx: Ctx) -> bool:
     """The label of a button retired lately, typed out as it stood (and no live button's)."""
     said = understanding.normalise(ctx.event.text)
-    return bool(said) and said in ctx.state.stale_labels and said not in ctx.state.labels
+    if not said or said not in ctx.state.stale_labels or said in ctx.state.labels:
+        return False
+    # A question from the list, typed from memory, is asked, not pressed: trial 23's "what do i do
+    # about mutual friends" was told its button had expired.
+    return all(understanding.normalise(entry.question) != said for entry in ctx.kit.content.faq)
 
 
 STALE_KEPT = 40  # labels of retired buttons remembered
@@ -380,6 +392,8 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         screen.handle(ctx)
     elif meaning.faq is not None:
         faq.answer(ctx, meaning.faq)
+    elif "danger" in ctx.state.flags and understanding.plays_down_harm(text) and (counts := _entry(ctx, COUNTS)):
+        faq.answer(ctx, counts)
     elif contact_questions.forbidden(ctx, text):
         # Trial 22, whose ex had asked for no contact: "can I just send one last message to explain
         # myself?" got "I don't have a ready answer", which at 11pm can read as "not forbidden".
@@ -445,7 +459,7 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
 # went to the FAQ, which had no answer).
 _LOST = re.compile(
     r"^(?:(?:so|ok|okay|sorry|um+|erm)\W+)*(?:what|which)(?: button| one)?"
-    r" (?:do i|should i|am i meant to|am i supposed to) (?:press|tap|click|pick|choose|do)(?: now| next| here)?\b"
+    r" (?:do i|should i|am i meant to|am i supposed to) (?:press|tap|click|pick|choose|do)(?: now| next| here)?\W*$"
     r"|\b(?:i'?m|im|i am) (?:so |a bit |really )?(?:confused|lost)\b(?! (?:about|without|since))"
     r"|\bkeeps? asking (?:me )?the same\b"
 )

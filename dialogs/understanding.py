@@ -390,3 +390,17 @@ def _exact_intents(content: Content) -> dict[str, Intent]:
                     table.setdefault(norm, intent)
         _EXACT[key] = table
     return table
+
+
+# "he never hit me or anything tho", said after telling of control or stalking: the harm played down.
+# Trial 23's was filed in the journal; the answer that it counts was three menus away.
+_PLAYED_DOWN = re.compile(
+    r"\b(?:he|she|they)\s+(?:never|didn'?t|did not|hasn'?t|has never|wasn'?t|was never)\s+(?:ever\s+)?"
+    r"(?:hit|hurt|touched|laid a (?:hand|finger)|violent|physical|beat|punched|slapped)\b"
+    r"|\b(?:it|he|she)\s+(?:wasn'?t|was not|isn'?t|is not)\s+(?:that|really|even|so)\s+bad\b"
+    r"|\bnot like (?:he|she|they) (?:ever )?(?:hit|hurt)\b"
+)
+
+
+def plays_down_harm(text: str) -> bool:
+    return bool(_PLAYED_DOWN.search(" ".join(text.casefold().replace("’", "'").split())))

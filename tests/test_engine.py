@@ -1961,3 +1961,34 @@ def test_a_lessons_words_about_children_and_court_orders_only_reach_people_who_s
     said = "\n".join(r.text for r in conv.press("r:respect_their_space"))
     assert "Keeping your distance" in said
     assert ("court order" in said) is shares, said
+
+
+def test_a_question_from_the_list_typed_out_is_asked_not_lost_or_expired(kit):
+    """Trial 23: "what do i do about mutual friends", typed after paging through /faq, was told its
+    button had expired; the same words elsewhere read as "what do i press now"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("faq")
+    while "Other questions" in conv.labels() and not any("mutual friends" in label for label in conv.labels()):
+        conv.tap("Other questions")
+    conv.command("menu")
+    assert "what do i do about mutual friends" in conv.state.stale_labels, "its button is a retired one"
+    said = "\n".join(r.text for r in conv.say("what do i do about mutual friends"))
+    assert kit.content.text("button_expired") not in said and kit.content.text("lost_here") not in said
+
+
+def test_harm_played_down_after_telling_of_it_hears_that_it_counts(kit):
+    """Trial 23: "he never hit me or anything tho", after telling of a partner who checked her phone
+    and tracked her, was filed in the journal."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("he checked my phone all the time and tracked my location", Assessment(danger=True, source="model"))
+    conv.command("menu")
+    said = "\n".join(r.text for r in conv.say("he never hit me or anything tho", understanding=Understanding()))
+    counts = next(e for e in kit.content.faq if e.id == "does_it_count")
+    assert counts.answer[0][:40] in said
+    plain = Conversation(kit)
+    plain.onboard()
+    plain.command("menu")
+    said = "\n".join(r.text for r in plain.say("he never hit me or anything tho", understanding=Understanding()))
+    assert counts.answer[0][:40] not in said, "without harm told, it is not ours to name"

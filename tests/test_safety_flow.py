@@ -7,7 +7,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dialogs.assessment import Understanding
+from dialogs.assessment import Assessment, Understanding
 from dialogs.content import CONTENT_DIR
 from dialogs.model import Reply
 from dialogs.screens import SCREENS
@@ -321,3 +321,18 @@ def test_a_known_boundary_written_as_a_reflection_is_simply_saved(kit):
     assert conv.effects[0].kind == "reflection"
     assert "journal" in replies[-1].text.lower()
     assert conv.screen == "guide.after"
+
+
+def test_sos_for_someone_the_ex_has_harmed_opens_with_help_about_the_ex(kit) -> None:
+    """Trial 23: Mei, stalked by her ex and not at risk herself, opened /sos on "If you might hurt
+    yourself, please reach a person now"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("he keeps turning up outside my work", Assessment(danger=True, source="model"))
+    said = "\n".join(r.text for r in conv.command("sos"))
+    assert said.startswith("For support with abuse or stalking"), said
+    assert "If you might hurt yourself" in said, "the crisis lines are still there"
+    conv.say("i want to end my life")
+    assert conv.state.crisis_active
+    said = "\n".join(r.text for r in conv.command("sos"))
+    assert said.startswith("If you might hurt yourself"), "in a crisis, the crisis lines first"

@@ -148,7 +148,19 @@ def corrects_danger(ctx: Ctx, text: str) -> bool:
     state = ctx.state
     if state.danger_undo is None or "danger" not in state.flags or "danger_by_user" in state.flags:
         return False
-    return bool(_DANGER_CORRECTION.search(" ".join(text.casefold().replace("’", "'").split())))
+    said = " ".join(text.casefold().replace("’", "'").split())
+    if not _DANGER_CORRECTION.search(said):
+        return False
+    # "he never hit me or anything tho", after telling of a partner who checked her phone and tracked
+    # her (trial 23), plays the harm down; it does not say the bot misread it, and took her safety
+    # flag away. A misreading named, or a denial without a "though", still takes it back.
+    return bool(_MISREAD.search(said)) or not _PLAYING_DOWN.search(said)
+
+
+_MISREAD = re.compile(
+    r"\b(?:misread|misunderstood|not what happened|(?:got|read) (?:that|it|me|this) wrong|stop treating)\b"
+)
+_PLAYING_DOWN = re.compile(r"\b(?:tho|though|or anything|just|only|i guess|idk|i dunno)\b")
 
 
 def undo_danger(ctx: Ctx, *, quiet: bool = False) -> None:
