@@ -445,6 +445,8 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         faq.say_unanswered(ctx, ctx.t("faq_no_answer"), [row(("See the questions", "faq"), ("Back", "_back"))])
     elif understanding.resting(text):
         _goodnight(ctx)
+    elif understanding.self_blame(text):
+        ctx.say_key("self_blame", [keep.keep_row(ctx, text), row(("Menu", "_menu"))])
     elif len(text.split()) >= TELLING_WORDS:
         # Someone telling what happened ("he just posted a story with some girl... 5 weeks yaar"), at
         # 01:30 in a trial, got "I'm not sure what to do with that here".

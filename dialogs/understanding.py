@@ -55,7 +55,9 @@ _CLAUSE = re.compile(
 _TAG_QUESTION = re.compile(
     r"(?:^|[\s,])(?:is (?:that|this|it) (?:normal|weird|bad|ok|okay|wrong|crazy|mad|pathetic|stupid|healthy"
     r"|a bad sign|a good sign|a red flag)|(?:or )?(?:is it|am i) just me|am i (?:crazy|mad|wrong|overthinking"
-    r"(?: it| this)?|being (?:stupid|dramatic|pathetic|silly))|does that make sense|what do (?:i|you) (?:do|think))"
+    r"(?: it| this)?|being (?:stupid|dramatic|pathetic|silly))|does that make sense|what do (?:i|you) (?:do|think)"
+    # "do those count or not", "the 3 weeks already done na" (trial 24: Indian English's tag question)
+    r"|or not|na|naa)"
     r"\W*$"
 )
 _WORDS = re.compile(r"[^\W_]+")
@@ -404,3 +406,17 @@ _PLAYED_DOWN = re.compile(
 
 def plays_down_harm(text: str) -> bool:
     return bool(_PLAYED_DOWN.search(" ".join(text.casefold().replace("’", "'").split())))
+
+
+# "im such a waste yaar, no wonder she left", typed late at night where nothing was asked: trial 24's
+# got "Thank you for telling me. I haven't filed that under today's step."
+_SELF_BLAME = re.compile(
+    r"\b(?:i'?m|im|i am)(?: such| so| just| a| an| the| total| complete| absolute)* (?:waste|failure|loser|idiot"
+    r"|fool|useless|pathetic|joke|disappointment|coward|bad person|terrible person|horrible person)\b"
+    r"|\bno wonder (?:she|he|they) left\b|\bi ruin(?:ed)? everything\b|\bit'?s all my fault\b"
+    r"|\bi (?:messed|screwed|fucked) (?:it|everything) up\b"
+)
+
+
+def self_blame(text: str) -> bool:
+    return bool(_SELF_BLAME.search(" ".join(text.casefold().replace("’", "'").split())))

@@ -1992,3 +1992,26 @@ def test_harm_played_down_after_telling_of_it_hears_that_it_counts(kit):
     plain.command("menu")
     said = "\n".join(r.text for r in plain.say("he never hit me or anything tho", understanding=Understanding()))
     assert counts.answer[0][:40] not in said, "without harm told, it is not ours to name"
+
+
+def test_harsh_words_about_themselves_are_answered_kindly(kit):
+    """Trial 24: "im such a waste yaar, no wonder she left", late at night after the day's step, got
+    "Thank you for telling me. I haven't filed that under today's step." ("thats it?")."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("menu")
+    replies = conv.say("im such a waste yaar, no wonder she left", understanding=Understanding())
+    said = "\n".join(r.text for r in replies)
+    assert said.startswith(kit.content.text("self_blame")[:40]), said
+    assert "Keep it in my journal" in conv.labels()
+
+
+def test_a_review_disputed_is_owned_not_reviewed_as_a_new_draft(kit):
+    """Trial 24: "blame?? where is blame in that. she actually wanted to go there, its a nice memory
+    only", under a review, was reviewed as a new draft and called sarcasm."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("draft")
+    conv.say("You never listened to me, you always put your friends first.")
+    said = "\n".join(r.text for r in conv.say("blame?? where is blame in that. its a nice memory only"))
+    assert said.startswith(kit.content.text("draft_disputed")), said

@@ -7,6 +7,7 @@ measured in tests/safety/test_model.py.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -1997,3 +1998,24 @@ def test_the_unsent_letters_question_waits_under_the_notice_after_a_danger_reply
     assert conv.screen == "notice"
     assert not conv.due("urge_followup") and conv.screen == "notice"
     assert conv.state.urge_followup_on == conv.now.date() + timedelta(days=1)
+
+
+def test_harm_by_them_and_a_boundary_read_by_the_model_alone_are_asked_about_first(kit) -> None:
+    """Trial 24: on a lesson asking what was hardest for her, "she had to defend me in front of them for
+    1 year. that must have been so tiring for her" was read as harm by him and her asking for no
+    contact: the perpetrator line and the moving-on track for good, with no way back."""
+    conv = Conversation(kit)
+    conv.onboard()
+    both = Assessment(danger=True, danger_by_user=True, boundary=True, source="model")
+    answer = "she had to defend me in front of them for 1 year. that must have been so tiring for her"
+    said = texts(conv.say(answer, both))
+    assert kit.content.text("by_user_question") in said
+    assert conv.state.track == "reconnect" and not conv.state.contact_forbidden
+    conv.tap("No, that's not it")
+    assert not {"danger", "danger_by_user", "boundary"} & set(conv.state.flags)
+    assert conv.state.track == "reconnect"
+    # Said in plain words, both stand at once.
+    plain = Conversation(kit)
+    plain.onboard()
+    plain.say("she told me to stop and i keep going round hers at night", replace(both, rule="boundary"))
+    assert "boundary" in plain.state.flags

@@ -59,7 +59,11 @@ def unsure(ctx: Ctx, a: Assessment) -> bool:
         and a.source == "model"
         and a.rule != "danger"
         and a.crisis == CrisisZone.NONE
-        and not a.boundary
+        # A boundary the model alone reads beside it is no surer: trial 24's "she had to defend me in
+        # front of them for 1 year. that must have been so tiring for her", a lesson's answer, got the
+        # perpetrator line and the moving-on track for good, with no way back. Said in plain words
+        # ("she told me to stop and i keep going round"), both stand.
+        and not (a.boundary and a.rule == "boundary")
         # Read beside a new partner, it is asked about too: "that shes with someone new. or that
         # shes happy in perth without me", a lesson's answer, got the perpetrator line (a trial).
         # Someone who told of harm done to them is the likeliest to be misread as doing it ("how do

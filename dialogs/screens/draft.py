@@ -161,6 +161,22 @@ def _not_sending(text: str) -> bool:
     return len(said.split()) <= _QUESTION_WORDS and bool(_NOT_SENDING.search(said))
 
 
+# "blame?? where is blame in that. she actually wanted to go there, its a nice memory only", under a
+# review: trial 24's was reviewed as a new draft and called sarcasm.
+_PROBLEM_NAMED = r"(?:blame|blaming|sarcasm|sarcastic|guilt|guilt[- ]?trip(?:ping)?|pressure|pressuring|pushy|needy)"
+_DISPUTES = re.compile(
+    rf"\b(?:where(?:'s| is)(?: the)?|how (?:is|was) (?:that|this|it)|what(?:'s| is)) {_PROBLEM_NAMED}\b"
+    rf"|\b(?:that'?s|it'?s|this is|that is|it is|isn'?t|wasn'?t|not) (?:not )?(?:even )?(?:a )?{_PROBLEM_NAMED}\b"
+    rf"|^\W*{_PROBLEM_NAMED}\W*\?|\byou(?:'ve| have)? (?:got it|read (?:it|that)) wrong\b|\byou(?:'re| are) wrong\b"
+)
+_DISPUTE_WORDS = 30
+
+
+def _disputes_review(text: str) -> bool:
+    said = " ".join(text.casefold().replace("’", "'").split())
+    return len(said.split()) <= _DISPUTE_WORDS and bool(_DISPUTES.search(said))
+
+
 def _asks_whether_to_send(text: str) -> bool:
     said = " ".join(text.casefold().split())
     return len(said.split()) <= _QUESTION_WORDS and bool(_ASKS_TO_SEND.search(said))
@@ -174,6 +190,9 @@ def _handle(ctx: Ctx) -> None:
     if ctx.state.data.get("reviewed") and _not_sending(text):
         ctx.say_key("draft_not_sending", [row(("Menu", "_menu"))])
         ctx.goto(str(ctx.state.resume_screen or "menu"))
+        return
+    if ctx.state.data.get("reviewed") and _disputes_review(text):
+        ctx.say_key("draft_disputed", [row(("Review another", "again"), ("Back", "_back"))])
         return
     if ctx.state.data.get("reviewed") and _asks_whether_to_send(text):
         ctx.say_key("draft_send_question", [row(("Review another", "again"), ("Back", "_back"))])
