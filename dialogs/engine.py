@@ -100,6 +100,11 @@ def _live_label(ctx: Ctx) -> str | None:
     return ctx.state.labels.get(" ".join(words)) if words else None
 
 
+def _good_news_told(text: str) -> bool:
+    # Only a question mark makes it a question here: "did it!!" opens like one.
+    return understanding.good_news(text) and "?" not in text
+
+
 COUNTS = "does_it_count"  # the answer for harm played down ("he never hit me or anything tho")
 
 
@@ -390,6 +395,10 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         # will message him at 12"): a trial's was answered and never kept. Kept, with the answer offered.
         ctx.near = meaning.faq
         screen.handle(ctx)
+    elif meaning.faq is not None and not question and _good_news_told(text):
+        # "did it!! 21 days. didnt even wish her on bday": news to share, not a birthday question
+        # (trial 24's end of no contact got the answer about birthdays).
+        ctx.say_key("good_news")
     elif meaning.faq is not None:
         faq.answer(ctx, meaning.faq)
     elif "danger" in ctx.state.flags and understanding.plays_down_harm(text) and (counts := _entry(ctx, COUNTS)):

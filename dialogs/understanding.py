@@ -165,6 +165,9 @@ _RESTING = re.compile(
 _GOOD_NEWS = re.compile(
     r"\b(?:doing|feeling|feel|felt|getting|been) (?:a (?:bit|little|tiny bit) |a lot |so much |heaps |way )?better\b"
     r"|\b(?:good|great|decent|ok|okay|better) day\b|\blaughed\b|\bsmiled\b|\bproud of myself\b"
+    # "did it!! 21 days. didnt even wish her on bday" (trial 24: the end of no contact, met with "I don't
+    # have a ready answer")
+    r"|^\W*(?:i )?(?:did it|made it|i did it)\b(?!\W*\?)"
 )
 # A negation just before the good words undoes them ("not a good day", "didnt have a good day"); a
 # negation elsewhere does not ("good day finally, didnt open insta once, laughed", a trial's note).

@@ -1059,6 +1059,7 @@ def test_after_a_setting_is_changed_ok_thanks_is_not_the_question_again(kit, set
         ("gonna try sleep. night", "resting"),
         ("ok. thanks i guess. night for real", "resting"),
         ("i reckon im doing a bit better? laughed for real", "good_news"),
+        ("did it!! 21 days. didnt even wish her on bday", "good_news"),  # trial 24
     ],
 )
 def test_bedtime_and_good_news_after_a_step_get_their_own_word(kit, typed: str, key: str) -> None:
@@ -1068,7 +1069,7 @@ def test_bedtime_and_good_news_after_a_step_get_their_own_word(kit, typed: str, 
     conv.onboard()
     conv.tap("Skip the question")
     assert conv.screen == "guide.after"
-    conv.say(typed)
+    conv.say(typed, understanding=Understanding())
     said = conv.text()
     assert any(said.startswith(kit.content.text(key, n)) for n in range(2 if key == "good_news" else 1)), said
     assert kit.content.text("after_words") not in said
@@ -2015,3 +2016,17 @@ def test_a_review_disputed_is_owned_not_reviewed_as_a_new_draft(kit):
     conv.say("You never listened to me, you always put your friends first.")
     said = "\n".join(r.text for r in conv.say("blame?? where is blame in that. its a nice memory only"))
     assert said.startswith(kit.content.text("draft_disputed")), said
+
+
+def test_news_told_near_a_question_is_met_as_news(kit):
+    """Trial 24: "did it!! 21 days. didnt even wish her on bday", the end of his no contact, got the
+    answer about birthdays."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("menu")
+    near = Understanding(faq=(("special_days", 0.9),), faq_bar=0.26, intent_bar=0.165)
+    told = "did it!! 21 days. didnt even wish her on bday"
+    said = "\n".join(r.text for r in conv.say(told, understanding=near))
+    assert any(said.startswith(kit.content.text("good_news", n)) for n in range(2)), said
+    asked = "\n".join(r.text for r in conv.say("did it hurt this much for you on birthdays?", understanding=near))
+    assert not any(asked.startswith(kit.content.text("good_news", n)) for n in range(2)), asked
