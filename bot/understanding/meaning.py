@@ -188,11 +188,13 @@ class PhraseBank:
     def _coach_problems(self, pieces: list[str], embeddings: Floats, embed: Embed | None) -> list[tuple[str, str]]:
         if self.coach is None:
             return []
-        found: dict[str, str] = {}
+        found: dict[str, tuple[float, str]] = {}
         for sentence, problem, p in coach_readings(self.coach, pieces, embeddings, embed, self.bars.coach):
-            if problem != GOOD and p >= self.bars.coach and problem not in found:
-                found[problem] = sentence
-        return list(found.items())
+            if problem != GOOD and p >= self.bars.coach and p > found.get(problem, (0.0, ""))[0]:
+                # The sentence that shows the problem most: trial 24's "Just reply once na, I am
+                # waiting" was passed over for the draft's first line, quoted under "pressure".
+                found[problem] = (p, sentence)
+        return [(problem, sentence) for problem, (_, sentence) in found.items()]
 
     def save(self, root: Path, meta: dict[str, Any]) -> None:
         npz, js = (root / p for p in BANK_FILES)

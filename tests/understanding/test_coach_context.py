@@ -68,3 +68,15 @@ def test_a_long_draft_is_not_read_in_pairs(model: Model) -> None:
 
     coach_readings(model.bank.coach, pieces, embed(pieces), embed)
     assert not any(len(batch) == PAIRED_SENTENCES for batch in calls[1:]), "pairs were read"
+
+
+def test_the_sentence_quoted_for_a_problem_is_the_one_that_shows_it_most(model: Model) -> None:
+    """Trial 24: under "pressure" the coach quoted the draft's first line, not "Just reply once na, I am
+    waiting"."""
+    text = (
+        "Hi Sneha, I know you said you need space but I cant stop thinking about you. I miss you so much, "
+        "please tell me we can fix this. Please dont give up on us. Just reply once na, I am waiting"
+    )
+    _, understood = model.read(text)
+    assert understood is not None
+    assert dict(understood.coach).get("pressure") == "Just reply once na, I am waiting"
