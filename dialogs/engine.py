@@ -403,6 +403,8 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         faq.answer(ctx, meaning.faq)
     elif "danger" in ctx.state.flags and understanding.plays_down_harm(text) and (counts := _entry(ctx, COUNTS)):
         faq.answer(ctx, counts)
+    elif "danger" in ctx.state.flags and understanding.reports_contact_again(text):
+        ctx.say_key("harm_contact_again", [keep.keep_row(ctx, text), row(("Help now", "sos"), ("Menu", "_menu"))])
     elif contact_questions.forbidden(ctx, text):
         # Trial 22, whose ex had asked for no contact: "can I just send one last message to explain
         # myself?" got "I don't have a ready answer", which at 11pm can read as "not forbidden".

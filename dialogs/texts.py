@@ -217,6 +217,7 @@ REQUIRED_TEXTS = frozenset(
         "ok_emoji",
         "mood_corrected",
         "self_blame",
+        "harm_contact_again",
         "screen_no",
         "screen_no_checkin",
         "screen_question",

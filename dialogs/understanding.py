@@ -423,3 +423,17 @@ _SELF_BLAME = re.compile(
 
 def self_blame(text: str) -> bool:
     return bool(_SELF_BLAME.search(" ".join(text.casefold().replace("’", "'").split())))
+
+
+# "he texted again. different number again. says he just wants to sort out the car like adults", from
+# someone the ex has harmed (trial 23): got "I haven't filed that under today's step".
+_CONTACT_AGAIN = re.compile(
+    r"\b(?:he|she|they)(?:'s| has| have)? (?:texted|messaged|called|rang|emailed|dmed|dm'?d|wrote|rung"
+    r"|showed up|turned up|came (?:round|by|to)|was (?:outside|waiting|parked)|left (?:a|another) (?:note|message))\b"
+    r"[^.!?]*\b(?:again|new number|different number|another number|new account|another account|outside)\b"
+    r"|\b(?:new|different|another) (?:number|account) again\b"
+)
+
+
+def reports_contact_again(text: str) -> bool:
+    return bool(_CONTACT_AGAIN.search(" ".join(text.casefold().replace("’", "'").split())))

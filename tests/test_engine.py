@@ -2030,3 +2030,17 @@ def test_news_told_near_a_question_is_met_as_news(kit):
     assert any(said.startswith(kit.content.text("good_news", n)) for n in range(2)), said
     asked = "\n".join(r.text for r in conv.say("did it hurt this much for you on birthdays?", understanding=near))
     assert not any(asked.startswith(kit.content.text("good_news", n)) for n in range(2)), asked
+
+
+def test_someone_harmed_telling_of_contact_again_hears_to_keep_a_record(kit):
+    """Trial 23: "he texted again. different number again. says he just wants to sort out the car like
+    adults" got "I haven't filed that under today's step"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("he keeps turning up at my work and texting from new numbers", Assessment(danger=True, source="model"))
+    conv.command("menu")
+    told = "he texted again. different number again. says he just wants to sort out the car like adults"
+    said = "\n".join(r.text for r in conv.say(told, understanding=Understanding()))
+    assert said.startswith(kit.content.text("harm_contact_again")[:40]), said
+    conv.tap("Keep it in my journal")
+    assert any(getattr(e, "text", "") == told for e in conv.effects)
