@@ -401,9 +401,11 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         ctx.say_key("good_news")
     elif meaning.faq is not None:
         faq.answer(ctx, meaning.faq)
-    elif "danger" in ctx.state.flags and understanding.plays_down_harm(text) and (counts := _entry(ctx, COUNTS)):
+    elif (harmed := "danger" in ctx.state.flags) and understanding.tells("harm_played_down", text) and (
+        counts := _entry(ctx, COUNTS)
+    ):
         faq.answer(ctx, counts)
-    elif "danger" in ctx.state.flags and understanding.reports_contact_again(text):
+    elif harmed and understanding.tells("contact_again", text):
         ctx.say_key("harm_contact_again", [keep.keep_row(ctx, text), row(("Help now", "sos"), ("Menu", "_menu"))])
     elif contact_questions.forbidden(ctx, text):
         # Trial 22, whose ex had asked for no contact: "can I just send one last message to explain
@@ -456,7 +458,7 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         faq.say_unanswered(ctx, ctx.t("faq_no_answer"), [row(("See the questions", "faq"), ("Back", "_back"))])
     elif understanding.resting(text):
         _goodnight(ctx)
-    elif understanding.self_blame(text):
+    elif understanding.tells("self_blame", text):
         ctx.say_key("self_blame", [keep.keep_row(ctx, text), row(("Menu", "_menu"))])
     elif len(text.split()) >= TELLING_WORDS:
         # Someone telling what happened ("he just posted a story with some girl... 5 weeks yaar"), at

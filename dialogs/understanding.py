@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Literal
 
 from dialogs.assessment import Understanding
 from dialogs.content import Content, FaqEntry, Intent
@@ -397,43 +398,36 @@ def _exact_intents(content: Content) -> dict[str, Intent]:
     return table
 
 
-# "he never hit me or anything tho", said after telling of control or stalking: the harm played down.
-# Trial 23's was filed in the journal; the answer that it counts was three menus away.
-_PLAYED_DOWN = re.compile(
-    r"\b(?:he|she|they)\s+(?:never|didn'?t|did not|hasn'?t|has never|wasn'?t|was never)\s+(?:ever\s+)?"
-    r"(?:hit|hurt|touched|laid a (?:hand|finger)|violent|physical|beat|punched|slapped)\b"
-    r"|\b(?:it|he|she)\s+(?:wasn'?t|was not|isn'?t|is not)\s+(?:that|really|even|so)\s+bad\b"
-    r"|\bnot like (?:he|she|they) (?:ever )?(?:hit|hurt)\b"
-)
+# What some words tell, whatever screen they are typed on, for the engine's own answers to them.
+Telling = Literal["harm_played_down", "self_blame", "contact_again"]
+_TELLS: dict[Telling, re.Pattern[str]] = {
+    # "he never hit me or anything tho", said after telling of control or stalking. Trial 23's was
+    # filed in the journal; the answer that it counts was three menus away.
+    "harm_played_down": re.compile(
+        r"\b(?:he|she|they)\s+(?:never|didn'?t|did not|hasn'?t|has never|wasn'?t|was never)\s+(?:ever\s+)?"
+        r"(?:hit|hurt|touched|laid a (?:hand|finger)|violent|physical|beat|punched|slapped)\b"
+        r"|\b(?:it|he|she)\s+(?:wasn'?t|was not|isn'?t|is not)\s+(?:that|really|even|so)\s+bad\b"
+        r"|\bnot like (?:he|she|they) (?:ever )?(?:hit|hurt)\b"
+    ),
+    # "im such a waste yaar, no wonder she left", late at night where nothing was asked: trial 24's got
+    # "Thank you for telling me. I haven't filed that under today's step."
+    "self_blame": re.compile(
+        r"\b(?:i'?m|im|i am)(?: such| so| just| a| an| the| total| complete| absolute)* (?:waste|failure"
+        r"|loser|idiot|fool|useless|pathetic|joke|disappointment|coward|bad person|terrible person"
+        r"|horrible person)\b|\bno wonder (?:she|he|they) left\b|\bi ruin(?:ed)? everything\b"
+        r"|\bit'?s all my fault\b|\bi (?:messed|screwed|fucked) (?:it|everything) up\b"
+    ),
+    # "he texted again. different number again. says he just wants to sort out the car like adults",
+    # from someone the ex has harmed (trial 23): got "I haven't filed that under today's step".
+    "contact_again": re.compile(
+        r"\b(?:he|she|they)(?:'s| has| have)? (?:texted|messaged|called|rang|emailed|dmed|dm'?d|wrote|rung"
+        r"|showed up|turned up|came (?:round|by|to)|was (?:outside|waiting|parked)"
+        r"|left (?:a|another) (?:note|message))\b"
+        r"[^.!?]*\b(?:again|new number|different number|another number|new account|another account|outside)\b"
+        r"|\b(?:new|different|another) (?:number|account) again\b"
+    ),
+}
 
 
-def plays_down_harm(text: str) -> bool:
-    return bool(_PLAYED_DOWN.search(" ".join(text.casefold().replace("’", "'").split())))
-
-
-# "im such a waste yaar, no wonder she left", typed late at night where nothing was asked: trial 24's
-# got "Thank you for telling me. I haven't filed that under today's step."
-_SELF_BLAME = re.compile(
-    r"\b(?:i'?m|im|i am)(?: such| so| just| a| an| the| total| complete| absolute)* (?:waste|failure|loser|idiot"
-    r"|fool|useless|pathetic|joke|disappointment|coward|bad person|terrible person|horrible person)\b"
-    r"|\bno wonder (?:she|he|they) left\b|\bi ruin(?:ed)? everything\b|\bit'?s all my fault\b"
-    r"|\bi (?:messed|screwed|fucked) (?:it|everything) up\b"
-)
-
-
-def self_blame(text: str) -> bool:
-    return bool(_SELF_BLAME.search(" ".join(text.casefold().replace("’", "'").split())))
-
-
-# "he texted again. different number again. says he just wants to sort out the car like adults", from
-# someone the ex has harmed (trial 23): got "I haven't filed that under today's step".
-_CONTACT_AGAIN = re.compile(
-    r"\b(?:he|she|they)(?:'s| has| have)? (?:texted|messaged|called|rang|emailed|dmed|dm'?d|wrote|rung"
-    r"|showed up|turned up|came (?:round|by|to)|was (?:outside|waiting|parked)|left (?:a|another) (?:note|message))\b"
-    r"[^.!?]*\b(?:again|new number|different number|another number|new account|another account|outside)\b"
-    r"|\b(?:new|different|another) (?:number|account) again\b"
-)
-
-
-def reports_contact_again(text: str) -> bool:
-    return bool(_CONTACT_AGAIN.search(" ".join(text.casefold().replace("’", "'").split())))
+def tells(what: Telling, text: str) -> bool:
+    return bool(_TELLS[what].search(" ".join(text.casefold().replace("’", "'").split())))
