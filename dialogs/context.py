@@ -49,6 +49,9 @@ class Ctx:
     # How long this person had been quiet before this event (None: never seen). Words after a long
     # silence are about now, not about whatever the screen last asked.
     quiet_for: timedelta | None = None
+    # The safety flags as they were when this event came: words that correct a boundary correct one
+    # already there, not one their own words just raised.
+    flags_before: frozenset[str] = frozenset()
     _nonce: int | None = None
 
     @property

@@ -58,7 +58,7 @@ _SOUND = re.compile(r"(?:u+g+h+|h+u+h+|h+m+|m+e+h+|s+i+g+h+|o+f+|w+e+l+p+|b+r+u+
 def step(state: UserState | None, event: Event, now: datetime, kit: Kit) -> tuple[UserState, list[Effect]]:
     # A copy, so the caller's state is never changed; rebuilt from its dump, a fifth of deepcopy's time.
     fresh = UserState() if state is None else UserState.model_validate(state.model_dump())
-    ctx = Ctx(state=fresh, event=_trim(event, kit), now=now, kit=kit)
+    ctx = Ctx(state=fresh, event=_trim(event, kit), now=now, kit=kit, flags_before=frozenset(fresh.flags))
     _dispatch(ctx)
     if event.kind != EventKind.DUE and not ctx.replied:
         # Never leave a person without an answer or a way forward.
@@ -168,6 +168,10 @@ def _dispatch(ctx: Ctx) -> None:
         if event.kind == EventKind.TEXT and protect.corrects_boundary(ctx, event.text):
             # "he never asked for no contact": the words correcting a boundary are not a new one.
             assessment = replace(assessment, boundary=False)
+        elif event.kind == EventKind.TEXT and assessment.boundary and protect.corrects_boundary_words(event.text):
+            # Words that deny a boundary while naming one ("I did not say she asked for no contact",
+            # trial 25) are read as the model's guess, which they may take back, not as plain words.
+            assessment = protect.as_a_guess(assessment)
         if event.kind == EventKind.TEXT and protect.corrects_danger(ctx, event.text):
             assessment = replace(assessment, danger=False, danger_by_user=False)  # "he was never violent"
         taken_back = event.kind == EventKind.TEXT and by_user.corrects(ctx, event.text)

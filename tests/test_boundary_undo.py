@@ -306,3 +306,21 @@ def test_a_draft_telling_the_ex_to_stop_is_not_their_boundary_and_gets_a_plain_a
     their_wish = 'this is what i wrote: "i know you asked me not to contact you, but please stop ignoring me"'
     other.say(their_wish, MODEL_BOUNDARY)
     assert "boundary" in other.state.flags
+
+
+def test_words_that_deny_a_boundary_do_not_raise_and_drop_it_in_one_breath(kit) -> None:
+    """Trial 25: "She says I never asked what she wanted" was read as a boundary and taken back in the
+    same reply ("Thank you for putting me right"); then "I did not say she asked for no contact", read
+    by the rules, moved him to moving on for good."""
+    conv = Conversation(kit)
+    conv.onboard()
+    replies = conv.say("She says I never asked what she wanted. Maybe she is right.", MODEL_BOUNDARY)
+    said = "\n".join(r.text for r in replies)
+    assert "boundary" in conv.state.flags and conv.state.boundary_undo is not None, "a guess, with its way back"
+    assert "putting me right" not in said
+    conv.say("I did not say she asked for no contact. We must still write about the house.", PLAIN_BOUNDARY)
+    assert "boundary" not in conv.state.flags and conv.state.track == "reconnect"
+    fresh = Conversation(kit)
+    fresh.onboard()
+    fresh.say("I did not say she asked for no contact. We must still write about the house.", PLAIN_BOUNDARY)
+    assert fresh.state.boundary_undo is not None, "denied in its own words, it can be taken back"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from dialogs.assessment import Assessment
@@ -26,6 +27,7 @@ __all__ = [
     "DANGER_REPEATS_AFTER",
     "UNDO_BUTTON",
     "UNDO_DANGER_BUTTON",
+    "as_a_guess",
     "corrects_boundary_words",
     "corrects_danger",
     "danger_reply",
@@ -214,11 +216,18 @@ def corrects_boundary_words(text: str) -> bool:
 
 def corrects_boundary(ctx: Ctx, text: str) -> bool:
     """Words that take back a boundary only the model read ("wait he never said that?? he said we
-    could still be friends"): the same as the button, which by then had scrolled away."""
+    could still be friends"): the same as the button, which by then had scrolled away. Not one these
+    same words raised: trial 25's "She says I never asked what she wanted" was read as a boundary and
+    taken back in one breath ("Thank you for putting me right")."""
     state = ctx.state
     if state.boundary_undo is None or "boundary" not in state.flags or "danger" in state.flags:
         return False
-    return corrects_boundary_words(text)
+    return "boundary" in ctx.flags_before and corrects_boundary_words(text)
+
+
+def as_a_guess(a: Assessment) -> Assessment:
+    """A boundary reading held as the model's guess, which the person may take back."""
+    return replace(a, source="model", rule="" if a.rule == "boundary" else a.rule)
 
 
 def undo_boundary(ctx: Ctx) -> None:
