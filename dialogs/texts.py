@@ -117,6 +117,7 @@ REQUIRED_TEXTS = frozenset(
         "draft_refused_danger_shared",
         "draft_stop_harmed",
         "draft_disputed",
+        "draft_question",
         "draft_not_practical",
         "draft_send_question",
         "letter_lean",

@@ -199,7 +199,11 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
         a = replace(a, boundary=False)
     if _goodbye_to_the_ex(ctx, a):
         reminded = ctx.state.reminded_at
-        if reminded is None or ctx.now - reminded >= REMINDER_REPEATS_AFTER:
+        # A practical draft from someone who shares a home or children with the ex is no goodbye:
+        # trial 25's email about the house sale, the car and "4,700 euros by the end of the month"
+        # drew "If any part of you is thinking about not being here".
+        practical = ctx.state.screen == "draft" and ctx.state.profile.shares_life
+        if not practical and (reminded is None or ctx.now - reminded >= REMINDER_REPEATS_AFTER):
             ctx.state.reminded_at = ctx.now
             ctx.say_key("letter_lean")
         a = replace(a, crisis=CrisisZone.NONE)

@@ -2044,3 +2044,24 @@ def test_someone_harmed_telling_of_contact_again_hears_to_keep_a_record(kit):
     assert said.startswith(kit.content.text("harm_contact_again")[:40]), said
     conv.tap("Keep it in my journal")
     assert any(getattr(e, "text", "") == told for e in conv.effects)
+
+
+def test_a_practical_email_to_the_ex_is_neither_a_first_message_nor_a_new_draft_when_asked_about(kit):
+    """Trial 25: a weekly email about the house sale was told "Long for a first message", and "Is that
+    not a little bitter?" about its last line was reviewed as a new draft ("Several questions")."""
+    conv = Conversation(kit)
+    conv.onboard(shares="^Yes")
+    conv.command("draft")
+    email = (
+        "Dear Ingrid, the viewing is confirmed for Saturday at 11:00. I will clear the cellar by Friday "
+        "evening; the boxes with your mother's china are set aside, and you can collect them any day "
+        "next week. For the car, I propose I keep the Passat and pay you half of the ADAC estimate, "
+        "which is 9,400 euros. If you agree, I will transfer 4,700 euros by the end of the month. The estate "
+        "agent will send the contract draft on Monday. Best, Klaus"
+    )
+    assert len(email) > 400
+    said = "\n".join(r.text for r in conv.say(email, understanding=Understanding()))
+    assert "Long for a first message" not in said
+    question = "Really? I was not sure about the last sentence. Is that not a little bitter?"
+    asked = "\n".join(r.text for r in conv.say(question))
+    assert asked.startswith(kit.content.text("draft_question")), asked

@@ -2019,3 +2019,17 @@ def test_harm_by_them_and_a_boundary_read_by_the_model_alone_are_asked_about_fir
     plain.onboard()
     plain.say("she told me to stop and i keep going round hers at night", replace(both, rule="boundary"))
     assert "boundary" in plain.state.flags
+
+
+def test_a_practical_draft_from_someone_sharing_a_home_draws_no_goodbye_line(kit) -> None:
+    """Trial 25: an email about the house sale, the car and "4,700 euros by the end of the month", from
+    a man selling the family home with his wife, drew "If any part of you is thinking about not being
+    here"."""
+    conv = Conversation(kit)
+    conv.onboard(shares="^Yes")
+    conv.command("draft")
+    email = "Dear Ingrid, the viewing is on Saturday. I will transfer 4,700 euros by the end of the month."
+    lean = Assessment(crisis=CrisisZone.ASK, source="model", scores=(("crisis", 0.37),))
+    said = texts(conv.say(email, lean))
+    assert kit.content.text("letter_lean") not in said and not conv.state.crisis_active
+    assert conv.screen == "draft"

@@ -48,6 +48,13 @@ def _asks_about_shared_matters(ctx: Ctx, text: str, finding: Finding) -> bool:
     return bool(_SHARED_MATTERS.search(text.casefold())) and not _ABOUT_US_WORDS.search(fragment)
 
 
+def _no_first_message(ctx: Ctx, finding: Finding) -> bool:
+    """"Long for a first message", to someone who writes to the ex every week about the house sale
+    (trial 25), or who is talking again: it is no first message."""
+    talking = ctx.state.guide.branch in {"warm", "together"}
+    return finding.rule_id == "too_long" and (ctx.state.profile.shares_life or talking)
+
+
 def _practical(ctx: Ctx) -> bool:
     """Moving on, sharing a life the ex is part of, with no danger: their practical messages still
     get read, as the FAQ's practical answers do. A boundary too: "only through the co-parenting app"
@@ -177,6 +184,23 @@ def _disputes_review(text: str) -> bool:
     return len(said.split()) <= _DISPUTE_WORDS and bool(_DISPUTES.search(said))
 
 
+# "Really? I was not sure about the last sentence... Is that not a little bitter?", under a review:
+# trial 25's was reviewed as a new draft ("Several questions at once").
+_ABOUT_IT = re.compile(
+    r"\b(?:the|that|this|my|last|first|second|final) (?:sentence|line|bit|part|word|sign-off|ending|tone)\b"
+    r"|\b(?:is|was|isn'?t|wasn'?t) (?:that|it|this)(?: not)?(?: a| a little| a bit| too| maybe)*"
+    r" (?:bitter|harsh|cold|rude|mean|much|long|needy|pushy|passive[- ]aggressive|sarcastic|ok|okay|fine|fair"
+    r"|neutral|polite|too much)\b"
+    r"|\bis the tone\b|\bwhy do you (?:ask|say|think|mention)\b"
+)
+_ABOUT_IT_WORDS = 45
+
+
+def _asks_about_it(text: str) -> bool:
+    said = " ".join(text.casefold().replace("’", "'").split())
+    return "?" in said and len(said.split()) <= _ABOUT_IT_WORDS and bool(_ABOUT_IT.search(said))
+
+
 def _asks_whether_to_send(text: str) -> bool:
     said = " ".join(text.casefold().split())
     return len(said.split()) <= _QUESTION_WORDS and bool(_ASKS_TO_SEND.search(said))
@@ -193,6 +217,9 @@ def _handle(ctx: Ctx) -> None:
         return
     if ctx.state.data.get("reviewed") and _disputes_review(text):
         ctx.say_key("draft_disputed", [row(("Review another", "again"), ("Back", "_back"))])
+        return
+    if ctx.state.data.get("reviewed") and _asks_about_it(text):
+        ctx.say_key("draft_question", [row(("Review another", "again"), ("Back", "_back"))])
         return
     if ctx.state.data.get("reviewed") and _asks_whether_to_send(text):
         ctx.say_key("draft_send_question", [row(("Review another", "again"), ("Back", "_back"))])
@@ -217,7 +244,9 @@ def _handle(ctx: Ctx) -> None:
         morning_from=ctx.state.checkins.quiet_end,
         awaiting_reply=ctx.state.guide.branch == "no_reply" and not practical,
     )
-    kept = tuple(f for f in review.findings if not _asks_about_shared_matters(ctx, text, f))
+    kept = tuple(
+        f for f in review.findings if not _asks_about_shared_matters(ctx, text, f) and not _no_first_message(ctx, f)
+    )
     review = replace(review, findings=kept)
     if practical and ABOUT_US & {f.rule_id for f in review.findings}:
         ctx.say_key("draft_not_practical", BACK)
