@@ -434,6 +434,10 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         # "gonna try sleep. night" typed at a question (a trial's was filed as a reason for the
         # breakup): rest is the answer for now, and the question waits for them.
         _goodnight(ctx)
+    elif not question and meaning.faq is None and understanding.tells("lonely", text) and (
+        not screen.takes_text or (meaning.unanswered and understanding.only_a_question(text))
+    ):
+        ctx.say_key("lonely_now", [keep.keep_row(ctx, text), row(("Help now", "sos"), ("Menu", "_menu"))])
     elif (
         screen.takes_text
         and not question

@@ -218,6 +218,7 @@ REQUIRED_TEXTS = frozenset(
         "ok_emoji",
         "mood_corrected",
         "self_blame",
+        "lonely_now",
         "harm_contact_again",
         "screen_no",
         "screen_no_checkin",

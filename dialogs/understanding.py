@@ -399,7 +399,7 @@ def _exact_intents(content: Content) -> dict[str, Intent]:
 
 
 # What some words tell, whatever screen they are typed on, for the engine's own answers to them.
-Telling = Literal["harm_played_down", "self_blame", "contact_again"]
+Telling = Literal["harm_played_down", "self_blame", "contact_again", "lonely"]
 _TELLS: dict[Telling, re.Pattern[str]] = {
     # "he never hit me or anything tho", said after telling of control or stalking. Trial 23's was
     # filed in the journal; the answer that it counts was three menus away.
@@ -425,6 +425,14 @@ _TELLS: dict[Telling, re.Pattern[str]] = {
         r"|left (?:a|another) (?:note|message))\b"
         r"[^.!?]*\b(?:again|new number|different number|another number|new account|another account|outside)\b"
         r"|\b(?:new|different|another) (?:number|account) again\b"
+    ),
+    # "I am only very sad and alone tonight and I do not know what to do with myself", and "what am I
+    # for now? Nobody needs me", after a "No" to the question about his life (trial 25): "That's a
+    # fair question, and I don't have a ready answer to it".
+    "lonely": re.compile(
+        r"\b(?:lonely|lonesome)\b|\b(?:feel(?:ing)?|so|very|really|all) alone\b|\bnobody needs me\b"
+        r"|\b(?:no|without) (?:a )?purpose\b|\bwhat am i (?:even )?(?:for|good for)\b"
+        r"|\b(?:don'?t|do not) know what to do with myself\b"
     ),
 }
 

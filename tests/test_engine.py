@@ -2065,3 +2065,21 @@ def test_a_practical_email_to_the_ex_is_neither_a_first_message_nor_a_new_draft_
     question = "Really? I was not sure about the last sentence. Is that not a little bitter?"
     asked = "\n".join(r.text for r in conv.say(question))
     assert asked.startswith(kit.content.text("draft_question")), asked
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "I am only very sad and alone tonight and I do not know what to do with myself",
+        "what am I for now? Nobody needs me for anything.",
+    ],
+)
+def test_loneliness_said_where_nothing_asked_is_met_warmly(kit, words: str):
+    """Trial 25: a lonely man, after "No" to the question about his life, got "That's a fair question,
+    and I don't have a ready answer to it"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("menu")
+    said = "\n".join(r.text for r in conv.say(words, understanding=Understanding()))
+    assert said.startswith(kit.content.text("lonely_now")), said
+    assert "Help now" in conv.labels()

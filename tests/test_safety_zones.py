@@ -2033,3 +2033,18 @@ def test_a_practical_draft_from_someone_sharing_a_home_draws_no_goodbye_line(kit
     said = texts(conv.say(email, lean))
     assert kit.content.text("letter_lean") not in said and not conv.state.crisis_active
     assert conv.screen == "draft"
+
+
+@pytest.mark.parametrize(
+    ("words", "asked_to_stop"),
+    [
+        ("She said yes, Klaus, I am, and please do not ask me that again. I felt like a fool.", False),
+        ("like i said, please stop asking me that", True),
+        ("No. Please stop asking me that every time I'm sad", True),
+    ],
+)
+def test_someone_elses_words_told_are_not_a_request_to_stop_asking(words: str, asked_to_stop: bool) -> None:
+    """Trial 25: Ingrid's "please do not ask me that again", told in a note, was taken as his."""
+    from dialogs.screens import screening
+
+    assert screening.asks_to_stop(words) is asked_to_stop

@@ -77,9 +77,16 @@ def declined_recently(ctx: Ctx) -> bool:
     return at is not None and ctx.now - at < hold
 
 
+# "She said yes, Klaus, I am, and please do not ask me that again": someone else's words, told (trial
+# 25's was taken as his asking the bot to stop).
+_REPORTED = re.compile(r"\b(?!i\b|you\b)\w+ (?:said|says|told me|wrote|texted|replied)\b")
+
+
 def asks_to_stop(text: str) -> bool:
     """ "please stop asking me that every time I'm sad"."""
-    return bool(_STOP_ASKING.search(" ".join(text.casefold().replace("’", "'").split())))
+    said = " ".join(text.casefold().replace("’", "'").split())
+    found = _STOP_ASKING.search(said)
+    return found is not None and not _REPORTED.search(said[: found.start()])
 
 
 def stop_asking(ctx: Ctx) -> None:
