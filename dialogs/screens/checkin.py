@@ -496,7 +496,16 @@ def _names_drinking(ctx: Ctx, note: str) -> bool:
     if not checkins.drinking or (last is not None and ctx.today - last < DRINKING_AGAIN_AFTER):
         return False
     words = f" {' '.join(re.findall(r'[a-z]+', note.casefold()))} "
-    return any(f" {w} " in words for w in checkins.drinking_words)
+    return any(f" {w} " in words for w in checkins.drinking_words) and not _SOCIAL_DRINK.search(words)
+
+
+# A drink offered as company ("a widower from the choir invited me for a beer after", trial 25; a friend
+# who "brought wine round", trial 22) is a good step, not a warning sign.
+_SOCIAL_DRINK = re.compile(
+    r" (?:invited|asked|took) (?:me|us) (?:out )?for (?:a |some )?(?:beer|beers|drink|drinks|pint|wine)"
+    r"| brought (?:some |a bottle of |a )?(?:wine|beer|beers|drinks)"
+    r"| (?:came|come|went|go|going) (?:round|over|out) for (?:a |some )?(?:drink|drinks|beer|pint|wine)"
+)
 
 
 register("checkin.note", _note_show, _note_handle, takes_text=True)
