@@ -83,6 +83,7 @@ class FaqFile(_Strict):
 
 IntentAction = Literal[
     "next",  # the next step, or today's step
+    "today",  # today's step, wherever they are (never skips a question)
     "more",  # one more lesson today
     "review",  # the lesson before, again
     "menu",

@@ -2083,3 +2083,13 @@ def test_loneliness_said_where_nothing_asked_is_met_warmly(kit, words: str):
     said = "\n".join(r.text for r in conv.say(words, understanding=Understanding()))
     assert said.startswith(kit.content.text("lonely_now")), said
     assert "Help now" in conv.labels()
+
+
+def test_todays_step_typed_opens_it_and_skips_no_question(kit):
+    """Trial 23: "todays step", typed once its button had gone, was not understood."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("menu")
+    today = next(i for i in kit.content.intents if i.id == "today")
+    conv.say("todays step", understanding=Understanding(intent=(("today", 0.9),), intent_bar=0.165))
+    assert today.action == "today" and conv.screen == "guide.lesson"

@@ -44,6 +44,7 @@ def _sos(ctx: Ctx) -> None:
 
 # Intent action -> the command that does it. Actions not listed here have their own handling below.
 _BY_COMMAND = {
+    "today": "today",
     "more": "more",
     "review": "review",
     "menu": "menu",
