@@ -52,6 +52,7 @@ class Ctx:
     # The safety flags as they were when this event came: words that correct a boundary correct one
     # already there, not one their own words just raised.
     flags_before: frozenset[str] = frozenset()
+    in_a_burst: bool = False  # these words came within a minute or two of their last ones
     _nonce: int | None = None
 
     @property

@@ -151,6 +151,8 @@ def _dispatch(ctx: Ctx) -> None:
     _disclose_if_returning(ctx)
     ctx.quiet_for = None if state.last_seen is None else ctx.now - state.last_seen
     state.last_seen = ctx.now
+    if event.kind == EventKind.TEXT:
+        ctx.in_a_burst = state.last_typed is not None and ctx.now - state.last_typed < BURST
 
     # Every piece of free text, captions included, is assessed before any screen sees it.
     if event.assessment is not None:
@@ -335,6 +337,8 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     screen asked is handled by the screen; anything else gets a kind word and the way forward."""
     text = ctx.event.text
     screen = SCREENS[ctx.state.screen]
+    # Words where nothing was asked start or carry on a burst; an answer to a screen's question does not.
+    ctx.state.last_typed = None if screen.takes_text else ctx.now
     if protect.corrects_danger(ctx, text):
         # "he never said no contact. he just needs space. nobody is in danger": both readings at once.
         state = ctx.state
@@ -472,6 +476,10 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         # Someone telling what happened ("he just posted a story with some girl... 5 weeks yaar"), at
         # 01:30 in a trial, got "I'm not sure what to do with that here".
         faq.acknowledge(ctx, ctx.t("heard_short"), [keep.keep_row(ctx, text), row(("Menu", "_menu"))])
+    elif ctx.in_a_burst and not _SOUND.fullmatch(" ".join(text.casefold().split())):
+        # The rest of a burst ("bruh i texted him" / "like 20 min ago 💀" / "he hasnt said anything"):
+        # trial 26 got "I'm not sure what to do with that here" for each line after the first.
+        ctx.say_key("burst_heard", [keep.keep_row(ctx, text), row(("Menu", "_menu"))])
     else:
         # "ugh", "huh": a sound, not a request; "not sure what to do with that" read as cold (a trial).
         ctx.say_key("a_sound" if _SOUND.fullmatch(" ".join(text.casefold().split())) else "use_buttons")
@@ -515,6 +523,7 @@ def _pasted_draft(ctx: Ctx) -> bool:
 
 
 TELLING_WORDS = 8  # fewer is a word or two typed at the wrong place; more is someone telling something
+BURST = timedelta(minutes=2)  # lines sent this soon after the last are one thought typed in pieces
 
 
 def _goodnight(ctx: Ctx) -> None:

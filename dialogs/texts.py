@@ -219,6 +219,7 @@ REQUIRED_TEXTS = frozenset(
         "mood_corrected",
         "self_blame",
         "lonely_now",
+        "burst_heard",
         "harm_contact_again",
         "screen_no",
         "screen_no_checkin",

@@ -1215,6 +1215,10 @@ def test_someone_telling_something_where_nothing_was_asked_is_heard(kit) -> None
     assert said.startswith(kit.content.text("heard_short")) and kit.content.text("use_buttons") not in said
     conv.tap("Keep it in my journal")
     assert [e.text for e in conv.effects if isinstance(e, JournalWrite)] == [words]
+    conv.say("like just now")
+    said = conv.text()
+    assert any(said.startswith(kit.content.text("burst_heard", n)) for n in range(2)), said  # trial 26's bursts
+    conv.advance(minutes=10)
     conv.say("blue banana")
     assert conv.text().startswith(kit.content.text("use_buttons")), "two stray words are still shown the way"
 
