@@ -142,6 +142,7 @@ class UserState(_Model):
     consented_at: datetime | None = None
     last_seen: datetime | None = None
     last_typed: datetime | None = None  # when they last sent words: a burst is lines close together
+    means_said_at: datetime | None = None  # when we last asked them to put the means out of reach
     low_mood_suggested_on: date | None = None
     screened_on: date | None = None  # local date the direct safety question was last asked
     asked_after_crisis_at: datetime | None = None  # the question at the first check-in after a crisis reply

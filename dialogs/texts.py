@@ -220,6 +220,7 @@ REQUIRED_TEXTS = frozenset(
         "self_blame",
         "lonely_now",
         "burst_heard",
+        "means_distance",
         "harm_contact_again",
         "screen_no",
         "screen_no_checkin",

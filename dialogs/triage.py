@@ -121,6 +121,11 @@ _TO_THE_EX = frozenset({"draft", "urge.unsent"})
 LETTER_BAR = 0.65
 
 
+def _asks_about_the_lines(ctx: Ctx) -> bool:
+    """A question about what a crisis line does ("will they call the police"), as the model reads it."""
+    return care.lines_question(ctx) is not None
+
+
 def _goodbye_to_the_ex(ctx: Ctx, a: Assessment) -> bool:
     model_only = a.source == "model" and a.rule != "crisis" and not a.attempt
     score = dict(a.scores).get("crisis")
@@ -197,6 +202,15 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
         # 23's "darren please stop texting me... dont come to my work again" was told "It sounds like
         # they've asked for no contact", and her export said so.
         a = replace(a, boundary=False)
+    if ctx.state.crisis_active and a.danger_by_user and (
+        (a.source == "model" and a.rule != "danger") or _asks_about_the_lines(ctx)
+    ):
+        # In crisis care, the hunch that they threaten their ex is no reading at all, nor are the words
+        # of a question about the crisis line: trial 26's "if i text 988 do they call the cops or my
+        # parents" got the line for people who harm a partner.
+        a = replace(a, danger=False, danger_by_user=False)
+    if ctx.state.crisis_active and ctx.event.kind == EventKind.TEXT and care.names_means(text):
+        care.ask_for_distance(ctx)
     if _goodbye_to_the_ex(ctx, a):
         reminded = ctx.state.reminded_at
         # A practical draft from someone who shares a home or children with the ex is no goodbye:

@@ -2048,3 +2048,33 @@ def test_someone_elses_words_told_are_not_a_request_to_stop_asking(words: str, a
     from dialogs.screens import screening
 
     assert screening.asks_to_stop(words) is asked_to_stop
+
+
+def test_a_crisis_night_keeps_to_the_person_means_and_their_question_about_the_line(kit) -> None:
+    """Trial 26: "i keep looking at my meds" was filed in a safety plan with no word about them, and "if
+    i text 988 do they call the cops or my parents" got the line for people who harm a partner."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("i dont wanna be here", ACT)
+    said = texts(conv.say("i keep looking at my meds", ACT))
+    assert kit.content.text("means_distance") in said
+    lines = next(e for e in kit.content.faq if e.id == "crisis_line_privacy")
+    asks = Understanding(faq=(("crisis_line_privacy", 0.8),), faq_bar=0.26, intent_bar=0.165)
+    police = Assessment(danger=True, danger_by_user=True, source="model", rule="danger")
+    said = texts(conv.say("if i text 988 do they call the cops or my parents", police, understanding=asks))
+    assert lines.answer[0] in said and not {"danger", "danger_by_user"} & set(conv.state.flags)
+    assert conv.screen == "crisis" and conv.state.crisis_active
+
+
+def test_late_at_night_a_no_from_hours_before_holds_back_no_question(kit) -> None:
+    """Trial 26: a "no" to a false alarm at 19:00 held back the question for "whats even the point" at
+    00:40; twenty minutes later he wrote of his meds."""
+    evening = datetime(2026, 3, 2, 19, 0, tzinfo=UTC)  # London
+    conv = Conversation(kit, now=evening.replace(hour=8))
+    conv.onboard()
+    conv.now = evening
+    conv.say("going to a party tn, should be fun", ASK)
+    conv.tap("^No$")
+    conv.now = evening.replace(day=3, hour=0, minute=40)
+    said = texts(conv.say("whats even the point", ASK))
+    assert kit.content.text("screen_question") in said

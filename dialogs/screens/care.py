@@ -11,7 +11,8 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from dialogs import understanding
-from dialogs.context import Ctx, row
+from dialogs.content import FaqEntry
+from dialogs.context import Ctx, Keyboard, row
 from dialogs.model import Button, EventKind
 from dialogs.resources import ReplyKind
 from dialogs.screens.country import ask_country, set_country
@@ -130,7 +131,47 @@ def attempt_misread(ctx: Ctx) -> None:
     if not ctx.state.screen.startswith("crisis"):
         ctx.goto("crisis")
     ctx.state.crisis_active = True
-    ctx.say_key("crisis_attempt_misread", _crisis_buttons(ctx))
+    # What they thought of taking is still there: trial 26 heard "nobody needs to come" with his
+    # Adderall within reach, and was never asked to put it away.
+    if names_means(ctx.event.text) or names_means(ctx.state.crisis_held):
+        ctx.say_key("crisis_attempt_misread")
+        ask_for_distance(ctx, force=True, buttons=_crisis_buttons(ctx))
+    else:
+        ctx.say_key("crisis_attempt_misread", _crisis_buttons(ctx))
+
+
+# Pills, a rope, a bridge: the means, named during crisis care ("i keep looking at my meds", trial 26,
+# was saved as a line of his safety plan with no word about it).
+_NAMED_MEANS = re.compile(
+    r"\b(?:pills?|meds|medication|medicine|tablets?|adderall|paracetamol|tylenol|ibuprofen|xanax|oxy\w*"
+    r"|insulin|rope|belt|knife|knives|blades?|razors?|gun|firearm|bridge|ledge|roof|train tracks|bleach)\b"
+)
+MEANS_AGAIN_AFTER = timedelta(hours=6)
+
+
+LINES_QUESTION = "crisis_line_privacy"
+
+
+def lines_question(ctx: Ctx) -> FaqEntry | None:
+    """The answer on what a crisis line does, when that is what the words ask, as the model reads them."""
+    u = ctx.event.understanding
+    if u is None or not u.faq or u.faq[0][0] != LINES_QUESTION or u.faq[0][1] < u.faq_bar:
+        return None
+    return next((e for e in ctx.kit.content.faq if e.id == LINES_QUESTION), None)
+
+
+def names_means(text: str) -> bool:
+    """Means named, and not as put out of reach ("the blade box is up in the loft now")."""
+    said = " ".join(text.casefold().replace("’", "'").split())
+    return bool(_NAMED_MEANS.search(said)) and not _SAFER.search(said)
+
+
+def ask_for_distance(ctx: Ctx, *, force: bool = False, buttons: Keyboard = ()) -> None:
+    """Ask them to put the means out of reach tonight, once in a few hours."""
+    last = ctx.state.means_said_at
+    if force or last is None or ctx.now - last >= MEANS_AGAIN_AFTER:
+        ctx.state.means_said_at = ctx.now
+        ctx.say_key("means_distance", buttons)
 
 
 def still_here(ctx: Ctx) -> None:
@@ -424,6 +465,12 @@ def _crisis_handle(ctx: Ctx) -> None:
         _crisis_show(ctx)
     elif text and _SAFER.search(said):
         ctx.say_key("crisis_safer", _crisis_buttons(ctx))
+    elif text and (lines := lines_question(ctx)) is not None:
+        # "if i text 988 do they call the cops or my parents" (trial 26): answered here, in care.
+        *first, last = lines.answer
+        for part in first:
+            ctx.say(part)
+        ctx.say(last, _crisis_buttons(ctx))
     elif text and _GOING_TO_SLEEP.search(said) and not _NOT_WAKING.search(said):
         # "im gonna try to sleep" got "one of those people can be there with you right now" (a trial):
         # rest is met as rest, and the crisis stays open, so tomorrow's word still comes.

@@ -68,12 +68,22 @@ def ask(ctx: Ctx, *, held: str = "", mood: int = 0, again: bool = False, after_n
     ctx.say_key(key, ANSWERS)
 
 
+# Late at night a No from hours before holds nothing back: trial 26's "whats even the point" at 00:40,
+# after a party, was held by a "no omg" to a false alarm that evening, and got the FAQ's "I don't have a
+# ready answer"; "i keep looking at my meds" came twenty minutes later.
+NIGHT_FROM, NIGHT_UNTIL = 23, 5
+NIGHT_HOLD = timedelta(hours=2)
+
+
 def declined_recently(ctx: Ctx) -> bool:
     state = ctx.state
     if state.stop_asking_at is not None and ctx.now - state.stop_asking_at < STOP_ASKING_HOLDS:
         return True
     at = state.screen_declined_at
     hold = NO_AGAIN_HOLDS[min(max(state.screen_nos, 1), len(NO_AGAIN_HOLDS)) - 1]
+    hour = ctx.now.astimezone(ctx.zone).hour
+    if hour >= NIGHT_FROM or hour < NIGHT_UNTIL:
+        hold = min(hold, NIGHT_HOLD)
     return at is not None and ctx.now - at < hold
 
 
