@@ -176,12 +176,6 @@ _DISPUTES = re.compile(
     rf"|\b(?:that'?s|it'?s|this is|that is|it is|isn'?t|wasn'?t|not) (?:not )?(?:even )?(?:a )?{_PROBLEM_NAMED}\b"
     rf"|^\W*{_PROBLEM_NAMED}\W*\?|\byou(?:'ve| have)? (?:got it|read (?:it|that)) wrong\b|\byou(?:'re| are) wrong\b"
 )
-_DISPUTE_WORDS = 30
-
-
-def _disputes_review(text: str) -> bool:
-    said = " ".join(text.casefold().replace("’", "'").split())
-    return len(said.split()) <= _DISPUTE_WORDS and bool(_DISPUTES.search(said))
 
 
 # "Really? I was not sure about the last sentence... Is that not a little bitter?", under a review:
@@ -193,12 +187,18 @@ _ABOUT_IT = re.compile(
     r"|neutral|polite|too much)\b"
     r"|\bis the tone\b|\bwhy do you (?:ask|say|think|mention)\b"
 )
-_ABOUT_IT_WORDS = 45
+# Under a review, words about it rather than a new draft: the pattern, the most words, and whether a
+# question mark is needed.
+_ABOUT_REVIEW: dict[str, tuple[re.Pattern[str], int, bool]] = {
+    "disputed": (_DISPUTES, 30, False),
+    "question": (_ABOUT_IT, 45, True),
+}
 
 
-def _asks_about_it(text: str) -> bool:
+def _about_review(kind: str, text: str) -> bool:
+    pattern, most, asked = _ABOUT_REVIEW[kind]
     said = " ".join(text.casefold().replace("’", "'").split())
-    return "?" in said and len(said.split()) <= _ABOUT_IT_WORDS and bool(_ABOUT_IT.search(said))
+    return (not asked or "?" in said) and len(said.split()) <= most and bool(pattern.search(said))
 
 
 def _asks_whether_to_send(text: str) -> bool:
@@ -215,10 +215,10 @@ def _handle(ctx: Ctx) -> None:
         ctx.say_key("draft_not_sending", [row(("Menu", "_menu"))])
         ctx.goto(str(ctx.state.resume_screen or "menu"))
         return
-    if ctx.state.data.get("reviewed") and _disputes_review(text):
+    if ctx.state.data.get("reviewed") and _about_review("disputed", text):
         ctx.say_key("draft_disputed", [row(("Review another", "again"), ("Back", "_back"))])
         return
-    if ctx.state.data.get("reviewed") and _asks_about_it(text):
+    if ctx.state.data.get("reviewed") and _about_review("question", text):
         ctx.say_key("draft_question", [row(("Review another", "again"), ("Back", "_back"))])
         return
     if ctx.state.data.get("reviewed") and _asks_whether_to_send(text):
