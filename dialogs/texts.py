@@ -221,6 +221,7 @@ REQUIRED_TEXTS = frozenset(
         "lonely_now",
         "burst_heard",
         "means_distance",
+        "crisis_reached",
         "harm_contact_again",
         "screen_no",
         "screen_no_checkin",

@@ -143,7 +143,9 @@ LEAN_ASKED_WITHIN = timedelta(hours=24)
 def _lean_asked(ctx: Ctx, a: Assessment, text: str) -> bool:
     told, misread = ctx.state.crisis_told_at, ctx.state.misread_at
     recent = told is not None and ctx.now - told < LEAN_ASKED_WITHIN and (misread is None or misread < told)
-    lean = a.crisis == CrisisZone.NONE and a.crisis_lean and recent
+    # ... and in the small hours: trial 26's "whats even the point" at 00:40, after a party, got "I
+    # don't have a ready answer"; "i dont wanna be here" came a minute later.
+    lean = a.crisis == CrisisZone.NONE and a.crisis_lean and (recent or screening.at_night(ctx))
     # A goodnight is not a lean: "ok. im going to try and sleep. night", five minutes after "im not
     # going to do anything i just needed to say it", was asked the question again (a trial).
     return lean and not care.in_care(ctx) and not screening.declined_recently(ctx) and not care.sleep_only(text)

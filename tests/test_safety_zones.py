@@ -2078,3 +2078,22 @@ def test_late_at_night_a_no_from_hours_before_holds_back_no_question(kit) -> Non
     conv.now = evening.replace(day=3, hour=0, minute=40)
     said = texts(conv.say("whats even the point", ASK))
     assert kit.content.text("screen_question") in said
+
+
+def test_a_lean_in_the_small_hours_is_asked_and_reaching_a_line_is_met(kit) -> None:
+    """Trial 26: "whats even the point" at 00:40 got "I don't have a ready answer"; "i texted 988" and
+    "someone is answering me" got "Please reach one of those people if you can"."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard()
+    lean = Assessment(source="model", crisis_lean=True)
+    conv.now = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # London, afternoon
+    conv.command("menu")
+    assert kit.content.text("screen_question") not in texts(conv.say("whats even the point", lean))
+    conv.now = datetime(2026, 3, 3, 0, 40, tzinfo=UTC)
+    conv.command("menu")
+    assert kit.content.text("screen_question") in texts(conv.say("whats even the point", lean))
+    conv.tap("^Yes$")
+    assert conv.state.crisis_active
+    for words in ("i texted 988", "someone is answering me"):
+        said = texts(conv.say(words, NONE))
+        assert said.startswith(kit.content.text("crisis_reached")), said

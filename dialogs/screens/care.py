@@ -149,6 +149,12 @@ _NAMED_MEANS = re.compile(
 MEANS_AGAIN_AFTER = timedelta(hours=6)
 
 
+_REACHED_A_LINE = re.compile(
+    r"\b(?:i )?(?:texted|called|rang|phoned|messaged|reached|contacted|(?:am |im |i'?m )?(?:talking|speaking) to"
+    r"|spoke to|got through to) (?:988|116 ?123|them|the (?:line|lifeline|helpline|hotline|crisis line)|samaritans"
+    r"|lifeline|someone there|a counsel?lor|\d{3,})\b"
+    r"|\bsomeone(?: is|'s)? (?:answering|answered|replied|replying|texting me back|picked up)\b"
+)
 LINES_QUESTION = "crisis_line_privacy"
 
 
@@ -471,6 +477,9 @@ def _crisis_handle(ctx: Ctx) -> None:
         for part in first:
             ctx.say(part)
         ctx.say(last, _crisis_buttons(ctx))
+    elif text and _REACHED_A_LINE.search(said):
+        # "i texted 988", "someone is answering me" (trial 26) got "Please reach one of those people".
+        ctx.say_key("crisis_reached", _crisis_buttons(ctx))
     elif text and _GOING_TO_SLEEP.search(said) and not _NOT_WAKING.search(said):
         # "im gonna try to sleep" got "one of those people can be there with you right now" (a trial):
         # rest is met as rest, and the crisis stays open, so tomorrow's word still comes.
