@@ -222,6 +222,7 @@ REQUIRED_TEXTS = frozenset(
         "burst_heard",
         "means_distance",
         "crisis_reached",
+        "crisis_reached_again",
         "harm_contact_again",
         "screen_no",
         "screen_no_checkin",

@@ -479,7 +479,9 @@ def _crisis_handle(ctx: Ctx) -> None:
         ctx.say(last, _crisis_buttons(ctx))
     elif text and _REACHED_A_LINE.search(said):
         # "i texted 988", "someone is answering me" (trial 26) got "Please reach one of those people".
-        ctx.say_key("crisis_reached", _crisis_buttons(ctx))
+        again = bool(ctx.state.data.get("reached"))
+        ctx.state.data["reached"] = True
+        ctx.say_key("crisis_reached_again" if again else "crisis_reached", _crisis_buttons(ctx))
     elif text and _GOING_TO_SLEEP.search(said) and not _NOT_WAKING.search(said):
         # "im gonna try to sleep" got "one of those people can be there with you right now" (a trial):
         # rest is met as rest, and the crisis stays open, so tomorrow's word still comes.
