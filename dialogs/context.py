@@ -17,6 +17,7 @@ from dialogs.state import UserState
 __all__ = ["Ctx", "Keyboard", "row"]
 
 Keyboard = Sequence[Sequence[Button]]
+NIGHT_FROM, NIGHT_UNTIL = 23, 5  # local hours
 
 
 def row(*buttons: tuple[str, str]) -> tuple[Button, ...]:
@@ -54,6 +55,12 @@ class Ctx:
     flags_before: frozenset[str] = frozenset()
     in_a_burst: bool = False  # these words came within a minute or two of their last ones
     _nonce: int | None = None
+
+    @property
+    def at_night(self) -> bool:
+        """The small hours where they are, when a low line weighs most."""
+        hour = self.now.astimezone(self.zone).hour
+        return hour >= NIGHT_FROM or hour < NIGHT_UNTIL
 
     @property
     def zone(self) -> ZoneInfo:

@@ -145,7 +145,7 @@ def _lean_asked(ctx: Ctx, a: Assessment, text: str) -> bool:
     recent = told is not None and ctx.now - told < LEAN_ASKED_WITHIN and (misread is None or misread < told)
     # ... and in the small hours: trial 26's "whats even the point" at 00:40, after a party, got "I
     # don't have a ready answer"; "i dont wanna be here" came a minute later.
-    lean = a.crisis == CrisisZone.NONE and a.crisis_lean and (recent or screening.at_night(ctx))
+    lean = a.crisis == CrisisZone.NONE and a.crisis_lean and (recent or ctx.at_night)
     # A goodnight is not a lean: "ok. im going to try and sleep. night", five minutes after "im not
     # going to do anything i just needed to say it", was asked the question again (a trial).
     return lean and not care.in_care(ctx) and not screening.declined_recently(ctx) and not care.sleep_only(text)

@@ -114,6 +114,23 @@ def test_a_typed_answer_at_the_next_check_in_is_not_met_with_the_welcome_back(ki
     assert kit.content.text("after_crisis_welcome", name="Sam")[:40] not in said
 
 
+def test_an_apology_for_the_crisis_night_at_the_next_check_in_is_met(kit):
+    """Trial 26: "sorry abt last night" / "thats so embarrassing omg", at the morning's check-in, got
+    "pick the number from 1 to 5"."""
+    from datetime import UTC, datetime
+
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard(time="09:00")
+    conv.now = datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
+    conv.say("i want to die")
+    conv.tap("I'm safe now")
+    conv.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    conv.due()
+    assert conv.screen.startswith("checkin.")
+    said = "\n".join(r.text for r in conv.say("sorry abt last night. thats so embarrassing omg"))
+    assert kit.content.text("after_crisis_welcome", name="Sam")[:40] in said
+
+
 def test_grounding_and_safety_plan_from_the_crisis_reply(kit):
     conv = Conversation(kit)
     conv.onboard()

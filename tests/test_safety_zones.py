@@ -2098,3 +2098,18 @@ def test_a_lean_in_the_small_hours_is_asked_and_reaching_a_line_is_met(kit) -> N
     assert said.startswith(kit.content.text("crisis_reached")), said
     said = texts(conv.say("someone is answering me", NONE))
     assert said.startswith(kit.content.text("crisis_reached_again")), "not the same words twice"
+
+
+def test_safe_now_in_the_small_hours_offers_no_step(kit) -> None:
+    """Trial 26: "ok im safe" at 01:55 was answered with "Today's step" among the buttons."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard()
+    conv.now = datetime(2026, 3, 3, 1, 55, tzinfo=UTC)  # London
+    conv.say("i dont wanna be here", ACT)
+    conv.tap("I'm safe now")
+    assert "Today's step" not in conv.labels() and "Help now" in conv.labels()
+    day = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    day.onboard()
+    day.say("i dont wanna be here", ACT)
+    day.tap("I'm safe now")
+    assert "Today's step" in day.labels()

@@ -215,12 +215,17 @@ def welcome_back(ctx: Ctx) -> None:
         return
     if _corrects(ctx.event.text):
         return  # "that's not what i meant": sorry is owed, not "nothing needs an apology"
-    if state.screen.startswith("checkin."):
+    if state.screen.startswith("checkin.") and not _SORRY.search(ctx.event.text.casefold()):
         # An answer to a check-in's question ("yes", to "have you been in touch?"): a trial's got
-        # "Nothing you told me... needs an apology" in place of anything about the contact.
+        # "Nothing you told me... needs an apology" in place of anything about the contact. An apology
+        # is met there too: trial 26's "sorry abt last night" / "thats so embarrassing omg" got "pick
+        # the number from 1 to 5".
         return
     state.crisis_welcomed_at = ctx.now
     ctx.say_key("after_crisis_welcome")
+
+
+_SORRY = re.compile(r"\b(?:sorry|embarrass\w*|ashamed|cringe|apolog\w*|so awkward)\b")
 
 
 def follow_up(ctx: Ctx) -> None:
@@ -573,7 +578,9 @@ def _calm_show(ctx: Ctx) -> None:
     no_call = ctx.state.data.pop("no_call", False)
     key = "crisis_misread" if ctx.state.data.pop("misread", False) else "crisis_go_on"  # said once
     key = "crisis_go_on_no_call" if no_call and key == "crisis_go_on" else key
-    ctx.say_key(key, [row(way_on, ("Menu", "_menu")), row(("Help now", "sos"))])
+    # In the small hours the day's step is no way on: trial 26 was offered it at 01:55, safe a minute.
+    first = row(("Menu", "_menu")) if ctx.at_night and not _in_intake(ctx) else row(way_on, ("Menu", "_menu"))
+    ctx.say_key(key, [first, row(("Help now", "sos"))])
 
 
 def _calm_handle(ctx: Ctx) -> None:

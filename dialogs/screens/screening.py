@@ -14,7 +14,7 @@ from dialogs.screens.care import crisis
 from dialogs.screens.interrupt import asked_so_far, hand_back, interrupt, return_from
 from dialogs.screens.registry import register
 
-__all__ = ["ask", "asks_to_stop", "at_night", "declined_recently", "low_mood_needs_asking", "record_no", "stop_asking"]
+__all__ = ["ask", "asks_to_stop", "declined_recently", "low_mood_needs_asking", "record_no", "stop_asking"]
 
 ANSWERS = (row(("Yes", "yes"), ("Not sure", "unsure"), ("No", "no")),)
 # After a "No", a message in the unsure zone gets a gentle line rather than the same question again:
@@ -71,7 +71,6 @@ def ask(ctx: Ctx, *, held: str = "", mood: int = 0, again: bool = False, after_n
 # Late at night a No from hours before holds nothing back: trial 26's "whats even the point" at 00:40,
 # after a party, was held by a "no omg" to a false alarm that evening, and got the FAQ's "I don't have a
 # ready answer"; "i keep looking at my meds" came twenty minutes later.
-NIGHT_FROM, NIGHT_UNTIL = 23, 5
 NIGHT_HOLD = timedelta(hours=2)
 
 
@@ -81,14 +80,9 @@ def declined_recently(ctx: Ctx) -> bool:
         return True
     at = state.screen_declined_at
     hold = NO_AGAIN_HOLDS[min(max(state.screen_nos, 1), len(NO_AGAIN_HOLDS)) - 1]
-    if at_night(ctx):
+    if ctx.at_night:
         hold = min(hold, NIGHT_HOLD)
     return at is not None and ctx.now - at < hold
-
-
-def at_night(ctx: Ctx) -> bool:
-    hour = ctx.now.astimezone(ctx.zone).hour
-    return hour >= NIGHT_FROM or hour < NIGHT_UNTIL
 
 
 # "She said yes, Klaus, I am, and please do not ask me that again": someone else's words, told (trial
