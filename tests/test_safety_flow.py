@@ -94,9 +94,8 @@ def test_asking_for_a_number_in_the_safety_plan_gets_the_lines_and_the_same_step
     assert not any("number in the uk" in v for v in conv.state.safety_plan.values())
 
 
-def test_a_typed_answer_at_the_next_check_in_is_not_met_with_the_welcome_back(kit):
-    """A trial: "yes", typed to "have you been in touch with your ex?" the morning after a crisis
-    reply, got "Nothing you told me... needs an apology", and nothing about the contact."""
+def _at_the_check_in_after_a_crisis_night(kit) -> Conversation:
+    """A crisis reply at 23:00, "I'm safe now", and the next morning's check-in open."""
     from datetime import UTC, datetime
 
     conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
@@ -106,6 +105,14 @@ def test_a_typed_answer_at_the_next_check_in_is_not_met_with_the_welcome_back(ki
     conv.tap("I'm safe now")
     conv.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
     conv.due()
+    assert conv.screen.startswith("checkin.")
+    return conv
+
+
+def test_a_typed_answer_at_the_next_check_in_is_not_met_with_the_welcome_back(kit):
+    """A trial: "yes", typed to "have you been in touch with your ex?" the morning after a crisis
+    reply, got "Nothing you told me... needs an apology", and nothing about the contact."""
+    conv = _at_the_check_in_after_a_crisis_night(kit)
     conv.tap("^3")
     conv.tap("^No$")  # the first check-in after a crisis reply asks directly
     conv.tap("^3$")
@@ -117,16 +124,7 @@ def test_a_typed_answer_at_the_next_check_in_is_not_met_with_the_welcome_back(ki
 def test_an_apology_for_the_crisis_night_at_the_next_check_in_is_met(kit):
     """Trial 26: "sorry abt last night" / "thats so embarrassing omg", at the morning's check-in, got
     "pick the number from 1 to 5"."""
-    from datetime import UTC, datetime
-
-    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    conv.onboard(time="09:00")
-    conv.now = datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
-    conv.say("i want to die")
-    conv.tap("I'm safe now")
-    conv.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
-    conv.due()
-    assert conv.screen.startswith("checkin.")
+    conv = _at_the_check_in_after_a_crisis_night(kit)
     said = "\n".join(r.text for r in conv.say("sorry abt last night. thats so embarrassing omg"))
     assert kit.content.text("after_crisis_welcome", name="Sam")[:40] in said
 
