@@ -635,7 +635,7 @@ class ChatService:
             async with self.store.user(item.key) as tx:
                 data = await tx.export()
             zone = _zone(UserState.model_validate_json(data["users"][0]["state"])) if data.get("users") else UTC
-            titles: dict[str, str] = {str(step.key): step.title for step in self.kit.resources.safety_plan}
+            titles = self.kit.resources.plan_titles
             mine = readable(
                 data,
                 zone,

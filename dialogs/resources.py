@@ -30,6 +30,7 @@ from dialogs.yamlfile import load_model
 __all__ = [
     "PLAN_STEPS",
     "RESOURCES_FILE",
+    "STAYING_SAFE_STEPS",
     "Helpline",
     "ReplyKind",
     "SafetyPlanStep",
@@ -48,6 +49,11 @@ CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 ReplyKind = Literal["crisis", "attempt", "danger", "danger_by_user", "boundary", "moved_on"]
 PlanStepId = Literal["warning_signs", "coping", "people", "professionals", "safe_place"]
 PLAN_STEPS: tuple[PlanStepId, ...] = ("warning_signs", "coping", "people", "professionals", "safe_place")
+# The staying-safe plan, for someone the ex frightens or harms: kept beside the safety plan's answers.
+StayingSafeStepId = Literal["stay_people", "stay_place", "stay_record", "stay_changes", "stay_ready"]
+STAYING_SAFE_STEPS: tuple[StayingSafeStepId, ...] = (
+    "stay_people", "stay_place", "stay_record", "stay_changes", "stay_ready",
+)  # fmt: skip
 
 # Which placeholders each reply may use; {lines} is required where listed.
 _PLACEHOLDERS: dict[str, frozenset[str]] = {
@@ -87,7 +93,7 @@ class CountryLines(_Strict):
 
 
 class SafetyPlanStep(_Strict):
-    key: PlanStepId  # where the answer is kept in UserState.safety_plan
+    key: PlanStepId | StayingSafeStepId  # where the answer is kept in UserState.safety_plan
     title: str = Field(min_length=1, max_length=60)
     question: Message
 
@@ -134,6 +140,7 @@ class SafetyResources(_Strict):
     grounding: list[Message] = Field(min_length=3, max_length=8)  # 5-4-3-2-1 senses, one step each
     breathing: list[Message] = Field(min_length=3, max_length=8)  # paced breathing, one step each
     safety_plan: list[SafetyPlanStep]
+    staying_safe_plan: list[SafetyPlanStep]
     replies: SafetyReplies
 
     @field_validator("timezones")
@@ -145,12 +152,20 @@ class SafetyResources(_Strict):
             raise ValueError(f"not IANA time-zone names: {', '.join(unknown)}")
         return zones
 
-    @field_validator("safety_plan")
+    @field_validator("safety_plan", "staying_safe_plan")
     @classmethod
-    def _five_steps(cls, steps: list[SafetyPlanStep]) -> list[SafetyPlanStep]:
-        if tuple(step.key for step in steps) != PLAN_STEPS:
-            raise ValueError(f"the safety plan needs exactly these steps in order: {', '.join(PLAN_STEPS)}")
+    def _five_steps(cls, steps: list[SafetyPlanStep], info: ValidationInfo) -> list[SafetyPlanStep]:
+        safety = info.field_name == "safety_plan"
+        wanted = PLAN_STEPS if safety else STAYING_SAFE_STEPS
+        if tuple(step.key for step in steps) != wanted:
+            plan = "the safety plan" if safety else "the staying-safe plan"
+            raise ValueError(f"{plan} needs exactly these steps in order: {', '.join(wanted)}")
         return steps
+
+    @property
+    def plan_titles(self) -> dict[str, str]:
+        """Each step's title by where its answer is kept, for both plans."""
+        return {str(step.key): step.title for step in (*self.safety_plan, *self.staying_safe_plan)}
 
     @model_validator(mode="after")
     def _zones_point_at_countries(self) -> SafetyResources:

@@ -14,7 +14,7 @@ from dialogs import understanding
 from dialogs.content import FaqEntry
 from dialogs.context import Ctx, Keyboard, row
 from dialogs.model import Button, EventKind
-from dialogs.resources import ReplyKind
+from dialogs.resources import ReplyKind, SafetyPlanStep
 from dialogs.screens.country import ask_country, set_country
 from dialogs.screens.lines import country, lines_text, say_reply
 from dialogs.screens.registry import SCREENS, is_main, register, show
@@ -642,18 +642,33 @@ register("grounding", _grounding_show, _grounding_handle, takes_text=True)
 
 
 # --- safety plan ---------------------------------------------------------------------------------------------
-def _start_plan(ctx: Ctx) -> None:
-    ctx.goto("plan", step=0)
-    ctx.say_key("plan_intro")
+# Two plans share this screen: the safety plan, for thoughts of self-harm, and the staying-safe plan
+# (data "plan": STAY), for someone the ex frightens or harms. Their answers are kept side by side.
+STAY = "stay"
+
+
+def _start_plan(ctx: Ctx, kind: str = "") -> None:
+    ctx.goto("plan", step=0, plan=kind)
+    ctx.say_key("stay_plan_intro" if kind == STAY else "plan_intro")
     _plan_show(ctx)
 
 
+def _plan_kind(ctx: Ctx) -> str:
+    return STAY if ctx.state.data.get("plan") == STAY else ""
+
+
+def _plan_steps(ctx: Ctx, kind: str) -> list[SafetyPlanStep]:
+    res = ctx.kit.resources
+    return res.staying_safe_plan if kind == STAY else res.safety_plan
+
+
 def _plan_show(ctx: Ctx) -> None:
-    steps = ctx.kit.resources.safety_plan
+    kind = _plan_kind(ctx)
+    steps = _plan_steps(ctx, kind)
     index = ctx.data_int("step")
     if index >= len(steps):
-        ctx.say_key("plan_done")
-        _show_plan(ctx)
+        ctx.say_key("stay_plan_done" if kind == STAY else "plan_done")
+        _show_plan(ctx, kind)
         ctx.goto("crisis" if ctx.state.crisis_active else ctx.state.resume_screen or "menu")
         if ctx.state.crisis_active:
             ctx.say_key("crisis_offer", _crisis_buttons(ctx))
@@ -677,14 +692,15 @@ def _asks_for_a_number(text: str) -> bool:
 
 
 def _plan_handle(ctx: Ctx) -> None:
-    steps = ctx.kit.resources.safety_plan
+    kind = _plan_kind(ctx)
+    steps = _plan_steps(ctx, kind)
     index = ctx.data_int("step")
     if ctx.event.button == "stop":
         index = len(steps)
     elif index < len(steps) and _asks_for_a_number(ctx.event.text):
         # "what is the number in spain?", typed at the plan's step for people to call (a trial's was
         # saved into her plan word for word, unanswered): the lines, and the same step again.
-        ctx.say_key("plan_numbers", lines=lines_text(ctx, "crisis"))
+        ctx.say_key("plan_numbers", lines=lines_text(ctx, "danger" if kind == STAY else "crisis"))
     elif index < len(steps) and ctx.event.text.strip():
         plan = dict(ctx.state.safety_plan)
         plan[steps[index].key] = ctx.event.text.strip()[:1000]
@@ -692,21 +708,22 @@ def _plan_handle(ctx: Ctx) -> None:
         index += 1
     else:
         index += 1
-    ctx.state.data = {"step": index}
+    ctx.state.data = {"step": index, "plan": kind}
     _plan_show(ctx)
 
 
 register("plan", _plan_show, _plan_handle, takes_text=True)
 
 
-def _show_plan(ctx: Ctx) -> None:
+def _has_plan(ctx: Ctx, kind: str) -> bool:
+    return any(ctx.state.safety_plan.get(step.key) for step in _plan_steps(ctx, kind))
+
+
+def _show_plan(ctx: Ctx, kind: str = "") -> None:
     plan = ctx.state.safety_plan
-    if not plan:
-        return
-    lines = [
-        f"{step.title}: {plan[step.key]}" for step in ctx.kit.resources.safety_plan if plan.get(step.key)
-    ]
-    ctx.say(ctx.t("plan_show", plan="\n".join(lines)))
+    lines = [f"{step.title}: {plan[step.key]}" for step in _plan_steps(ctx, kind) if plan.get(step.key)]
+    if lines:
+        ctx.say(ctx.t("stay_plan_show" if kind == STAY else "plan_show", plan="\n".join(lines)))
 
 
 def sos(ctx: Ctx) -> None:
@@ -725,14 +742,18 @@ def sos(ctx: Ctx) -> None:
         ctx.say_key("sos_abuse", lines=lines_text(ctx, "danger"))
     if "danger_by_user" in ctx.state.flags:
         ctx.say_key("sos_behaviour", lines=lines_text(ctx, "danger_by_user"))
+    _show_plan(ctx, STAY)
     _show_plan(ctx)
     ctx.goto("sos")
     _sos_show(ctx)
 
 
 def _sos_show(ctx: Ctx) -> None:
-    plan_label = "Update my safety plan" if ctx.state.safety_plan else "Make a safety plan"
+    plan_label = "Update my safety plan" if _has_plan(ctx, "") else "Make a safety plan"
     rows = [row(("A grounding exercise", "ground"), (plan_label, "plan"))]
+    if ctx.state.harmed_by_ex or _has_plan(ctx, STAY):
+        stay_label = "Update my staying-safe plan" if _has_plan(ctx, STAY) else "Make a staying-safe plan"
+        rows.insert(0 if ctx.state.harmed_by_ex and not ctx.state.crisis_active else 1, row((stay_label, "stay")))
     if not ctx.state.profile.country:
         rows.append(row(("Numbers for my country", "country")))
     rows.append(row(("Back", "_back")))
@@ -745,6 +766,8 @@ def _sos_handle(ctx: Ctx) -> None:
         _grounding_show(ctx)
     elif ctx.event.button == "plan":
         _start_plan(ctx)
+    elif ctx.event.button == "stay":
+        _start_plan(ctx, STAY)
     elif ctx.event.button == "country":
         ask_country(ctx, then="sos")
     else:

@@ -337,8 +337,9 @@ def test_crisis_reply_without_lines_is_refused(tmp_path: Path) -> None:
         load_resources(tmp_path)
 
 
-def test_missing_plan_step_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("plan", "name"), [("safety_plan", "safety plan"), ("staying_safe_plan", "staying-safe plan")])
+def test_missing_plan_step_is_refused(tmp_path: Path, plan: str, name: str) -> None:
     data = yaml.safe_load(REAL_FILE.read_text(encoding="utf-8"))
-    _copy_with(tmp_path, {"safety_plan": data["safety_plan"][:4]})
-    with pytest.raises(ContentError, match="safety plan needs exactly these steps"):
+    _copy_with(tmp_path, {plan: data[plan][:4]})
+    with pytest.raises(ContentError, match=f"the {name} needs exactly these steps"):
         load_resources(tmp_path)
