@@ -697,6 +697,8 @@ def _plan_handle(ctx: Ctx) -> None:
     index = ctx.data_int("step")
     if ctx.event.button == "stop":
         index = len(steps)
+    elif ctx.event.button:
+        index += 1  # Skip, tapped or typed: a typed label keeps its words, which are no answer
     elif index < len(steps) and _asks_for_a_number(ctx.event.text):
         # "what is the number in spain?", typed at the plan's step for people to call (a trial's was
         # saved into her plan word for word, unanswered): the lines, and the same step again.
