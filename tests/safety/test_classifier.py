@@ -92,6 +92,12 @@ def test_recall_and_precision_per_label(classifier: SafetyClassifier) -> None:
         ("please dont ask me every day about ending my life. I answered already", SafetyLabel.NONE),
         ("you ask me about suicide every day and i said stop", SafetyLabel.NONE),
         ("stop asking me about suicide i want to kill myself", SafetyLabel.CRISIS),
+        # trial 28: anger said the way everyone says it is left to the model, which asks; intent is not
+        ("who is she??? i could strangle him honestly", SafetyLabel.NONE),
+        ("she ate my last yogurt, i could strangle her 😂 (i love her)", SafetyLabel.NONE),
+        ("i honestly could kill him for this", SafetyLabel.NONE),
+        ("im going to strangle him when i see him", SafetyLabel.DANGER),
+        ("i want to hurt her", SafetyLabel.DANGER),
         ("", SafetyLabel.NONE),
     ],
 )
