@@ -409,7 +409,7 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         ctx.say_key("good_news")
     elif meaning.faq is not None:
         faq.answer(ctx, meaning.faq)
-    elif (harmed := "danger" in ctx.state.flags) and understanding.tells("harm_played_down", text) and (
+    elif (harmed := ctx.state.harmed_by_ex) and understanding.tells("harm_played_down", text) and (
         counts := _entry(ctx, COUNTS)
     ):
         faq.answer(ctx, counts)

@@ -36,6 +36,11 @@ _FLAGS = {
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 
 
+def _reasons(flags: Sequence[str]) -> list[str]:
+    """Harm by the person is kept under "danger" too; their export says only what they told."""
+    return [f for f in flags if not (f == "danger" and "danger_by_user" in flags)]
+
+
 def _at(value: Any, zone: tzinfo) -> datetime:
     """A stored time (ISO text on SQLite, a datetime on PostgreSQL) in the person's own zone."""
     if isinstance(value, datetime):
@@ -84,7 +89,7 @@ def readable(
     about = {
         "name": p.name,
         "path": "moving on" if state.track == "moving_on" else "reconnecting",
-        "why the path changed": [_FLAGS[f] for f in state.flags if f in _FLAGS],
+        "why the path changed": [_FLAGS[f] for f in _reasons(state.flags) if f in _FLAGS],
         "breakup date": p.breakup_date.isoformat() if p.breakup_date else None,
         "who ended it": ENDED_BY.get(p.ended_by),
         "reasons you chose": [reasons.get(r, r) for r in p.reasons],

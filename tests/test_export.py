@@ -118,3 +118,15 @@ def test_the_export_names_the_crisis_reply_and_the_question_and_no_countdown_on_
     assert "last crisis reply 2026-03-04T21:05+00:00" in text
     assert "days" not in text.split("no contact:")[1].split("\n")[0]
     assert "what I noted for your safety" not in export_text(readable(_rows(), LONDON, {}), date(2026, 4, 2)).decode()
+
+
+def test_harm_by_the_person_is_exported_as_what_they_told_only() -> None:
+    """Trial 27: "contact may not be safe" stood beside "worried about your own behaviour"."""
+    rows = _rows()
+    state = UserState.model_validate_json(str(rows["users"][0]["state"]))
+    state.flags = ["danger", "danger_by_user", "boundary"]
+    rows["users"][0]["state"] = state.model_dump_json()
+    assert readable(rows, LONDON, {})["about you"]["why the path changed"] == [
+        "worried about your own behaviour towards your ex",
+        "your ex asked for no contact",
+    ]

@@ -338,6 +338,21 @@ def test_a_known_boundary_written_as_a_reflection_is_simply_saved(kit):
     assert conv.screen == "guide.after"
 
 
+def test_someone_worried_about_their_own_behaviour_gets_no_victims_lines(kit) -> None:
+    """Trial 27: Sam, who had driven past his ex's flat and said so, opened /sos at 1am on "For
+    support with abuse or stalking"; /draft told him contact "might not be safe"; his export said so."""
+    conv = Conversation(kit)
+    conv.onboard()
+    own = Assessment(danger=True, danger_by_user=True, rule="danger")
+    said = "\n".join(r.text for r in conv.say("drove past her flat twice last night to see if her car was there", own))
+    assert "could frighten them" in said and "break an order" not in said
+    said = "\n".join(r.text for r in conv.command("sos"))
+    assert said.startswith("If you might hurt yourself"), said
+    assert "abuse or stalking" not in said and "worried about how you might act" in said
+    said = "\n".join(r.text for r in conv.command("draft", "hey, can we talk"))
+    assert kit.content.text("draft_refused_behaviour") in said and "might not be safe" not in said
+
+
 def test_sos_for_someone_the_ex_has_harmed_opens_with_help_about_the_ex(kit) -> None:
     """Trial 23: Mei, stalked by her ex and not at risk herself, opened /sos on "If you might hurt
     yourself, please reach a person now"."""

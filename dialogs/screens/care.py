@@ -733,14 +733,16 @@ def sos(ctx: Ctx) -> None:
     if not in_care(ctx):
         ctx.state.resume_screen = ctx.state.screen
     # Someone the ex has harmed, not in crisis, reaches for help about the ex first: trial 23's Mei,
-    # stalked, opened /sos on a line about hurting herself.
-    abuse_first = "danger" in ctx.state.flags and not ctx.state.crisis_active
+    # stalked, opened /sos on a line about hurting herself. Victims' lines are for victims: trial
+    # 27's Sam, worried about his own behaviour, got "support with abuse or stalking" first at 1am.
+    harmed = ctx.state.harmed_by_ex
+    abuse_first = harmed and not ctx.state.crisis_active
     if abuse_first:
         ctx.say_key("sos_abuse", lines=lines_text(ctx, "danger"))
     ctx.say_key(
         "sos", lines=lines_text(ctx, "crisis"), emergency=ctx.kit.resources.emergency(country(ctx)).how
     )
-    if "danger" in ctx.state.flags and not abuse_first:
+    if harmed and not abuse_first:
         ctx.say_key("sos_abuse", lines=lines_text(ctx, "danger"))
     if "danger_by_user" in ctx.state.flags:
         ctx.say_key("sos_behaviour", lines=lines_text(ctx, "danger_by_user"))

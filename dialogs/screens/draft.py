@@ -135,7 +135,7 @@ def _draft(ctx: Ctx) -> None:
 
 
 def _refuse(ctx: Ctx, text: str) -> None:
-    harmed = "danger" in ctx.state.flags
+    harmed = ctx.state.harmed_by_ex
     ctx.say_key("draft_stop_harmed" if harmed and tells_them_to_stop(text) else _refusal(ctx), BACK)
 
 
@@ -144,9 +144,13 @@ def _refusal(ctx: Ctx) -> str:
     flags = set(ctx.state.flags)
     # Someone who must still send messages about the children hears how to keep those safe.
     shared = "_shared" if ctx.state.profile.shares_life else ""
-    if flags & {"danger", "danger_by_user"}:
+    if ctx.state.harmed_by_ex:
         return "draft_refused_danger" + shared
-    return "draft_refused_boundary" if "boundary" in flags else "draft_refused"
+    if "boundary" in flags:
+        return "draft_refused_boundary"
+    # Worried about their own behaviour: "contact might not be safe" told trial 27's Sam something
+    # he had not said.
+    return "draft_refused_behaviour" if "danger_by_user" in flags else "draft_refused"
 
 
 # "should I send it?", typed under a review (a trial's was reviewed as a new draft, and called "calm
