@@ -906,6 +906,9 @@ def test_after_a_crisis_during_intake_the_questions_go_on_where_they_stopped(kit
     [
         "No, not at all. I only meant I would like the check-in at half past nine, after the children are asleep.",
         "what?? no god no. HE ended it",
+        # trial 28: asked about a TV character's overdose
+        "noo 🙄 its a TV show lol. you asked me that yesterday too, i promise i'm fine just sad",
+        "i promise im ok, just tired",
     ],
 )
 def test_a_typed_no_with_an_explanation_stands_against_the_models_reading(conv: Conversation, answer) -> None:

@@ -39,9 +39,11 @@ _BEFORE_NO = (
     r"(?:(?:what|wait|god|omg|oh|um+|er+|lol|haha|sorry|honestly|jesus"
     r"|i (?:just |already )?(?:told you|said)|like i said|as i said)\W+)*"
 )
+# "noo 🙄 its a TV show lol" (trial 28) is a No; so is "i'm fine" said as the answer.
 _NO = re.compile(
-    rf"^{_BEFORE_NO}(no|nope|nah|n|not really|i'?m not|im not|never)\b|\bno,? i'?m (not|ok|fine)\b"
+    rf"^{_BEFORE_NO}(no+|nope|nah+|n|not really|i'?m not|im not|never)\b|\bno+,? i'?m (not|ok|fine)\b"
     r"|\b(not at all|of course not|absolutely not|definitely not|hell no|no way)\b"
+    r"|^(?:i promise |honestly |really )?(?:i'?m|im|i am) (?:fine|ok|okay|alright|all right|safe)\b"
 )
 # "y", "i am" and "i do" count only as the answer's first words: "what do i do when i see her new
 # fella at the school gate", typed at the question, was taken for a Yes and crisis care (a trial).
