@@ -1527,6 +1527,19 @@ def test_news_of_a_reply_typed_the_same_day_brings_the_question_that_branches_no
     assert ("checkin", note) in kept, "and the note is kept"
 
 
+def test_a_reply_shouted_in_capitals_is_news_and_a_question_about_one_is_not(kit):
+    """Trial 28: "HE ANSWERED 😭😭😭" was offered a place in the journal as a note."""
+    conv = Conversation(kit)
+    conv.onboard()
+    walk_days(conv, 31)
+    conv.command("today")
+    assert conv.state.guide.read[-1] == "first_message"
+    conv.say("has he answered? no. what if he never texts me back")
+    assert conv.screen != "guide.outcome"
+    said = conv.say("HE ANSWERED 😭😭😭 'Hey Lina! so happy for you, you totally deserved it'")
+    assert said[0].text == kit.content.text("outcome_news", name="Sam") and conv.screen == "guide.outcome"
+
+
 def test_questions_about_a_reply_and_news_before_reaching_out_are_not_taken_for_news(kit):
     conv = Conversation(kit)
     conv.onboard()

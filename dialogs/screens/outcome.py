@@ -110,6 +110,9 @@ def _handle(ctx: Ctx) -> None:
 # "she wrote back", "left me on read". Not "what if he doesn't reply" (a question the FAQ answers).
 _NEWS = re.compile(
     r"\b(replied|responded|answered (me|my|it)|(texted|wrote|messaged|rang|called) (me )?back|got back to me"
+    # "HE ANSWERED 😭😭😭 'Hey Lina!...'" (trial 28: offered to keep it as a note)
+    r"|(?<!has )(?<!if )(?<!when )(?<!till )(?<!until )(he|she|they) (finally |actually |just )?"
+    r"(answered|texted me|messaged me|wrote to me)"
     r"|left me on (read|seen|delivered)|(has ?n[o']?t|did ?n[o']?t|never) (replied|answered|responded)"
     r"|no reply (yet|still)|still no reply"
     # "we both want to try again, but slowly", "Lucía and I decided to try again" (a trial: filed as a
