@@ -106,6 +106,7 @@ def _good_news_told(text: str) -> bool:
 
 
 COUNTS = "does_it_count"  # the answer for harm played down ("he never hit me or anything tho")
+URGE = "urge_to_contact"  # the answer for an urge to text them now, said among other words
 
 
 def _entry(ctx: Ctx, entry_id: str) -> FaqEntry | None:
@@ -409,6 +410,12 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         ctx.say_key("good_news")
     elif meaning.faq is not None:
         faq.answer(ctx, meaning.faq)
+    elif understanding.tells("urge_now", text) and (urge := _entry(ctx, URGE)):
+        if _a_note_near_a_question(ctx, text, question=question):
+            ctx.near = urge  # the day's note is kept, with the answer offered beside it
+            screen.handle(ctx)
+        else:
+            faq.answer(ctx, urge)
     elif (harmed := ctx.state.harmed_by_ex) and understanding.tells("harm_played_down", text) and (
         counts := _entry(ctx, COUNTS)
     ):

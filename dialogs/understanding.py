@@ -399,7 +399,7 @@ def _exact_intents(content: Content) -> dict[str, Intent]:
 
 
 # What some words tell, whatever screen they are typed on, for the engine's own answers to them.
-Telling = Literal["harm_played_down", "self_blame", "contact_again", "lonely"]
+Telling = Literal["harm_played_down", "self_blame", "contact_again", "lonely", "urge_now"]
 _TELLS: dict[Telling, re.Pattern[str]] = {
     # "he never hit me or anything tho", said after telling of control or stalking. Trial 23's was
     # filed in the journal; the answer that it counts was three menus away.
@@ -433,6 +433,14 @@ _TELLS: dict[Telling, re.Pattern[str]] = {
         r"\b(?:lonely|lonesome)\b|\b(?:feel(?:ing)?|so|very|really|all) alone\b|\bnobody needs me\b"
         r"|\b(?:no|without) (?:a )?purpose\b|\bwhat am i (?:even )?(?:for|good for)\b"
         r"|\b(?:don'?t|do not) know what to do with myself\b"
+    ),
+    # "im back home a bit drunk and i want to text him sooo bad, just 'i miss you' is it so bad??" at
+    # 2am (trial 28) got "I don't have a ready answer": the urge, now, is what the guide is for.
+    "urge_now": re.compile(
+        r"\b(?:want|wanna|need|dying|itching|tempted|about|going|gonna) (?:to )?(?:text|message|msg|call|ring"
+        r"|dm|snap|facetime|contact|reach out to|write to) (?:him|her|them|my ex)\b"
+        r"[^.!?]{0,40}?\b(?:so+ (?:bad(?:ly)?|much)|right now|rn|tonight|now|atm)\b"
+        r"|\b(?:can'?t|cannot) (?:stop|resist) (?:myself )?(?:from )?(?:texting|messaging|calling|ringing)\b"
     ),
 }
 

@@ -1527,6 +1527,31 @@ def test_news_of_a_reply_typed_the_same_day_brings_the_question_that_branches_no
     assert ("checkin", note) in kept, "and the note is kept"
 
 
+URGE_TONIGHT = "im back home a bit drunk 🍷🍷 and i want to text him sooo bad, just 'i miss you' is it so bad??"
+# As the model read it (trial 28): every answer far under its bar.
+UNSURE_OF_IT = Understanding(faq=(("urge_to_contact", 0.02), ("should_i_apologise", 0.004)), faq_bar=0.24, intent_bar=0.165)
+
+
+def test_an_urge_to_text_them_now_said_among_other_words_gets_the_answer_for_it(kit):
+    """Trial 28, at 2am: "I'm sorry, I don't have a ready answer to that one"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    said = conv.say(URGE_TONIGHT, understanding=UNSURE_OF_IT)
+    urge = next(e for e in kit.content.faq if e.id == "urge_to_contact")
+    assert said[0].text.startswith(urge.answer[0]), said[0].text
+    conv.advance(days=1)
+    conv.due()
+    conv.tap("^3")
+    conv.tap("^2")
+    conv.tap("^No")
+    assert conv.screen == "checkin.note"
+    replies = conv.say("i want to text him so bad tonight", understanding=UNSURE_OF_IT)
+    offered = [b.label for r in replies for line in r.buttons for b in line]
+    assert urge.question in offered, offered
+    kept = [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert kept == ["i want to text him so bad tonight"], "the day's note is kept"
+
+
 def test_a_reply_shouted_in_capitals_is_news_and_a_question_about_one_is_not(kit):
     """Trial 28: "HE ANSWERED 😭😭😭" was offered a place in the journal as a note."""
     conv = Conversation(kit)
