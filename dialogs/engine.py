@@ -459,7 +459,7 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         # A question the guide has no answer to is not the answer the screen asked for: said so,
         # not filed, and the screen's own question follows.
         ctx.closest = meaning.closest
-        faq.say_unanswered(ctx, ctx.t("unanswered_question"))
+        faq.say_unanswered(ctx, "unanswered_question")
         screen.show(ctx)
     elif screen.takes_text and not question:
         ctx.near = meaning.near  # a screen that files the answer may offer this beside its thanks
@@ -474,7 +474,7 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
     elif question or understanding.looks_like_question(text):
         enter_side(ctx, "faq")  # its buttons are the question list's: "See the questions" opens it
         ctx.closest = meaning.closest
-        faq.say_unanswered(ctx, ctx.t("faq_no_answer"), [row(("See the questions", "faq"), ("Back", "_back"))])
+        faq.say_unanswered(ctx, "faq_no_answer", [row(("See the questions", "faq"), ("Back", "_back"))])
     elif understanding.resting(text):
         _goodnight(ctx)
     elif understanding.tells("self_blame", text):

@@ -198,6 +198,13 @@ def good_news(text: str, *, most_words: int = 25) -> bool:
     return False
 
 
+def asks_something(text: str) -> bool:
+    """Words that open like a question somewhere, not only a question mark after a statement."""
+    if _TAG_QUESTION.search(" ".join(text.casefold().replace("’", "'").split())):
+        return True
+    return any(_asks(sentence, text) for sentence in _SENTENCES.split(text))
+
+
 def looks_like_question(text: str) -> bool:
     """A question mark, or any sentence that opens like a question ("she's seeing someone new. what
     do i even do now"): people at 2am rarely type the mark."""
@@ -335,8 +342,10 @@ def _read(text: str, u: Understanding | None, content: Content, *, answer_screen
     closest = (
         entries.get(top[0]) if asked and near is None and top and top[1] >= CLOSEST_SHARE * u.faq_bar else None
     )
-    # "today was actually good?? we got empanadas" is news, not a question the guide failed to answer.
-    unanswered = answer_screen and asked and not good_news(text)
+    # "today was actually good?? we got empanadas" is news, not a question the guide failed to answer;
+    # "sad, angry and kind of stupid??", the answer to a lesson's question, is tentative, not a question
+    # (trial 28 heard "If you were asking me something there" five times).
+    unanswered = answer_screen and asks_something(text) and not good_news(text)
     return Meaning(near=near, unanswered=unanswered, closest=closest)
 
 

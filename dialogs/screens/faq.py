@@ -109,14 +109,16 @@ def _practical_fits(ctx: Ctx, entry: FaqEntry) -> bool:
     return entry.practical and not {"danger", "boundary"} & set(ctx.state.flags)
 
 
-def say_unanswered(ctx: Ctx, text: str, buttons: Keyboard = ()) -> None:
-    """`text`, saying there is no ready answer; when an entry in this person's list came near the
-    question (`ctx.closest`), a line offering it follows, with its button above `buttons`."""
+def say_unanswered(ctx: Ctx, key: str, buttons: Keyboard = ()) -> None:
+    """The text `key`, saying there is no ready answer; when an entry in this person's list came near
+    the question (`ctx.closest`), its "_near" wording, which doesn't say no answer exists (two
+    trials heard "I don't have a ready answer" above the very one they needed), and a line offering
+    the entry, with its button above `buttons`."""
     entry, ctx.closest = ctx.closest, None
     if entry is None or entry not in entries_for(ctx):
-        ctx.say(text, buttons)
+        ctx.say(ctx.t(key), buttons)
         return
-    ctx.say(text)
+    ctx.say(ctx.t(f"{key}_near"))
     ctx.say(ctx.t("closest_offer"), [row((entry.question, f"{BUTTON_PREFIX}{entry.id}")), *buttons])
 
 
@@ -132,7 +134,7 @@ def acknowledge(ctx: Ctx, text: str, buttons: Keyboard = (), *, back_to: str = "
     if entry is None or entry not in entries_for(ctx):
         if unanswered:  # a question filed as the answer: say honestly there is no ready answer
             ctx.say(text)
-            say_unanswered(ctx, ctx.t("unanswered_note"), buttons)
+            say_unanswered(ctx, "unanswered_note", buttons)
         else:
             ctx.say(text, buttons)
         return

@@ -456,7 +456,7 @@ def _after_handle(ctx: Ctx) -> None:
         # Once the step is answered, a question is not more words for it: trial 23's "what do i do
         # about the car tho. its on both our names" was added to the feelings she had named.
         ctx.unanswered, ctx.near = False, None
-        faq.say_unanswered(ctx, ctx.t("unanswered_question"), [row(("Done for today", "done"), ("Menu", "_menu"))])
+        faq.say_unanswered(ctx, "unanswered_question", [row(("Done for today", "done"), ("Menu", "_menu"))])
     elif ctx.event.text.strip() and _second_thought(ctx):
         # A second thought after answering: it belongs with the same lesson.
         ctx.journal("reflection", ctx.event.text.strip(), ref=_current(ctx))
