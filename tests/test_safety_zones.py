@@ -240,6 +240,14 @@ def test_not_wanting_to_ring_anyone_is_met_when_they_say_they_are_safe(conv: Con
     assert said == kit.content.text("crisis_go_on_no_call") and conv.screen == "care.calm"
 
 
+def test_safe_but_carrying_something_heavy_is_not_met_with_glad_to_hear_it(conv: Conversation, kit) -> None:
+    """Trial 27: "yeah nah im not gonna do anything stupid. just feel like a burden to everyone atm"."""
+    conv.say(WISH, ACT)
+    said = texts(conv.say("yeah nah im not gonna do anything stupid. just feel like a burden to everyone atm", NONE))
+    assert said == kit.content.text("crisis_go_on_heavy") and "glad to hear it" not in said
+    assert conv.screen == "care.calm" and not conv.state.crisis_active
+
+
 @pytest.mark.parametrize("before", ["nothing", "misread", "a day ago"])
 def test_a_lean_alone_is_not_asked_about(kit, before: str) -> None:
     conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))

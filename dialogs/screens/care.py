@@ -469,7 +469,7 @@ def _crisis_handle(ctx: Ctx) -> None:
         if not _handle_held(ctx):
             calm(ctx, misread=True)
     elif button == "goon" or (text and _says(text, _SAFE_NOW)):
-        calm(ctx, no_call=bool(text) and bool(_NO_CALL.search(said)))
+        calm(ctx, no_call=bool(text) and bool(_NO_CALL.search(said)), heavy=bool(text) and bool(_HEAVY.search(said)))
     elif text and ctx.kit.resources.country_for_text(text):
         set_country(ctx, ctx.kit.resources.country_for_text(text))
         say_reply(ctx, "crisis")
@@ -541,7 +541,17 @@ _NO_CALL = re.compile(
 )
 
 
-def calm(ctx: Ctx, *, misread: bool = False, quiet: bool = False, no_call: bool = False) -> None:
+# Safe, and still carrying something heavy: trial 27's "yeah nah im not gonna do anything stupid. just
+# feel like a burden to everyone atm" was told "I'm glad to hear it".
+_HEAVY = re.compile(
+    r"\b(?:burden|worthless|hopeless|empty|numb|pointless|no point|alone|lonely|nobody cares|no one cares"
+    r"|hate myself|(?:so|really|very) (?:low|down|tired)|drunk|drinking|wasted|cant stop crying|can'?t stop crying)\b"
+)
+
+
+def calm(
+    ctx: Ctx, *, misread: bool = False, quiet: bool = False, no_call: bool = False, heavy: bool = False
+) -> None:
     """After a crisis: a quiet place with a choice, never straight back into contact topics.
 
     `misread`: they said the crisis reply misread them; it says sorry rather than "glad to hear it",
@@ -564,7 +574,7 @@ def calm(ctx: Ctx, *, misread: bool = False, quiet: bool = False, no_call: bool 
     ctx.state.resume_screen = resume if resume.startswith(("guide.", "intake.")) else ""
     if quiet:  # the caller says what comes next
         return
-    ctx.goto("care.calm", misread=misread, no_call=no_call)
+    ctx.goto("care.calm", misread=misread, no_call=no_call, heavy=heavy)
     _calm_show(ctx)
 
 
@@ -577,7 +587,9 @@ def _calm_show(ctx: Ctx) -> None:
     way_on = ("Carry on with the questions", "intake") if _in_intake(ctx) else ("Today's step", "guide")
     no_call = ctx.state.data.pop("no_call", False)
     key = "crisis_misread" if ctx.state.data.pop("misread", False) else "crisis_go_on"  # said once
+    heavy = ctx.state.data.pop("heavy", False)
     key = "crisis_go_on_no_call" if no_call and key == "crisis_go_on" else key
+    key = "crisis_go_on_heavy" if heavy and key == "crisis_go_on" else key
     # In the small hours the day's step is no way on: trial 26 was offered it at 01:55, safe a minute.
     first = row(("Menu", "_menu")) if ctx.at_night and not _in_intake(ctx) else row(way_on, ("Menu", "_menu"))
     ctx.say_key(key, [first, row(("Help now", "sos"))])
