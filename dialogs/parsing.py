@@ -92,6 +92,8 @@ def _hour(word: str) -> str:
     return _HOUR_WORDS.get(word, word)
 
 
+# "20h30", "21h": how much of Europe writes the time (trial 28's Paris student got "I couldn't read that").
+_H_CLOCK = re.compile(r"(?<![\d:.])(?<!in )(?<!for )(?<!every )(?<!within )([01]?\d|2[0-3])h([0-5]\d)?\b")
 _ISH = re.compile(r"(?<![\d:.])(\d{1,2}(?::\d{2})?) ?-?ish\b")
 _PM_WORDS = re.compile(r"\b(?:arvo|afternoon|evening|tonight|at night|after work|after dinner)\b")
 _AM_WORDS = re.compile(r"\b(?:morning|mornings|brekkie|breakfast|before work)\b")
@@ -107,6 +109,7 @@ def _spoken(text: str) -> str:
     "10 at night", "5ish", and one bare hour beside a word for the half of the day ("arvo? like
     5ish" is 5pm)."""
     t = text.lower().replace("’", "'")
+    t = _H_CLOCK.sub(lambda m: f"{m.group(1)}:{m.group(2) or '00'}", t)
     for pattern, digits in _SPOKEN_CLOCK:
         t = pattern.sub(digits, t)
     t = _ISH.sub(r"\1", t)
@@ -235,7 +238,8 @@ def parse_timezone(text: str) -> str | None:
             return raw
     except (ZoneInfoNotFoundError, ValueError):
         pass
-    low = " ".join(raw.lower().replace("_", " ").split()).strip(" .!")  # "Toronto, Canada." (a trial)
+    # "Toronto, Canada." (a trial); "Paris 🇫🇷" (another): punctuation and emoji are no part of a place.
+    low = " ".join(re.sub(r"[^\w\s,/+:'-]", " ", raw.lower().replace("_", " ")).split()).strip(" .!,")
     for name in available_timezones():
         if name.lower() == low.replace(" ", "_"):
             return name

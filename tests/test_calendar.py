@@ -563,6 +563,9 @@ def test_quiet_hours_move_out_of_the_way_of_a_chosen_time(
         ("after work, 6ish", dt.time(18, 0)),
         ("mornings, around 7", dt.time(7, 0)),
         ("i have 2 kids and im busiest in the evening", None),
+        ("20h30 if possible", dt.time(20, 30)),  # trial 28, in Paris
+        ("21h", dt.time(21, 0)),
+        ("in 2h", None),
     ],
 )
 def test_a_check_in_time_is_read_from_a_sentence_only_when_it_says_one(text: str, when: dt.time | None) -> None:
@@ -580,6 +583,7 @@ def test_a_check_in_time_is_read_from_a_sentence_only_when_it_says_one(text: str
         ("bengaluru", "Asia/Kolkata"),
         ("Europe/Berlin", "Europe/Berlin"),
         ("utc+2", "Etc/GMT-2"),
+        ("Paris 🇫🇷", "Europe/Paris"),  # trial 28
         ("nowhere land", None),
     ],
 )
