@@ -450,7 +450,8 @@ def test_children_and_a_new_partner_said_together_at_intake_are_both_heard(kit, 
 
 @pytest.mark.parametrize(
     ("typed", "contact"),
-    [("he is with her now. laura. we dont talk", "new"), ("we dont talk anymore", "none")],
+    [("he is with her now. laura. we dont talk", "new"), ("we dont talk anymore", "none"),
+     ("we didnt talk since the text... but he liked my story 2 days ago", "none")],  # trial 28
 )
 def test_where_things_stand_said_with_a_negation_is_not_we_still_talk(kit, typed, contact):
     """A trial: "he is with her now. laura. we dont talk" was kept as "We still talk sometimes"."""

@@ -86,7 +86,11 @@ CONTACT_WORDS = (
         ),
     ),
     # Talking, denied: "we dont talk" is no contact, before "talk" reads as "sometimes".
-    ("none", ("dont talk", "don't talk", "do not talk", "dont speak", "don't speak", "not speaking")),
+    # "we didnt talk since the text... but he liked my story" (trial 28, kept as "we still talk sometimes")
+    ("none", ("dont talk", "don't talk", "do not talk", "dont speak", "don't speak", "not speaking",
+              "didnt talk", "didn't talk", "did not talk", "havent talked", "haven't talked", "have not talked",
+              "havent spoken", "haven't spoken", "have not spoken", "didnt speak", "didn't speak", "not talked",
+              "not spoken")),
     # Contact that has stopped: "we wrote few times about her things in the flat, but since some weeks
     # nothing" (a trial) is no contact, before "flat" reads as a home they must share.
     ("none", ("but nothing", "weeks nothing", "since then nothing", "nothing since", "not anymore",
