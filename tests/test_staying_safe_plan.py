@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dialogs.assessment import Assessment
+from dialogs.assessment import Assessment, CrisisZone
 from dialogs.export import export_text, readable
 from dialogs.state import UserState
 from tests.driver import Conversation
@@ -79,3 +79,33 @@ def test_the_export_names_each_answer_by_its_step(kit) -> None:
     rows = {"users": [{"state": state.model_dump_json()}], "journal": [], "checkins": [], "urges": []}
     text = export_text(readable(rows, UTC, kit.resources.plan_titles), datetime(2026, 4, 2).date()).decode()
     assert "Where I could go: my brother's in leeds" in text and "Things that help me: a run" in text
+
+
+def test_a_plan_finished_in_the_small_hours_after_a_crisis_opens_no_new_step(kit) -> None:
+    """Trial 27: Back from the safety plan at 00:57, an hour after the crisis reply, opened the next
+    lesson with a task "for tomorrow"."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 23, 30, tzinfo=UTC))
+    conv.onboard()  # London: the small hours there too
+    conv.say("some nights i think everyone would be better off without me", Assessment(crisis=CrisisZone.ACT))
+    conv.say("im safe now, not gonna do anything")
+    assert not conv.state.crisis_active
+    read = list(conv.state.guide.read)
+    conv.command("sos")
+    conv.tap("Make a safety plan")
+    conv.say("late at night after drinking")
+    said = "\n".join(r.text for r in conv.tap("Stop for now"))
+    assert kit.content.text("plan_done_night") in said and "Back" not in conv.labels()
+    assert conv.state.guide.read == read, "no new step tonight"
+    conv.tap("Menu")
+    assert conv.state.guide.read == read
+
+
+def test_in_the_daytime_back_returns_where_they_were(kit) -> None:
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 13, 0, tzinfo=UTC))
+    conv.onboard()
+    conv.say("some nights i think everyone would be better off without me", Assessment(crisis=CrisisZone.ACT))
+    conv.say("im safe now, not gonna do anything")
+    conv.command("sos")
+    conv.tap("Make a safety plan")
+    conv.tap("Stop for now")
+    assert "Back" in conv.labels() and kit.content.text("plan_done_night") not in conv.text()

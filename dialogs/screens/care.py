@@ -665,6 +665,15 @@ def _start_plan(ctx: Ctx, kind: str = "") -> None:
     _plan_show(ctx)
 
 
+# How long after a crisis reply the small hours are for rest, not for the next step.
+REST_AFTER_CRISIS = timedelta(hours=12)
+
+
+def _rest_tonight(ctx: Ctx) -> bool:
+    told = ctx.state.crisis_told_at
+    return ctx.at_night and told is not None and ctx.now - told < REST_AFTER_CRISIS
+
+
 def _plan_kind(ctx: Ctx) -> str:
     return STAY if ctx.state.data.get("plan") == STAY else ""
 
@@ -681,10 +690,16 @@ def _plan_show(ctx: Ctx) -> None:
     if index >= len(steps):
         ctx.say_key("stay_plan_done" if kind == STAY else "plan_done")
         _show_plan(ctx, kind)
-        ctx.goto("crisis" if ctx.state.crisis_active else ctx.state.resume_screen or "menu")
+        back_to = ctx.state.resume_screen or "menu"
         if ctx.state.crisis_active:
+            ctx.goto("crisis")
             ctx.say_key("crisis_offer", _crisis_buttons(ctx))
+        elif _rest_tonight(ctx) and not back_to.startswith("intake."):
+            # Back from the plan at 00:57 opened trial 27's next lesson, an hour after his crisis reply.
+            ctx.goto("menu")
+            ctx.say_key("plan_done_night", [row(("Menu", "_menu"), ("Help now", "sos"))])
         else:
+            ctx.goto(back_to)
             ctx.say_key("after_info", [row(("Back", "_back"), ("Menu", "_menu"))])
         return
     step = steps[index]
