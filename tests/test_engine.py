@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -1102,6 +1102,21 @@ def test_a_typed_answer_to_the_unsent_message_follow_up_is_heard(kit, typed: str
     assert conv.text().startswith(kit.content.text(key)) and conv.screen == "urge.done"
 
 
+def test_a_check_in_over_the_unsent_message_question_leaves_it_for_the_next_day(kit) -> None:
+    """Trial 27: the check-in came two minutes after "Yesterday you wrote a message you didn't send",
+    and that question was never asked again."""
+    conv = _with_an_unsent_message(kit)
+    conv.advance(days=1)
+    conv.due("urge_followup")
+    assert conv.screen == "urge.followup"
+    conv.due("checkin")
+    assert conv.screen.startswith("checkin.")
+    assert conv.state.urge_followup_on == conv.now.date() + timedelta(days=1)  # London, winter
+    conv.advance(days=1)
+    conv.due("urge_followup")
+    assert conv.screen == "urge.followup"
+
+
 @pytest.mark.parametrize(("hour", "days_on"), [(1, 0), (3, 0), (4, 1), (23, 1)])
 def test_tomorrow_for_a_letter_written_in_the_small_hours_is_after_sleep(kit, hour: int, days_on: int) -> None:
     """A trial: a letter at 01:24 was told "Tomorrow I'll ask how you feel about it", and the question
@@ -1530,7 +1545,9 @@ def test_news_of_a_reply_typed_the_same_day_brings_the_question_that_branches_no
 
 URGE_TONIGHT = "im back home a bit drunk 🍷🍷 and i want to text him sooo bad, just 'i miss you' is it so bad??"
 # As the model read it (trial 28): every answer far under its bar.
-UNSURE_OF_IT = Understanding(faq=(("urge_to_contact", 0.02), ("should_i_apologise", 0.004)), faq_bar=0.24, intent_bar=0.165)
+UNSURE_OF_IT = Understanding(
+    faq=(("urge_to_contact", 0.02), ("should_i_apologise", 0.004)), faq_bar=0.24, intent_bar=0.165
+)
 
 
 def test_an_urge_to_text_them_now_said_among_other_words_gets_the_answer_for_it(kit):

@@ -545,7 +545,7 @@ _NO_CALL = re.compile(
 # feel like a burden to everyone atm" was told "I'm glad to hear it".
 _HEAVY = re.compile(
     r"\b(?:burden|worthless|hopeless|empty|numb|pointless|no point|alone|lonely|nobody cares|no one cares"
-    r"|hate myself|(?:so|really|very) (?:low|down|tired)|drunk|drinking|wasted|cant stop crying|can'?t stop crying)\b"
+    r"|hate myself|(?:so|really|very) (?:low|down)|drunk|drinking|wasted|cant stop crying|can'?t stop crying)\b"
 )
 
 

@@ -100,6 +100,11 @@ def on_due(ctx: Ctx) -> None:
         return
     _count_unanswered(prefs)
     prefs.last_sent_on, prefs.last_sent_at = owed.local_date, ctx.now
+    if ctx.state.screen == "urge.followup":
+        # The question about yesterday's unsent message is still open: the check-in takes its place
+        # and it is asked again tomorrow (trial 27's "2", meant for "I still want to", was read as a
+        # mood, and the question never came back).
+        ctx.state.urge_followup_on = ctx.today + timedelta(days=1)
     if prefs.unanswered == 3:
         ctx.say(ctx.kit.content.checkins.gentle_backoff)
     start_checkin(ctx, first=first, on=owed.local_date)
