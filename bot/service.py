@@ -66,6 +66,9 @@ APOLOGY_GAP = timedelta(minutes=10)
 SEND_LEASE = timedelta(seconds=60)
 REPORTED_CHARS = 3000  # of the step a /report flags: its messages, at most about six
 CHART_DAYS = 14  # the fortnight the /progress words describe (dialogs/progress.py)
+# How far back /progress reads: the days-running count goes as far back as it runs (trial 28 checked
+# in 43 days running; the words said 30 and the chart 14, each the length of what it had read).
+HISTORY_DAYS = 366
 
 
 def utc_now() -> datetime:
@@ -341,7 +344,7 @@ class ChatService:
             )
         elif request.kind == "progress":
             today = now.astimezone(_zone(state)).date()
-            checkins, urges = await tx.history(today - timedelta(days=30))
+            checkins, urges = await tx.history(today - timedelta(days=HISTORY_DAYS))
             summary = summarise(
                 checkins,
                 urges,
@@ -654,7 +657,7 @@ class ChatService:
             raw = await tx.load_state()
             state = UserState.model_validate_json(raw) if raw else UserState()
             today = self.clock().astimezone(_zone(state)).date()
-            checkins, urges = await tx.history(today - timedelta(days=CHART_DAYS))
+            checkins, urges = await tx.history(today - timedelta(days=HISTORY_DAYS))
         try:
             return await render_progress_chart_async(
                 checkins,
