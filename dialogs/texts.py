@@ -131,6 +131,7 @@ REQUIRED_TEXTS = frozenset(
         "faq_more_intro",
         "faq_no_answer",
         "faq_no_answer_near",
+        "faq_your_count",
         "plan_done_night",
         "crisis_go_on_heavy",
         "unanswered_note_near",

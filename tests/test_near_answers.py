@@ -365,3 +365,15 @@ def test_a_helping_verb_opens_a_question_only_before_who_it_asks_about(typed: st
     from dialogs.understanding import looks_like_question
 
     assert looks_like_question(typed) is question
+
+
+def test_how_long_to_wait_ends_with_where_their_own_count_stands(kit):
+    """Trial 28, on 30 days, heard "If you chose 21, 45 or 60 days, go with your own choice"."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.advance(days=4)
+    conv.command("faq")
+    said = conv.tap("How long before I can contact them")
+    assert said[-1].text.startswith("Your count is 30 days: today is day 5, and the last day is ")
+    assert "More questions" in conv.labels()
+    assert "21, 45 or 60" not in conv.text()

@@ -10,8 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from dialogs import understanding
+from dialogs.calendar import no_contact_day, no_contact_ends_on
 from dialogs.content import FaqEntry
 from dialogs.context import Ctx, Keyboard, row
+from dialogs.dates import human_date
 from dialogs.model import EventKind
 from dialogs.screens import slip
 from dialogs.screens.registry import SCREENS, command, enter_side, is_main, register
@@ -80,6 +82,8 @@ def answer(ctx: Ctx, entry: FaqEntry, *, then: str = "") -> None:
             ctx.say(message, coaching=coaching)
         slip.show_choice(ctx, with_words=False)  # the answer has just said them
         return
+    if entry.id == HOW_LONG and coaching and not then:
+        then = _their_count(ctx)
     buttons = [row(("More questions", "faq"), ("Back", "_back"))]
     if entry.offers_moving_on and ctx.state.track == "reconnect" and not ctx.state.contact_forbidden:
         # A trial's father, sure he did not want her back, had to find the switch in the menu himself.
@@ -89,6 +93,19 @@ def answer(ctx: Ctx, entry: FaqEntry, *, then: str = "") -> None:
         ctx.say(message, buttons if last and not then else (), coaching=coaching)
     if then:
         ctx.say(then, buttons)
+
+
+# "How long before I can contact them?": the answer ends with where their own count stands (trial 28,
+# on 30 days, was told "If you chose 21, 45 or 60 days, go with your own choice").
+HOW_LONG = "how_long_to_wait"
+
+
+def _their_count(ctx: Ctx) -> str:
+    day, ends = no_contact_day(ctx.state, ctx.today), no_contact_ends_on(ctx.state)
+    if day is None or ends is None:
+        return ""
+    days = ctx.state.no_contact.days
+    return ctx.t("faq_your_count", days=str(days), day=str(day), date=human_date(ends, ctx.today))
 
 
 # Under an answer, on any screen: the question whether to switch to the moving-on track.
