@@ -106,7 +106,7 @@ def readable(
         "what I noted for your safety": _safety_notes(state, zone),
         "steps read": [steps.get(i, i) for i in state.guide.read],
         "agreed to the terms": state.consented_at.isoformat() if state.consented_at else None,
-        **({"words waiting to be kept": state.unfiled} if state.unfiled else {}),
+        **({"the last words you typed, not saved as a note": state.unfiled} if state.unfiled else {}),
     }  # fmt: skip
     plan = {safety_plan_titles.get(k, k): v for k, v in state.safety_plan.items()}
     journal = [
