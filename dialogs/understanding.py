@@ -169,6 +169,10 @@ _GOOD_NEWS = re.compile(
     # "did it!! 21 days. didnt even wish her on bday" (trial 24: the end of no contact, met with "I don't
     # have a ready answer")
     r"|^\W*(?:i )?(?:did it|made it|i did it)\b(?!\W*\?)"
+    # "went a whole day without checking anything. didnt drink either" (trial 27: "Your note is in
+    # your journal")
+    r"|\b(?:went|managed|made it|got through|did) (?:a |the |one )?(?:whole |full |entire )?(?:day|night|week"
+    r"|weekend) without\b(?! (?:eating|food|any food|a meal|sleep|sleeping|any sleep|water|talking to anyone))"
 )
 # A negation just before the good words undoes them ("not a good day", "didnt have a good day"); a
 # negation elsewhere does not ("good day finally, didnt open insta once, laughed", a trial's note).

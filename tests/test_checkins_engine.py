@@ -673,6 +673,9 @@ def test_a_day_checked_in_by_hand_gets_no_second_check_in(kit) -> None:
         ("i didnt laugh once today", False),
         # Trial 20: a "but" that leads to the good part does not undo it.
         ("made a bowl that looks like an ashtray but i laughed for the first time in weeks", True),
+        # Trial 27: a day without the habit is a win
+        ("went a whole day without checking anything. didnt drink either", True),
+        ("went a day without eating again", False),
     ],
 )
 def test_a_note_about_a_good_day_is_met_as_one(kit, note, good):
