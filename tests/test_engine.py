@@ -1524,6 +1524,7 @@ def test_news_of_a_reply_typed_the_same_day_brings_the_question_that_branches_no
     assert conv.state.guide.read[-1] == "friendship_first"
     conv.say("he hasnt answered since saturday")  # news again, later: asked for where they are now
     assert conv.screen == "guide.outcome" and "Yes, we're trying again" in conv.labels()
+
     conv.tap("Not yet, still slow")
     conv.advance(days=2)
     # Trial 19: "Lucía and I decided to try again, we are together again but slowly" was filed as a
@@ -1581,6 +1582,20 @@ def test_a_reply_shouted_in_capitals_is_news_and_a_question_about_one_is_not(kit
     assert conv.screen != "guide.outcome"
     said = conv.say("HE ANSWERED 😭😭😭 'Hey Lina! so happy for you, you totally deserved it'")
     assert said[0].text == kit.content.text("outcome_news", name="Sam") and conv.screen == "guide.outcome"
+
+
+def test_a_week_of_quiet_after_a_warm_reply_told_in_passing_is_news(kit):
+    """Trial 28: "he didnt write since tuesday. i'm trying not to overthink", a week after his warm
+    reply, got "Noted in your journal", and nothing asked how it was going."""
+    conv = Conversation(kit)
+    conv.onboard()
+    walk_days(conv, 31)
+    conv.command("today")
+    conv.say("he replied!! so warm")
+    conv.tap("They replied warmly")
+    conv.advance(days=5)
+    conv.say("he didnt write since tuesday. i'm trying not to overthink 🙃")
+    assert conv.screen == "guide.outcome"
 
 
 def test_questions_about_a_reply_and_news_before_reaching_out_are_not_taken_for_news(kit):

@@ -114,6 +114,8 @@ _NEWS = re.compile(
     r"|(?<!has )(?<!if )(?<!when )(?<!till )(?<!until )(he|she|they) (finally |actually |just )?"
     r"(answered|texted me|messaged me|wrote to me)"
     r"|left me on (read|seen|delivered)|(has ?n[o']?t|did ?n[o']?t|never) (replied|answered|responded)"
+    # "he didnt write since tuesday" (trial 28, a week after his warm reply: "Noted in your journal")
+    r"|(has ?n[o']?t|did ?n[o']?t) (written|wrote|write|texted|text|messaged|message)( me)?( back)? (since|for|in)"
     r"|no reply (yet|still)|still no reply"
     # "we both want to try again, but slowly", "Lucía and I decided to try again" (a trial: filed as a
     # note, and the couple steps waited four days for the weekly question)
