@@ -843,3 +843,19 @@ def test_words_about_the_urge_do_not_change_the_mood(kit) -> None:
     conv.tap("^No$")
     conv.say("urge was like a 5 but my mood is fine honestly")
     assert conv.state.mood_log["2026-03-03"] == 3
+
+
+def test_an_answer_to_have_you_been_in_touch_that_also_tells_of_harm_is_taken_after_the_lines(kit):
+    """Trial 27: "nah didnt talk to her. i did wait in the carpark til she came out tho" got the lines,
+    then "Have you been in touch with your ex?" again, which he had just answered."""
+    conv = at_the_check_in(kit)
+    conv.tap("^3")
+    conv.tap("^8$")
+    assert conv.screen == "checkin.contact"
+    told = "nah didnt talk to her. i did wait in the carpark til she came out tho just to see her"
+    said = "\n".join(r.text for r in conv.say(told, Assessment(danger=True, danger_by_user=True, rule="danger")))
+    assert "could frighten them" in said
+    assert kit.content.checkins.contact_question not in said and conv.screen != "checkin.contact"
+    writes = [e for e in conv.effects if type(e).__name__ == "CheckinWrite"]
+    assert writes and writes[-1].contacted is False
+    assert [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"] == [told]

@@ -352,6 +352,11 @@ def _in_touch(ctx: Ctx) -> bool | None:
     return True if _YES.search(said) else None
 
 
+def answered_in_touch(ctx: Ctx) -> bool:
+    """Typed words at "have you been in touch?" that say Yes or No."""
+    return ctx.state.screen == "checkin.contact" and _in_touch(ctx) is not None
+
+
 TOLD_WORDS = 8  # an answer to "have you been in touch?" longer than this also tells what happened
 
 

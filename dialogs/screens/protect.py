@@ -16,7 +16,7 @@ from dialogs.context import Ctx, row
 from dialogs.model import Button, EventKind
 from dialogs.pacing import start_track
 from dialogs.resources import ReplyKind
-from dialogs.screens import faq, keep
+from dialogs.screens import checkin, faq, keep
 from dialogs.screens.care import sos
 from dialogs.screens.lessons import open_today
 from dialogs.screens.lines import country, say_reply
@@ -273,7 +273,12 @@ def _ask_again(ctx: Ctx) -> bool:
     screen = ctx.state.screen
     if not screen.startswith(_ASK_AGAIN) or screen.startswith(_KEEP_GOING) or screen not in SCREENS:
         return False
-    SCREENS[screen].show(ctx)
+    if ctx.event.kind == EventKind.TEXT and checkin.answered_in_touch(ctx):
+        # "nah didnt talk to her. i did wait in the carpark til she came out": the lines, then the
+        # answer taken as given, not the question again (trial 27).
+        SCREENS[screen].handle(ctx)
+    else:
+        SCREENS[screen].show(ctx)
     return True
 
 
