@@ -722,6 +722,8 @@ def test_drinking_said_in_other_words_is_named(kit, note):
         ("3", "went to the quiz with Gaz and Mick in the end. came third. only had two pints. proud of myself"),
         # trial 25: company, not a warning sign
         ("3", "Went to the choir rehearsal just to listen. A man my age, Horst, invited me for a beer after."),
+        # trial 27: told to see a doctor about it, just after booking one
+        ("2", "booked in with a gp on thursday. bout the sleep and the drinking. josh made me"),
     ],
 )
 def test_drinking_on_a_good_day_hears_no_warning(kit, mood, note):

@@ -506,7 +506,15 @@ def _names_drinking(ctx: Ctx, note: str) -> bool:
     if not checkins.drinking or (last is not None and ctx.today - last < DRINKING_AGAIN_AFTER):
         return False
     words = f" {' '.join(re.findall(r'[a-z]+', note.casefold()))} "
+    if _GETTING_HELP.search(words):
+        return False  # "booked in with a gp... about the drinking" (trial 27) heard "a doctor will talk it through"
     return any(f" {w} " in words for w in checkins.drinking_words) and not _SOCIAL_DRINK.search(words)
+
+
+_GETTING_HELP = re.compile(
+    r" (?:gp|doctor|doc|counsellor|counselor|therapist|aa|meeting|appointment|helpline|nurse) "
+    r"| (?:booked|seeing|saw|called|rang|talked to|spoke to) (?:a |my |the )?(?:gp|doctor|doc|counsellor|counselor)"
+)
 
 
 # A drink offered as company ("a widower from the choir invited me for a beer after", trial 25; a friend
