@@ -726,7 +726,7 @@ def test_drinking_said_in_other_words_is_named(kit, note):
         ("2", "booked in with a gp on thursday. bout the sleep and the drinking. josh made me"),
     ],
 )
-def test_drinking_on_a_good_day_hears_no_warning(kit, mood, note):
+def test_drinking_on_a_good_day_or_with_help_booked_hears_no_warning(kit, mood, note):
     """A trial's father, proud of a quiz night on "only had two pints", got the warning about drink
     on his best night and silence on the bad ones."""
     conv = at_the_check_in(kit)
