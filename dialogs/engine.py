@@ -329,6 +329,23 @@ def _route(ctx: Ctx) -> None:
     _understand(ctx)
 
 
+# Words besides the question that make a message the step's answer too. A practice report is plainly
+# one; before a lesson's question, a sentence or two is often the question's own setting ("since 3
+# weeks I am hardly eating anything, mom is worried"), not the answer to what the lesson asked.
+PRACTICE_ANSWER_WORDS = 8
+LESSON_ANSWER_WORDS = 16
+
+
+def _answers_and_asks(ctx: Ctx, text: str, *, question: bool) -> bool:
+    screen = ctx.state.screen
+    if question or screen not in {"guide.lesson", "guide.today"}:
+        return False
+    if screen == "guide.today" and "practice" not in ctx.state.data:
+        return False
+    least = LESSON_ANSWER_WORDS if screen == "guide.lesson" else PRACTICE_ANSWER_WORDS
+    return understanding.words_besides_questions(text) >= least
+
+
 def _a_note_near_a_question(ctx: Ctx, text: str, *, question: bool) -> bool:
     return ctx.state.screen == "checkin.note" and not question and not understanding.looks_like_question(text)
 
@@ -404,6 +421,11 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         # will message him at 12"): a trial's was answered and never kept. Kept, with the answer offered.
         ctx.near = meaning.faq
         screen.handle(ctx)
+    elif meaning.faq is not None and _answers_and_asks(ctx, text, question=question):
+        # The step's answer with a question after it ("...i called my sister instead, it worked a bit.
+        # what if he texts first tho?? do i answer?"): trial 28's answer was lost to the question's.
+        screen.handle(ctx)
+        faq.answer(ctx, meaning.faq)
     elif meaning.faq is not None and not question and _good_news_told(text):
         # "did it!! 21 days. didnt even wish her on bday": news to share, not a birthday question
         # (trial 24's end of no contact got the answer about birthdays).

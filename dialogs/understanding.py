@@ -202,6 +202,12 @@ def good_news(text: str, *, most_words: int = 25) -> bool:
     return False
 
 
+def words_besides_questions(text: str) -> int:
+    """How many words are in the sentences of `text` that ask nothing."""
+    parts = [p for p in re.split(r"(?<=[.!?;:\n])", text) if p.strip()]
+    return sum(len(p.split()) for p in parts if "?" not in p and not _asks(p.strip(" .!;:\n"), text))
+
+
 def asks_something(text: str) -> bool:
     """Words that open like a question somewhere, not only a question mark after a statement."""
     if _TAG_QUESTION.search(" ".join(text.casefold().replace("’", "'").split())):

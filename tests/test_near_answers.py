@@ -377,3 +377,20 @@ def test_how_long_to_wait_ends_with_where_their_own_count_stands(kit):
     assert said[-1].text.startswith("Your count is 30 days: today is day 5, and the last day is ")
     assert "More questions" in conv.labels()
     assert "21, 45 or 60" not in conv.text()
+
+
+def test_the_steps_answer_with_a_question_after_it_is_kept_and_the_question_answered(kit):
+    """Trial 28: "...instead i called my sister and we talked about her stupid cat for 1h lol, it worked
+    a bit. what if he texts first tho?? do i answer?" got the answer, and her own was never kept."""
+    conv = Conversation(kit)
+    conv.onboard()
+    assert conv.screen == "guide.lesson"
+    typed = ("yesterday night i wanted to text him and instead i called my sister and we talked about her "
+             "stupid cat for 1h lol, it worked a bit. what if he texts first tho?? do i answer?")
+    asks = Understanding(faq=(("ex_keeps_contacting", 0.61), ("no_reply", 0.05)), faq_bar=FAQ_BAR, intent_bar=0.165)
+    said = "\n".join(r.text for r in conv.say(typed, understanding=asks))
+    assert [(w.kind, w.text) for w in _journal(conv)] == [("reflection", typed)]
+    entry = next(e for e in kit.content.faq if e.id == "ex_keeps_contacting")
+    assert entry.answer[0] in said and "More questions" in conv.labels()
+    conv.say("what if he texts first? do i answer?", understanding=asks)  # the question alone: only answered
+    assert len(_journal(conv)) == 0
