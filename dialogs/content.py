@@ -67,6 +67,10 @@ class FaqEntry(_Strict):
     # The answer only coaches practical messages about children, work or a home: it fits someone who
     # shares those with the ex and is moving on because the ex has a new partner (no danger, no boundary).
     practical: bool = False
+    # "shares_life": only for people who share children, work or a home with the ex (intake asks). Others
+    # neither see it in their list nor have it offered as the nearest answer (trial 28's student, who
+    # shares nothing, was offered "What do I say to my grown-up children?"); asked outright, it answers.
+    needs: Literal["shares_life"] | None = None
 
     @model_validator(mode="after")
     def _safe_alternative(self) -> FaqEntry:

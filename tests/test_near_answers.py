@@ -394,3 +394,24 @@ def test_the_steps_answer_with_a_question_after_it_is_kept_and_the_question_answ
     assert entry.answer[0] in said and "More questions" in conv.labels()
     conv.say("what if he texts first? do i answer?", understanding=asks)  # the question alone: only answered
     assert len(_journal(conv)) == 0
+
+
+@pytest.mark.parametrize("shares", ["^No$", "Yes"])
+def test_answers_about_children_are_offered_only_to_people_who_share_them(kit, shares):
+    """Trial 28: a 23-year-old student who shares nothing with her ex was offered "What do I say to my
+    grown-up children?" as the nearest answer to "he is less stressed maybe?"."""
+    conv = Conversation(kit)
+    conv.onboard(shares=shares)
+    conv.command("menu")
+    nearly = Understanding(faq=(("adult_children", 0.15),), faq_bar=0.2, intent_bar=0.5)
+    conv.say("so what do i even say to them about it?", understanding=nearly)
+    offered = "What do I say to my grown-up children?" in conv.labels()
+    assert offered == (shares == "Yes")
+    conv.command("faq")
+    listed = "\n".join(b.label for b in conv.keyboard())
+    for _ in range(8):  # the list's pages, as a person turns them
+        if "How do I tell the children?" in listed or "Other questions" not in conv.labels():
+            break
+        conv.tap("^Other questions$")
+        listed += "\n".join(b.label for b in conv.keyboard())
+    assert ("How do I tell the children?" in listed) == (shares == "Yes")

@@ -50,7 +50,8 @@ def answer_later(ctx: Ctx, entry_id: str) -> bool:
 
 def entries_for(ctx: Ctx) -> list[FaqEntry]:
     track = "moving_on" if ctx.state.contact_forbidden else ctx.state.track
-    return [entry for entry in ctx.kit.content.faq if track in entry.tracks]
+    shares = ctx.state.profile.shares_life
+    return [e for e in ctx.kit.content.faq if track in e.tracks and (e.needs is None or shares)]
 
 
 def answer(ctx: Ctx, entry: FaqEntry, *, then: str = "") -> None:
