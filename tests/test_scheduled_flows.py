@@ -120,45 +120,36 @@ async def test_a_check_in_held_back_by_quiet_hours_comes_in_the_morning_and_the_
         await service.close()
 
 
-async def test_progress_compares_this_fortnight_with_the_one_before(tmp_path):
-    """The chart shows the last fortnight, but the words compare it with the one before: both must
-    be read from the store."""
+async def _progress_words(tmp_path, now: datetime, moods: dict[int, int]) -> list[str]:
+    """What /progress says at `now` to someone whose check-ins gave `moods` (days ago -> mood)."""
     from datetime import timedelta
 
     from dialogs.progress import CheckinRecord
 
-    clock = FakeClock(datetime(2026, 3, 30, 12, 0, tzinfo=UTC))
+    clock = FakeClock(now)
     service, sender = await make_service(tmp_path / "r.db", clock)
     try:
         user = User(service, sender, "u1", clock)
         await user.onboard(time="09:00")
         today = clock().date()
         async with service.store.user(UserKey("test", "u1")) as tx:
-            for back in range(1, 28):
-                mood = 4 if back < 14 else 2
+            for back, mood in moods.items():
                 await tx.record_checkin(clock(), CheckinRecord(today - timedelta(days=back), mood, 5, False))
         await user.command("progress")
-        assert any("Your mood is up from 2.0 to 4.0 this fortnight." in t for t in user.texts[-3:]), user.texts[-3:]
+        return user.texts[-3:]
     finally:
         await service.close()
+
+
+async def test_progress_compares_this_fortnight_with_the_one_before(tmp_path):
+    """The chart shows the last fortnight, but the words compare it with the one before: both must
+    be read from the store."""
+    said = await _progress_words(tmp_path, datetime(2026, 3, 30, 12, 0, tzinfo=UTC),
+                                 {back: 4 if back < 14 else 2 for back in range(1, 28)})  # fmt: skip
+    assert any("Your mood is up from 2.0 to 4.0 this fortnight." in t for t in said), said
 
 
 async def test_the_days_running_count_is_the_whole_run_in_words_and_picture(tmp_path):
     """Trial 28 checked in 43 days running: the words said 30, the picture 14."""
-    from datetime import timedelta
-
-    from dialogs.progress import CheckinRecord
-
-    clock = FakeClock(datetime(2026, 5, 20, 12, 0, tzinfo=UTC))
-    service, sender = await make_service(tmp_path / "r.db", clock)
-    try:
-        user = User(service, sender, "u1", clock)
-        await user.onboard(time="09:00")
-        today = clock().date()
-        async with service.store.user(UserKey("test", "u1")) as tx:
-            for back in range(43):
-                await tx.record_checkin(clock(), CheckinRecord(today - timedelta(days=back), 3, 5, False))
-        await user.command("progress")
-        assert any("You have checked in 43 days running." in t for t in user.texts[-3:]), user.texts[-3:]
-    finally:
-        await service.close()
+    said = await _progress_words(tmp_path, datetime(2026, 5, 20, 12, 0, tzinfo=UTC), dict.fromkeys(range(43), 3))
+    assert any("You have checked in 43 days running." in t for t in said), said
