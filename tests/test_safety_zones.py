@@ -284,6 +284,8 @@ def test_the_models_hunch_of_a_threat_typed_at_the_crisis_question_is_not_acted_
         ("honestly idk anymore", True),
         ("what do i do when i see her new fella at the school gate", False),
         ("can you tell me how the pick ups should work, i need a plan for wednesday", False),
+        ("a bit, late at night", True),
+        ("it helped a bit tho", False),  # trial 30: about a walk, sent in a burst under the question
     ],
 )
 def test_typed_words_answer_the_crisis_question_only_in_their_opening(
@@ -2124,3 +2126,24 @@ def test_safe_now_in_the_small_hours_offers_no_step(kit) -> None:
     day.say("i dont wanna be here", ACT)
     day.tap("I'm safe now")
     assert "Today's step" in day.labels()
+
+
+def test_not_suicidal_in_a_crisis_about_self_harm_keeps_the_crisis_open(conv: Conversation, kit) -> None:
+    """Trial 30: after "the old urge is really loud tonight / like the cutting one" and "i have a
+    blade in my drawer still", "i'm not suicidal. it's not that" closed the crisis as a misreading."""
+    conv.say("the old urge is really loud tonight. like the cutting one. not the texting one", ACT)
+    conv.say("i have a blade in my drawer still", NONE)
+    assert kit.content.text("means_distance") in conv.text()
+    said = texts(conv.say("i'm not suicidal. it's not that", NONE))
+    assert said.startswith(kit.content.text("crisis_self_harm")) and "read that wrong" not in said
+    assert conv.state.crisis_active and conv.screen == "crisis" and conv.state.misread_at is None
+    said = texts(conv.say("i didnt do it", ACT))  # read beside the words of minutes before
+    assert said.startswith(kit.content.text("crisis_resisted"))
+    said = texts(conv.say("i put it in the bin outside", ACT))
+    assert said.startswith(kit.content.text("crisis_safer"))
+
+
+def test_not_suicidal_after_a_misread_breakup_line_is_still_a_misreading(conv: Conversation, kit) -> None:
+    conv.say("idk if i want her back or not ngl thats kinda why im here", ACT)
+    said = texts(conv.say("im not suicidal lol i meant her", NONE))
+    assert "read that wrong" in said and not conv.state.crisis_active

@@ -47,8 +47,10 @@ _NO = re.compile(
 )
 # "y", "i am" and "i do" count only as the answer's first words: "what do i do when i see her new
 # fella at the school gate", typed at the question, was taken for a Yes and crisis care (a trial).
+# "kind of", "a bit", "sometimes" count only as the answer's first words too: "it helped a bit tho",
+# about a walk, sent in a burst under the question, was taken for a Yes (trial 30).
 _YES = re.compile(
-    r"\b(yes|yeah|yea|yep|ya|kind of|kinda|sort of|sorta|a bit|a little|sometimes)\b|^(y|i am|i do)\b"
+    r"\b(yes|yeah|yea|yep|ya)\b|^(y|i am|i do|kind of|kinda|sort of|sorta|a bit|a little|sometimes)\b"
 )
 # In a longer message, only its opening words answer the question; the rest is about something else.
 _ANSWER_WORDS = 8
