@@ -131,6 +131,8 @@ REQUIRED_TEXTS = frozenset(
         "faq_more_intro",
         "faq_no_answer",
         "faq_no_answer_near",
+        "crisis_self_harm",
+        "crisis_resisted",
         "faq_your_count",
         "plan_done_night",
         "crisis_go_on_heavy",

@@ -107,7 +107,10 @@ def _safe_in_care(ctx: Ctx, a: Assessment, text: str) -> bool:
     # "im not like suicidal bro. i meant idk if i want her BACK" repeats the words the model misread,
     # and drew the listening line again (a trial): said plainly to be a misreading, it is one.
     correcting = a.crisis == CrisisZone.ACT and model_only and not a.attempt and care.says_misread(text)
-    return (asking and care.says_safe(text)) or correcting
+    # "i put it in the bin outside", read beside the crisis words of minutes before (trial 30's got
+    # "I hear you, and I'm not going anywhere"): a step back from the means is the screen's to meet.
+    stepping_back = model_only and not a.attempt and care.steps_back(text)
+    return (asking and care.says_safe(text)) or correcting or stepping_back
 
 
 # Words written to the ex (a draft for the coach, an unsent letter) are full of goodbyes: "I wish you

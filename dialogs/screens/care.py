@@ -396,6 +396,37 @@ def own_misread(ctx: Ctx) -> None:
         SCREENS[ctx.state.screen].show(ctx)
 
 
+_SELF_HARM = re.compile(
+    r"\bself[- ]?harm\w*|\b(?:cut|cutting|burn|burning|hurt|hurting|harm|harming|scratch|scratching)"
+    r" (?:my ?self|my (?:arms?|legs?|wrists?|skin))\b|\bthe cutting\b|\bcutting one\b|\bblades?\b|\brazors?\b"
+    r"|\b(?:old|the) (?:habit|urge) (?:to|of) (?:cut|hurt)\w*"
+)
+_NOT_SUICIDE = re.compile(
+    r"\bnot (?:like |even |actually )?suicidal\b|\bnot (?:about )?(?:dying|ending it|killing myself)\b"
+    r"|\b(?:don'?t|do not) want to die\b"
+)
+# "i didnt do it. i put it in the bin outside" (trial 30, after a self-harm urge): not acting on it.
+_RESISTED = re.compile(
+    r"\bi (?:didn'?t|did not|haven'?t|have not) (?:do it|cut|hurt myself|act on it|use it|go through with it)\b"
+    r"|\b(?:resisted|rode it out|the urge (?:has )?passed)\b"
+)
+
+
+def self_harm_not_suicide(ctx: Ctx, said: str) -> bool:
+    """Words saying it isn't suicide, in a crisis about self-harm: named now or in the words that
+    raised the crisis reply, or a blade or razor asked to be put away within the hour."""
+    if not _NOT_SUICIDE.search(said):
+        return False
+    means = ctx.state.means_said_at is not None and ctx.now - ctx.state.means_said_at < timedelta(hours=1)
+    return bool(_SELF_HARM.search(f"{said} {ctx.state.crisis_held.casefold()}")) or means
+
+
+def steps_back(text: str) -> bool:
+    """Words that tell of putting the means away or not acting on the urge."""
+    said = " ".join(text.casefold().replace("’", "'").split())
+    return bool(_SAFER.search(said) or _RESISTED.search(said))
+
+
 def says_misread(text: str) -> bool:
     """Words that say the crisis reply misread them ("im not like suicidal", "it was a joke")."""
     return _misread(text)
@@ -465,6 +496,14 @@ def _crisis_handle(ctx: Ctx) -> None:
         ask_country(ctx, then="crisis")
     elif text and attempt_denied(ctx, text):
         attempt_misread(ctx)
+    elif text and self_harm_not_suicide(ctx, said):
+        # "i'm not suicidal. it's not that", after "the old urge... like the cutting one" and "i have
+        # a blade in my drawer still": trial 30's crisis was closed as a misreading. Self-harm is its
+        # own harm, met as such; the crisis stays open.
+        ctx.state.crisis_misreadable = False
+        ctx.say_key("crisis_self_harm", _crisis_buttons(ctx))
+    elif text and _RESISTED.search(said):
+        ctx.say_key("crisis_resisted", _crisis_buttons(ctx))
     elif button == MISREAD_BUTTON or (text and _misread(text)):
         if not _handle_held(ctx):
             calm(ctx, misread=True)
