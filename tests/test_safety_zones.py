@@ -2147,3 +2147,36 @@ def test_not_suicidal_after_a_misread_breakup_line_is_still_a_misreading(conv: C
     conv.say("idk if i want her back or not ngl thats kinda why im here", ACT)
     said = texts(conv.say("im not suicidal lol i meant her", NONE))
     assert "read that wrong" in said and not conv.state.crisis_active
+
+
+LETTER = ("daniel you promised me the kids would always come first. you send HER to get MY son while hes "
+          "crying. i hope one day you understand what you did to us")
+
+
+@pytest.mark.parametrize("answer", ["No, that's not it", "Yes, I'm worried"])
+def test_an_unsent_letter_read_as_a_threat_by_the_model_alone_is_asked_about_and_kept(kit, answer) -> None:
+    """Trial 29: the letter /urge asked for ("Say everything") got the perpetrator line, no way back,
+    the coach closed for good, and the letter was never kept."""
+    conv = Conversation(kit)
+    conv.onboard(shares="Yes")
+    conv.command("urge")
+    conv.tap("^6$")
+    conv.tap("Skip")
+    conv.tap("write it out")
+    conv.say(LETTER, BY_USER)
+    assert conv.screen == "safety.by_user" and "danger_by_user" not in conv.state.flags
+    conv.tap(answer)
+    kept = [(e.kind, e.text) for e in conv.effects if type(e).__name__ == "JournalWrite"]
+    assert kept == [("unsent", LETTER)]
+    assert ("danger_by_user" in conv.state.flags) == answer.startswith("Yes")
+
+
+def test_a_threat_the_rules_read_in_an_unsent_letter_is_one(kit) -> None:
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("urge")
+    conv.tap("^6$")
+    conv.tap("Skip")
+    conv.tap("write it out")
+    conv.say("if i see you with him again ill hurt you", Assessment(danger=True, danger_by_user=True, rule="danger"))
+    assert "danger_by_user" in conv.state.flags and conv.screen != "safety.by_user"

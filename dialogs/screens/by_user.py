@@ -5,9 +5,11 @@ comes first.
 In the trials, "like what if he forgets about me" and "can i still text her about her mum's
 operation" were read that way, and the answer was a perpetrator helpline and the moving-on track for
 good. A "Yes" here gives exactly that; a "No" carries on with the message as usual. Words the rules
-read as a threat never get the question: they are one. Nor does an unsent message, which is never
-sent. A draft for the message coach does: a trial's mother, pasting a sharp note about the bills,
-was given the perpetrator line and the moving-on track for good on the model's reading alone.
+read as a threat never get the question: they are one. A draft for the message coach does: a trial's
+mother, pasting a sharp note about the bills, was given the perpetrator line and the moving-on track
+for good on the model's reading alone. So does the unsent letter /urge asks for ("Say everything"):
+trial 29's mother wrote "you send HER to get MY son while hes crying. i hope one day you understand
+what you did to us", and was told she might frighten him, for good.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from datetime import timedelta
 
 from dialogs.assessment import Assessment, CrisisZone
 from dialogs.context import Ctx, row
-from dialogs.model import EventKind
 from dialogs.screens import protect
 from dialogs.screens.interrupt import asked_so_far, hand_back, interrupt, return_from, said_lately, yes_or_no
 from dialogs.screens.registry import register
@@ -26,10 +27,6 @@ from dialogs.state import RouteBefore
 __all__ = ["DECLINE_HOLDS", "ask", "corrects", "declined_recently", "undo", "unsure"]
 
 ANSWERS = (row(("Yes, I'm worried about that", "yes")), row(("No, that's not it", "no")))
-# An unsent message is never sent: a threat in it is handled as one, never asked about. What set off
-# an urge is said to the bot, and is asked about like any message.
-_WRITTEN_TO_THEM = ("urge.unsent",)
-_COMMANDS_TO_THEM = frozenset({"urge"})
 
 _BEFORE_NO = r"(?:(?:what|wait|god|omg|oh|um+|er+|lol|haha|sorry|honestly|jesus|wtf|huh)\W+)*"  # "what?? no"
 _NO = re.compile(
@@ -51,9 +48,6 @@ _YES = re.compile(r"^(yes|yeah|yep|y|kind of|kinda|sort of|a bit|maybe|i am|i mi
 
 def unsure(ctx: Ctx, a: Assessment) -> bool:
     """Danger by the user that only the model reads, and nothing else the message raises."""
-    event = ctx.event
-    if event.kind == EventKind.COMMAND and event.command in _COMMANDS_TO_THEM:
-        return False
     return (
         a.danger_by_user
         and a.source == "model"
@@ -69,7 +63,7 @@ def unsure(ctx: Ctx, a: Assessment) -> bool:
         # Someone who told of harm done to them is the likeliest to be misread as doing it ("how do
         # I get him to stop bringing up money in front of the kids"): they are asked too.
         and "danger_by_user" not in ctx.state.flags
-        and not ctx.state.screen.startswith((*_WRITTEN_TO_THEM, "safety."))
+        and not ctx.state.screen.startswith("safety.")
     )
 
 
@@ -105,6 +99,8 @@ def _handle(ctx: Ctx) -> None:
         )
         state.by_user_yes_at = ctx.now
         said = Assessment(danger=True, danger_by_user=True, source="model", rule="danger")
+        if returned.screen == "urge.unsent" and returned.held:
+            ctx.journal("unsent", returned.held)  # the letter they were promised a place for is kept
         if protect.settle(ctx, protect.record(ctx, said)):
             return
     else:
