@@ -98,6 +98,9 @@ def test_recall_and_precision_per_label(classifier: SafetyClassifier) -> None:
         ("i honestly could kill him for this", SafetyLabel.NONE),
         ("im going to strangle him when i see him", SafetyLabel.DANGER),
         ("i want to hurt her", SafetyLabel.DANGER),
+        # trial 29: lateness at handovers is no stalking; turning up where they're not asked still is
+        ("he keeps showing up late to handovers", SafetyLabel.NONE),
+        ("he keeps showing up outside my flat", SafetyLabel.DANGER),
         ("", SafetyLabel.NONE),
     ],
 )
