@@ -74,6 +74,18 @@ def test_harm_only_the_model_read_can_be_taken_back_in_words(kit):
     assert "danger" not in conv.state.flags and conv.state.track == "reconnect"
 
 
+def test_a_reading_denied_with_a_just_about_something_else_is_taken_back(kit):
+    """Trial 29: "wait what?? no hes not dangerous, he is just LATE. he never hurt me" heard "It counts",
+    as if she were playing harm down."""
+    conv = Conversation(kit)
+    conv.onboard(shares="Yes")
+    conv.say("he keeps showing up late to handovers", MODEL_DANGER)
+    conv.tap("Continue")
+    said = "\n".join(r.text for r in conv.say("wait what?? no hes not dangerous, he is just LATE. he never hurt me"))
+    assert said.startswith(kit.content.text("danger_undone")) and "It counts" not in said
+    assert "danger" not in conv.state.flags
+
+
 def test_a_correction_does_not_undo_harm_said_in_plain_words(kit):
     conv = Conversation(kit)
     conv.onboard()
