@@ -160,6 +160,10 @@ class Rule(_Strict):
     title: str = Field(min_length=1, max_length=60)
     explain: Short
     example: Short
+    # The same for a practical message about children, work or a home (a co-parent's "waited 45 min...
+    # grow up" was offered "I felt lonely when plans changed", trial 29).
+    practical_explain: Short | None = None
+    practical_example: Short | None = None
     patterns: list[Pattern] | None = Field(default=None, min_length=1)
     check: Check | None = None
     # Drafts (or sentences of drafts) with this problem, in people's own words: the understanding
@@ -235,6 +239,7 @@ class Finding:
     example: str
     fragment: str | None = None  # the user's own words that triggered the rule, trimmed
     timing: bool = False  # about when to send (night, no contact), not about the words
+    practical: tuple[str, str] | None = None  # explain and example for a practical message
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,7 +315,8 @@ class Coach:
             if finding is None and sentence and text:
                 rule = compiled.rule
                 finding = Finding(
-                    rule.id, rule.title, rule.explain, rule.example, _clip(sentence, 0, len(sentence))
+                    rule.id, rule.title, rule.explain, rule.example, _clip(sentence, 0, len(sentence)),
+                    practical=_practical(rule),
                 )
             if finding is not None:
                 findings.append(finding)
@@ -373,7 +379,9 @@ def _apply(
 
     def found(fragment: str | None = None, **values: object) -> Finding:
         timing = isinstance(rule.check, _TIMING)
-        return Finding(rule.id, rule.title, rule.explain.format(**values), rule.example, fragment, timing)
+        return Finding(
+            rule.id, rule.title, rule.explain.format(**values), rule.example, fragment, timing, _practical(rule)
+        )
 
     if not text:
         return None  # an empty draft is answered with a prompt to paste one, not with advice
@@ -431,6 +439,12 @@ def load_coach(root: Path = CONTENT_DIR) -> Coach:
     return Coach(load_model(root / COACH_FILE, CoachFile))
 
 
+def _practical(rule: Rule) -> tuple[str, str] | None:
+    if rule.practical_explain and rule.practical_example:
+        return rule.practical_explain, rule.practical_example
+    return None
+
+
 def format_review(review: Review, name: str, *, practical: bool = False) -> list[str]:
     """One to three short plain-text messages: a kind opening, the findings, and a closing question.
 
@@ -455,7 +469,7 @@ def format_review(review: Review, name: str, *, practical: bool = False) -> list
         else []
     )
     slots = _MESSAGES - len(parts)
-    parts += [_block(f, texts) for f in words[:slots]]
+    parts += [_block(f, texts, practical=practical) for f in words[:slots]]
     rest = words[slots:]
     opening = texts.opening.format(name=name) if name else texts.opening_no_name
     parts[0] = f"{opening}\n\n{parts[0]}"
@@ -471,10 +485,11 @@ def format_review(review: Review, name: str, *, practical: bool = False) -> list
     return parts
 
 
-def _block(finding: Finding, texts: ReviewTexts) -> str:
+def _block(finding: Finding, texts: ReviewTexts, *, practical: bool = False) -> str:
+    explain, example = finding.practical if practical and finding.practical else (finding.explain, finding.example)
     lines = [finding.title]
     if finding.fragment:
         lines.append(texts.quote.format(fragment=finding.fragment))
-    lines.append(finding.explain)
-    lines.append(texts.instead.format(example=finding.example))
+    lines.append(explain)
+    lines.append(texts.instead.format(example=example))
     return "\n".join(lines)

@@ -495,3 +495,54 @@ def test_awaiting_a_reply_is_a_timing_finding_only_while_waiting(coach: Coach) -
     waiting = coach.review(draft, local_time=NOON, no_contact_days_left=0, awaiting_reply=True)
     assert [(f.rule_id, f.timing) for f in waiting.findings] == [("awaiting_reply", True)]
     assert not coach.review(draft, local_time=NOON, no_contact_days_left=0).findings
+
+
+def _co_parent_moving_on(kit):
+    from dialogs.assessment import Assessment
+    from tests.driver import Conversation
+
+    conv = Conversation(kit)
+    conv.onboard(shares="Yes, we share")
+    conv.say("he has a girlfriend now, kayla. she was at the handover", Assessment(moved_on=True, rule="moved_on"))
+    assert conv.state.contact_forbidden
+    conv.command("draft")
+    return conv
+
+
+def test_guilt_in_a_practical_message_is_reviewed_in_practical_terms(kit) -> None:
+    """Trial 29: "waited 45 min at school pickup... you sent your girlfriend... grow up" was told
+    "This one reaches for the two of you... The pull behind it is real", and drafts about pick-ups
+    were offered "I felt lonely when plans changed at the last minute"."""
+    from dialogs.assessment import Understanding
+
+    conv = _co_parent_moving_on(kit)
+    draft = "waited 45 min at school pickup today and then you sent your girlfriend. the kids were upset"
+    read = Understanding(coach=(("guilt", "the kids were upset"),))
+    said = "\n".join(r.text for r in conv.say(draft, understanding=read))
+    guilt = next(r for r in kit.coach.spec.rules if r.id == "guilt")
+    assert kit.content.text("draft_not_practical") not in said
+    assert guilt.practical_explain is not None and guilt.practical_explain in said and guilt.explain not in said
+
+
+def test_a_plea_about_the_two_of_you_on_the_practical_path_is_still_not_polished(kit) -> None:
+    from dialogs.assessment import Understanding
+
+    conv = _co_parent_moving_on(kit)
+    plea = "i miss us. please think about it"
+    said = "\n".join(r.text for r in conv.say(plea, understanding=Understanding(coach=(("guilt", plea),))))
+    assert kit.content.text("draft_not_practical") in said
+
+
+@pytest.mark.parametrize(
+    ("draft", "problem"),
+    [
+        ("youre a terrible father and everyone at school knows it", "blame"),
+        ("fine. whatever. do what you want like always", "blame"),
+        ("Sofi cried all night because you forgot her recital, but Im sure Kayla kept you busy", "sarcasm"),
+        ("no worries, i know you have more important things now", "sarcasm"),
+    ],
+)
+def test_digs_in_a_co_parents_drafts_are_named(kit, draft: str, problem: str) -> None:
+    """Trial 29: each of these was passed as "short, calm and sticks to the practical facts"."""
+    review = kit.coach.review(draft, local_time=dt.time(12, 0), no_contact_days_left=0)
+    assert problem in [f.rule_id for f in review.findings]

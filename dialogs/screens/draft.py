@@ -48,6 +48,16 @@ def _asks_about_shared_matters(ctx: Ctx, text: str, finding: Finding) -> bool:
     return bool(_SHARED_MATTERS.search(text.casefold())) and not _ABOUT_US_WORDS.search(fragment)
 
 
+def _about_us(text: str, found: set[str]) -> bool:
+    """A practical path's draft that reaches for the two of you: asking to get back together, or guilt
+    or pressure with nothing practical in it. Guilt in a message about a pick-up is the tone of a
+    practical message, and reviewed as one: trial 29's "waited 45 min... sent your girlfriend... grow
+    up" was told "This one reaches for the two of you... The pull behind it is real"."""
+    if "get_back" in found:
+        return True
+    return bool(ABOUT_US & found) and not _SHARED_MATTERS.search(text.casefold())
+
+
 def _no_first_message(ctx: Ctx, finding: Finding) -> bool:
     """"Long for a first message", to someone who writes to the ex every week about the house sale
     (trial 25), or who is talking again: it is no first message."""
@@ -252,7 +262,7 @@ def _handle(ctx: Ctx) -> None:
         f for f in review.findings if not _asks_about_shared_matters(ctx, text, f) and not _no_first_message(ctx, f)
     )
     review = replace(review, findings=kept)
-    if practical and ABOUT_US & {f.rule_id for f in review.findings}:
+    if practical and _about_us(text, {f.rule_id for f in review.findings}):
         ctx.say_key("draft_not_practical", BACK)
         # Done here: what they type next ("is it normal i cant eat?") is not another draft.
         ctx.goto(str(ctx.state.resume_screen or "menu"))
