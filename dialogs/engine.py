@@ -430,6 +430,8 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         # "did it!! 21 days. didnt even wish her on bday": news to share, not a birthday question
         # (trial 24's end of no contact got the answer about birthdays).
         ctx.say_key("good_news")
+    elif meaning.faq is not None and ctx.state.crisis_active and meaning.faq.contact_coaching:
+        care.contact_later(ctx)  # crisis care never leads into contact topics
     elif meaning.faq is not None:
         faq.answer(ctx, meaning.faq)
     elif understanding.tells("urge_now", text) and (urge := _entry(ctx, URGE)):

@@ -133,6 +133,7 @@ REQUIRED_TEXTS = frozenset(
         "faq_no_answer_near",
         "crisis_self_harm",
         "crisis_resisted",
+        "crisis_contact_later",
         "faq_your_count",
         "plan_done_night",
         "crisis_go_on_heavy",

@@ -2054,6 +2054,8 @@ def test_a_practical_draft_from_someone_sharing_a_home_draws_no_goodbye_line(kit
         ("She said yes, Klaus, I am, and please do not ask me that again. I felt like a fool.", False),
         ("like i said, please stop asking me that", True),
         ("No. Please stop asking me that every time I'm sad", True),
+        ("no. you keep asking me that 😭", True),  # trial 30
+        ("my mum keeps asking me that and i never know what to say", False),
     ],
 )
 def test_someone_elses_words_told_are_not_a_request_to_stop_asking(words: str, asked_to_stop: bool) -> None:
@@ -2180,3 +2182,20 @@ def test_a_threat_the_rules_read_in_an_unsent_letter_is_one(kit) -> None:
     conv.tap("write it out")
     conv.say("if i see you with him again ill hurt you", Assessment(danger=True, danger_by_user=True, rule="danger"))
     assert "danger_by_user" in conv.state.flags and conv.screen != "safety.by_user"
+
+
+def test_a_question_the_guide_answers_is_answered_in_crisis_care_but_not_one_about_contact(
+    conv: Conversation, kit
+) -> None:
+    """Trial 30: "should i go back to therapy", typed on the crisis screen, got "Thank you for
+    staying with me"; a question about texting the ex there got the countdown to contact."""
+    conv.say(WISH, ACT)
+    asks = Understanding(faq=(("free_help", 0.62),), faq_bar=0.24, intent_bar=0.165)
+    said = texts(conv.say("should i go back to therapy", NONE, understanding=asks))
+    entry = next(e for e in kit.content.faq if e.id == "free_help")
+    assert said.startswith(entry.answer[0]) and conv.state.crisis_active
+    conv.tap("Back")
+    asks_contact = Understanding(faq=(("how_long_to_wait", 0.7),), faq_bar=0.24, intent_bar=0.165)
+    said = texts(conv.say("how long until i can text her", NONE, understanding=asks_contact))
+    assert said == kit.content.text("crisis_contact_later") and "30 days" not in said
+    assert conv.screen == "crisis" and "I'm safe now, go on" in conv.labels()

@@ -20,7 +20,8 @@ from dialogs.screens.lines import country, lines_text, say_reply
 from dialogs.screens.registry import SCREENS, is_main, register, show
 
 __all__ = [
-    "CARE_SCREENS", "attempt_denied", "attempt_misread", "calm", "crisis", "crisis_tonight", "follow_up",
+    "CARE_SCREENS", "attempt_denied", "attempt_misread", "calm", "contact_later", "crisis", "crisis_tonight",
+    "follow_up",
     "grounding_next", "grounding_step", "in_care", "own_misread", "says_misread", "says_safe",
     "sleep_only", "sos", "still_here", "welcome_back",
 ]  # fmt: skip
@@ -178,6 +179,13 @@ def ask_for_distance(ctx: Ctx, *, force: bool = False, buttons: Keyboard = ()) -
     if force or last is None or ctx.now - last >= MEANS_AGAIN_AFTER:
         ctx.state.means_said_at = ctx.now
         ctx.say_key("means_distance", buttons)
+
+
+def contact_later(ctx: Ctx) -> None:
+    """A question about contacting the ex, asked in crisis care: kept for later, with the ways on."""
+    if not ctx.state.screen.startswith("crisis"):
+        ctx.goto("crisis")
+    ctx.say_key("crisis_contact_later", _crisis_buttons(ctx))
 
 
 def still_here(ctx: Ctx) -> None:

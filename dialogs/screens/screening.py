@@ -29,6 +29,9 @@ STOP_ASKING_HOLDS = timedelta(days=14)
 _STOP_ASKING = re.compile(
     r"\b(?:stop|quit) asking(?: me)?\b|\bno need to keep asking\b"
     r"|\b(?:don'?t|do not|dont) (?:keep )?ask(?:ing)? me (?:that|this|again|about (?:that|this|it))\b"
+    # "no. you keep asking me that 😭" (trial 30, the question's eleventh time in three weeks)
+    r"|(?<!why do )(?<!why are )\byou (?:keep|always|are always) asking (?:me )?(?:that|this)\b"
+    r"|\byou(?:'ve| have)? asked (?:me )?(?:that|this) (?:so many times|already|before)\b"
 )
 LOW_MOOD_DECLINE_HOLDS = timedelta(days=3)  # a low mood alone does not bring the question back sooner
 
