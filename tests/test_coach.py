@@ -546,3 +546,19 @@ def test_digs_in_a_co_parents_drafts_are_named(kit, draft: str, problem: str) ->
     """Trial 29: each of these was passed as "short, calm and sticks to the practical facts"."""
     review = kit.coach.review(draft, local_time=dt.time(12, 0), no_contact_days_left=0)
     assert problem in [f.rule_id for f in review.findings]
+
+
+def test_the_coach_is_in_the_menu_of_a_co_parent_on_moving_on(kit) -> None:
+    """Trial 29: her practical messages were still coached, but only /draft typed found the coach."""
+    from dialogs.assessment import Assessment
+    from tests.driver import Conversation
+
+    conv = _co_parent_moving_on(kit)
+    conv.command("menu")
+    assert "Message coach" in conv.labels()
+    alone = Conversation(kit)
+    alone.onboard()
+    alone.say("he has a girlfriend now", Assessment(moved_on=True, rule="moved_on"))
+    alone.tap("Switch to moving on")
+    alone.command("menu")
+    assert "Message coach" not in alone.labels()

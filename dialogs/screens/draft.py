@@ -17,7 +17,7 @@ from dialogs.coach import Finding, format_review
 from dialogs.context import Ctx, row
 from dialogs.screens.registry import command, enter_side, register
 
-__all__ = ["pasted", "tells_them_to_stop"]
+__all__ = ["pasted", "practical", "tells_them_to_stop"]
 
 BACK = (row(("Back", "_back"), ("Menu", "_menu")),)
 # Problems that show a draft is about the two of you, not the life they share: asking to get back
@@ -65,7 +65,7 @@ def _no_first_message(ctx: Ctx, finding: Finding) -> bool:
     return finding.rule_id == "too_long" and (ctx.state.profile.shares_life or talking)
 
 
-def _practical(ctx: Ctx) -> bool:
+def practical(ctx: Ctx) -> bool:
     """Moving on, sharing a life the ex is part of, with no danger: their practical messages still
     get read, as the FAQ's practical answers do. A boundary too: "only through the co-parenting app"
     still leaves pick-ups to arrange, and a calm message is how it is respected (a trial's father,
@@ -112,7 +112,7 @@ def pasted(text: str) -> bool:
 
 
 def _refused(ctx: Ctx) -> bool:
-    return ctx.state.contact_forbidden and not _practical(ctx)
+    return ctx.state.contact_forbidden and not practical(ctx)
 
 
 # A draft that tells the ex to stop contacting them: "darren please stop texting me from different

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dialogs.context import Ctx, row
 from dialogs.pacing import start_track
+from dialogs.screens.draft import practical
 from dialogs.screens.lessons import open_today
 from dialogs.screens.registry import command, enter_side, register, run_command
 
@@ -26,6 +27,10 @@ def show_menu(ctx: Ctx) -> None:
                 ("Reconnect track", "switch"),
             )
         )
+    if ctx.state.track != "reconnect" and practical(ctx):
+        # Their practical messages still go through the coach: trial 29's co-parent found it only by
+        # typing /draft.
+        rows.append(row(("Message coach", "draft")))
     rows.append(row(("Help now", "sos")))
     ctx.say_key("menu", rows)
 
