@@ -2199,3 +2199,14 @@ def test_a_question_the_guide_answers_is_answered_in_crisis_care_but_not_one_abo
     said = texts(conv.say("how long until i can text her", NONE, understanding=asks_contact))
     assert said == kit.content.text("crisis_contact_later") and "30 days" not in said
     assert conv.screen == "crisis" and "I'm safe now, go on" in conv.labels()
+
+
+@pytest.mark.parametrize("typed", ["no i'm not having thoughts of ending my life", "no sorry that was a mistap"])
+def test_a_yes_taken_from_words_can_be_put_right_in_words(conv: Conversation, kit, typed: str) -> None:
+    """Trial 30: "it helped a bit tho", about a walk, was taken for a Yes; her typed corrections got
+    the listening line, and only the button undid it."""
+    conv.say("ok been thinking all day", ASK)
+    conv.say("Yes", NONE)  # as if a tap had gone wrong
+    assert conv.state.crisis_active
+    said = texts(conv.say(typed, NONE))
+    assert "read that wrong" in said and not conv.state.crisis_active

@@ -330,6 +330,16 @@ _MISREAD = (
     "i was answering",
     "that was my answer",
     "wrong button",
+    # Trial 30, after "it helped a bit tho" was taken for a Yes: "no i'm not having thoughts of ending
+    # my life" and "no sorry that was a mistap" got the listening line.
+    "mistap",
+    "mis-tap",
+    "misclick",
+    "meant no",
+    "meant to say no",
+    "meant to press no",
+    "not having thoughts",
+    "not having any thoughts",
     # A trial's 19-year-old: "bro its a joke 😭 i dont actually mean it" got "Thank you for staying
     # with me", after "lmao kms" got the crisis reply.
     "a joke",
