@@ -96,12 +96,14 @@ def test_the_coach_reads_drafts_it_never_saw(model: Model, kit: Kit) -> None:
 
 
 def test_the_coach_passes_its_own_suggestions(model: Model, kit: Kit) -> None:
-    """A rule's `example` is what the coach suggests writing instead; sent back to the coach, the
-    message in it (the first quoted part) must raise nothing."""
+    """A rule's `example` (and `practical_example`, for a message about children, work or a home) is
+    what the coach suggests writing instead; sent back to the coach, the message in it (the first
+    quoted part) must raise nothing."""
     suggestions = [
         (rule.id, quoted.group(1))
         for rule in kit.coach.spec.rules
-        if (quoted := re.search(r'"([^"]+)"', rule.example)) is not None
+        for example in (rule.example, rule.practical_example or "")
+        if (quoted := re.search(r'"([^"]+)"', example)) is not None
     ]
     assert len(suggestions) >= 5
     for rule_id, text in suggestions:
