@@ -252,6 +252,15 @@ def respond(ctx: Ctx, a: Assessment, text: str) -> Outcome:
         # one who keeps showing up" and "should i get a restraining order?", and the label stayed.
         # Threats the rules read in the words still count.
         a = replace(a, danger=False, danger_by_user=False)
+    if ctx.state.harmed_by_ex and a.danger_by_user and a.source == "model" and a.crisis == CrisisZone.NONE:
+        # Even words the rules read, with a sure reading that it is theirs, are asked about first for
+        # someone the ex has harmed: trial 31's handover text to her stalker ("handover Saturday at 11
+        # at the Garda station car park") read 0.88, and she was told she might frighten him, lost her
+        # abuse lines in /sos, and had it in her export, with no way back.
+        if not by_user.declined_recently(ctx):
+            by_user.ask(ctx)
+            return Outcome.ANSWERED
+        a = replace(a, danger=False, danger_by_user=False)
     if a.crisis == CrisisZone.ASK and a.danger_by_user and a.source == "model" and a.rule != "danger":
         # Beside an unsure crisis reading, the model's hunch that they threaten their ex is set aside
         # for the question about their own life: "shes literally in my bio lab... where am i supposed

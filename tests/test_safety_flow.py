@@ -366,3 +366,20 @@ def test_sos_for_someone_the_ex_has_harmed_opens_with_help_about_the_ex(kit) -> 
     assert conv.state.crisis_active
     said = "\n".join(r.text for r in conv.command("sos"))
     assert said.startswith("If you might hurt yourself"), "in a crisis, the crisis lines first"
+
+
+def test_a_sure_reading_of_harm_by_someone_the_ex_harms_is_asked_about_first(kit) -> None:
+    """Trial 31: Chloe, stalked by her ex, asked the bot to check "Hi Ryan, handover Saturday at 11 at
+    the Garda station car park": the rules read the Garda, the model read it as hers (0.88), and she
+    was told she might frighten him, lost her abuse lines in /sos and had it in her export."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.say("he keeps turning up outside my shop and texting from new numbers", Assessment(danger=True, rule="danger"))
+    assert conv.state.harmed_by_ex
+    sure = Assessment(danger=True, danger_by_user=True, source="model", rule="danger", scores=(("by_user", 0.881),))
+    conv.say('Can you check this: "Hi Ryan, handover Saturday at 11 at the Garda station car park."', sure)
+    assert conv.screen == "safety.by_user" and "danger_by_user" not in conv.state.flags
+    conv.tap("No, that's not it")
+    assert conv.state.harmed_by_ex
+    said = "\n".join(r.text for r in conv.command("sos"))
+    assert said.startswith("For support with abuse or stalking")

@@ -1078,7 +1078,11 @@ def test_someone_who_told_of_harm_to_them_is_not_read_as_a_risk_by_the_model_alo
     assert kit.content.text("by_user_question") not in said and "danger_by_user" not in conv.state.flags
     plain = Assessment(danger=True, danger_by_user=True, source="model", rule="danger", scores=(("by_user", 0.9),))
     said = texts(conv.say("i swear i will make him pay for this", plain))
-    assert "danger_by_user" in conv.state.flags, "words the rules read as a threat, surely theirs, still count"
+    # Words the rules read as a threat, surely theirs, are asked about first for someone the ex has
+    # harmed (trial 31's handover text read 0.88), and a Yes counts.
+    assert kit.content.text("by_user_question") in said and "danger_by_user" not in conv.state.flags
+    conv.tap("Yes, I'm worried")
+    assert "danger_by_user" in conv.state.flags
 
 
 @pytest.mark.parametrize(
@@ -1684,8 +1688,10 @@ def test_someone_harmed_by_the_ex_is_never_read_as_the_one_doing_it(kit, text: s
     plain = Assessment(danger=True, danger_by_user=True, source="model", rule="danger", scores=(("by_user", 0.9),))
     conv.advance(days=1)
     conv.command("menu")
-    conv.say("i will make him pay, i know where he parks", plain)
-    assert "danger_by_user" in conv.state.flags, "a threat the rules read still counts"
+    said = texts(conv.say("i will make him pay, i know where he parks", plain))
+    assert kit.content.text("by_user_question") in said, "a threat the rules read is asked about"
+    conv.tap("Yes, I'm worried")
+    assert "danger_by_user" in conv.state.flags
 
 
 def test_a_question_about_harm_already_told_is_answered_not_walled(kit) -> None:
