@@ -185,6 +185,7 @@ class Checkins(_Strict):
     contact_on_moving_on: list[Message] = Field(min_length=1, max_length=2)
     contact_on_moving_on_shared: list[Message] = Field(min_length=1, max_length=2)
     contact_on_moving_on_danger_shared: list[Message] = Field(min_length=1, max_length=2)
+    contact_on_moving_on_danger: list[Message] = Field(min_length=1, max_length=2)
     contact_on_moving_on_by_user_shared: list[Message] = Field(min_length=1, max_length=2)
     milestones: list[Milestone]
     no_contact_done: Message

@@ -861,3 +861,20 @@ def test_an_answer_to_have_you_been_in_touch_that_also_tells_of_harm_is_taken_af
     writes = [e for e in conv.effects if type(e).__name__ == "CheckinWrite"]
     assert writes and writes[-1].contacted is False
     assert [e.text for e in conv.effects if type(e).__name__ == "JournalWrite"] == [told]
+
+
+def test_contact_from_an_ex_who_harmed_them_is_not_met_as_their_slip(kit) -> None:
+    """Trial 31: "He came into the shop. I did not start it." heard "If the pull to say more comes
+    back, /urge is a private place to write it"."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard()
+    conv.say("he keeps turning up outside my shop", Assessment(danger=True, rule="danger"))
+    assert conv.state.harmed_by_ex
+    conv.now = NINE_LONDON.replace(day=3)
+    conv.due()
+    conv.tap("^3")
+    conv.tap("^0$")
+    said = "\n".join(r.text for r in conv.tap("^Yes$"))
+    said += "\n".join(r.text for r in conv.say("He came into the shop. I did not start it. Tired now."))
+    assert kit.content.checkins.contact_on_moving_on_danger[0] in said
+    assert "pull" not in said and "Shame" not in said

@@ -475,7 +475,9 @@ def _note_handle(ctx: Ctx) -> None:
         faq.acknowledge(ctx, thanks)
     if reached_out:
         if not _shares_life(ctx):
-            words = checkins.contact_on_moving_on
+            # Contact from an ex who harmed them is theirs to log, not a slip (trial 31: "He came into
+            # the shop. I did not start it" heard about the pull to say more).
+            words = checkins.contact_on_moving_on_danger if ctx.state.harmed_by_ex else checkins.contact_on_moving_on
         elif ctx.state.harmed_by_ex:  # even practical messages may need a go-between, or an order's terms
             words = checkins.contact_on_moving_on_danger_shared
         elif "danger_by_user" in ctx.state.flags:  # a trial's father heard he had been frightened or hurt
