@@ -878,3 +878,16 @@ def test_contact_from_an_ex_who_harmed_them_is_not_met_as_their_slip(kit) -> Non
     said += "\n".join(r.text for r in conv.say("He came into the shop. I did not start it. Tired now."))
     assert kit.content.checkins.contact_on_moving_on_danger[0] in said
     assert "pull" not in said and "Shame" not in said
+
+
+def test_a_question_about_the_ex_left_open_does_not_drop_the_next_check_in(kit) -> None:
+    """Trial 32: "hit the court for an hour" was asked about ("...frighten, follow or hurt your ex"),
+    left unanswered, and the next day's check-in never came."""
+    conv = Conversation(kit, now=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    conv.onboard()
+    conv.say("hit the court for an hour", Assessment(danger=True, danger_by_user=True, source="model"))
+    assert conv.screen == "safety.by_user"
+    conv.now = NINE_LONDON.replace(day=3)
+    said = "\n".join(r.text for r in conv.due())
+    assert "mood" in said and conv.screen == "checkin.mood"
+    assert "danger_by_user" not in conv.state.flags
