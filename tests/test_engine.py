@@ -338,6 +338,11 @@ def test_the_no_contact_length_is_chosen_in_its_lesson(kit):
     conv.say("honestly no idea, i just miss him so much")  # words, not a length: kept, and asked again
     assert conv.screen == "guide.lesson" and conv.labels()[:4] == ["21 days", "30 days", "45 days", "60 days"]
     assert any(e.text.startswith("honestly no idea") for e in conv.effects if type(e).__name__ == "JournalWrite")
+    said = "\n".join(r.text for r in conv.say("is 21 days enough"))  # trial 32: taken for the choice
+    how_long = next(e for e in kit.content.faq if e.id == "how_long_to_wait")
+    assert said.startswith(how_long.answer[0]) and conv.state.no_contact.days == 30
+    conv.tap("Back")
+    assert conv.labels()[:4] == ["21 days", "30 days", "45 days", "60 days"]
     said = "\n".join(r.text for r in conv.tap("45 days"))
     assert conv.state.no_contact.days == 45 and "45 days" in said
 

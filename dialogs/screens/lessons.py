@@ -328,6 +328,12 @@ def _lesson_handle(ctx: Ctx) -> None:
         _after(ctx, answered=False)
     elif ctx.event.text.strip():
         lesson = _lesson(ctx, lesson_id)
+        if lesson.asks == "nc_length" and _ASKS_ABOUT_A_LENGTH.match(ctx.event.text.strip().casefold()):
+            # "is 21 days enough" (trial 32) was taken for the choice, and the question never answered.
+            entry = next((e for e in ctx.kit.content.faq if e.id == faq.HOW_LONG), None)
+            if entry is not None:
+                faq.answer(ctx, entry)
+                return
         if lesson.asks == "nc_length":
             days = parse_int(ctx.event.text, 21, 60)
             if days in NC_LENGTHS:
@@ -351,6 +357,9 @@ def _lesson_handle(ctx: Ctx) -> None:
 
 
 register("guide.lesson", _lesson_show, _lesson_handle, takes_text=True)
+
+
+_ASKS_ABOUT_A_LENGTH = re.compile(r"(?:is|are|would|will|should|can|could|do|does|isn'?t|what if)\b.*|.*\?\s*$")
 
 
 def _set_nc_length(ctx: Ctx, days: int) -> None:
