@@ -52,3 +52,17 @@ def test_a_label_from_an_older_prompt_is_only_text(kit):
     conv.say("restart my count")
     assert conv.state.no_contact.start == datetime(2026, 3, 2).date(), "the old button is not pressed"
     assert conv.state.no_contact.slips == 1
+
+
+def test_an_old_label_that_is_also_a_command_does_the_command(kit):
+    """Trial 32: "one more step" and "Today's step", typed after their buttons had gone, got "That
+    button has expired"; they are words for commands, and mean them."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.tap("Skip the question")
+    assert "One more step" in conv.labels()
+    conv.command("progress")  # a new prompt retires "One more step"
+    assert "one more step" in conv.state.stale_labels
+    said = "\n".join(r.text for r in conv.say("one more step"))
+    assert kit.content.text("button_expired", 0) not in said
+    assert len(conv.state.guide.read) == 2, "the second step of the day, as asked"
