@@ -1602,6 +1602,10 @@ def test_a_week_of_quiet_after_a_warm_reply_told_in_passing_is_news(kit):
     conv.advance(days=5)
     conv.say("he didnt write since tuesday. i'm trying not to overthink 🙃")
     assert conv.screen == "guide.outcome"
+    conv.tap("Not yet, still slow")
+    conv.advance(days=2)
+    conv.say("ok update: we're talking again every day")  # trial 32: kept in the journal
+    assert conv.screen == "guide.outcome"
 
 
 def test_questions_about_a_reply_and_news_before_reaching_out_are_not_taken_for_news(kit):

@@ -120,7 +120,9 @@ _NEWS = re.compile(
     # "we both want to try again, but slowly", "Lucía and I decided to try again" (a trial: filed as a
     # note, and the couple steps waited four days for the weekly question)
     r"|(we'?re|we are) (back )?together|back together|(decided|agreed|want|wants|going) to (try|give (it|us))"
-    r" (again|another (go|try|chance))|trying again|we met (up )?for (a )?coffee)\b",
+    r" (again|another (go|try|chance))|trying again|we met (up )?for (a )?coffee"
+    # "we're talking again every day" (trial 32: kept in the journal, and the couple steps waited)
+    r"|(we'?re|we are|we'?ve been|we have been) (talking|texting|chatting) (again|every ?day|daily))\b",
     re.IGNORECASE,
 )
 
