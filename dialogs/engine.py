@@ -107,6 +107,21 @@ def _good_news_told(text: str) -> bool:
 
 COUNTS = "does_it_count"  # the answer for harm played down ("he never hit me or anything tho")
 URGE = "urge_to_contact"  # the answer for an urge to text them now, said among other words
+THEY_WROTE = "ex_keeps_contacting"  # what to do when they get in touch, asked in a burst that told of it
+
+
+def _about_what_they_wrote(ctx: Ctx, text: str) -> bool:
+    """ "WHAT do i do", the end of a burst that told of a message from the ex."""
+    return _just_told_they_wrote(ctx) and understanding.tells("what_now", text)
+
+
+def _just_told_they_wrote(ctx: Ctx) -> bool:
+    """Words kept unfiled from the last few minutes tell of a message from the ex."""
+    recent = ctx.quiet_for is not None and ctx.quiet_for < JUST_TOLD
+    return recent and understanding.tells("they_wrote", ctx.state.unfiled)
+
+
+JUST_TOLD = timedelta(minutes=10)
 
 
 def _entry(ctx: Ctx, entry_id: str) -> FaqEntry | None:
@@ -436,6 +451,8 @@ def _understand(ctx: Ctx, *, question: bool = False) -> None:
         care.contact_later(ctx)  # crisis care never leads into contact topics
     elif meaning.faq is not None:
         faq.answer(ctx, meaning.faq)
+    elif _about_what_they_wrote(ctx, text) and (wrote := _entry(ctx, THEY_WROTE)):
+        faq.answer(ctx, wrote)
     elif understanding.tells("urge_now", text) and (urge := _entry(ctx, URGE)):
         if _a_note_near_a_question(ctx, text, question=question):
             ctx.near = urge  # the day's note is kept, with the answer offered beside it
@@ -536,6 +553,8 @@ def _lost(ctx: Ctx) -> bool:
     # The notice answers typed words in its own way, and a draft or a report is taken as written.
     own_words = screen == "notice" or screen in _VERBATIM
     where = screen in SCREENS and not own_words and not care.in_care(ctx) and ctx.state.consented_at is not None
+    if _just_told_they_wrote(ctx):
+        return False  # "what do i do" is about the message the burst told of, not the buttons
     return where and len(said.split()) <= LOST_WORDS and bool(_LOST.search(said))
 
 

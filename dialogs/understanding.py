@@ -418,7 +418,7 @@ def _exact_intents(content: Content) -> dict[str, Intent]:
 
 
 # What some words tell, whatever screen they are typed on, for the engine's own answers to them.
-Telling = Literal["harm_played_down", "self_blame", "contact_again", "lonely", "urge_now"]
+Telling = Literal["harm_played_down", "self_blame", "contact_again", "lonely", "urge_now", "they_wrote", "what_now"]
 _TELLS: dict[Telling, re.Pattern[str]] = {
     # "he never hit me or anything tho", said after telling of control or stalking. Trial 23's was
     # filed in the journal; the answer that it counts was three menus away.
@@ -455,6 +455,15 @@ _TELLS: dict[Telling, re.Pattern[str]] = {
     ),
     # "im back home a bit drunk and i want to text him sooo bad, just 'i miss you' is it so bad??" at
     # 2am (trial 28) got "I don't have a ready answer": the urge, now, is what the guide is for.
+    # "jas just texted me / "hey i miss you, can we talk?" / WHAT do i do" (trial 30): the burst's
+    # question is about the message that came, and "here's where we are" answered the last line alone.
+    "they_wrote": re.compile(
+        r"\b(?:he|she|they|\w+) (?:just |finally |literally )?"
+        r"(?:texted|messaged|called|rang|dm'?d|snapped|emailed|wrote to) me\b"
+    ),
+    "what_now": re.compile(
+        r"^\W*(?:so |ok |okay |like )?what (?:do|should|would|tf do|the hell do) i (?:do|say|reply)\b"
+    ),
     "urge_now": re.compile(
         r"\b(?:want|wanna|need|dying|itching|tempted|about|going|gonna) (?:to )?(?:text|message|msg|call|ring"
         r"|dm|snap|facetime|contact|reach out to|write to) (?:him|her|them|my ex)\b"

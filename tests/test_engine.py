@@ -2178,3 +2178,26 @@ def test_todays_step_typed_opens_it_and_skips_no_question(kit):
     today = next(i for i in kit.content.intents if i.id == "today")
     conv.say("todays step", understanding=Understanding(intent=(("today", 0.9),), intent_bar=0.165))
     assert today.action == "today" and conv.screen == "guide.lesson"
+
+
+def test_what_do_i_do_after_telling_of_a_message_from_the_ex_is_about_that_message(kit):
+    """Trial 30: "jas just texted me" / "hey i miss you, can we talk?" / "WHAT do i do" got "No
+    problem, here's where we are", an answer about the buttons."""
+    from datetime import timedelta
+
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.tap("Skip the question")
+    conv.tap("Done for today")
+    conv.advance(hours=3)
+    nothing = Understanding(faq=(("how_it_works", 0.15),), faq_bar=0.26, intent_bar=0.155)
+    for line in ("jas just texted me", '"hey i miss you, can we talk?"'):
+        conv.now += timedelta(seconds=20)
+        conv.say(line, understanding=nothing)
+    conv.now += timedelta(seconds=20)
+    said = "\n".join(r.text for r in conv.say("WHAT do i do", understanding=nothing))
+    entry = next(e for e in kit.content.faq if e.id == "ex_keeps_contacting")
+    assert said.startswith(entry.answer[0]) and kit.content.text("lost_here") not in said
+    conv.advance(hours=2)
+    said = "\n".join(r.text for r in conv.say("what do i do", understanding=nothing))
+    assert not said.startswith(entry.answer[0]), "hours later, the words are about now"
