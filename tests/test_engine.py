@@ -1085,10 +1085,7 @@ def test_bedtime_and_good_news_after_a_step_get_their_own_word(kit, typed: str, 
 def _with_an_unsent_message(kit) -> Conversation:
     conv = Conversation(kit)
     conv.onboard()
-    conv.command("urge")
-    conv.tap("^6$")
-    conv.tap("Skip")
-    conv.tap("write it out")
+    conv.to_unsent_letter()
     conv.say("i miss you so much")
     return conv
 

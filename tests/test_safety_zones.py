@@ -2167,10 +2167,7 @@ def test_an_unsent_letter_read_as_a_threat_by_the_model_alone_is_asked_about_and
     the coach closed for good, and the letter was never kept."""
     conv = Conversation(kit)
     conv.onboard(shares="Yes")
-    conv.command("urge")
-    conv.tap("^6$")
-    conv.tap("Skip")
-    conv.tap("write it out")
+    conv.to_unsent_letter()
     conv.say(LETTER, BY_USER)
     assert conv.screen == "safety.by_user" and "danger_by_user" not in conv.state.flags
     conv.tap(answer)
@@ -2182,10 +2179,7 @@ def test_an_unsent_letter_read_as_a_threat_by_the_model_alone_is_asked_about_and
 def test_a_threat_the_rules_read_in_an_unsent_letter_is_one(kit) -> None:
     conv = Conversation(kit)
     conv.onboard()
-    conv.command("urge")
-    conv.tap("^6$")
-    conv.tap("Skip")
-    conv.tap("write it out")
+    conv.to_unsent_letter()
     conv.say("if i see you with him again ill hurt you", Assessment(danger=True, danger_by_user=True, rule="danger"))
     assert "danger_by_user" in conv.state.flags and conv.screen != "safety.by_user"
 
