@@ -148,7 +148,9 @@ def _typed_label(ctx: Ctx) -> bool:
     value = _live_label(ctx)
     if value is None:
         return False
-    ctx.event = replace(ctx.event, kind=EventKind.BUTTON, button=value, nonce=ctx.state.nonce)
+    # As a tap: the label's words are no text for the screen ("Message coach", typed, was reviewed as a
+    # draft; "Skip" was kept in a safety plan as its answer).
+    ctx.event = replace(ctx.event, kind=EventKind.BUTTON, button=value, nonce=ctx.state.nonce, text="")
     return True
 
 

@@ -66,3 +66,23 @@ def test_an_old_label_that_is_also_a_command_does_the_command(kit):
     said = "\n".join(r.text for r in conv.say("one more step"))
     assert kit.content.text("button_expired", 0) not in said
     assert len(conv.state.guide.read) == 2, "the second step of the day, as asked"
+
+
+def test_a_typed_label_is_a_tap_and_its_words_are_not_read_as_text(kit):
+    """A read-through: "Message coach", typed at the menu, was reviewed as a draft ("Nothing in it
+    worries me")."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("menu")
+    said = "\n".join(r.text for r in conv.say("Message coach"))
+    assert said == kit.content.text("draft_ask") and conv.screen == "draft"
+
+
+def test_where_things_stand_typed_in_words_goes_on_with_intake(kit):
+    """A read-through: "He's with someone new", typed for the button, got the FAQ's answer on a new
+    partner, and intake's next question waited behind "More questions" and "Back"."""
+    conv = Conversation(kit)
+    conv.intake_to_contact()
+    conv.say("He's with someone new")
+    assert conv.state.profile.contact == "new" and conv.screen == "intake.shares"
+    assert "More questions" not in conv.labels()
