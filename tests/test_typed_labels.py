@@ -76,13 +76,3 @@ def test_a_typed_label_is_a_tap_and_its_words_are_not_read_as_text(kit):
     conv.command("menu")
     said = "\n".join(r.text for r in conv.say("Message coach"))
     assert said == kit.content.text("draft_ask") and conv.screen == "draft"
-
-
-def test_where_things_stand_typed_in_words_goes_on_with_intake(kit):
-    """A read-through: "He's with someone new", typed for the button, got the FAQ's answer on a new
-    partner, and intake's next question waited behind "More questions" and "Back"."""
-    conv = Conversation(kit)
-    conv.intake_to_contact()
-    conv.say("He's with someone new")
-    assert conv.state.profile.contact == "new" and conv.screen == "intake.shares"
-    assert "More questions" not in conv.labels()

@@ -363,11 +363,19 @@ def _contact_show(ctx: Ctx) -> None:
     ctx.say_key("ask_contact", [row((label, key)) for key, label in CONTACT.items()])
 
 
+def _typed_contact(text: str) -> str:
+    low = text.lower()
+    return next((k for k, words in CONTACT_WORDS if any(w in low for w in words)), "")
+
+
+def _contact_answers(ctx: Ctx) -> bool:
+    """ "He's with someone new", typed for the button: the answer, not a question for the FAQ (a
+    read-through got the FAQ's answer on a new partner, and intake's next question waited)."""
+    return _typed_contact(ctx.event.text) in CONTACT
+
+
 def _contact_handle(ctx: Ctx) -> None:
-    choice = ctx.event.button
-    if not choice:
-        low = ctx.event.text.lower()
-        choice = next((k for k, words in CONTACT_WORDS if any(w in low for w in words)), "")
+    choice = ctx.event.button or _typed_contact(ctx.event.text)
     if choice not in CONTACT:
         ctx.say_key("pick_a_button")
         _contact_show(ctx)
@@ -384,7 +392,7 @@ def _contact_handle(ctx: Ctx) -> None:
         show(ctx, "intake.shares")
 
 
-register("intake.contact", _contact_show, _contact_handle, takes_text=True)
+register("intake.contact", _contact_show, _contact_handle, takes_text=True, answers=_contact_answers)
 
 SHARES_BUTTONS = (row(("Yes, we share one of those", "yes")), row(("No", "no")))
 

@@ -147,3 +147,14 @@ def test_good_news_with_question_marks_is_not_called_an_unanswered_question(mode
     assessment, understanding = model.read(text)
     said = "\n".join(r.text for r in conv.say(text, assessment, understanding))
     assert "ready answer" not in said, said
+
+
+def test_where_things_stand_typed_in_words_goes_on_with_intake(model: Model, kit: Kit) -> None:
+    """A read-through: "He's with someone new", typed for the button, got the FAQ's answer on a new
+    partner, and intake's next question waited behind "More questions" and "Back"."""
+    conv = Conversation(kit)
+    conv.intake_to_contact()
+    assessment, understanding = model.read("He's with someone new")
+    conv.say("He's with someone new", assessment, understanding)
+    assert conv.state.profile.contact == "new" and conv.screen == "intake.shares"
+    assert "More questions" not in conv.labels()
