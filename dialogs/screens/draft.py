@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from dialogs import understanding
 from dialogs.calendar import no_contact_days_left
 from dialogs.coach import Finding, format_review
+from dialogs.content import FaqEntry
 from dialogs.context import Ctx, row
+from dialogs.screens import faq
 from dialogs.screens.registry import command, enter_side, register
 
 __all__ = ["pasted", "practical", "tells_them_to_stop"]
@@ -56,6 +59,15 @@ def _about_us(text: str, found: set[str]) -> bool:
     if "get_back" in found:
         return True
     return bool(ABOUT_US & found) and not _SHARED_MATTERS.search(text.casefold())
+
+
+_TO_THEM = re.compile(r"\b(?:you|your|yours|you'?re|youre|u|ur|ya)\b", re.IGNORECASE)
+
+
+def _own_question(ctx: Ctx, text: str) -> FaqEntry | None:
+    if _TO_THEM.search(text) or not understanding.looks_like_question(text):
+        return None
+    return understanding.read(text, ctx.event.understanding, ctx.kit.content, answer_screen=False).faq
 
 
 def _no_first_message(ctx: Ctx, finding: Finding) -> bool:
@@ -228,6 +240,13 @@ def _handle(ctx: Ctx) -> None:
     if ctx.state.data.get("reviewed") and _not_sending(text):
         ctx.say_key("draft_not_sending", [row(("Menu", "_menu"))])
         ctx.goto(str(ctx.state.resume_screen or "menu"))
+        return
+    if ctx.state.data.get("reviewed") and (entry := _own_question(ctx, text)) is not None:
+        # "how do i stop crying in the car before work", typed after a review (a read-through), was
+        # reviewed as a draft and called a guilt trip. A question about themselves, with no "you" in
+        # it, is theirs to ask, and the coach's screen is left for its answer.
+        ctx.goto(str(ctx.state.resume_screen or "menu"))
+        faq.answer(ctx, entry)
         return
     if ctx.state.data.get("reviewed") and _about_review("disputed", text):
         ctx.say_key("draft_disputed", [row(("Review another", "again"), ("Back", "_back"))])

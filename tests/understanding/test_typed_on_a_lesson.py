@@ -158,3 +158,22 @@ def test_where_things_stand_typed_in_words_goes_on_with_intake(model: Model, kit
     conv.say("He's with someone new", assessment, understanding)
     assert conv.state.profile.contact == "new" and conv.screen == "intake.shares"
     assert "More questions" not in conv.labels()
+
+
+def test_a_question_about_themselves_after_a_review_leaves_the_coach(model: Model, kit: Kit) -> None:
+    """A read-through: "how do i stop crying in the car before work", typed after a draft was
+    reviewed, was reviewed too, and called a guilt trip."""
+    conv = Conversation(kit)
+    conv.onboard()
+    conv.command("draft")
+    draft = "Pickup is at 3:15 on Friday. If anything changes, a text by 3 would help the kids."
+    conv.say(draft, *model.read(draft))
+    question = "how do i stop crying in the car before work"
+    said = "\\n".join(r.text for r in conv.say(question, *model.read(question)))
+    entry = next(e for e in kit.content.faq if e.id == "crying_at_bad_times")
+    assert said.startswith(entry.answer[0]) and "Guilt" not in said and conv.screen != "draft"
+    to_them = "how do you not see what you did to the kids"  # a draft in the second person is still one
+    conv.command("draft")
+    conv.say(draft, *model.read(draft))
+    conv.say(to_them, *model.read(to_them))
+    assert conv.screen == "draft"
