@@ -241,18 +241,18 @@ def _handle(ctx: Ctx) -> None:
         ctx.say_key("draft_not_sending", [row(("Menu", "_menu"))])
         ctx.goto(str(ctx.state.resume_screen or "menu"))
         return
+    if ctx.state.data.get("reviewed") and _about_review("disputed", text):
+        ctx.say_key("draft_disputed", [row(("Review another", "again"), ("Back", "_back"))])
+        return
+    if ctx.state.data.get("reviewed") and _about_review("question", text):
+        ctx.say_key("draft_question", [row(("Review another", "again"), ("Back", "_back"))])
+        return
     if ctx.state.data.get("reviewed") and (entry := _own_question(ctx, text)) is not None:
         # "how do i stop crying in the car before work", typed after a review (a read-through), was
         # reviewed as a draft and called a guilt trip. A question about themselves, with no "you" in
         # it, is theirs to ask, and the coach's screen is left for its answer.
         ctx.goto(str(ctx.state.resume_screen or "menu"))
         faq.answer(ctx, entry)
-        return
-    if ctx.state.data.get("reviewed") and _about_review("disputed", text):
-        ctx.say_key("draft_disputed", [row(("Review another", "again"), ("Back", "_back"))])
-        return
-    if ctx.state.data.get("reviewed") and _about_review("question", text):
-        ctx.say_key("draft_question", [row(("Review another", "again"), ("Back", "_back"))])
         return
     if ctx.state.data.get("reviewed") and _asks_whether_to_send(text):
         ctx.say_key("draft_send_question", [row(("Review another", "again"), ("Back", "_back"))])
